@@ -1,0 +1,3 @@
+from evidence_tracer.cli.app import main
+
+main()

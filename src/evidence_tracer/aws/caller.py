@@ -1,0 +1,138 @@
+"""Every AWS call goes through `Recorder.call`: it records the exchange and converts errors.
+
+A recorded call becomes an `ApiRecord` (the evidence of what AWS said). botocore errors become
+`CallFailed`, carrying the `Failure` the checks will report as `error`.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
+
+from evidence_tracer.errors import CollectionError, CredentialsError
+from evidence_tracer.inventory import Failure, Observed
+from evidence_tracer.models import ApiRecord
+
+
+class CallFailed(CollectionError):
+    """One API call failed; `failure` is what the checks will report."""
+
+    def __init__(self, failure: Failure, record_id: str) -> None:
+        super().__init__(failure.describe())
+        self.failure = failure
+        self.record_id = record_id
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-ready copy of a botocore response (datetimes in UTC ISO form, bytes decoded)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return {"base64": base64.b64encode(value).decode("ascii")}
+    if hasattr(value, "read"):  # a streaming body we never asked for
+        return "<stream>"
+    return value
+
+
+Listener = Callable[[ApiRecord], None]
+T = TypeVar("T")
+
+
+class Recorder:
+    """Makes and records calls. Thread-safe; `records` keeps them in call order."""
+
+    def __init__(self, account_id: str = "", clock: Callable[[], datetime] | None = None) -> None:
+        self.account_id = account_id
+        self.records: list[ApiRecord] = []
+        self._lock = threading.Lock()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _add(self, record: ApiRecord) -> None:
+        with self._lock:
+            self.records.append(record)
+        for listener in self._listeners:
+            listener(record)
+
+    def call(
+        self, client: Any, method: str, absent: frozenset[str] = frozenset(), **params: Any
+    ) -> tuple[dict[str, Any] | None, str]:
+        """Call `client.method(**params)`. Error codes in `absent` mean "not configured": the call
+        is recorded and `(None, record_id)` returned. Any other failure raises `CallFailed`."""
+        service = client.meta.service_model.service_name
+        operation = client.meta.method_to_api_mapping.get(method, method)
+        region = client.meta.region_name or "global"
+        record_id = uuid.uuid4().hex
+        started = self._clock()
+
+        def record(response: Any, request_id: str, error_code: str = "") -> None:
+            self._add(ApiRecord(
+                record_id=record_id, service=service, operation=operation,
+                parameters=jsonable(params), account_id=self.account_id, region=region,
+                collected_at=started, request_id=request_id, response=jsonable(response),
+                error_code=error_code,
+            ))
+
+        try:
+            response = getattr(client, method)(**params)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", "ClientError"))
+            request_id = str(exc.response.get("ResponseMetadata", {}).get("RequestId", ""))
+            record(exc.response, request_id, code)
+            if code in absent:
+                return None, record_id
+            message = str(exc.response.get("Error", {}).get("Message", "")) or str(exc)
+            raise CallFailed(Failure(service, operation, region, code, message), record_id) from None
+        except (NoCredentialsError, PartialCredentialsError) as exc:
+            raise CredentialsError(f"no usable AWS credentials: {exc}") from None
+        except (BotoCoreError, NotImplementedError) as exc:
+            code = type(exc).__name__
+            record({"Error": {"Code": code, "Message": str(exc)}}, "", code)
+            raise CallFailed(Failure(service, operation, region, code, str(exc)), record_id) from None
+        request_id = str(response.get("ResponseMetadata", {}).get("RequestId", ""))
+        record(response, request_id)
+        return response, record_id
+
+    def pages(
+        self, client: Any, method: str, token_in: str, token_out: str, **params: Any
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """Follow a paginated operation by hand so that every page is its own record."""
+        while True:
+            page, record_id = self.call(client, method, **params)
+            assert page is not None
+            yield page, record_id
+            token = page.get(token_out)
+            if not token:
+                return
+            params = {**params, token_in: token}
+
+
+def observe(
+    rec: Recorder, client: Any, method: str, parse: Callable[[dict[str, Any] | None], T],
+    absent: frozenset[str] = frozenset(), **params: Any,
+) -> Observed[T]:
+    """One call turned into an inventory value: parsed on success, a `Failure` otherwise.
+    `parse` receives None when AWS answered with one of the `absent` ("not configured") codes."""
+    try:
+        raw, record_id = rec.call(client, method, absent=absent, **params)
+    except CallFailed as exc:
+        return Observed.failed(exc.failure, (exc.record_id,))
+    return Observed.ok(parse(raw), (record_id,))

@@ -1,0 +1,1 @@
+"""Collectors: one module per AWS service, each turning API responses into inventory values."""

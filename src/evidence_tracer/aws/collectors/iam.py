@@ -1,0 +1,104 @@
+"""IAM: the credential report (one call for every user), the account summary, the password policy."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from evidence_tracer.aws.caller import CallFailed, Recorder, observe
+from evidence_tracer.inventory import (
+    AccessKeySlot,
+    CredentialReportRow,
+    Failure,
+    IamInventory,
+    Observed,
+    PasswordPolicy,
+)
+
+_NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
+
+
+def _when(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None  # N/A, no_information, not_supported
+
+
+def parse_credential_report(content: str) -> tuple[CredentialReportRow, ...]:
+    rows = []
+    for row in csv.DictReader(io.StringIO(content)):
+        keys = tuple(
+            AccessKeySlot(
+                slot=n,
+                active=row.get(f"access_key_{n}_active", "false") == "true",
+                last_rotated=_when(row.get(f"access_key_{n}_last_rotated", "")),
+                last_used=_when(row.get(f"access_key_{n}_last_used_date", "")),
+            )
+            for n in (1, 2)
+        )
+        rows.append(CredentialReportRow(
+            user=row["user"],
+            arn=row["arn"],
+            created=_when(row.get("user_creation_time", "")),
+            password_enabled=row.get("password_enabled") == "true",
+            password_last_used=_when(row.get("password_last_used", "")),
+            mfa_active=row.get("mfa_active") == "true",
+            access_keys=keys,
+        ))
+    return tuple(rows)
+
+
+def collect_credential_report(
+    client: Any, rec: Recorder, sleep: Callable[[float], None] = time.sleep, attempts: int = 20
+) -> Observed[tuple[CredentialReportRow, ...]]:
+    sources: list[str] = []
+    try:
+        for attempt in range(attempts):
+            generated, rid = rec.call(client, "generate_credential_report")
+            sources.append(rid)
+            if generated is not None and generated.get("State") == "COMPLETE":
+                break
+            sleep(min(0.5 * 2**attempt, 5.0))
+        report, rid = rec.call(client, "get_credential_report", absent=_NOT_READY)
+        sources.append(rid)
+    except CallFailed as exc:
+        return Observed.failed(exc.failure, (*sources, exc.record_id))
+    if report is None:
+        return Observed.failed(
+            Failure("iam", "GetCredentialReport", "global", "ReportNotReady",
+                    "the credential report was still being generated"),
+            tuple(sources),
+        )
+    content = report["Content"]
+    text = content.decode("utf-8") if isinstance(content, bytes) else str(content)
+    return Observed.ok(parse_credential_report(text), (rid,))
+
+
+def _password_policy(raw: dict[str, Any]) -> PasswordPolicy:
+    return PasswordPolicy(
+        minimum_length=int(raw.get("MinimumPasswordLength", 0)),
+        require_symbols=bool(raw.get("RequireSymbols")),
+        require_numbers=bool(raw.get("RequireNumbers")),
+        require_uppercase=bool(raw.get("RequireUppercaseCharacters")),
+        require_lowercase=bool(raw.get("RequireLowercaseCharacters")),
+        max_age_days=raw.get("MaxPasswordAge"),
+        reuse_prevention=raw.get("PasswordReusePrevention"),
+    )
+
+
+def collect_iam(client: Any, rec: Recorder, sleep: Callable[[float], None] = time.sleep) -> IamInventory:
+    report = collect_credential_report(client, rec, sleep)
+    summary: Observed[Mapping[str, int]] = observe(
+        rec, client, "get_account_summary", lambda raw: dict(raw["SummaryMap"]) if raw else {}
+    )
+    policy = observe(
+        rec, client, "get_account_password_policy",
+        lambda raw: _password_policy(raw["PasswordPolicy"]) if raw else None,
+        frozenset({"NoSuchEntity"}),
+    )
+    return IamInventory(report, summary, policy)

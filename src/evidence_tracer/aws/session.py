@@ -1,0 +1,51 @@
+"""Session and client factory for the standard credential chain (profiles, env, SSO).
+
+Every client it makes carries the read-only guard. Client creation is serialised with a lock
+because a boto3 session is not thread-safe; the clients themselves are.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from evidence_tracer.aws import guard
+
+DEFAULT_REGION = "us-east-1"
+
+
+def _uses_custom_endpoint() -> bool:
+    return any(k == "AWS_ENDPOINT_URL" or k.startswith("AWS_ENDPOINT_URL_") for k in os.environ)
+
+
+class AwsContext:
+    """A guarded boto3 session plus a cache of its clients, keyed by (service, region)."""
+
+    def __init__(self, profile: str | None = None, region: str | None = None) -> None:
+        self.session = boto3.session.Session(profile_name=profile, region_name=region)
+        guard.install(self.session.events)
+        self.home_region: str = self.session.region_name or DEFAULT_REGION
+        self._config = Config(
+            retries={"mode": "standard", "max_attempts": 6},
+            connect_timeout=5,
+            read_timeout=30,
+            max_pool_connections=20,
+            # Local endpoints (moto, LocalStack) cannot resolve account-id host prefixes.
+            inject_host_prefix=not _uses_custom_endpoint(),
+        )
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or self.home_region)
+        with self._lock:
+            found = self._clients.get(key)
+            if found is None:
+                found = self.session.client(service, region_name=key[1], config=self._config)
+                guard.install(found.meta.events)
+                self._clients[key] = found
+            return found

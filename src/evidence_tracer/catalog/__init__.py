@@ -1,0 +1,1 @@
+"""Data: the Trust Services Criteria, the check catalog and the control library."""

@@ -1,0 +1,76 @@
+"""CloudTrail checks: a logging multi-region trail, and log file validation on every trail (CC7.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from evidence_tracer.checks.registry import CheckContext, Emit, check
+from evidence_tracer.inventory import Failure, Inventory, Trail
+from evidence_tracer.models import Finding
+
+GLOBAL = "global"
+
+
+def trails_by_arn(inv: Inventory) -> tuple[dict[str, tuple[Trail, tuple[str, ...]]], list[Failure]]:
+    """Each distinct trail once (the copy that carries its logging status), with its evidence,
+    plus the regions whose trails could not be listed."""
+    found: dict[str, tuple[Trail, tuple[str, ...]]] = {}
+    failures: list[Failure] = []
+    for regional in inv.regional.values():
+        observed = regional.trails
+        if observed.value is None:
+            assert observed.failure is not None
+            failures.append(observed.failure)
+            continue
+        for trail in observed.value:
+            has_status = trail.is_logging.value is not None or trail.is_logging.failure is not None
+            if trail.arn not in found or has_status:
+                found[trail.arn] = (trail, (*observed.sources, *trail.is_logging.sources))
+    return found, failures
+
+
+@check("cloudtrail_multi_region")
+def multi_region(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
+    emit = Emit("cloudtrail_multi_region", inv)
+    trails, failures = trails_by_arn(inv)
+    home = inv.regions[0] if inv.regions else "us-east-1"
+    for trail, sources in trails.values():
+        if trail.multi_region and trail.is_logging.value:
+            yield emit.passed(trail.arn, trail.home_region,
+                              f"Trail {trail.name} records every region and is logging.", sources)
+            return
+    unknown = [t for t, _ in trails.values() if t.multi_region and t.is_logging.failure is not None]
+    resource = f"arn:{inv.partition}:cloudtrail:*:{inv.account_id}:trail/*"
+    all_sources = [s for _, srcs in trails.values() for s in srcs]
+    if unknown:
+        assert unknown[0].is_logging.failure is not None
+        yield emit.error(unknown[0].is_logging.failure, unknown[0].arn, unknown[0].home_region, all_sources)
+    elif failures:
+        yield emit.error(failures[0], resource, failures[0].region, all_sources)
+    else:
+        stopped = [t.name for t, _ in trails.values() if t.multi_region]
+        detail = (f"multi-region trail(s) {', '.join(stopped)} are not logging" if stopped
+                  else "no trail records all regions")
+        yield emit.failed(resource, home, f"CloudTrail gap: {detail}.", all_sources)
+
+
+@check("cloudtrail_log_file_validation")
+def log_file_validation(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
+    emit = Emit("cloudtrail_log_file_validation", inv)
+    trails, failures = trails_by_arn(inv)
+    for failure in failures:
+        yield emit.error(failure, f"arn:{inv.partition}:cloudtrail:{failure.region}:{inv.account_id}:trail/*",
+                         failure.region)
+    if not trails and not failures:
+        home = inv.regions[0] if inv.regions else "us-east-1"
+        yield emit.failed(f"arn:{inv.partition}:cloudtrail:*:{inv.account_id}:trail/*", home,
+                          "There is no CloudTrail trail whose log files could be validated.", (),
+                          trail="YOUR-TRAIL")
+    for trail, sources in trails.values():
+        if trail.log_file_validation:
+            yield emit.passed(trail.arn, trail.home_region,
+                              f"Trail {trail.name} has log file validation enabled.", sources)
+        else:
+            yield emit.failed(trail.arn, trail.home_region,
+                              f"Trail {trail.name} does not validate its log files (digests are off).",
+                              sources, trail=trail.name)

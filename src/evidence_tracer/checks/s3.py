@@ -1,0 +1,119 @@
+"""S3 checks: account and bucket public access blocks, default encryption, versioning of critical buckets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from evidence_tracer.checks.registry import CheckContext, Emit, check
+from evidence_tracer.inventory import Bucket, Inventory
+from evidence_tracer.models import Finding
+
+GLOBAL = "global"
+
+
+def _buckets_or_error(emit: Emit, inv: Inventory) -> Iterator[Finding] | tuple[Bucket, ...]:
+    listing = inv.s3.buckets
+    if listing.value is None:
+        assert listing.failure is not None
+        return iter([emit.error(listing.failure, f"arn:{inv.partition}:s3:::*", GLOBAL, listing.sources)])
+    return listing.value
+
+
+@check("s3_account_public_access_block")
+def account_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
+    emit = Emit("s3_account_public_access_block", inv)
+    observed = inv.s3.account_public_access_block
+    resource = f"arn:{inv.partition}:s3:::account/{inv.account_id}"
+    if observed.failure is not None:
+        yield emit.error(observed.failure, resource, GLOBAL, observed.sources)
+    elif observed.value is None:
+        yield emit.failed(resource, GLOBAL, "Account-level S3 Block Public Access is not configured.",
+                          observed.sources)
+    elif observed.value.all_on:
+        yield emit.passed(resource, GLOBAL, "All four account-level Block Public Access settings are on.",
+                          observed.sources)
+    else:
+        missing = ", ".join(observed.value.missing())
+        yield emit.failed(resource, GLOBAL, f"Account-level Block Public Access is off for: {missing}.",
+                          observed.sources)
+
+
+@check("s3_bucket_public_access_block")
+def bucket_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
+    emit = Emit("s3_bucket_public_access_block", inv)
+    buckets = _buckets_or_error(emit, inv)
+    if not isinstance(buckets, tuple):
+        yield from buckets
+        return
+    account = inv.s3.account_public_access_block
+    account_on = account.value is not None and account.value.all_on
+    for b in buckets:
+        own = b.public_access_block
+        sources = (*own.sources, *account.sources)
+        if own.value is not None and own.value.all_on:
+            yield emit.passed(b.arn, b.region, f"{b.name} blocks all public access.", own.sources)
+        elif account_on:
+            yield emit.passed(b.arn, b.region,
+                              f"{b.name} is covered by the account-level Block Public Access.", sources)
+        elif own.failure is not None:
+            yield emit.error(own.failure, b.arn, b.region, sources)
+        elif account.failure is not None:
+            yield emit.error(account.failure, b.arn, b.region, sources)
+        else:
+            detail = ("has no Block Public Access configuration" if own.value is None
+                      else "leaves off " + ", ".join(own.value.missing()))
+            yield emit.failed(b.arn, b.region, f"{b.name} {detail}, and the account level does not cover it.",
+                              sources, bucket=b.name)
+
+
+@check("s3_bucket_encryption")
+def bucket_encryption(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
+    emit = Emit("s3_bucket_encryption", inv)
+    buckets = _buckets_or_error(emit, inv)
+    if not isinstance(buckets, tuple):
+        yield from buckets
+        return
+    for b in buckets:
+        enc = b.encryption
+        if enc.failure is not None:
+            yield emit.error(enc.failure, b.arn, b.region, enc.sources)
+        elif not enc.value or not any(enc.value):
+            yield emit.failed(b.arn, b.region, f"{b.name} has no default encryption configured.",
+                              enc.sources, bucket=b.name)
+        else:
+            yield emit.passed(b.arn, b.region, f"{b.name} encrypts by default ({', '.join(enc.value)}).",
+                              enc.sources)
+
+
+@check("s3_bucket_versioning")
+def bucket_versioning(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
+    emit = Emit("s3_bucket_versioning", inv)
+    buckets = _buckets_or_error(emit, inv)
+    if not isinstance(buckets, tuple):
+        yield from buckets
+        return
+    settings = ctx.config.s3
+    for b in buckets:
+        named = b.name in settings.critical_buckets
+        if not named and b.tags.failure is not None:
+            yield emit.error(b.tags.failure, b.arn, b.region, b.tags.sources)
+            continue
+        tagged = (b.tags.value or {}).get(settings.critical_tag.key) == settings.critical_tag.value
+        if not (named or tagged):
+            yield emit.not_applicable(
+                b.arn, b.region,
+                f"{b.name} is not marked critical (tag {settings.critical_tag.key}="
+                f"{settings.critical_tag.value} or s3.critical_buckets).",
+                b.tags.sources,
+            )
+            continue
+        ver = b.versioning
+        sources = (*ver.sources, *b.tags.sources)
+        if ver.failure is not None:
+            yield emit.error(ver.failure, b.arn, b.region, sources)
+        elif ver.value == "Enabled":
+            yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} has versioning enabled.", sources)
+        else:
+            state = (ver.value or "never enabled").lower()
+            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} has versioning {state}.",
+                              sources, bucket=b.name)

@@ -1,0 +1,80 @@
+"""Domain values shared by checks, evidence and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 is the most urgent."""
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Finding:
+    check_id: str
+    status: Status
+    severity: Severity
+    criteria: tuple[str, ...]
+    resource_id: str
+    region: str
+    account_id: str
+    message: str
+    remediation: str = ""
+    evidence_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanInfo:
+    id: str
+    started_at: datetime
+    finished_at: datetime
+    account_id: str
+    regions: tuple[str, ...]
+    tool_version: str
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    scan: ScanInfo
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.findings if f.status is status)
+
+
+@dataclass(frozen=True)
+class ApiRecord:
+    """One AWS API call as it happened: the raw material of automated evidence.
+
+    `response` is the parsed response without botocore's transport metadata; `error_code` is set
+    (and `response` holds the error body) when AWS answered with an error.
+    """
+
+    record_id: str
+    service: str
+    operation: str
+    parameters: dict[str, object]
+    account_id: str
+    region: str
+    collected_at: datetime
+    request_id: str
+    response: dict[str, object]
+    error_code: str = ""
