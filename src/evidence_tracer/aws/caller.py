@@ -94,7 +94,8 @@ class Recorder:
         try:
             response = getattr(client, method)(**params)
         except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", "ClientError"))
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+            code = str(exc.response.get("Error", {}).get("Code") or f"HTTP{status}")
             request_id = str(exc.response.get("ResponseMetadata", {}).get("RequestId", ""))
             record(exc.response, request_id, code)
             if code in absent:

@@ -25,12 +25,12 @@ def _uses_custom_endpoint() -> bool:
 class AwsContext:
     """A guarded boto3 session plus a cache of its clients, keyed by (service, region)."""
 
-    def __init__(self, profile: str | None = None, region: str | None = None) -> None:
+    def __init__(self, profile: str | None = None, region: str | None = None, max_attempts: int = 6) -> None:
         self.session = boto3.session.Session(profile_name=profile, region_name=region)
         guard.install(self.session.events)
         self.home_region: str = self.session.region_name or DEFAULT_REGION
         self._config = Config(
-            retries={"mode": "standard", "max_attempts": 6},
+            retries={"mode": "standard", "max_attempts": max_attempts},
             connect_timeout=5,
             read_timeout=30,
             max_pool_connections=20,

@@ -63,7 +63,7 @@ def collect_credential_report(
             sources.append(rid)
             if generated is not None and generated.get("State") == "COMPLETE":
                 break
-            sleep(min(0.5 * 2**attempt, 5.0))
+            sleep(min(0.2 * 2**attempt, 5.0))
         report, rid = rec.call(client, "get_credential_report", absent=_NOT_READY)
         sources.append(rid)
     except CallFailed as exc:
