@@ -22,6 +22,15 @@ def _uses_custom_endpoint() -> bool:
     return any(k == "AWS_ENDPOINT_URL" or k.startswith("AWS_ENDPOINT_URL_") for k in os.environ)
 
 
+def _strip_account_host_prefix(request: Any, **_: Any) -> None:
+    """Local endpoints (moto server, LocalStack) cannot resolve `{AccountId}.127.0.0.1`: S3 Control
+    puts the account id in the host, but also sends it in the x-amz-account-id header."""
+    account = request.headers.get("x-amz-account-id")
+    if account:
+        account = account.decode() if isinstance(account, bytes) else str(account)
+        request.url = request.url.replace(f"://{account}.", "://", 1)
+
+
 class AwsContext:
     """A guarded boto3 session plus a cache of its clients, keyed by (service, region)."""
 
@@ -34,9 +43,9 @@ class AwsContext:
             connect_timeout=5,
             read_timeout=30,
             max_pool_connections=20,
-            # Local endpoints (moto, LocalStack) cannot resolve account-id host prefixes.
-            inject_host_prefix=not _uses_custom_endpoint(),
         )
+        if _uses_custom_endpoint():
+            self.session.events.register("before-sign.s3-control", _strip_account_host_prefix)
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
 

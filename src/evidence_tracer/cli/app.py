@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -94,16 +93,10 @@ def version() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: every expected failure ends as one message and a non-zero exit."""
+    """Console entry point: every expected failure ends as one message and a non-zero exit.
+    Usage errors are Typer's (exit 2); TracerError is ours (exit 2); nothing else is expected."""
     try:
-        code = app(args=argv, standalone_mode=False)
+        app(args=argv)
     except TracerError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(EXIT_USAGE)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        sys.stderr.write("aborted\n")
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from moto.server import ThreadedMotoServer
+
+from evidence_tracer.aws.demo_account import seed_demo_account
+
+
+def fake_aws_env(endpoint: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+               AWS_EC2_METADATA_DISABLED="true", MOTO_EC2_LOAD_DEFAULT_AMIS="false", COLUMNS="200")
+    if endpoint:
+        env["AWS_ENDPOINT_URL"] = endpoint
+    return env
+
+
+def tracer(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+           stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real console command in a child process."""
+    return subprocess.run([sys.executable, "-m", "evidence_tracer", *args], capture_output=True, text=True,
+                          env=env or fake_aws_env(), cwd=cwd, input=stdin, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def moto_server() -> Iterator[str]:
+    """moto's threaded server on a free loopback port, seeded with the demo account."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(fake_aws_env(endpoint))
+    try:
+        seed_demo_account()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    yield endpoint
+    server.stop()

@@ -1,0 +1,80 @@
+"""`tracer scan` and `tracer demo` end to end, as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from tests.cli.conftest import fake_aws_env, tracer
+
+
+def test_scan_json_contract_against_moto_server(moto_server: str, tmp_path: Path) -> None:
+    out = tracer("scan", "-w", str(tmp_path), "--region", "us-east-1", "--region", "us-west-2",
+                 "--format", "json", env=fake_aws_env(moto_server))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)  # stdout is only the report; the summary went to stderr
+    assert set(data) == {"schema_version", "scan", "findings"}
+    assert set(data["scan"]) == {"id", "started_at", "finished_at", "account_id", "regions", "tool_version"}
+    assert data["scan"]["regions"] == ["us-east-1", "us-west-2"]
+    assert data["scan"]["started_at"].endswith("Z")
+    keys = {"check_id", "status", "severity", "criteria", "resource_id", "region", "account_id", "message",
+            "remediation", "evidence_ids"}
+    assert all(set(f) == keys for f in data["findings"])
+    statuses = {f["status"] for f in data["findings"]}
+    assert statuses <= {"pass", "fail", "not_applicable"}, [f for f in data["findings"] if f["status"] == "error"]
+    account = next(f for f in data["findings"] if f["check_id"] == "s3_account_public_access_block")
+    assert account["status"] == "fail"  # read through s3control on a local endpoint
+    assert "Findings by criterion" in out.stderr and "CC6.6" in out.stderr
+
+
+def test_scan_writes_each_format_to_a_file(moto_server: str, tmp_path: Path) -> None:
+    for suffix in ("md", "csv", "html"):
+        target = tmp_path / f"report.{suffix}"
+        out = tracer("scan", "-w", str(tmp_path), "-r", "us-east-1", "-o", str(target), env=fake_aws_env(moto_server))
+        assert out.returncode == 0, out.stderr
+        assert "Report written to" in out.stdout
+    assert (tmp_path / "report.md").read_text().startswith("# AWS gap report (SOC 2-aligned)")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "report.csv").read_text())))
+    assert rows and rows[0]["status"] == "fail"
+    assert "<!doctype html>" in (tmp_path / "report.html").read_text()
+
+
+def test_strict_exits_one_when_gaps_exist(moto_server: str, tmp_path: Path) -> None:
+    out = tracer("scan", "-w", str(tmp_path), "-r", "us-east-1", "--strict", env=fake_aws_env(moto_server))
+    assert out.returncode == 1
+
+
+def test_missing_credentials_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    env = fake_aws_env("http://127.0.0.1:9")
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    out = tracer("scan", "-w", str(tmp_path), env=env)
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "credentials" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_malformed_config_names_file_line_and_field(tmp_path: Path) -> None:
+    (tmp_path / "tracer.yaml").write_text("company:\n  name: X\nparameters:\n  access_key_max_age_days: ninety\n")
+    out = tracer("scan", "-w", str(tmp_path))
+    assert out.returncode == 2
+    assert f"{tmp_path / 'tracer.yaml'}:4: parameters.access_key_max_age_days" in out.stderr
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    out = tracer("scan", "--format", "pdf")
+    assert out.returncode == 2 and "pdf" in out.stderr
+
+
+def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
+    out = tracer("demo", "--out", str(tmp_path / "ws"), env=fake_aws_env("http://127.0.0.1:9"))
+    assert out.returncode == 0, out.stderr
+    reports = tmp_path / "ws" / "reports"
+    data = json.loads((reports / "gap-report.json").read_text())
+    assert data["scan"]["account_id"] == "123456789012"
+    assert sorted(data["scan"]["regions"]) == ["eu-west-1", "us-east-1", "us-west-2"]
+    assert {f["status"] for f in data["findings"]} == {"pass", "fail", "not_applicable"}
+    for name in ("gap-report.md", "gap-report.csv", "gap-report.html"):
+        assert (reports / name).stat().st_size > 500
+    assert "SOC 2-aligned" in out.stdout and "compliant" not in out.stdout.lower()
