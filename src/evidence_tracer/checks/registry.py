@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from evidence_tracer.catalog.controls import criteria_of_check
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.inventory import Failure, Inventory
@@ -54,7 +55,7 @@ def specs() -> dict[str, CheckSpec]:
         return {
             cid: CheckSpec(
                 check_id=cid, title=str(v["title"]), service=str(v["service"]),
-                severity=Severity(v["severity"]), criteria=tuple(v["criteria"]),
+                severity=Severity(v["severity"]), criteria=criteria_of_check(cid),
                 remediation=str(v["remediation"]),
             )
             for cid, v in raw.items()

@@ -1,0 +1,48 @@
+"""The control library, loaded from `controls.yaml`: the one mapping of criteria to checks."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from evidence_tracer.catalog.criteria import sort_key
+
+
+@dataclass(frozen=True)
+class Control:
+    id: str
+    title: str
+    statement: str
+    criteria: tuple[str, ...]
+    checks: tuple[str, ...]
+    evidence: tuple[str, ...]
+    policy: str
+    register: str | None
+
+
+@functools.cache
+def controls() -> dict[str, Control]:
+    text = resources.files("evidence_tracer.catalog").joinpath("controls.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    return {
+        cid: Control(
+            id=cid, title=str(v["title"]), statement=str(v["statement"]), criteria=tuple(v["criteria"]),
+            checks=tuple(v.get("checks", ())), evidence=tuple(v.get("evidence", ())), policy=str(v["policy"]),
+            register=v.get("register"),
+        )
+        for cid, v in raw.items()
+    }
+
+
+@functools.cache
+def criteria_of_check(check_id: str) -> tuple[str, ...]:
+    """A check's criteria: those of every control that lists it, in catalog order."""
+    found = {c for control in controls().values() if check_id in control.checks for c in control.criteria}
+    return tuple(sorted(found, key=sort_key))
+
+
+def controls_for_criterion(criterion_id: str) -> tuple[Control, ...]:
+    return tuple(c for c in controls().values() if criterion_id in c.criteria)
