@@ -6,12 +6,14 @@ Parsed with pydantic; every error names the file, the line and the dotted field.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from evidence_tracer.errors import ConfigError
+from evidence_tracer.catalog.criteria import Category
+from evidence_tracer.errors import ConfigError, GovernanceError
+from evidence_tracer.governance.names import validate_person
 
 CONFIG_FILE = "tracer.yaml"
 
@@ -58,8 +60,44 @@ class Company(_Strict):
     security_contact: str = ""
 
 
+class Scope(_Strict):
+    """Trust Services Criteria categories in scope. Security (the common criteria) is always in."""
+
+    categories: tuple[Category, ...] = (Category.SECURITY,)
+
+    @field_validator("categories")
+    @classmethod
+    def _security_is_mandatory(cls, value: tuple[Category, ...]) -> tuple[Category, ...]:
+        if Category.SECURITY not in value:
+            raise ValueError("security is mandatory in every SOC 2 examination; add it to the list")
+        return tuple(dict.fromkeys(value))
+
+
+def _person(value: str) -> str:
+    try:
+        return validate_person(value, "person")
+    except GovernanceError as exc:
+        raise ValueError(str(exc).removeprefix("person: ")) from None
+
+
+def _control_ref(value: str) -> str:
+    from evidence_tracer.catalog.controls import controls
+
+    library = controls()
+    if value not in library and value not in {cid.rsplit("-", 1)[0] for cid in library}:
+        raise ValueError(f"{value!r} is not a control id (e.g. AC-06) or control family (e.g. AC)")
+    return value
+
+
+Person = Annotated[str, AfterValidator(_person)]
+ControlRef = Annotated[str, AfterValidator(_control_ref)]
+
+
 class WorkspaceConfig(_Strict):
     company: Company = Company()
+    scope: Scope = Scope()
+    # Control id (AC-06) or family (AC) -> the one person who owns it. A specific id beats its family.
+    owners: dict[ControlRef, Person] = Field(default_factory=dict)
     boundary: Boundary = Boundary()
     parameters: Parameters = Parameters()
     s3: S3Settings = S3Settings()

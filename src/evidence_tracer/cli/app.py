@@ -8,12 +8,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from evidence_tracer import __version__
 from evidence_tracer.aws.session import AwsContext
+from evidence_tracer.cli import evidence_cmd
 from evidence_tracer.cli.output import print_summary, scan_progress
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import TracerError
+from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.models import Status
 from evidence_tracer.report import Format, render
 from evidence_tracer.scanner import run_scan
@@ -27,6 +30,7 @@ app = typer.Typer(
 )
 
 EXIT_USAGE = 2
+app.add_typer(evidence_cmd.app, name="evidence")
 
 Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory (holds tracer.yaml).")]
 
@@ -57,16 +61,45 @@ def scan(
     if output is not None and fmt is None:
         fmt = {".json": Format.JSON, ".md": Format.MARKDOWN, ".csv": Format.CSV,
                ".html": Format.HTML}.get(output.suffix.lower(), Format.JSON)
+    store = EvidenceStore(workspace)  # fail early on an unusable workspace, before calling AWS
     with scan_progress(Console(stderr=True)) as progress:
         outcome = run_scan(AwsContext(profile=profile), config, region, progress)
     result = outcome.result
+    store.save_scan(result, outcome.records)
     print_summary(console, result)
+    console.print(f"Scan {result.scan.id} stored with {len(outcome.records)} evidence records in {store.root}.")
     if fmt is not None:
         _write(render(result, fmt), output)
         if output is not None:
             console.print(f"Report written to {output}")
     if strict and (result.count(Status.FAIL) or result.count(Status.ERROR)):
         raise typer.Exit(1)
+
+
+@app.command()
+def scans(workspace: Workspace = Path(".")) -> None:
+    """List the scans kept in the workspace (never overwritten)."""
+    table = Table(title="Stored scans")
+    for col in ("Scan id", "Finished (UTC)", "Account", "Regions", "Pass", "Fail", "Error"):
+        table.add_column(col)
+    store = EvidenceStore(workspace)
+    for info in store.scans():
+        result = store.load_scan(info.id)
+        table.add_row(info.id, info.finished_at.strftime("%Y-%m-%d %H:%M:%S"), info.account_id,
+                      ", ".join(info.regions), str(result.count(Status.PASS)), str(result.count(Status.FAIL)),
+                      str(result.count(Status.ERROR)))
+    Console(width=200).print(table)
+
+
+@app.command()
+def report(
+    workspace: Workspace = Path("."),
+    scan_id: Annotated[str | None, typer.Option("--scan", help="Stored scan id or prefix (default: latest).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.MARKDOWN,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
+) -> None:
+    """Render the report of a stored scan, in any format."""
+    _write(render(EvidenceStore(workspace).load_scan(scan_id), fmt), output)
 
 
 @app.command()
@@ -84,6 +117,11 @@ def demo(
     console.print("[bold]Reports:[/]")
     for fmt, path in run.reports.items():
         console.print(f"  {fmt.value:8} {path}")
+    state = "verified" if run.package_verified else "[red]FAILED verification[/]"
+    console.print(f"[bold]Auditor package:[/] {run.package.path} ({run.package.files} files, {state}; "
+                  f"fingerprint {run.package.fingerprint})")
+    console.print(f"Next: [bold]tracer evidence list -w {out}[/], [bold]tracer evidence users -w {out}[/], "
+                  f"[bold]tracer scans -w {out}[/]")
 
 
 @app.command()

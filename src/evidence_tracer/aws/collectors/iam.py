@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 from evidence_tracer.aws.caller import CallFailed, Recorder, observe
+from evidence_tracer.credential_report import parse_credential_report
 from evidence_tracer.inventory import (
-    AccessKeySlot,
     CredentialReportRow,
     Failure,
     IamInventory,
@@ -20,37 +17,6 @@ from evidence_tracer.inventory import (
 )
 
 _NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
-
-
-def _when(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None  # N/A, no_information, not_supported
-
-
-def parse_credential_report(content: str) -> tuple[CredentialReportRow, ...]:
-    rows = []
-    for row in csv.DictReader(io.StringIO(content)):
-        keys = tuple(
-            AccessKeySlot(
-                slot=n,
-                active=row.get(f"access_key_{n}_active", "false") == "true",
-                last_rotated=_when(row.get(f"access_key_{n}_last_rotated", "")),
-                last_used=_when(row.get(f"access_key_{n}_last_used_date", "")),
-            )
-            for n in (1, 2)
-        )
-        rows.append(CredentialReportRow(
-            user=row["user"],
-            arn=row["arn"],
-            created=_when(row.get("user_creation_time", "")),
-            password_enabled=row.get("password_enabled") == "true",
-            password_last_used=_when(row.get("password_last_used", "")),
-            mfa_active=row.get("mfa_active") == "true",
-            access_keys=keys,
-        ))
-    return tuple(rows)
 
 
 def collect_credential_report(

@@ -1,0 +1,157 @@
+"""`tracer evidence …`: manual evidence, listing, the auditor package and its verification."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from evidence_tracer.catalog.controls import controls
+from evidence_tracer.config import load_config
+from evidence_tracer.credential_report import access_table, parse_credential_report
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.export import export_package
+from evidence_tracer.evidence.package import verify_package
+from evidence_tracer.evidence.store import EvidenceStore, Kind, resolve_target
+from evidence_tracer.governance.owners import owners_of
+
+app = typer.Typer(help="Evidence: add manual items, list, export the auditor package, verify it.",
+                  no_args_is_help=True)
+Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
+
+
+def _owners(workspace: Path) -> dict[str, str]:
+    return owners_of(load_config(workspace))
+
+
+@app.command("add")
+def add(
+    target: Annotated[str, typer.Argument(help="A criterion (CC1.2) or a control (GOV-02).")],
+    file: Annotated[Path, typer.Argument(help="The file to keep as evidence.")],
+    note: Annotated[str, typer.Option(help="What it shows, and for which period.")],
+    by: Annotated[str, typer.Option("--by", help="Who collected it (a person's email).")],
+    workspace: Workspace = Path("."),
+) -> None:
+    """Copy a file into the evidence store, hashed and timestamped (UTC)."""
+    item = EvidenceStore(workspace).add_manual(target, file, note, by)
+    Console().print(f"Stored {file.name} as evidence {item.id} for {', '.join(item.criteria)}"
+                    f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}")
+
+
+@app.command("list")
+def list_(
+    criterion: Annotated[str | None, typer.Option(help="Only this criterion, e.g. CC6.1.")] = None,
+    control: Annotated[str | None, typer.Option(help="Only this control, e.g. AC-06.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="api or manual.")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """List stored evidence (manual items, and API responses of the latest scan)."""
+    if criterion:
+        resolve_target(criterion)
+    if control and control not in controls():
+        raise EvidenceError(f"unknown control {control!r}")
+    store = EvidenceStore(workspace)
+    items = store.items(kind=kind, criterion=criterion if kind is Kind.MANUAL else None, control=control)
+    if criterion and kind is not Kind.MANUAL:
+        items = [i for i in items if criterion in i.criteria or _api_supports(store, i.id, criterion)]
+    table = Table(title=f"{len(items)} evidence items")
+    for col in ("Collected (UTC)", "Kind", "Criteria / control", "Source", "SHA-256"):
+        table.add_column(col)
+    for i in items:
+        target = ", ".join(i.criteria) + (f" ({i.control})" if i.control else "")
+        source = i.note + " — " + i.source if i.kind is Kind.MANUAL and i.note else i.source
+        table.add_row(i.collected_at.strftime("%Y-%m-%d %H:%M:%S"), i.kind.value, target, source, i.sha256[:16])
+    Console(width=200).print(table)
+
+
+def _api_supports(store: EvidenceStore, item_id: str, criterion: str) -> bool:
+    try:
+        scan = store.load_scan()
+    except EvidenceError:
+        return False
+    return any(item_id in f.evidence_ids and criterion in f.criteria for f in scan.findings)
+
+
+@app.command("export")
+def export(
+    out: Annotated[Path, typer.Option("--out", help="A new directory, or a path ending in .zip.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evidence up to this date (YYYY-MM-DD, UTC).")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Write the auditor package: folders by criterion, metadata sidecars, manifest.json and index.html."""
+    day = _date(as_of) if as_of else datetime.now(UTC).date()
+    store = EvidenceStore(workspace)
+    result = export_package(store, load_config(workspace), day, out, _owners(workspace))
+    console = Console()
+    console.print(f"Package written to {result.path} ({result.files} files, as of {day.isoformat()}, "
+                  f"scan {result.scan_id or 'none'}).")
+    console.print(f"Fingerprint (SHA-256 of manifest.json): [bold]{result.fingerprint}[/]")
+    console.print("Give the fingerprint to the auditor separately; `tracer evidence verify` checks the package.")
+
+
+@app.command("verify")
+def verify(
+    package: Annotated[Path | None, typer.Argument(help="Package directory or zip. Omit to check the store.")] = None,
+    expect: Annotated[str | None, typer.Option(help="The fingerprint the package must have.")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Check a package (or the workspace store) for changed, missing or extra files. Exits 1 on any problem."""
+    console = Console()
+    if package is None:
+        problems = EvidenceStore(workspace).verify()
+        for p in problems:
+            console.print(f"[red]{p}[/]")
+        console.print("Evidence store intact." if not problems else f"{len(problems)} problems in the store.")
+        raise typer.Exit(1 if problems else 0)
+    result = verify_package(package)
+    for label, names in (("changed", result.changed), ("missing", result.missing), ("extra", result.extra)):
+        for name in names:
+            console.print(f"[red]{label}[/] {name}")
+    console.print(f"Fingerprint: {result.fingerprint}")
+    bad_fingerprint = expect is not None and expect != result.fingerprint
+    if bad_fingerprint:
+        console.print(f"[red]fingerprint mismatch[/]: expected {expect}")
+    if result.ok and not bad_fingerprint:
+        console.print(f"Package verified: {result.checked} files match manifest.json.")
+        return
+    console.print(f"[red]Package NOT verified[/]: {len(result.changed)} changed, {len(result.missing)} missing, "
+                  f"{len(result.extra)} extra.")
+    raise typer.Exit(1)
+
+
+@app.command("users")
+def users(
+    scan: Annotated[str | None, typer.Option(help="Scan id (default: the latest).")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """The IAM credential report of a stored scan, as a review table."""
+    store = EvidenceStore(workspace)
+    result = store.load_scan(scan)
+    config = load_config(workspace)
+    report = next((i for i in store.items(kind=Kind.API, scan_id=result.scan.id)
+                   if i.operation == "GetCredentialReport" and not i.error_code), None)
+    if report is None:
+        raise EvidenceError(f"scan {result.scan.id} holds no credential report")
+    rows = access_table(parse_credential_report(str(json.loads(store.content(report)).get("Content", ""))),
+                        result.scan.finished_at, config.parameters.access_key_max_age_days)
+    table = Table(title=f"IAM credential report — scan {result.scan.id} (evidence {report.id})")
+    for col in ("Identity", "Console", "Last sign-in", "MFA", "Active keys", "Oldest key (days)", "Concerns"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.user, "yes" if r.console else "no", r.last_sign_in, "yes" if r.mfa else "[red]no[/]",
+                      r.active_keys, "—" if r.oldest_key_days is None else str(r.oldest_key_days),
+                      f"[red]{'; '.join(r.concerns)}[/]" if r.concerns else "—")
+    Console(width=200).print(table)
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise EvidenceError(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None
+

@@ -1,0 +1,1 @@
+"""The append-only evidence store (content-addressed blobs + SQLite index), export and verification."""

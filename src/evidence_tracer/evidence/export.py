@@ -1,0 +1,156 @@
+"""Build the auditor package for a point in time: criteria -> controls -> findings -> evidence."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from evidence_tracer import __version__
+from evidence_tracer.catalog.controls import Control, controls_for_criterion
+from evidence_tracer.catalog.criteria import Criterion, criteria
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.credential_report import AccessRow, access_table, parse_credential_report
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.package import write_package
+from evidence_tracer.evidence.store import (
+    EvidenceItem,
+    EvidenceStore,
+    Kind,
+    canonical_json,
+    end_of_day,
+    sha256,
+)
+from evidence_tracer.models import Finding, ScanResult, Status
+from evidence_tracer.report import json_report
+from evidence_tracer.report.grouping import DISCLAIMER, ordered
+from evidence_tracer.report.html import environment, stylesheet
+
+
+@dataclass
+class ItemView:
+    item: EvidenceItem
+    href: str
+
+
+@dataclass
+class FindingView:
+    finding: Finding
+    evidence: list[ItemView]
+
+
+@dataclass
+class ControlView:
+    control: Control
+    owner: str
+    findings: list[FindingView]
+    manual: list[ItemView]
+
+
+@dataclass
+class CriterionView:
+    criterion: Criterion
+    controls: list[ControlView]
+    manual: list[ItemView] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        statuses = {fv.finding.status for cv in self.controls for fv in cv.findings}
+        has_manual = bool(self.manual) or any(cv.manual for cv in self.controls)
+        if Status.FAIL in statuses:
+            return "gaps"
+        if Status.ERROR in statuses:
+            return "unverified"
+        if Status.PASS in statuses or has_manual:
+            return "evidenced"
+        return "no evidence"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    fingerprint: str
+    files: int
+    scan_id: str | None
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "file"
+
+
+def item_filename(item: EvidenceItem) -> str:
+    if item.kind is Kind.API:
+        return _safe(f"{item.service}-{item.operation}-{item.region}-{item.id[:12]}") + ".json"
+    return f"manual-{item.id[:12]}-{_safe(item.filename or 'evidence')}"
+
+
+def _sidecar(item: EvidenceItem) -> bytes:
+    return canonical_json(item.metadata())
+
+
+def _credential_rows(store: EvidenceStore, items: list[EvidenceItem], now: datetime,
+                     max_age: int) -> list[AccessRow]:
+    report = next((i for i in reversed(items) if i.operation == "GetCredentialReport" and not i.error_code), None)
+    if report is None:
+        return []
+    content = json.loads(store.content(report)).get("Content", "")
+    return access_table(parse_credential_report(str(content)), now, max_age)
+
+
+def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, out: Path,
+                   owners: Mapping[str, str] | None = None) -> ExportResult:
+    cutoff = end_of_day(as_of)
+    owners = owners or {}
+    try:
+        scan: ScanResult | None = store.load_scan(as_of=cutoff)
+    except EvidenceError:
+        scan = None
+    in_scope = [c for c in criteria().values() if c.category in config.scope.categories]
+    findings = ordered(scan.findings) if scan else []
+    api_items = {i.id: i for i in store.items(kind=Kind.API, scan_id=scan.scan.id)} if scan else {}
+    manual = store.items(kind=Kind.MANUAL, as_of=cutoff)
+
+    files: dict[str, bytes] = {}
+
+    def place(item: EvidenceItem, criterion: Criterion) -> ItemView:
+        path = f"{criterion.folder}/{item_filename(item)}"
+        if path not in files:
+            files[path] = store.content(item)
+            files[path + ".meta.json"] = _sidecar(item)
+        return ItemView(item, path)
+
+    views = []
+    for criterion in in_scope:
+        control_views = []
+        for control in controls_for_criterion(criterion.id):
+            fvs = [
+                FindingView(f, [place(api_items[e], criterion) for e in f.evidence_ids if e in api_items])
+                for f in findings if f.check_id in control.checks and criterion.id in f.criteria
+            ]
+            mvs = [place(m, criterion) for m in manual if m.control == control.id]
+            control_views.append(ControlView(control, owners.get(control.id, ""), fvs, mvs))
+        loose = [place(m, criterion) for m in manual if m.control is None and criterion.id in m.criteria]
+        views.append(CriterionView(criterion, control_views, loose))
+
+    now = scan.scan.finished_at if scan else cutoff
+    access = _credential_rows(store, list(api_items.values()), now, config.parameters.access_key_max_age_days)
+    if scan:
+        files["scan/findings.json"] = json_report.render(scan).encode()
+    header = {
+        "as_of": as_of.isoformat(), "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "tool_version": __version__, "company": config.company.name,
+        "scan_id": scan.scan.id if scan else None, "account_id": scan.scan.account_id if scan else None,
+        "scope": [c.value for c in config.scope.categories],
+    }
+    files["index.html"] = environment().get_template("package.html.j2").render(
+        header=header, criteria=views, scan=json_report.scan_to_dict(scan.scan) if scan else None,
+        access=access, disclaimer=DISCLAIMER, css=stylesheet(), max_key_age=config.parameters.access_key_max_age_days,
+    ).encode()
+    files["SHA256SUMS"] = "".join(
+        f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())
+    ).encode()
+    fingerprint = write_package(files, header, out)
+    return ExportResult(out, fingerprint, len(files) + 1, scan.scan.id if scan else None)

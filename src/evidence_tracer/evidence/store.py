@@ -1,0 +1,370 @@
+"""The workspace's evidence store, under `.tracer/`:
+
+    blobs/ab/abcdef…   content-addressed files (SHA-256 of the bytes); identical content is stored once
+    index.sqlite       evidence and scan records; triggers make both tables append-only
+    lock               the writer lock
+
+Blobs are written atomically (temp file, fsync, rename) before the index rows that name them are
+committed in one transaction, so a process killed at any point leaves every earlier scan and item
+intact and never leaves a row without its content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import sqlite3
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from evidence_tracer import __version__
+from evidence_tracer.catalog.controls import controls
+from evidence_tracer.catalog.criteria import criteria
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.lock import workspace_lock
+from evidence_tracer.evidence.redact import redact
+from evidence_tracer.governance.names import validate_person
+from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
+from evidence_tracer.report import json_report
+
+STATE_DIR = ".tracer"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS evidence (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('api', 'manual')),
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    scan_id TEXT,
+    account_id TEXT, region TEXT, service TEXT, operation TEXT, parameters TEXT, request_id TEXT,
+    error_code TEXT, redactions INTEGER NOT NULL DEFAULT 0,
+    criteria TEXT NOT NULL DEFAULT '[]', control TEXT, note TEXT, author TEXT, filename TEXT
+);
+CREATE INDEX IF NOT EXISTS evidence_scan ON evidence(scan_id);
+CREATE INDEX IF NOT EXISTS evidence_time ON evidence(collected_at);
+CREATE TABLE IF NOT EXISTS scans (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    regions TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    result_sha256 TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    stored_at TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS evidence_append_only_u BEFORE UPDATE ON evidence
+    BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS evidence_append_only_d BEFORE DELETE ON evidence
+    BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS scans_append_only_u BEFORE UPDATE ON scans
+    BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS scans_append_only_d BEFORE DELETE ON scans
+    BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+"""
+
+
+class Kind(StrEnum):
+    API = "api"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    id: str
+    kind: Kind
+    sha256: str
+    size: int
+    media_type: str
+    collected_at: datetime
+    tool_version: str
+    scan_id: str | None = None
+    account_id: str | None = None
+    region: str | None = None
+    service: str | None = None
+    operation: str | None = None
+    parameters: dict[str, Any] | None = None
+    request_id: str | None = None
+    error_code: str | None = None
+    redactions: int = 0
+    criteria: tuple[str, ...] = ()
+    control: str | None = None
+    note: str | None = None
+    author: str | None = None
+    filename: str | None = None
+
+    @property
+    def source(self) -> str:
+        """Where the item came from, in one line an auditor can check."""
+        if self.kind is Kind.API:
+            params = json.dumps(self.parameters or {}, sort_keys=True)
+            return (f"{self.service}:{self.operation} {params} account {self.account_id} region {self.region} "
+                    f"request {self.request_id or '-'}")
+        return f"uploaded by {self.author}: {self.filename}"
+
+    def metadata(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        data["kind"] = self.kind.value
+        data["collected_at"] = _iso(self.collected_at)
+        data["criteria"] = list(self.criteria)
+        data["source"] = self.source
+        return data
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def canonical_json(value: Any) -> bytes:
+    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def resolve_target(target: str) -> tuple[tuple[str, ...], str | None]:
+    """A criterion id (CC6.1) or a control id (AC-06) -> (criteria, control)."""
+    if target in criteria():
+        return (target,), None
+    library = controls()
+    if target in library:
+        return library[target].criteria, target
+    raise EvidenceError(f"{target!r} is neither a Trust Services Criterion (e.g. CC6.1) nor a control (e.g. AC-06)")
+
+
+class EvidenceStore:
+    def __init__(self, workspace: Path, lock_timeout: float = 60.0) -> None:
+        self.workspace = workspace
+        self.root = workspace / STATE_DIR
+        self.blobs = self.root / "blobs"
+        self.lock_timeout = lock_timeout
+        try:
+            self.blobs.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise EvidenceError(f"cannot create the evidence store in {self.root}: {exc}") from None
+        with self._db() as db:
+            db.executescript(_SCHEMA)
+
+    # --- low level -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = sqlite3.connect(self.root / "index.sqlite", timeout=self.lock_timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise EvidenceError(f"cannot open {self.root / 'index.sqlite'}: {exc}") from None
+        with closing(conn):
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise EvidenceError(f"evidence index error: {exc}") from None
+
+    def blob_path(self, digest: str) -> Path:
+        return self.blobs / digest[:2] / digest
+
+    def put_blob(self, data: bytes) -> str:
+        """Store bytes under their SHA-256 (once) and return the digest. Atomic."""
+        digest = sha256(data)
+        path = self.blob_path(digest)
+        if path.exists():
+            return digest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return digest
+
+    def read_blob(self, digest: str) -> bytes:
+        try:
+            data = self.blob_path(digest).read_bytes()
+        except OSError:
+            raise EvidenceError(f"evidence content {digest} is missing from {self.blobs}") from None
+        if sha256(data) != digest:
+            raise EvidenceError(f"evidence content {digest} has been altered")
+        return data
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def _insert(self, db: sqlite3.Connection, item: EvidenceItem) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO evidence (id, kind, sha256, size, media_type, collected_at, tool_version, scan_id,"
+            " account_id, region, service, operation, parameters, request_id, error_code, redactions, criteria,"
+            " control, note, author, filename) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (item.id, item.kind.value, item.sha256, item.size, item.media_type, _iso(item.collected_at),
+             item.tool_version, item.scan_id, item.account_id, item.region, item.service, item.operation,
+             None if item.parameters is None else json.dumps(item.parameters, sort_keys=True),
+             item.request_id, item.error_code, item.redactions, json.dumps(list(item.criteria)), item.control,
+             item.note, item.author, item.filename),
+        )
+
+    def _api_item(self, record: ApiRecord, scan_id: str) -> EvidenceItem:
+        response, n_response = redact(record.response)
+        parameters, n_params = redact(record.parameters)
+        data = canonical_json(response)
+        return EvidenceItem(
+            id=record.record_id, kind=Kind.API, sha256=self.put_blob(data), size=len(data),
+            media_type="application/json", collected_at=record.collected_at, tool_version=__version__,
+            scan_id=scan_id, account_id=record.account_id, region=record.region, service=record.service,
+            operation=record.operation, parameters=parameters, request_id=record.request_id,
+            error_code=record.error_code or None, redactions=n_response + n_params,
+        )
+
+    def save_scan(self, result: ScanResult, records: Iterable[ApiRecord]) -> None:
+        """Store a finished scan and every API record it made, all or nothing."""
+        scan = result.scan
+        with workspace_lock(self.root, self.lock_timeout):
+            items = [self._api_item(r, scan.id) for r in records]
+            report = json_report.render(result).encode("utf-8")
+            digest = self.put_blob(report)
+            with self._db() as db:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    for item in items:
+                        self._insert(db, item)
+                    db.execute(
+                        "INSERT INTO scans VALUES (?,?,?,?,?,?,?,?,?)",
+                        (scan.id, _iso(scan.started_at), _iso(scan.finished_at), scan.account_id,
+                         json.dumps(list(scan.regions)), scan.tool_version, digest, len(result.findings),
+                         _iso(datetime.now(UTC))),
+                    )
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+
+    def add_manual(self, target: str, file: Path, note: str, author: str,
+                   now: datetime | None = None) -> EvidenceItem:
+        """Copy a file into the store as evidence for a criterion or control."""
+        crit, control = resolve_target(target)
+        person = validate_person(author, "--by")
+        if not note.strip():
+            raise EvidenceError("--note is required: say what the file shows and for which period")
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise EvidenceError(f"cannot read {file}: {exc}") from None
+        with workspace_lock(self.root, self.lock_timeout):
+            item = EvidenceItem(
+                id=uuid.uuid4().hex, kind=Kind.MANUAL, sha256=self.put_blob(data), size=len(data),
+                media_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+                collected_at=now or datetime.now(UTC), tool_version=__version__, criteria=crit, control=control,
+                note=note.strip(), author=person, filename=file.name,
+            )
+            with self._db() as db:
+                self._insert(db, item)
+        return item
+
+    # --- reading -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _item(row: sqlite3.Row) -> EvidenceItem:
+        return EvidenceItem(
+            id=row["id"], kind=Kind(row["kind"]), sha256=row["sha256"], size=row["size"],
+            media_type=row["media_type"], collected_at=_parse(row["collected_at"]), tool_version=row["tool_version"],
+            scan_id=row["scan_id"], account_id=row["account_id"], region=row["region"], service=row["service"],
+            operation=row["operation"], parameters=json.loads(row["parameters"]) if row["parameters"] else None,
+            request_id=row["request_id"], error_code=row["error_code"], redactions=row["redactions"],
+            criteria=tuple(json.loads(row["criteria"])), control=row["control"], note=row["note"],
+            author=row["author"], filename=row["filename"],
+        )
+
+    def items(self, *, kind: Kind | None = None, criterion: str | None = None, control: str | None = None,
+              as_of: datetime | None = None, ids: Iterable[str] | None = None,
+              scan_id: str | None = None) -> list[EvidenceItem]:
+        sql, args = "SELECT * FROM evidence WHERE 1=1", []
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind.value)
+        if as_of is not None:
+            sql += " AND collected_at <= ?"
+            args.append(_iso(as_of))
+        if scan_id is not None:
+            sql += " AND scan_id = ?"
+            args.append(scan_id)
+        with self._db() as db:
+            rows = [self._item(r) for r in db.execute(sql + " ORDER BY collected_at, id", args)]
+        if ids is not None:
+            wanted = set(ids)
+            rows = [r for r in rows if r.id in wanted]
+        if criterion is not None:
+            rows = [r for r in rows if criterion in r.criteria]
+        if control is not None:
+            rows = [r for r in rows if r.control == control]
+        return rows
+
+    def content(self, item: EvidenceItem) -> bytes:
+        return self.read_blob(item.sha256)
+
+    def scans(self, as_of: datetime | None = None) -> list[ScanInfo]:
+        sql, args = "SELECT * FROM scans", []
+        if as_of is not None:
+            sql += " WHERE finished_at <= ?"
+            args.append(_iso(as_of))
+        with self._db() as db:
+            rows = db.execute(sql + " ORDER BY finished_at, id", args).fetchall()
+        return [ScanInfo(r["id"], _parse(r["started_at"]), _parse(r["finished_at"]), r["account_id"],
+                         tuple(json.loads(r["regions"])), r["tool_version"]) for r in rows]
+
+    def load_scan(self, scan_id: str | None = None, as_of: datetime | None = None) -> ScanResult:
+        """A stored scan by id (a unique prefix will do), or the latest one (as of a time)."""
+        with self._db() as db:
+            if scan_id:
+                rows = db.execute("SELECT * FROM scans WHERE id LIKE ? ORDER BY finished_at",
+                                  (scan_id + "%",)).fetchall()
+                if len(rows) > 1:
+                    raise EvidenceError(f"scan id {scan_id!r} is ambiguous ({len(rows)} scans match)")
+            else:
+                sql, args = "SELECT * FROM scans", []
+                if as_of is not None:
+                    sql += " WHERE finished_at <= ?"
+                    args.append(_iso(as_of))
+                rows = db.execute(sql + " ORDER BY finished_at DESC, id DESC LIMIT 1", args).fetchall()
+        if not rows:
+            which = f"scan {scan_id!r}" if scan_id else "scan"
+            raise EvidenceError(f"no {which} stored in {self.workspace}; run `tracer scan` first")
+        return json_report.from_dict(json.loads(self.read_blob(rows[0]["result_sha256"])))
+
+    def verify(self) -> list[str]:
+        """Problems with the store itself: missing or altered content. Empty means intact."""
+        problems = []
+        with self._db() as db:
+            digests = [(r["id"], r["sha256"]) for r in db.execute("SELECT id, sha256 FROM evidence")]
+            digests += [(f"scan {r['id']}", r["result_sha256"]) for r in db.execute("SELECT * FROM scans")]
+        for owner, digest in digests:
+            path = self.blob_path(digest)
+            if not path.exists():
+                problems.append(f"missing content {digest} (of {owner})")
+            elif sha256(path.read_bytes()) != digest:
+                problems.append(f"altered content {digest} (of {owner})")
+        return problems

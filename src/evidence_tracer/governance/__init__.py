@@ -1,0 +1,1 @@
+"""Governance records that have no API: owners, people, vendors, risks, reviews, exercises."""
