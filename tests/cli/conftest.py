@@ -29,9 +29,10 @@ def tracer(*args: str, env: dict[str, str] | None = None, cwd: Path | None = Non
                           env=env or fake_aws_env(), cwd=cwd, input=stdin, timeout=300)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
-    """moto's threaded server on a free loopback port, seeded with the demo account."""
+    """moto's threaded server on a free loopback port, seeded once with the demo account (its backends
+    are this process's, so there is one per test session)."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

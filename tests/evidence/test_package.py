@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.export import export_package
+from evidence_tracer.evidence.package import verify_package
+from evidence_tracer.evidence.store import EvidenceStore
+from tests.evidence.samples import scan
+
+AS_OF = date(2026, 11, 15)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EvidenceStore:
+    store = EvidenceStore(tmp_path / "ws")
+    result, records = scan(datetime(2026, 11, 1, 12, tzinfo=UTC))
+    store.save_scan(result, records)
+    later, later_records = scan(datetime(2026, 11, 20, tzinfo=UTC))
+    store.save_scan(later, later_records)
+    memo = tmp_path / "access-review-q3.csv"
+    memo.write_text("user,decision\nalice,keep\n")
+    store.add_manual("AC-06", memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
+    store.add_manual("CC1.2", memo, "too late for the as-of date", "jane@acme.io",
+                     now=datetime(2026, 11, 16, tzinfo=UTC))
+    return store
+
+
+def test_export_is_organised_by_criterion_with_sidecars(store: EvidenceStore, tmp_path: Path) -> None:
+    out = tmp_path / "pkg"
+    result = export_package(store, WorkspaceConfig(), AS_OF, out, {"AC-06": "jane@acme.io"})
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert {"manifest.json", "index.html", "SHA256SUMS", "scan/findings.json"} <= files
+    review = [f for f in files if f.startswith("CC6.3-access-changes/manual-") and not f.endswith(".meta.json")]
+    assert len(review) == 1 and (out / (review[0] + ".meta.json")).exists()
+    assert any(f.startswith("CC6.2-user-provisioning/manual-") for f in files)  # the control maps to both
+    api = [f for f in files if f.startswith("CC6.1-logical-access/iam-GetAccountSummary")]
+    assert len(api) == 2  # content + sidecar
+    meta = json.loads((out / sorted(api)[1]).read_text())
+    assert meta["operation"] == "GetAccountSummary" and meta["account_id"] == "111122223333"
+    assert meta["collected_at"].endswith("Z") and len(meta["sha256"]) == 64 and meta["request_id"]
+    # As of 15 November: the 1 November scan, not the 20 November one; no evidence filed after the date.
+    manifest = json.loads((out / "manifest.json").read_text())
+    findings = json.loads((out / "scan/findings.json").read_text())
+    assert manifest["scan_id"] == findings["scan"]["id"] == result.scan_id
+    assert findings["scan"]["started_at"].startswith("2026-11-01")
+    assert not any("CC1.2" in f for f in files)
+    assert set(manifest["files"]) == files - {"manifest.json"}
+    html = (out / "index.html").read_text()
+    assert "jane@acme.io" in html and "AC-06" in html and "Who has access" in html and "alice" in html
+
+
+@pytest.mark.parametrize("as_zip", [False, True])
+def test_round_trip_and_tampering(store: EvidenceStore, tmp_path: Path, as_zip: bool) -> None:
+    out = tmp_path / ("pkg.zip" if as_zip else "pkg")
+    exported = export_package(store, WorkspaceConfig(), AS_OF, out)
+    clean = verify_package(out)
+    assert clean.ok and clean.fingerprint == exported.fingerprint and clean.checked == exported.files - 1
+
+    def tamper(edit: dict[str, bytes | None]) -> Path:
+        """A copy of the package with files changed (bytes), deleted (None) or added."""
+        target = tmp_path / f"tampered-{len(list(tmp_path.iterdir()))}{'.zip' if as_zip else ''}"
+        if as_zip:
+            with zipfile.ZipFile(out) as src, zipfile.ZipFile(target, "w") as dst:
+                for info in src.infolist():
+                    if info.filename in edit:
+                        continue
+                    dst.writestr(info, src.read(info))
+                for name, data in edit.items():
+                    if data is not None:
+                        dst.writestr(name, data)
+        else:
+            shutil.copytree(out, target)
+            for name, data in edit.items():
+                if data is None:
+                    (target / name).unlink()
+                else:
+                    (target / name).parent.mkdir(parents=True, exist_ok=True)
+                    (target / name).write_bytes(data)
+        return target
+
+    victim = next(n for n in json.loads(_read(out, "manifest.json"))["files"] if n.endswith(".json") and "CC6" in n)
+    original = _read(out, victim)
+    one_byte = original[:10] + bytes([original[10] ^ 1]) + original[11:]
+    changed = verify_package(tamper({victim: one_byte}))
+    assert not changed.ok and changed.changed == [victim] and not changed.missing and not changed.extra
+    missing = verify_package(tamper({victim: None}))
+    assert missing.missing == [victim] and not missing.changed
+    extra = verify_package(tamper({"CC6.1-logical-access/forged.json": b"{}"}))
+    assert extra.extra == ["CC6.1-logical-access/forged.json"] and not extra.changed
+    # Rewriting the manifest to hide a change moves the fingerprint.
+    manifest = json.loads(_read(out, "manifest.json"))
+    manifest["files"][victim]["sha256"] = hashlib.sha256(one_byte).hexdigest()
+    forged = verify_package(tamper({victim: one_byte, "manifest.json": json.dumps(manifest).encode()}))
+    assert forged.ok and forged.fingerprint != exported.fingerprint
+
+
+def _read(package: Path, name: str) -> bytes:
+    if package.suffix == ".zip":
+        with zipfile.ZipFile(package) as zf:
+            return zf.read(name)
+    return (package / name).read_bytes()
+
+
+def test_export_never_overwrites(store: EvidenceStore, tmp_path: Path) -> None:
+    out = tmp_path / "pkg.zip"
+    export_package(store, WorkspaceConfig(), AS_OF, out)
+    with pytest.raises(EvidenceError, match="already exists"):
+        export_package(store, WorkspaceConfig(), AS_OF, out)
+
+
+def test_verify_rejects_what_is_not_a_package(tmp_path: Path) -> None:
+    (tmp_path / "junk").mkdir()
+    with pytest.raises(EvidenceError, match="manifest"):
+        verify_package(tmp_path / "junk")
+    (tmp_path / "junk.zip").write_bytes(b"not a zip")
+    with pytest.raises(EvidenceError, match="not a package"):
+        verify_package(tmp_path / "junk.zip")
+
+
+def test_export_before_any_scan_still_packages_manual_evidence(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path / "ws")
+    memo = tmp_path / "minutes.md"
+    memo.write_text("minutes")
+    store.add_manual("GOV-02", memo, "board review", "ceo@acme.io", now=datetime(2026, 1, 5, tzinfo=UTC))
+    result = export_package(store, WorkspaceConfig(), date(2026, 2, 1), tmp_path / "pkg")
+    assert result.scan_id is None and verify_package(tmp_path / "pkg").ok
+    assert (tmp_path / "pkg" / "CC1.2-board-oversight").is_dir()
