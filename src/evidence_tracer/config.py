@@ -6,14 +6,13 @@ Parsed with pydantic; every error names the file, the line and the dotted field.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from evidence_tracer.catalog.criteria import Category
-from evidence_tracer.errors import ConfigError, GovernanceError
-from evidence_tracer.governance.names import validate_person
+from evidence_tracer.governance.names import Person
+from evidence_tracer.yamlfile import load_model, parse_model
 
 CONFIG_FILE = "tracer.yaml"
 
@@ -73,13 +72,6 @@ class Scope(_Strict):
         return tuple(dict.fromkeys(value))
 
 
-def _person(value: str) -> str:
-    try:
-        return validate_person(value, "person")
-    except GovernanceError as exc:
-        raise ValueError(str(exc).removeprefix("person: ")) from None
-
-
 def _control_ref(value: str) -> str:
     from evidence_tracer.catalog.controls import controls
 
@@ -89,7 +81,6 @@ def _control_ref(value: str) -> str:
     return value
 
 
-Person = Annotated[str, AfterValidator(_person)]
 ControlRef = Annotated[str, AfterValidator(_control_ref)]
 
 
@@ -103,56 +94,11 @@ class WorkspaceConfig(_Strict):
     s3: S3Settings = S3Settings()
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """The 1-based line of the YAML node at `loc`, or of its nearest existing ancestor."""
-    line: int | None = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-            if found is None:
-                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
-                return key.start_mark.line + 1 if key is not None else line
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            return line
-        line = node.start_mark.line + 1
-    return line
-
-
 def parse_config(text: str, source: str) -> WorkspaceConfig:
     """Parse and validate config text; `source` names the file in error messages."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        raise ConfigError(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}:1: the top level must be a mapping of sections")
-    try:
-        return WorkspaceConfig.model_validate(data)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            dotted = ".".join(str(p) for p in loc) or "(top level)"
-            at = _line_of(root, loc) or 1
-            lines.append(f"{source}:{at}: {dotted}: {err['msg']}")
-        raise ConfigError("\n".join(lines)) from None
+    return parse_model(text, source, WorkspaceConfig)
 
 
 def load_config(workspace: Path) -> WorkspaceConfig:
     """Load `tracer.yaml` from the workspace; a workspace without one uses the defaults."""
-    path = workspace / CONFIG_FILE
-    if not path.exists():
-        return WorkspaceConfig()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    return parse_config(text, str(path))
+    return load_model(workspace / CONFIG_FILE, WorkspaceConfig)

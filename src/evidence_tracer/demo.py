@@ -1,104 +1,173 @@
-"""`tracer demo`: the whole flow, offline, against the embedded moto-backed demo account."""
+"""`tracer demo`: the whole flow, offline, against the embedded moto-backed demo account:
+init -> scan -> policies -> registers -> evidence -> auditor package -> readiness report."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from evidence_tracer.aws.demo_account import DEMO_REGIONS, demo_environment, seed_demo_account
+from evidence_tracer.aws.demo_account import DEMO_ACCOUNT, DEMO_REGIONS, demo_environment, seed_demo_account
 from evidence_tracer.aws.scan import Progress
 from evidence_tracer.aws.session import AwsContext
-from evidence_tracer.config import CONFIG_FILE, load_config
+from evidence_tracer.config import load_config
+from evidence_tracer.errors import ConfigError
 from evidence_tracer.evidence.export import ExportResult, export_package
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.owners import owners_of
+from evidence_tracer.governance.registers import (
+    AccessReviewRecord,
+    AccessReviewsFile,
+    ExerciseKind,
+    ExerciseRecord,
+    ExercisesFile,
+    PeopleFile,
+    PersonRecord,
+    Registers,
+    RiskRecord,
+    RisksFile,
+    Treatment,
+    VendorRecord,
+    VendorsFile,
+)
+from evidence_tracer.init import InitAnswers, create_workspace
+from evidence_tracer.policies.render import generate
+from evidence_tracer.policies.status import acknowledge, approve
+from evidence_tracer.readiness import Readiness
 from evidence_tracer.report import Format, render
+from evidence_tracer.report.readiness import render_readiness
 from evidence_tracer.scanner import ScanOutcome, run_scan
+from evidence_tracer.workspace import workspace_readiness
 
-DEMO_CONFIG = f"""\
-# Evidence Tracer workspace for the embedded demo account (all data is fake).
-company:
-  name: Acme Analytics (demo)
-  security_contact: security@acme.example
-boundary:
-  accounts: ["123456789012"]
-  regions: [{", ".join(DEMO_REGIONS)}]
-  services: [IAM, S3, EC2, CloudTrail, GuardDuty]
-  ci_cd: [GitHub Actions]
-parameters:
-  access_key_max_age_days: 90
-  password_min_length: 14
-s3:
-  critical_tag: {{key: "tracer:critical", value: "true"}}
-scope:
-  categories: [security, availability]
-owners:
-  GOV: alice.founder@acme.example
-  RISK: alice.founder@acme.example
-  MON: dave.ops@acme.example
-  CTRL: alice.founder@acme.example
-  AC: dave.ops@acme.example
-  NET: dave.ops@acme.example
-  DATA: bob.engineer@acme.example
-  END: dave.ops@acme.example
-  OPS: dave.ops@acme.example
-  IR: alice.founder@acme.example
-  CM: bob.engineer@acme.example
-  BC: bob.engineer@acme.example
-  CAP: bob.engineer@acme.example
-  VEN: alice.founder@acme.example
-"""
+MARKER = ".tracer-demo"
+FOUNDER = "alice.founder@acme.example"
+ENGINEER = "bob.engineer@acme.example"
+OPS = "dave.ops@acme.example"
+CONTRACTOR = "carol.contractor@acme.example"
+
+DEMO_ANSWERS = InitAnswers(
+    company="Acme Analytics (demo)", owner=FOUNDER, security_contact="security@acme.example", uptime_sla=True,
+    accounts=(DEMO_ACCOUNT,), regions=DEMO_REGIONS, services=("IAM", "S3", "EC2", "CloudTrail", "GuardDuty"),
+    ci_cd=("GitHub Actions",),
+)
 
 # Manual evidence a real team would upload (governance controls have no API).
 DEMO_MANUAL = {
-    "GOV-02": ("2026-board-security-review.md", "Minutes of the 2026 annual security programme review",
-               "# Security programme review — 2026-10-14\n\nAttendees: Alice (CEO), two advisors.\n"
+    "GOV-02": ("2026-board-security-review.md", "Minutes of the annual security programme review",
+               "# Security programme review\n\nAttendees: Alice (CEO), two advisors.\n"
                "Reviewed: risk register, open gaps, incident log (no incidents). Decision: fund SSO rollout.\n"),
-    "CM-01": ("branch-protection-main.json", "Branch protection on main: 1 review + CI required (exported 2026-11)",
+    "CM-01": ("branch-protection-main.json", "Branch protection on main: 1 review + CI required",
               '{"required_pull_request_reviews": {"required_approving_review_count": 1},'
               ' "required_status_checks": {"strict": true, "contexts": ["ci"]}}\n'),
-    "CC1.4": ("org-chart-2026-11.txt", "Org chart with security roles",
+    "CC1.4": ("org-chart.txt", "Org chart with security roles",
               "CEO: alice.founder@acme.example (security owner)\nEngineering: bob.engineer, dave.ops\n"),
 }
-DEMO_AUTHOR = "alice.founder@acme.example"
 
 
 @dataclass(frozen=True)
 class DemoRun:
     workspace: Path
     outcome: ScanOutcome
-    reports: dict[Format, Path]
+    reports: dict[str, Path]
     package: ExportResult
     package_verified: bool
+    readiness: Readiness
+
+
+def _fresh(workspace: Path) -> None:
+    if workspace.exists() and any(workspace.iterdir()):
+        if not (workspace / MARKER).exists():
+            raise ConfigError(f"{workspace} exists and is not an earlier demo; choose another --out")
+        shutil.rmtree(workspace)
+    workspace.mkdir(parents=True, exist_ok=True)
+    (workspace / MARKER).write_text("created by tracer demo; replaced by the next run\n", encoding="utf-8")
+
+
+def _registers(workspace: Path, now: datetime) -> None:
+    today = now.date()
+    regs = Registers(workspace)
+    regs.people.save(PeopleFile(people=(
+        PersonRecord(email=FOUNDER, name="Alice Founder", role="CEO", joined=today - timedelta(days=700),
+                     background_check=today - timedelta(days=700), training_completed=today - timedelta(days=40)),
+        PersonRecord(email=ENGINEER, name="Bob Engineer", role="Engineer", joined=today - timedelta(days=400),
+                     background_check=today - timedelta(days=400), training_completed=today - timedelta(days=420)),
+        PersonRecord(email=OPS, name="Dave Ops", role="DevOps engineer", joined=today - timedelta(days=200),
+                     training_completed=today - timedelta(days=190)),
+        PersonRecord(email=CONTRACTOR, name="Carol Contractor", role="Contract engineer",
+                     joined=today - timedelta(days=300), left=today - timedelta(days=20),
+                     access_removed=today - timedelta(days=20), background_check=today - timedelta(days=300),
+                     training_completed=today - timedelta(days=290)),
+    )))
+    regs.vendors.save(VendorsFile(vendors=(
+        VendorRecord(name="AWS", purpose="hosting", data_received="all production data", dpa_on_file=True,
+                     soc2_report_date=today - timedelta(days=120), owner=FOUNDER),
+        VendorRecord(name="Chartmetrics", purpose="product analytics", data_received="user emails and events",
+                     dpa_on_file=False, owner=ENGINEER),
+        VendorRecord(name="Linear", purpose="issue tracking", owner=ENGINEER),
+    )))
+    regs.risks.save(RisksFile(risks=(
+        RiskRecord(id="R-001", title="Leaked AWS access key", likelihood=3, impact=5, treatment=Treatment.MITIGATE,
+                   owner=OPS, last_reviewed=today - timedelta(days=30)),
+        RiskRecord(id="R-002", title="Insider exports customer data", likelihood=2, impact=5,
+                   treatment=Treatment.MITIGATE, owner=FOUNDER, last_reviewed=today - timedelta(days=30),
+                   fraud_related=True),
+        RiskRecord(id="R-003", title="Single region outage", likelihood=2, impact=4, treatment=Treatment.ACCEPT,
+                   owner=ENGINEER, last_reviewed=today - timedelta(days=400)),
+    )))
+    regs.access_reviews.save(AccessReviewsFile(access_reviews=(
+        AccessReviewRecord(date=today - timedelta(days=120), reviewer=OPS, systems="AWS IAM, GitHub",
+                           outcome="removed 2 stale users"),
+    )))
+    regs.exercises.save(ExercisesFile(exercises=(
+        ExerciseRecord(kind=ExerciseKind.TABLETOP, date=today - timedelta(days=60), facilitator=FOUNDER,
+                       scenario="Leaked access key used to read S3", lessons="add GuardDuty to us-west-2"),
+    )))
+
+
+def _policies(workspace: Path, now: datetime) -> None:
+    generate(workspace, load_config(workspace))
+    for name in ("information_security", "access_control", "incident_response", "change_management",
+                 "risk_assessment", "acceptable_use", "data_handling", "security_training"):
+        approve(workspace, name, FOUNDER, now)  # vendor_management and business_continuity stay drafts
+    for person in (FOUNDER, ENGINEER, OPS):
+        acknowledge(workspace, "acceptable_use", person, now)
+        acknowledge(workspace, "information_security", person, now)
 
 
 def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
-    workspace.mkdir(parents=True, exist_ok=True)
-    config_path = workspace / CONFIG_FILE
-    if not config_path.exists():
-        config_path.write_text(DEMO_CONFIG, encoding="utf-8")
+    _fresh(workspace)
+    create_workspace(workspace, DEMO_ANSWERS)
     config = load_config(workspace)
     with demo_environment():
         seed_demo_account()
         outcome = run_scan(AwsContext(region="us-east-1"), config, progress=progress)
     store = EvidenceStore(workspace)
     store.save_scan(outcome.result, outcome.records)
+    now = datetime.now(UTC)
+    _policies(workspace, now)
+    _registers(workspace, now)
     uploads = workspace / "uploads"
     uploads.mkdir(exist_ok=True)
     for target, (name, note, text) in DEMO_MANUAL.items():
         path = uploads / name
         path.write_text(text, encoding="utf-8")
-        store.add_manual(target, path, note, DEMO_AUTHOR)
+        store.add_manual(target, path, note, FOUNDER)
     stamp = outcome.result.scan.id.split("-")[0]
-    package = export_package(store, config, outcome.result.scan.finished_at.date(),
-                             workspace / f"auditor-package-{stamp}.zip", owners_of(config))
+    package = export_package(store, config, now.date(), workspace / f"auditor-package-{stamp}.zip",
+                             owners_of(config))
     verified = verify_package(package.path).ok
+    readiness = workspace_readiness(workspace, datetime.now(UTC))
     reports_dir = workspace / "reports"
     reports_dir.mkdir(exist_ok=True)
-    reports = {}
+    reports: dict[str, Path] = {}
     for fmt in Format:
         path = reports_dir / f"gap-report{fmt.suffix}"
         path.write_text(render(outcome.result, fmt), encoding="utf-8")
-        reports[fmt] = path
-    return DemoRun(workspace, outcome, reports, package, verified)
+        reports[f"gap report ({fmt.value})"] = path
+    for fmt in (Format.HTML, Format.MARKDOWN, Format.JSON):
+        path = reports_dir / f"readiness{fmt.suffix}"
+        path.write_text(render_readiness(readiness, fmt), encoding="utf-8")
+        reports[f"readiness ({fmt.value})"] = path
+    return DemoRun(workspace, outcome, reports, package, verified, readiness)

@@ -78,3 +78,16 @@ class ApiRecord:
     request_id: str
     response: dict[str, object]
     error_code: str = ""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something standing between the workspace and an audit, with who should fix it and how."""
+
+    severity: Severity
+    title: str
+    action: str
+    source: str  # scan | owner | policy | evidence | register
+    control: str | None = None
+    criteria: tuple[str, ...] = ()
+    owner: str = ""

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 
 import yaml
 
 from evidence_tracer.catalog.criteria import sort_key
+
+
+class SelfEvidence(StrEnum):
+    """Evidence the workspace holds by itself, without an upload."""
+
+    SCAN_HISTORY = "scan_history"
+    SYSTEM_BOUNDARY = "system_boundary"
+    OWNER_LIST = "owner_list"
 
 
 @dataclass(frozen=True)
@@ -21,6 +30,7 @@ class Control:
     evidence: tuple[str, ...]
     policy: str
     register: str | None
+    satisfied_by: SelfEvidence | None = None
 
 
 @functools.cache
@@ -32,6 +42,7 @@ def controls() -> dict[str, Control]:
             id=cid, title=str(v["title"]), statement=str(v["statement"]), criteria=tuple(v["criteria"]),
             checks=tuple(v.get("checks", ())), evidence=tuple(v.get("evidence", ())), policy=str(v["policy"]),
             register=v.get("register"),
+            satisfied_by=SelfEvidence(v["satisfied_by"]) if v.get("satisfied_by") else None,
         )
         for cid, v in raw.items()
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,14 +13,18 @@ from rich.table import Table
 
 from evidence_tracer import __version__
 from evidence_tracer.aws.session import AwsContext
-from evidence_tracer.cli import evidence_cmd
+from evidence_tracer.cli import evidence_cmd, governance_cmd
 from evidence_tracer.cli.output import print_summary, scan_progress
 from evidence_tracer.config import load_config
-from evidence_tracer.errors import TracerError
+from evidence_tracer.errors import ConfigError, TracerError
 from evidence_tracer.evidence.store import EvidenceStore
+from evidence_tracer.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
 from evidence_tracer.models import Status
 from evidence_tracer.report import Format, render
+from evidence_tracer.report.grouping import DISCLAIMER
+from evidence_tracer.report.readiness import headline, render_readiness
 from evidence_tracer.scanner import run_scan
+from evidence_tracer.workspace import workspace_readiness
 
 app = typer.Typer(
     name="tracer",
@@ -31,6 +36,12 @@ app = typer.Typer(
 
 EXIT_USAGE = 2
 app.add_typer(evidence_cmd.app, name="evidence")
+app.add_typer(governance_cmd.policies, name="policies")
+app.add_typer(governance_cmd.people, name="people")
+app.add_typer(governance_cmd.vendors, name="vendors")
+app.add_typer(governance_cmd.risks, name="risks")
+app.add_typer(governance_cmd.access_reviews, name="access-reviews")
+app.add_typer(governance_cmd.exercises, name="exercises")
 
 Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory (holds tracer.yaml).")]
 
@@ -94,12 +105,96 @@ def scans(workspace: Workspace = Path(".")) -> None:
 @app.command()
 def report(
     workspace: Workspace = Path("."),
+    readiness: Annotated[bool, typer.Option("--readiness", help="The readiness report (criteria, gaps, plan) "
+                                            "instead of the AWS gap report.")] = False,
     scan_id: Annotated[str | None, typer.Option("--scan", help="Stored scan id or prefix (default: latest).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.MARKDOWN,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
 ) -> None:
-    """Render the report of a stored scan, in any format."""
+    """Render the readiness report, or the AWS gap report of a stored scan, in any format."""
+    if readiness:
+        if fmt is Format.CSV:
+            raise ConfigError("the readiness report comes as json, markdown or html")
+        _write(render_readiness(workspace_readiness(workspace, datetime.now(UTC)), fmt), output)
+        return
     _write(render(EvidenceStore(workspace).load_scan(scan_id), fmt), output)
+
+
+@app.command()
+def status(workspace: Workspace = Path("."),
+           limit: Annotated[int, typer.Option(help="How many gaps to show.")] = 10) -> None:
+    """Where the workspace stands: readiness percentage, the most urgent gaps, this week's plan."""
+    r = workspace_readiness(workspace, datetime.now(UTC))
+    console = Console()
+    style = "green" if r.ready_for_audit else "yellow"
+    console.print(f"[bold {style}]{headline(r)}[/] · {r.company} · scope {', '.join(r.scope)} · "
+                  f"scan {r.scan_id or 'none yet'}")
+    table = Table(title="Criteria")
+    for col in ("Criterion", "Ready", "Fail", "Error", "Evidence", "Owners"):
+        table.add_column(col)
+    for c in r.criteria:
+        table.add_row(c.criterion.id, f"{int(100 * c.score)}%", str(c.count(Status.FAIL)), str(c.count(Status.ERROR)),
+                      str(c.evidence_count), ", ".join(c.owners) or "[red]none[/]")
+    console.print(table)
+    console.print(f"[bold]Most urgent gaps[/] ({len(r.gaps)} open):")
+    for g in r.gaps[:limit]:
+        console.print(f"  {g.severity.value:8} {g.title}" + (f" [dim]({g.owner})[/]" if g.owner else ""))
+    week = r.plan[0]
+    console.print(f"[bold]Week {week.week} from {week.start}[/] — {week.phase}: " + "; ".join(week.tasks[:3]))
+    console.print(f"[dim]{DISCLAIMER}[/]")
+
+
+@app.command()
+def init(
+    workspace: Workspace = Path("."),
+    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Email of the person who owns the controls to start with.")] = None,
+    security_contact: Annotated[str, typer.Option(help="Where security reports go.")] = "",
+    uptime_sla: Annotated[bool | None, typer.Option(help="You commit to uptime: adds Availability.")] = None,
+    confidential_data: Annotated[bool | None, typer.Option(help="Customer data under NDA: adds Confidentiality.")
+                                 ] = None,
+    personal_data: Annotated[bool | None, typer.Option(help="EU/UK personal or health data: adds Privacy.")] = None,
+    processing_integrity: Annotated[bool | None, typer.Option(
+        help="Customers rely on your processing accuracy: adds Processing Integrity.")] = None,
+    account: Annotated[list[str] | None, typer.Option(help="AWS account id in scope (repeatable).")] = None,
+    region: Annotated[list[str] | None, typer.Option(help="Region in scope (repeatable).")] = None,
+    service: Annotated[list[str] | None, typer.Option(help="Service in scope (repeatable).")] = None,
+    ci_cd: Annotated[list[str] | None, typer.Option("--ci-cd", help="CI/CD system (repeatable).")] = None,
+    access_key_max_age: Annotated[int | None, typer.Option(help="Days before an access key must be rotated.")
+                                  ] = None,
+    interactive: Annotated[bool, typer.Option(help="Ask for anything not given as a flag.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace an existing tracer.yaml.")] = False,
+) -> None:
+    """Create tracer.yaml: company, criteria in scope, boundary, owners and policy parameters."""
+    ask = interactive or (company is None and sys.stdin.isatty())
+    if ask:
+        company = company or typer.prompt("Company name")
+        owner = owner or typer.prompt("Email of the person who owns security (a person, not a team)")
+        for name, text in CATEGORY_GUIDANCE.items():
+            if name.value != "security":
+                typer.echo(f"  {name.value}: {text}")
+        uptime_sla = uptime_sla if uptime_sla is not None else typer.confirm("Do you commit to uptime (SLA)?")
+        confidential_data = confidential_data if confidential_data is not None else typer.confirm(
+            "Do customers give you data under NDA / confidentiality terms?")
+        personal_data = personal_data if personal_data is not None else typer.confirm(
+            "Do you process EU/UK personal data or health data?")
+        processing_integrity = processing_integrity if processing_integrity is not None else typer.confirm(
+            "Do customers rely on the accuracy of your processing (payments, payroll, billing)?")
+        if not region:
+            answer = typer.prompt("AWS regions in scope (comma-separated, empty for all enabled)", default="")
+            region = [r.strip() for r in answer.split(",") if r.strip()]
+    if not company or not owner:
+        raise ConfigError("tracer init needs --company and --owner (or --interactive)")
+    answers = InitAnswers(
+        company=company, owner=owner, security_contact=security_contact, uptime_sla=bool(uptime_sla),
+        confidential_data=bool(confidential_data), personal_data=bool(personal_data),
+        processing_integrity=bool(processing_integrity), accounts=tuple(account or ()), regions=tuple(region or ()),
+        services=tuple(service or ()), ci_cd=tuple(ci_cd or ()),
+        parameters={"access_key_max_age_days": access_key_max_age} if access_key_max_age else {},
+    )
+    path = create_workspace(workspace, answers, force)
+    Console().print(f"Created {path} (scope: {', '.join(c.value for c in answers.categories())}). Next: "
+                    "tracer scan, tracer policies generate, tracer status")
 
 
 @app.command()
@@ -114,14 +209,16 @@ def demo(
     with scan_progress(Console(stderr=True)) as progress:
         run = run_demo(out, progress)
     print_summary(console, run.outcome.result)
+    console.print(f"[bold]Readiness:[/] {headline(run.readiness)} — {len(run.readiness.gaps)} gaps, "
+                  f"plan of {len(run.readiness.plan)} weeks")
     console.print("[bold]Reports:[/]")
-    for fmt, path in run.reports.items():
-        console.print(f"  {fmt.value:8} {path}")
+    for label, path in run.reports.items():
+        console.print(f"  {label:22} {path}")
     state = "verified" if run.package_verified else "[red]FAILED verification[/]"
     console.print(f"[bold]Auditor package:[/] {run.package.path} ({run.package.files} files, {state}; "
                   f"fingerprint {run.package.fingerprint})")
-    console.print(f"Next: [bold]tracer evidence list -w {out}[/], [bold]tracer evidence users -w {out}[/], "
-                  f"[bold]tracer scans -w {out}[/]")
+    console.print(f"Next: [bold]tracer status -w {out}[/], [bold]tracer policies list -w {out}[/], "
+                  f"[bold]tracer evidence users -w {out}[/], [bold]tracer scans -w {out}[/]")
 
 
 @app.command()

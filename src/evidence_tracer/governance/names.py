@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 from evidence_tracer.errors import GovernanceError
 
@@ -25,3 +28,14 @@ def validate_person(value: str, field: str = "person") -> str:
         raise GovernanceError(
             f"{field}: {value!r} is a group or role address; name the one person accountable (CC1.3)")
     return person
+
+
+def _person(value: str) -> str:
+    try:
+        return validate_person(value, "person")
+    except GovernanceError as exc:
+        raise ValueError(str(exc).removeprefix("person: ")) from None
+
+
+# A pydantic field type: one named person's email address.
+Person = Annotated[str, AfterValidator(_person)]

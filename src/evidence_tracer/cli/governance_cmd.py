@@ -1,0 +1,288 @@
+"""`tracer policies|people|vendors|risks|access-reviews|exercises`: the governance registers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from evidence_tracer.config import load_config
+from evidence_tracer.errors import GovernanceError
+from evidence_tracer.governance.registers import (
+    AccessReviewRecord,
+    AccessReviewsFile,
+    ExerciseKind,
+    ExerciseRecord,
+    ExercisesFile,
+    PersonRecord,
+    Registers,
+    RiskRecord,
+    RisksFile,
+    Treatment,
+    VendorRecord,
+    VendorsFile,
+    build,
+    find_person,
+    next_risk_id,
+    upsert_person,
+)
+from evidence_tracer.policies import status as policy_status
+from evidence_tracer.policies.render import generate
+
+Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
+By = Annotated[str, typer.Option("--by", help="The person (email).")]
+
+policies = typer.Typer(help="Generate, approve and acknowledge the core policies.", no_args_is_help=True)
+people = typer.Typer(help="People register: roles, background checks, training, joiners and leavers.",
+                     no_args_is_help=True)
+vendors = typer.Typer(help="Vendor register: data received, DPA, SOC 2 report.", no_args_is_help=True)
+risks = typer.Typer(help="Risk register: likelihood, impact, treatment, owner.", no_args_is_help=True)
+access_reviews = typer.Typer(help="Quarterly access reviews.", no_args_is_help=True)
+exercises = typer.Typer(help="Incident-response tabletops and BC/DR tests.", no_args_is_help=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    table = Table(title=title)
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*row)
+    Console(width=200).print(table)
+
+
+def _d(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+# --- policies ---------------------------------------------------------------------------------
+
+@policies.command("generate")
+def policies_generate(workspace: Workspace = Path("."),
+                      force: Annotated[bool, typer.Option(help="Replace files edited by hand.")] = False) -> None:
+    """Render the ten core policies into policies/ from tracer.yaml's parameters."""
+    for doc, what in generate(workspace, load_config(workspace), force):
+        Console().print(f"{doc.filename:28} {what}")
+
+
+@policies.command("list")
+def policies_list(workspace: Workspace = Path(".")) -> None:
+    """Each policy's state: approved (for its current text), acknowledgments, next review."""
+    config = load_config(workspace)
+    statuses = policy_status.policy_statuses(workspace, config, Registers(workspace).policies.load(), _now())
+    _table("Policies", ("Policy", "Title", "State", "Approved by", "Review due", "Acks", "Matches tracer.yaml"), [
+        (s.name, s.title, s.state.value, s.approval.approved_by if s.approval else "—", _d(s.review_due),
+         str(len(s.acknowledged_by)), "no: regenerate" if s.stale else ("yes" if s.file_sha256 else "—"))
+        for s in statuses])
+
+
+@policies.command("approve")
+def policies_approve(name: str, by: By, workspace: Workspace = Path(".")) -> None:
+    """Approve a policy's current text (its SHA-256 is recorded; any later edit voids the approval)."""
+    record = policy_status.approve(workspace, name, by, _now())
+    Console().print(f"{name} approved by {record.approved_by} at {record.approved_at:%Y-%m-%d %H:%M} UTC "
+                    f"(text sha256 {record.sha256[:16]}…)")
+
+
+@policies.command("ack")
+def policies_ack(name: str, by: By, workspace: Workspace = Path(".")) -> None:
+    """Record that a person has read and accepted a policy's current, approved text."""
+    record = policy_status.acknowledge(workspace, name, by, _now())
+    Console().print(f"{record.person} acknowledged {name}.")
+
+
+# --- people -----------------------------------------------------------------------------------
+
+@people.command("add")
+def people_add(
+    email: str,
+    role: Annotated[str, typer.Option(help="Job title.")],
+    joined: Annotated[str, typer.Option(help="Start date, YYYY-MM-DD.")],
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    background_check: Annotated[str | None, typer.Option(help="Date the check completed.")] = None,
+    training: Annotated[str | None, typer.Option(help="Date security training was completed.")] = None,
+    production_access: Annotated[bool, typer.Option(help="Has production access.")] = True,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Add (or replace) a person."""
+    record = build(PersonRecord, email=email, name=name, role=role, joined=_date(joined, "--joined"),
+                          background_check=_opt_date(background_check, "--background-check"),
+                          training_completed=_opt_date(training, "--training"), production_access=production_access)
+    register = Registers(workspace).people
+    register.save(upsert_person(register.load(), record))
+    Console().print(f"{record.email} recorded in {register.path}")
+
+
+@people.command("update")
+def people_update(
+    email: str,
+    background_check: Annotated[str | None, typer.Option(help="Date the check completed.")] = None,
+    training: Annotated[str | None, typer.Option(help="Date training was completed.")] = None,
+    left: Annotated[str | None, typer.Option(help="Last working day.")] = None,
+    access_removed: Annotated[str | None, typer.Option(help="Date all access was removed.")] = None,
+    role: Annotated[str | None, typer.Option(help="New job title.")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Record a training, a background check, a role change or a departure."""
+    register = Registers(workspace).people
+    current = register.load()
+    person = find_person(current, email)
+    changes = {k: v for k, v in {
+        "background_check": _opt_date(background_check, "--background-check"),
+        "training_completed": _opt_date(training, "--training"), "left": _opt_date(left, "--left"),
+        "access_removed": _opt_date(access_removed, "--access-removed"), "role": role}.items() if v is not None}
+    if not changes:
+        raise GovernanceError("nothing to update: give at least one option")
+    register.save(upsert_person(current, build(PersonRecord, **{**person.model_dump(), **changes})))
+    Console().print(f"{email} updated: {', '.join(changes)}")
+
+
+@people.command("list")
+def people_list(workspace: Workspace = Path(".")) -> None:
+    """The people register."""
+    rows = Registers(workspace).people.load().people
+    _table("People", ("Email", "Role", "Joined", "Left", "Access removed", "Background check", "Training"), [
+        (p.email, p.role, _d(p.joined), _d(p.left), _d(p.access_removed), _d(p.background_check),
+         _d(p.training_completed)) for p in rows])
+
+
+# --- vendors ----------------------------------------------------------------------------------
+
+@vendors.command("add")
+def vendors_add(
+    name: str,
+    data: Annotated[str, typer.Option(help="What customer data it receives ('' for none).")] = "",
+    purpose: Annotated[str, typer.Option(help="What it is used for.")] = "",
+    dpa: Annotated[bool, typer.Option(help="A data processing agreement is on file.")] = False,
+    soc2_report: Annotated[str | None, typer.Option(help="Date of its latest SOC 2 report.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Person who owns the relationship.")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Add (or replace) a vendor."""
+    record = build(VendorRecord, name=name, purpose=purpose, data_received=data, dpa_on_file=dpa,
+                          soc2_report_date=_opt_date(soc2_report, "--soc2-report"), last_review=_now().date(),
+                          owner=owner)
+    register = Registers(workspace).vendors
+    others = tuple(v for v in register.load().vendors if v.name.lower() != name.lower())
+    register.save(VendorsFile(vendors=(*others, record)))
+    Console().print(f"{name} recorded in {register.path}")
+
+
+@vendors.command("list")
+def vendors_list(workspace: Workspace = Path(".")) -> None:
+    """The vendor register."""
+    _table("Vendors", ("Vendor", "Data received", "DPA", "SOC 2 report", "Owner"), [
+        (v.name, v.data_received or "none", "yes" if v.dpa_on_file else "no", _d(v.soc2_report_date), v.owner or "—")
+        for v in Registers(workspace).vendors.load().vendors])
+
+
+# --- risks ------------------------------------------------------------------------------------
+
+@risks.command("add")
+def risks_add(
+    title: str,
+    likelihood: Annotated[int, typer.Option(min=1, max=5)],
+    impact: Annotated[int, typer.Option(min=1, max=5)],
+    treatment: Annotated[Treatment, typer.Option()],
+    owner: Annotated[str, typer.Option(help="The person who owns the risk.")],
+    fraud: Annotated[bool, typer.Option(help="A fraud or insider-misuse risk (CC3.3).")] = False,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Add a risk (reviewed today)."""
+    register = Registers(workspace).risks
+    current = register.load()
+    record = build(RiskRecord, id=next_risk_id(current), title=title, likelihood=likelihood, impact=impact,
+                        treatment=treatment, owner=owner, last_reviewed=_now().date(), fraud_related=fraud)
+    register.save(RisksFile(risks=(*current.risks, record)))
+    Console().print(f"{record.id} recorded (score {record.score}).")
+
+
+@risks.command("review")
+def risks_review(risk_id: str, workspace: Workspace = Path(".")) -> None:
+    """Mark a risk as reviewed today."""
+    register = Registers(workspace).risks
+    current = register.load()
+    if not any(r.id == risk_id for r in current.risks):
+        raise GovernanceError(f"no risk {risk_id!r} in {register.path}")
+    register.save(RisksFile(risks=tuple(
+        r.model_copy(update={"last_reviewed": _now().date()}) if r.id == risk_id else r for r in current.risks)))
+    Console().print(f"{risk_id} reviewed.")
+
+
+@risks.command("list")
+def risks_list(workspace: Workspace = Path(".")) -> None:
+    """The risk register, highest score first."""
+    rows = sorted(Registers(workspace).risks.load().risks, key=lambda r: -r.score)
+    _table("Risks", ("Id", "Risk", "L", "I", "Score", "Treatment", "Owner", "Reviewed"), [
+        (r.id, r.title, str(r.likelihood), str(r.impact), str(r.score), r.treatment.value, r.owner,
+         _d(r.last_reviewed)) for r in rows])
+
+
+# --- access reviews and exercises -------------------------------------------------------------
+
+@access_reviews.command("add")
+def access_reviews_add(
+    reviewer: Annotated[str, typer.Option(help="The person who reviewed.")],
+    systems: Annotated[str, typer.Option(help="What was reviewed, e.g. 'AWS IAM, GitHub, Google Workspace'.")],
+    date_: Annotated[str | None, typer.Option("--date", help="Review date (default today).")] = None,
+    outcome: Annotated[str, typer.Option(help="Changes made.")] = "",
+    evidence: Annotated[str, typer.Option(help="Evidence id of the review record (tracer evidence add).")] = "",
+    workspace: Workspace = Path("."),
+) -> None:
+    """Record an access review."""
+    record = build(AccessReviewRecord, date=_opt_date(date_, "--date") or _now().date(), reviewer=reviewer,
+                                systems=systems, outcome=outcome, evidence_id=evidence)
+    register = Registers(workspace).access_reviews
+    register.save(AccessReviewsFile(access_reviews=(*register.load().access_reviews, record)))
+    Console().print(f"Access review of {record.date} recorded.")
+
+
+@access_reviews.command("list")
+def access_reviews_list(workspace: Workspace = Path(".")) -> None:
+    """Recorded access reviews."""
+    _table("Access reviews", ("Date", "Reviewer", "Systems", "Outcome", "Evidence"), [
+        (_d(r.date), r.reviewer, r.systems, r.outcome or "—", r.evidence_id or "—")
+        for r in Registers(workspace).access_reviews.load().access_reviews])
+
+
+@exercises.command("add")
+def exercises_add(
+    kind: ExerciseKind,
+    facilitator: Annotated[str, typer.Option(help="Who ran it.")],
+    scenario: Annotated[str, typer.Option(help="What was exercised.")],
+    date_: Annotated[str | None, typer.Option("--date", help="Date (default today).")] = None,
+    lessons: Annotated[str, typer.Option(help="What was learned and changed.")] = "",
+    workspace: Workspace = Path("."),
+) -> None:
+    """Record an incident-response tabletop or a BC/DR test."""
+    record = build(ExerciseRecord, kind=kind, date=_opt_date(date_, "--date") or _now().date(), facilitator=facilitator,
+                            scenario=scenario, lessons=lessons)
+    register = Registers(workspace).exercises
+    register.save(ExercisesFile(exercises=(*register.load().exercises, record)))
+    Console().print(f"{kind.value} of {record.date} recorded.")
+
+
+@exercises.command("list")
+def exercises_list(workspace: Workspace = Path(".")) -> None:
+    """Recorded exercises."""
+    _table("Exercises", ("Kind", "Date", "Facilitator", "Scenario", "Lessons"), [
+        (e.kind.value, _d(e.date), e.facilitator, e.scenario, e.lessons or "—")
+        for e in Registers(workspace).exercises.load().exercises])
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise GovernanceError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _opt_date(value: str | None, option: str) -> date | None:
+    return None if value is None else _date(value, option)

@@ -1,0 +1,114 @@
+"""Register gaps: what the people, vendor, risk, review and exercise registers say is missing or overdue.
+
+Pure functions of the registers, the parameters and the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from evidence_tracer.config import Parameters
+from evidence_tracer.governance.registers import (
+    AccessReviewsFile,
+    ExerciseKind,
+    ExercisesFile,
+    PeopleFile,
+    RisksFile,
+    VendorsFile,
+)
+from evidence_tracer.models import Gap, Severity
+
+
+@dataclass(frozen=True)
+class RegisterSnapshot:
+    people: PeopleFile = field(default_factory=PeopleFile)
+    vendors: VendorsFile = field(default_factory=VendorsFile)
+    risks: RisksFile = field(default_factory=RisksFile)
+    access_reviews: AccessReviewsFile = field(default_factory=AccessReviewsFile)
+    exercises: ExercisesFile = field(default_factory=ExercisesFile)
+
+
+def _older(when: date | None, days: int, today: date) -> bool:
+    return when is None or when + timedelta(days=days) < today
+
+
+def register_gaps(regs: RegisterSnapshot, p: Parameters, today: date,
+                  approved_policies: tuple[str, ...] = (),
+                  acknowledged: dict[str, tuple[str, ...]] | None = None) -> list[Gap]:
+    gaps: list[Gap] = []
+    acknowledged = acknowledged or {}
+    active = [x for x in regs.people.people if x.left is None or x.left >= today]
+
+    if not regs.people.people:
+        gaps.append(Gap(Severity.HIGH, "The people register is empty",
+                        "Add everyone in scope: tracer people add EMAIL --role ROLE --joined DATE",
+                        "register", "GOV-04"))
+    for person in active:
+        if person.production_access and person.background_check is None:
+            gaps.append(Gap(Severity.MEDIUM, f"No background check recorded for {person.email}",
+                            f"tracer people update {person.email} --background-check DATE", "register", "GOV-04"))
+        if _older(person.training_completed, p.training_cadence_days, today):
+            gaps.append(Gap(Severity.MEDIUM, f"Security training missing or overdue for {person.email}",
+                            f"tracer people update {person.email} --training DATE", "register", "GOV-05"))
+        missing = [pol for pol in approved_policies if person.email not in acknowledged.get(pol, ())]
+        for control, policies in (("GOV-01", [m for m in missing if m == "acceptable_use"]),
+                                  ("GOV-07", [m for m in missing if m != "acceptable_use"])):
+            if policies:
+                gaps.append(Gap(Severity.MEDIUM, f"{person.email} has not acknowledged: {', '.join(policies)}",
+                                f"For each: tracer policies ack POLICY --by {person.email}", "register", control))
+    for person in regs.people.people:
+        if person.left is not None and person.left < today and (
+                person.access_removed is None or person.access_removed > person.left + timedelta(days=1)):
+            gaps.append(Gap(Severity.CRITICAL,
+                            f"Leaver {person.email} (left {person.left}) has no timely access removal",
+                            f"Remove their access, then: tracer people update {person.email} --access-removed DATE",
+                            "register", "AC-07"))
+
+    for vendor in regs.vendors.vendors:
+        if not vendor.data_received:
+            continue
+        if not vendor.dpa_on_file:
+            gaps.append(Gap(Severity.HIGH, f"No DPA on file for {vendor.name}, which receives {vendor.data_received}",
+                            f"Sign a DPA, then: tracer vendors add '{vendor.name}' --dpa ...", "register", "VEN-01"))
+        if _older(vendor.soc2_report_date, p.vendor_review_cadence_days, today):
+            gaps.append(Gap(Severity.MEDIUM, f"SOC 2 report of {vendor.name} missing or older than "
+                            f"{p.vendor_review_cadence_days} days",
+                            "Obtain and review the vendor's current SOC 2 report; record its date",
+                            "register", "VEN-01"))
+    if not regs.vendors.vendors:
+        gaps.append(Gap(Severity.MEDIUM, "The vendor register is empty (AWS at least belongs in it)",
+                        "tracer vendors add AWS --data 'all production data' --dpa --soc2-report DATE",
+                        "register", "VEN-01"))
+
+    if not regs.risks.risks:
+        gaps.append(Gap(Severity.HIGH, "No risk assessment: the risk register is empty",
+                        "tracer risks add TITLE --likelihood N --impact N --treatment mitigate --owner EMAIL",
+                        "register", "RISK-01"))
+    else:
+        if not any(r.fraud_related for r in regs.risks.risks):
+            gaps.append(Gap(Severity.MEDIUM, "The risk assessment considers no fraud risk (CC3.3)",
+                            "Add at least one fraud or insider-misuse risk with --fraud", "register", "RISK-01"))
+        for risk in regs.risks.risks:
+            if _older(risk.last_reviewed, p.risk_review_cadence_days, today):
+                gaps.append(Gap(Severity.MEDIUM, f"Risk {risk.id} ({risk.title}) not reviewed within "
+                                f"{p.risk_review_cadence_days} days",
+                                f"Review it and record the date: tracer risks review {risk.id}", "register", "RISK-01",
+                                owner=risk.owner))
+
+    latest_review = max((r.date for r in regs.access_reviews.access_reviews), default=None)
+    if _older(latest_review, p.access_review_cadence_days, today):
+        gaps.append(Gap(Severity.HIGH, "Access review missing or overdue" +
+                        (f" (last {latest_review})" if latest_review else ""),
+                        "Review production access (see tracer evidence users), then: "
+                        "tracer access-reviews add --date DATE --reviewer EMAIL --systems AWS", "register", "AC-06"))
+
+    for kind, days, control, label in ((ExerciseKind.TABLETOP, p.tabletop_cadence_days, "IR-01",
+                                        "Incident-response tabletop"),
+                                       (ExerciseKind.BCDR, p.bcdr_test_cadence_days, "BC-02", "BC/DR test")):
+        latest = max((e.date for e in regs.exercises.exercises if e.kind is kind), default=None)
+        if _older(latest, days, today):
+            gaps.append(Gap(Severity.MEDIUM, f"{label} missing or overdue" + (f" (last {latest})" if latest else ""),
+                            f"Run it and record it: tracer exercises add {kind.value} --date DATE "
+                            "--facilitator EMAIL --scenario TEXT", "register", control))
+    return gaps

@@ -1,0 +1,185 @@
+"""Governance registers: reviewable YAML files in the workspace's `registers/` folder.
+
+people.yaml, vendors.yaml, risks.yaml, access-reviews.yaml, exercises.yaml and policies.yaml
+(approvals and acknowledgments). They are plain files so that a reviewer can read them and git can
+version them; the CLI edits them atomically and validates every field with file:line errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from evidence_tracer.errors import GovernanceError
+from evidence_tracer.governance.names import Person
+from evidence_tracer.yamlfile import dump_model, load_model, write_atomic
+
+REGISTERS_DIR = "registers"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PersonRecord(_Record):
+    email: Person
+    name: str = ""
+    role: str
+    joined: date
+    left: date | None = None
+    access_removed: date | None = None
+    background_check: date | None = None
+    training_completed: date | None = None
+    production_access: bool = True
+
+
+class VendorRecord(_Record):
+    name: str = Field(min_length=1)
+    purpose: str = ""
+    data_received: str = ""  # empty: receives no customer data
+    dpa_on_file: bool = False
+    soc2_report_date: date | None = None
+    last_review: date | None = None
+    owner: Person | None = None
+
+
+class Treatment(StrEnum):
+    MITIGATE = "mitigate"
+    ACCEPT = "accept"
+    TRANSFER = "transfer"
+    AVOID = "avoid"
+
+
+class RiskRecord(_Record):
+    id: str = Field(pattern=r"^R-\d{3,}$")
+    title: str = Field(min_length=3)
+    likelihood: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    treatment: Treatment
+    owner: Person
+    last_reviewed: date
+    fraud_related: bool = False
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class AccessReviewRecord(_Record):
+    date: date
+    reviewer: Person
+    systems: str = Field(min_length=2)
+    outcome: str = ""
+    evidence_id: str = ""
+
+
+class ExerciseKind(StrEnum):
+    TABLETOP = "tabletop"
+    BCDR = "bcdr"
+
+
+class ExerciseRecord(_Record):
+    kind: ExerciseKind
+    date: date
+    facilitator: Person
+    scenario: str = Field(min_length=3)
+    lessons: str = ""
+
+
+class PolicyApproval(_Record):
+    policy: str
+    approved_by: Person
+    approved_at: datetime
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class PolicyAck(_Record):
+    policy: str
+    person: Person
+    acknowledged_at: datetime
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class PeopleFile(_Record):
+    people: tuple[PersonRecord, ...] = ()
+
+
+class VendorsFile(_Record):
+    vendors: tuple[VendorRecord, ...] = ()
+
+
+class RisksFile(_Record):
+    risks: tuple[RiskRecord, ...] = ()
+
+
+class AccessReviewsFile(_Record):
+    access_reviews: tuple[AccessReviewRecord, ...] = ()
+
+
+class ExercisesFile(_Record):
+    exercises: tuple[ExerciseRecord, ...] = ()
+
+
+class PoliciesFile(_Record):
+    approvals: tuple[PolicyApproval, ...] = ()
+    acknowledgments: tuple[PolicyAck, ...] = ()
+
+
+F = TypeVar("F", bound=_Record)
+
+
+def build(model: type[F], **fields: object) -> F:
+    """Make a register record from CLI input; invalid fields become one GovernanceError naming them."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise GovernanceError(problems) from None
+
+
+class Register(Generic[F]):
+    """One register file: load (defaults when absent), save atomically."""
+
+    def __init__(self, workspace: Path, filename: str, model: type[F], title: str) -> None:
+        self.path = workspace / REGISTERS_DIR / filename
+        self.model = model
+        self.title = title
+
+    def load(self) -> F:
+        return load_model(self.path, self.model)
+
+    def save(self, value: F) -> None:
+        header = f"# {self.title}\n# Edited by `tracer` and by hand; every field is validated on load.\n"
+        write_atomic(self.path, dump_model(value, header))
+
+
+class Registers:
+    def __init__(self, workspace: Path) -> None:
+        self.people = Register(workspace, "people.yaml", PeopleFile, "People: roles, checks, training, joiners/leavers")
+        self.vendors = Register(workspace, "vendors.yaml", VendorsFile, "Vendors: data, DPAs, SOC 2 reports")
+        self.risks = Register(workspace, "risks.yaml", RisksFile, "Risk register")
+        self.access_reviews = Register(workspace, "access-reviews.yaml", AccessReviewsFile, "Access reviews")
+        self.exercises = Register(workspace, "exercises.yaml", ExercisesFile,
+                                  "Incident-response tabletops and BC/DR tests")
+        self.policies = Register(workspace, "policies.yaml", PoliciesFile, "Policy approvals and acknowledgments")
+
+
+def upsert_person(current: PeopleFile, record: PersonRecord) -> PeopleFile:
+    others = tuple(p for p in current.people if p.email.lower() != record.email.lower())
+    return PeopleFile(people=(*others, record))
+
+
+def find_person(current: PeopleFile, email: str) -> PersonRecord:
+    for p in current.people:
+        if p.email.lower() == email.lower():
+            return p
+    raise GovernanceError(f"{email} is not in the people register; add them with `tracer people add`")
+
+
+def next_risk_id(current: RisksFile) -> str:
+    numbers = [int(r.id.split("-")[1]) for r in current.risks]
+    return f"R-{(max(numbers) + 1) if numbers else 1:03d}"

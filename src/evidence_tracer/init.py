@@ -1,0 +1,103 @@
+"""Create a workspace's `tracer.yaml` from answers (flags or prompts). The file explains itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from evidence_tracer.catalog.controls import controls
+from evidence_tracer.catalog.criteria import Category
+from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, parse_config
+from evidence_tracer.errors import ConfigError
+from evidence_tracer.governance.names import validate_person
+from evidence_tracer.yamlfile import write_atomic
+
+CATEGORY_GUIDANCE = {
+    Category.SECURITY: "always in scope: the common criteria CC1-CC9",
+    Category.AVAILABILITY: "add when you commit to uptime (an SLA in contracts or on your site)",
+    Category.CONFIDENTIALITY: "add when customers give you data under NDA or contractually confidential terms",
+    Category.PROCESSING_INTEGRITY: "add when customers rely on your processing being complete and accurate "
+                                   "(payments, payroll, billing, calculations)",
+    Category.PRIVACY: "add when you process personal data of EU/UK residents or health data and promise how",
+}
+
+
+@dataclass(frozen=True)
+class InitAnswers:
+    company: str
+    owner: str
+    security_contact: str = ""
+    uptime_sla: bool = False
+    confidential_data: bool = False
+    personal_data: bool = False
+    processing_integrity: bool = False
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    ci_cd: tuple[str, ...] = ()
+    parameters: dict[str, int] = field(default_factory=dict)
+
+    def categories(self) -> list[Category]:
+        chosen = [Category.SECURITY]
+        for flag, cat in ((self.uptime_sla, Category.AVAILABILITY), (self.confidential_data, Category.CONFIDENTIALITY),
+                          (self.processing_integrity, Category.PROCESSING_INTEGRITY),
+                          (self.personal_data, Category.PRIVACY)):
+            if flag:
+                chosen.append(cat)
+        return chosen
+
+
+def _flow(values: tuple[str, ...] | list[str]) -> str:
+    return yaml.safe_dump(list(values), default_flow_style=True).strip()
+
+
+def render_config(answers: InitAnswers) -> str:
+    owner = validate_person(answers.owner, "--owner")
+    families = sorted({cid.rsplit("-", 1)[0] for cid in controls()})
+    defaults = WorkspaceConfig().parameters.model_dump()
+    params = {**defaults, **answers.parameters}
+    guidance = "\n".join(f"#   {c.value:21} {text}" for c, text in CATEGORY_GUIDANCE.items())
+    lines = [
+        "# Evidence Tracer workspace. Every threshold lives here once and flows into the policies and the checks.",
+        "company:",
+        f"  name: {yaml.safe_dump(answers.company, default_style=None).strip().removesuffix('...').strip()}",
+        f"  security_contact: {answers.security_contact or owner}",
+        "",
+        "# Trust Services Criteria categories in scope:",
+        guidance,
+        "scope:",
+        f"  categories: {_flow([c.value for c in answers.categories()])}",
+        "",
+        "# The system boundary: what the auditor will examine.",
+        "boundary:",
+        f"  accounts: {_flow(answers.accounts)}",
+        f"  regions: {_flow(answers.regions)}  # empty: every enabled region",
+        f"  services: {_flow(answers.services)}",
+        f"  ci_cd: {_flow(answers.ci_cd)}",
+        "",
+        "# One named person per control (an id like AC-06, or a family like AC). Never a team.",
+        "owners:",
+        *[f"  {family}: {owner}" for family in families],
+        "",
+        "# Policy parameters (days unless named otherwise).",
+        "parameters:",
+        *[f"  {key}: {value}" for key, value in params.items()],
+        "",
+        "s3:",
+        "  critical_buckets: []",
+        '  critical_tag: {key: "tracer:critical", value: "true"}',
+        "",
+    ]
+    text = "\n".join(lines)
+    parse_config(text, CONFIG_FILE)  # never write a file that would not load
+    return text
+
+
+def create_workspace(workspace: Path, answers: InitAnswers, force: bool = False) -> Path:
+    path = workspace / CONFIG_FILE
+    if path.exists() and not force:
+        raise ConfigError(f"{path} already exists; use --force to replace it")
+    write_atomic(path, render_config(answers))
+    return path

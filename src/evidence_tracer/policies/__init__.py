@@ -1,0 +1,1 @@
+"""Policy documents rendered from the workspace's parameters, and their approval state."""

@@ -1,0 +1,97 @@
+"""Where each policy stands: generated, approved for exactly its current text, acknowledged, due for review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.errors import GovernanceError
+from evidence_tracer.evidence.store import sha256
+from evidence_tracer.governance.names import validate_person
+from evidence_tracer.governance.registers import PoliciesFile, PolicyAck, PolicyApproval, Registers
+from evidence_tracer.policies.render import POLICIES_DIR, POLICY_NAMES, render_policy
+
+
+class PolicyState(StrEnum):
+    MISSING = "missing"  # never generated
+    DRAFT = "draft"  # generated, never approved
+    VOID = "approval void"  # approved, then the text changed
+    OVERDUE = "review overdue"  # approved, but the annual review date has passed
+    APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class PolicyStatus:
+    name: str
+    title: str
+    state: PolicyState
+    file_sha256: str | None
+    approval: PolicyApproval | None
+    review_due: date | None
+    acknowledged_by: tuple[str, ...]
+    stale: bool  # the file differs from what tracer.yaml's parameters render now
+
+
+def _file(workspace: Path, name: str) -> Path:
+    return workspace / POLICIES_DIR / f"{name}.md"
+
+
+def policy_statuses(workspace: Path, config: WorkspaceConfig, policies: PoliciesFile, now: datetime
+                    ) -> list[PolicyStatus]:
+    out = []
+    cadence = timedelta(days=config.parameters.policy_review_cadence_days)
+    for name in POLICY_NAMES:
+        doc = render_policy(name, config)
+        path = _file(workspace, name)
+        digest = sha256(path.read_bytes()) if path.exists() else None
+        approvals = [a for a in policies.approvals if a.policy == name]
+        latest = max(approvals, key=lambda a: a.approved_at) if approvals else None
+        due = (latest.approved_at + cadence).date() if latest else None
+        if digest is None:
+            state = PolicyState.MISSING
+        elif latest is None:
+            state = PolicyState.DRAFT
+        elif latest.sha256 != digest:
+            state = PolicyState.VOID
+        elif due is not None and due < now.date():
+            state = PolicyState.OVERDUE
+        else:
+            state = PolicyState.APPROVED
+        acks = tuple(sorted({a.person for a in policies.acknowledgments if a.policy == name and a.sha256 == digest}))
+        out.append(PolicyStatus(name, doc.title, state, digest, latest, due, acks,
+                                stale=digest is not None and digest != doc.sha256))
+    return out
+
+
+def _current_digest(workspace: Path, name: str) -> str:
+    if name not in POLICY_NAMES:
+        raise GovernanceError(f"unknown policy {name!r}; the policies are: {', '.join(POLICY_NAMES)}")
+    path = _file(workspace, name)
+    if not path.exists():
+        raise GovernanceError(f"{path} does not exist; run `tracer policies generate` first")
+    return sha256(path.read_bytes())
+
+
+def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApproval:
+    """Record approval of the policy's current text (its SHA-256): any later edit voids it."""
+    record = PolicyApproval(policy=name, approved_by=validate_person(by, "--by"), approved_at=now,
+                            sha256=_current_digest(workspace, name))
+    register = Registers(workspace).policies
+    current = register.load()
+    register.save(PoliciesFile(approvals=(*current.approvals, record), acknowledgments=current.acknowledgments))
+    return record
+
+
+def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck:
+    """Record that a person has read and accepted the policy's current text."""
+    digest = _current_digest(workspace, name)
+    register = Registers(workspace).policies
+    current = register.load()
+    if not any(a.policy == name and a.sha256 == digest for a in current.approvals):
+        raise GovernanceError(f"{name} is not approved in its current form; approve it before acknowledgments")
+    record = PolicyAck(policy=name, person=validate_person(by, "--by"), acknowledged_at=now, sha256=digest)
+    register.save(PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, record)))
+    return record

@@ -1,0 +1,243 @@
+"""Readiness: per in-scope criterion, automated findings + manual evidence + owner + policy, rolled up
+into a percentage, a prioritised gap list and a week-by-week plan to audit. No I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from evidence_tracer.catalog.controls import Control, SelfEvidence, controls_for_criterion
+from evidence_tracer.catalog.criteria import Criterion, criteria, sort_key
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.evidence.store import EvidenceItem
+from evidence_tracer.governance.overdue import RegisterSnapshot, register_gaps
+from evidence_tracer.governance.owners import owners_of, unowned
+from evidence_tracer.models import Finding, Gap, ScanResult, Severity, Status
+from evidence_tracer.policies.status import PolicyState, PolicyStatus
+
+READY_PERCENT = 90
+SCAN_FRESH = timedelta(days=31)
+SOURCE_ORDER = {"owner": 0, "policy": 1, "scan": 2, "register": 3, "evidence": 4}
+
+
+@dataclass(frozen=True)
+class ReadinessInputs:
+    config: WorkspaceConfig
+    now: datetime
+    scan: ScanResult | None
+    manual: tuple[EvidenceItem, ...]
+    policies: tuple[PolicyStatus, ...]
+    registers: RegisterSnapshot
+
+
+@dataclass(frozen=True)
+class ControlReadiness:
+    control: Control
+    owner: str
+    policy_state: PolicyState | None
+    findings: tuple[Finding, ...]
+    evidence_count: int
+    parts: tuple[tuple[str, bool], ...]  # (owner|policy|automated|evidence, met)
+
+    @property
+    def score(self) -> float:
+        return sum(met for _, met in self.parts) / len(self.parts) if self.parts else 1.0
+
+
+@dataclass(frozen=True)
+class CriterionReadiness:
+    criterion: Criterion
+    controls: tuple[ControlReadiness, ...]
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.controls) / len(self.controls) if self.controls else 0.0
+
+    def count(self, status: Status) -> int:
+        return sum(1 for c in self.controls for f in c.findings if f.status is status)
+
+    @property
+    def evidence_count(self) -> int:
+        return sum(c.evidence_count for c in self.controls)
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.owner for c in self.controls if c.owner))
+
+    @property
+    def policies(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.control.policy for c in self.controls))
+
+
+@dataclass(frozen=True)
+class PlanWeek:
+    week: int
+    start: date
+    phase: str
+    tasks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    generated_at: datetime
+    company: str
+    scope: tuple[str, ...]
+    scan_id: str | None
+    percent: int
+    criteria: tuple[CriterionReadiness, ...]
+    gaps: tuple[Gap, ...]
+    plan: tuple[PlanWeek, ...]
+
+    @property
+    def ready_for_audit(self) -> bool:
+        blocking = any(g.severity in (Severity.CRITICAL, Severity.HIGH) for g in self.gaps)
+        return self.percent >= READY_PERCENT and not blocking
+
+    def gap_count(self, severity: Severity) -> int:
+        return sum(1 for g in self.gaps if g.severity is severity)
+
+
+def _evidence_for(control: Control, manual: Iterable[EvidenceItem]) -> int:
+    """Items filed against the control, or against one of its criteria."""
+    return sum(1 for m in manual if m.control == control.id or (m.control is None and set(m.criteria) &
+                                                                  set(control.criteria)))
+
+
+def _scan_gaps(findings: Iterable[Finding], control: Control, owner: str) -> list[Gap]:
+    gaps = []
+    for f in findings:
+        if f.status is Status.FAIL:
+            gaps.append(Gap(f.severity, f"{f.check_id}: {f.message}", f.remediation, "scan", control.id,
+                            f.criteria, owner))
+        elif f.status is Status.ERROR:
+            gaps.append(Gap(Severity.HIGH, f"{f.check_id} could not run: {f.message}",
+                            "Grant the scan role the permission in docs/iam-policy.json (or enable the region), "
+                            "then re-scan", "scan", control.id, f.criteria, owner))
+    return gaps
+
+
+def assess(inputs: ReadinessInputs) -> Readiness:
+    config, now = inputs.config, inputs.now
+    owners = owners_of(config)
+    policy_state = {p.name: p.state for p in inputs.policies}
+    in_scope = [c for c in criteria().values() if c.category in config.scope.categories]
+    findings = inputs.scan.findings if inputs.scan else ()
+    approved = tuple(p.name for p in inputs.policies if p.state is PolicyState.APPROVED)
+    reg_gaps = register_gaps(inputs.registers, config.parameters, now.date(), approved,
+                             {p.name: p.acknowledged_by for p in inputs.policies})
+    reg_by_control: dict[str, list[Gap]] = {}
+    for g in reg_gaps:
+        reg_by_control.setdefault(g.control or "", []).append(g)
+
+    gaps: dict[tuple[str, str, str | None], Gap] = {}
+    boundary = config.boundary
+    self_evident = {
+        SelfEvidence.SCAN_HISTORY: inputs.scan is not None and now - inputs.scan.scan.finished_at <= SCAN_FRESH,
+        SelfEvidence.SYSTEM_BOUNDARY: bool(boundary.accounts and boundary.regions and boundary.services),
+        SelfEvidence.OWNER_LIST: not unowned(config),
+    }
+
+    def add(gap: Gap) -> None:
+        gaps.setdefault((gap.source, gap.title, gap.control), gap)
+
+    assessed: dict[str, ControlReadiness] = {}
+
+    def assess_control(control: Control) -> ControlReadiness:
+        if control.id in assessed:
+            return assessed[control.id]
+        owner = owners.get(control.id, "")
+        parts: list[tuple[str, bool]] = [("owner", bool(owner))]
+        if not owner:
+            family = control.id.rsplit("-", 1)[0]
+            add(Gap(Severity.HIGH, f"{control.id} {control.title} has no named owner",
+                    f"Add to tracer.yaml: owners: {{{control.id}: person@company.com}} (or the family {family})",
+                    "owner", control.id, control.criteria))
+        state = policy_state.get(control.policy)
+        parts.append(("policy", state is PolicyState.APPROVED))
+        if state is not PolicyState.APPROVED:
+            severity = Severity.MEDIUM if state is PolicyState.OVERDUE else Severity.HIGH
+            how = ("tracer policies generate, review it, then tracer policies approve "
+                   f"{control.policy} --by APPROVER")
+            add(Gap(severity, f"Policy {control.policy} is {state.value if state else 'missing'}", how, "policy",
+                    None, (), owner))
+        mine = tuple(f for f in findings if f.check_id in control.checks)
+        if control.checks:
+            ok = bool(mine) and all(f.status in (Status.PASS, Status.NOT_APPLICABLE) for f in mine)
+            parts.append(("automated", ok))
+            if inputs.scan is None:
+                add(Gap(Severity.HIGH, "No AWS scan yet", "tracer scan", "scan", None, (), ""))
+            for gap in _scan_gaps(mine, control, owner):
+                add(gap)
+        count = _evidence_for(control, inputs.manual)
+        if control.evidence or control.register:
+            register_ok = (bool(control.register) and not reg_by_control.get(control.id)) or (
+                control.satisfied_by is not None and self_evident[control.satisfied_by])
+            parts.append(("evidence", count > 0 or register_ok))
+            for g in reg_by_control.get(control.id, []):
+                add(Gap(g.severity, g.title, g.action, g.source, g.control, control.criteria, g.owner or owner))
+            if count == 0 and not register_ok and not reg_by_control.get(control.id):
+                add(Gap(Severity.MEDIUM, f"No evidence for {control.id} {control.title}",
+                        f"Collect: {'; '.join(control.evidence)}. Then: tracer evidence add {control.id} FILE "
+                        "--note ... --by ...", "evidence", control.id, control.criteria, owner))
+        result = ControlReadiness(control, owner, state, mine, count, tuple(parts))
+        assessed[control.id] = result
+        return result
+
+    per_criterion = tuple(
+        CriterionReadiness(c, tuple(assess_control(ctl) for ctl in controls_for_criterion(c.id))) for c in in_scope
+    )
+    percent = int(100 * sum(c.score for c in per_criterion) / len(per_criterion)) if per_criterion else 0
+    ordered = tuple(sorted(gaps.values(), key=lambda g: (
+        g.severity.rank, SOURCE_ORDER.get(g.source, 9), sort_key(g.criteria[0]) if g.criteria else (9, "", ()),
+        g.title)))
+    return Readiness(
+        generated_at=now, company=config.company.name, scope=tuple(c.value for c in config.scope.categories),
+        scan_id=inputs.scan.scan.id if inputs.scan else None, percent=percent, criteria=per_criterion,
+        gaps=ordered, plan=plan(ordered, now.date(), config),
+    )
+
+
+def _next_monday(today: date) -> date:
+    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[PlanWeek, ...]:
+    """The 90-day path: scope, policies, remediation, evidence, readiness assessment, audit."""
+
+    def tasks(selected: Iterable[Gap]) -> list[str]:
+        return [f"[{g.severity.value}] {g.title}" + (f" — {g.owner}" if g.owner else "") for g in selected]
+
+    owner_gaps = [g for g in gaps if g.source == "owner"]
+    policy_gaps = [g for g in gaps if g.source == "policy"]
+    urgent = [g for g in gaps if g.source == "scan" and g.severity in (Severity.CRITICAL, Severity.HIGH)]
+    other_scan = [g for g in gaps if g.source == "scan" and g not in urgent]
+    evidence = [g for g in gaps if g.source in ("register", "evidence")]
+    half = (len(urgent) + 1) // 2
+    half_other = (len(other_scan) + 1) // 2
+    half_ev = (len(evidence) + 1) // 2
+    scope = f"Confirm scope ({', '.join(c.value for c in config.scope.categories)}) and the system boundary"
+    phases: list[tuple[str, list[str]]] = [
+        ("Scope and owners", [scope, *tasks(owner_gaps[: (len(owner_gaps) + 1) // 2])]),
+        ("Scope and owners", tasks(owner_gaps[(len(owner_gaps) + 1) // 2:])),
+        ("Policies", tasks(policy_gaps[: (len(policy_gaps) + 1) // 2])),
+        ("Policies and acknowledgments", tasks(policy_gaps[(len(policy_gaps) + 1) // 2:])),
+        ("Remediation: critical and high", tasks(urgent[:half])),
+        ("Remediation: critical and high", tasks(urgent[half:])),
+        ("Remediation: medium and low", tasks(other_scan[:half_other])),
+        ("Remediation: medium and low", tasks(other_scan[half_other:])),
+        ("Evidence and registers", tasks(evidence[:half_ev])),
+        ("Evidence and registers", tasks(evidence[half_ev:])),
+        ("Readiness assessment", ["Re-scan (tracer scan) and confirm no critical or high gaps remain",
+                                  "Export and verify the package (tracer evidence export / verify)",
+                                  "Walk through every in-scope criterion with its owner"]),
+        ("Audit", ["Engage a licensed CPA firm; agree the Type 1 report date",
+                   "Hand over the evidence package and its fingerprint"]),
+        ("Audit", ["Type 1 fieldwork; answer auditor requests from the evidence store",
+                   "Plan the Type 2 observation window (typically 3 to 12 months) and keep scanning monthly"]),
+    ]
+    start = _next_monday(today)
+    return tuple(
+        PlanWeek(i + 1, start + timedelta(weeks=i), phase, tuple(items) or ("Nothing open — done.",))
+        for i, (phase, items) in enumerate(phases)
+    )

@@ -1,0 +1,36 @@
+"""Gather what readiness needs from a workspace: config, latest scan, manual evidence, policies, registers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from evidence_tracer.config import load_config
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.store import EvidenceStore, Kind
+from evidence_tracer.governance.overdue import RegisterSnapshot
+from evidence_tracer.governance.registers import Registers
+from evidence_tracer.policies.status import policy_statuses
+from evidence_tracer.readiness import Readiness, ReadinessInputs, assess
+
+
+def load_registers(workspace: Path) -> RegisterSnapshot:
+    regs = Registers(workspace)
+    return RegisterSnapshot(regs.people.load(), regs.vendors.load(), regs.risks.load(), regs.access_reviews.load(),
+                            regs.exercises.load())
+
+
+def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
+    config = load_config(workspace)
+    store = EvidenceStore(workspace)
+    try:
+        scan = store.load_scan(as_of=now)
+    except EvidenceError:
+        scan = None
+    policies = policy_statuses(workspace, config, Registers(workspace).policies.load(), now)
+    return ReadinessInputs(config, now, scan, tuple(store.items(kind=Kind.MANUAL, as_of=now)), tuple(policies),
+                           load_registers(workspace))
+
+
+def workspace_readiness(workspace: Path, now: datetime) -> Readiness:
+    return assess(readiness_inputs(workspace, now))
