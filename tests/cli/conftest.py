@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -33,6 +34,7 @@ def tracer(*args: str, env: dict[str, str] | None = None, cwd: Path | None = Non
 def moto_server() -> Iterator[str]:
     """moto's threaded server on a free loopback port, seeded once with the demo account (its backends
     are this process's, so there is one per test session)."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

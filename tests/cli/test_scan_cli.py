@@ -78,3 +78,20 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     for name in ("gap-report.md", "gap-report.csv", "gap-report.html"):
         assert (reports / name).stat().st_size > 500
     assert "SOC 2-aligned" in out.stdout and "compliant" not in out.stdout.lower()
+    # The whole flow, not just the scan: policies, registers, evidence, package and readiness.
+    ws = tmp_path / "ws"
+    assert len(list((ws / "policies").glob("*.md"))) == 10
+    assert {p.name for p in (ws / "registers").iterdir()} >= {"people.yaml", "vendors.yaml", "risks.yaml",
+                                                              "access-reviews.yaml", "exercises.yaml", "policies.yaml"}
+    [package] = ws.glob("auditor-package-*.zip")
+    assert "verified" in out.stdout
+    assert tracer("evidence", "verify", str(package)).returncode == 0
+    readiness = json.loads((reports / "readiness.json").read_text())
+    assert 0 < readiness["readiness_percent"] < 100 and readiness["ready_for_audit"] is False
+    assert (reports / "readiness.html").read_text().count('class="gap"') == len(readiness["gaps"])
+    again = tracer("demo", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
+    assert again.returncode == 0, again.stderr  # an earlier demo is replaced
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me")
+    refused = tracer("demo", "--out", str(tmp_path / "mine"))
+    assert refused.returncode == 2 and (tmp_path / "mine" / "notes.txt").exists()

@@ -9,7 +9,7 @@ from evidence_tracer.catalog.criteria import criteria, sort_key
 from evidence_tracer.models import Finding, Severity, Status
 
 DISCLAIMER = (
-    "This report shows SOC 2-aligned readiness of the scanned AWS account. It is not a SOC 2 report "
+    "This report shows SOC 2-aligned readiness (ready for audit or not). It is not a SOC 2 report "
     "and does not state compliance: only a licensed CPA firm can examine controls and issue a SOC 2 report."
 )
 

@@ -1,0 +1,94 @@
+"""A new workspace from `tracer init` to a readiness report, as a small team would go through it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import fake_aws_env, tracer
+
+
+def run(ws: Path, *args: str, env: dict[str, str] | None = None, ok: bool = True) -> str:
+    out = tracer(*args, "-w", str(ws), env=env)
+    assert (out.returncode == 0) is ok, out.stdout + out.stderr
+    return out.stdout + out.stderr
+
+
+def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
+    ws = tmp_path / "acme"
+    ws.mkdir()
+    run(ws, "init", "--company", "Acme", "--owner", "jane@acme.io", "--uptime-sla", "--region", "us-east-1",
+        "--account", "123456789012", "--service", "S3", "--service", "EC2", "--ci-cd", "GitHub Actions",
+        "--access-key-max-age", "60")
+    before = json.loads(run(ws, "report", "--readiness", "--format", "json"))
+    assert before["scan_id"] is None and before["scope"] == ["security", "availability"]
+    assert any(g["title"] == "No AWS scan yet" for g in before["gaps"])
+
+    run(ws, "scan", env=fake_aws_env(moto_server))
+    run(ws, "policies", "generate")
+    assert "every 60 days" in (ws / "policies" / "access_control.md").read_text()
+    for policy in ("information_security", "access_control", "incident_response", "change_management",
+                   "risk_assessment", "vendor_management", "business_continuity", "acceptable_use",
+                   "data_handling", "security_training"):
+        run(ws, "policies", "approve", policy, "--by", "jane@acme.io")
+        run(ws, "policies", "ack", policy, "--by", "jane@acme.io")
+    assert run(ws, "policies", "approve", "access_control", "--by", "the team", ok=False).count("named person")
+
+    run(ws, "people", "add", "jane@acme.io", "--role", "CTO", "--joined", "2024-01-10",
+        "--background-check", "2024-01-05", "--training", "2026-09-01")
+    run(ws, "people", "add", "sam@acme.io", "--role", "Engineer", "--joined", "2025-02-01")
+    run(ws, "people", "update", "sam@acme.io", "--left", "2026-10-01")  # no access removal recorded
+    run(ws, "vendors", "add", "AWS", "--data", "all production data", "--dpa", "--soc2-report", "2026-06-30")
+    run(ws, "risks", "add", "Leaked access key", "--likelihood", "3", "--impact", "5", "--treatment", "mitigate",
+        "--owner", "jane@acme.io")
+    run(ws, "risks", "add", "Insider data export", "--likelihood", "2", "--impact", "5", "--treatment",
+        "mitigate", "--owner", "jane@acme.io", "--fraud")
+    run(ws, "access-reviews", "add", "--reviewer", "jane@acme.io", "--systems", "AWS IAM")
+    run(ws, "exercises", "add", "tabletop", "--facilitator", "jane@acme.io", "--scenario", "key leak")
+    assert "not a date" in run(ws, "people", "add", "x@acme.io", "--role", "r", "--joined", "soon", ok=False)
+    memo = tmp_path / "minutes.md"
+    memo.write_text("board review minutes")
+    run(ws, "evidence", "add", "GOV-02", str(memo), "--note", "annual review", "--by", "jane@acme.io")
+
+    status = run(ws, "status")
+    assert "SOC 2-aligned" in status and "Most urgent gaps" in status
+    assert "critical" in status and "sam@acme.io" in status  # the leaver is the most urgent gap
+    data = json.loads(run(ws, "report", "--readiness", "--format", "json"))
+    assert data["readiness_percent"] > before["readiness_percent"]
+    titles = [g["title"] for g in data["gaps"]]
+    critical = [g["title"] for g in data["gaps"] if g["severity"] == "critical"]
+    assert titles[: len(critical)] == critical  # critical first
+    assert any(t.startswith("Leaver sam@acme.io") for t in critical)
+    assert not any(t.startswith("Policy ") for t in titles)
+    assert any(t.startswith("iam_root_mfa") for t in titles)
+    assert not any("has no named owner" in t for t in titles)
+    html = ws / "readiness.html"
+    run(ws, "report", "--readiness", "--format", "html", "--output", str(html))
+    assert "Plan to audit, week by week" in html.read_text()
+    for listing in (("policies", "list"), ("people", "list"), ("vendors", "list"), ("risks", "list"),
+                    ("access-reviews", "list"), ("exercises", "list")):
+        run(ws, *listing)
+
+    # One parameter, two effects: the policy is now out of date and its approval void once regenerated.
+    config = ws / "tracer.yaml"
+    config.write_text(config.read_text().replace("access_key_max_age_days: 60", "access_key_max_age_days: 30"))
+    assert "no: regenerate" in run(ws, "policies", "list")
+    run(ws, "policies", "generate")
+    listed = run(ws, "policies", "list")
+    assert "approval void" in listed
+    after = json.loads(run(ws, "report", "--readiness", "--format", "json"))
+    assert "Policy access_control is approval void" in [g["title"] for g in after["gaps"]]
+
+
+def test_interactive_init(tmp_path: Path) -> None:
+    answers = "Beta Corp\nkim@beta.io\ny\nn\ny\nn\neu-west-1, eu-central-1\n"
+    out = tracer("init", "-w", str(tmp_path), "--interactive", stdin=answers)
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "tracer.yaml").read_text()
+    assert "categories: [security, availability, privacy]" in text
+    assert "regions: [eu-west-1, eu-central-1]" in text and "kim@beta.io" in text
+
+
+def test_init_rejects_a_team_as_owner(tmp_path: Path) -> None:
+    out = tracer("init", "-w", str(tmp_path), "--company", "X", "--owner", "team@x.io")
+    assert out.returncode == 2 and "group" in out.stderr and not (tmp_path / "tracer.yaml").exists()

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from evidence_tracer.config import Parameters
+from evidence_tracer.governance.overdue import RegisterSnapshot, register_gaps
+from evidence_tracer.governance.registers import (
+    AccessReviewRecord,
+    AccessReviewsFile,
+    ExerciseKind,
+    ExerciseRecord,
+    ExercisesFile,
+    PeopleFile,
+    PersonRecord,
+    RiskRecord,
+    RisksFile,
+    VendorRecord,
+    VendorsFile,
+)
+from evidence_tracer.models import Severity
+
+TODAY = date(2026, 11, 22)
+
+
+def ago(days: int) -> date:
+    return TODAY - timedelta(days=days)
+
+
+def person(email: str = "a@acme.io", **kw: object) -> PersonRecord:
+    base: dict[str, object] = {"email": email, "role": "Eng", "joined": ago(500), "background_check": ago(500),
+                               "training_completed": ago(10)}
+    return PersonRecord.model_validate({**base, **kw})
+
+
+def healthy() -> RegisterSnapshot:
+    return RegisterSnapshot(
+        people=PeopleFile(people=(person(),)),
+        vendors=VendorsFile(vendors=(VendorRecord(name="AWS", data_received="all", dpa_on_file=True,
+                                                  soc2_report_date=ago(100)),)),
+        risks=RisksFile(risks=(RiskRecord(id="R-001", title="insider", likelihood=2, impact=5, treatment="mitigate",
+                                          owner="a@acme.io", last_reviewed=ago(10), fraud_related=True),)),
+        access_reviews=AccessReviewsFile(access_reviews=(AccessReviewRecord(date=ago(30), reviewer="a@acme.io",
+                                                                            systems="AWS"),)),
+        exercises=ExercisesFile(exercises=(
+            ExerciseRecord(kind=ExerciseKind.TABLETOP, date=ago(40), facilitator="a@acme.io", scenario="key leak"),
+            ExerciseRecord(kind=ExerciseKind.BCDR, date=ago(40), facilitator="a@acme.io", scenario="restore db"),
+        )),
+    )
+
+
+def titles(snapshot: RegisterSnapshot, p: Parameters | None = None, **kw: object) -> dict[str, tuple[str, Severity]]:
+    gaps = register_gaps(snapshot, p or Parameters(), TODAY, **kw)  # type: ignore[arg-type]
+    return {g.title: (g.control or "", g.severity) for g in gaps}
+
+
+def test_healthy_registers_have_no_gaps() -> None:
+    assert titles(healthy()) == {}
+
+
+def test_empty_registers() -> None:
+    found = titles(RegisterSnapshot())
+    assert ("GOV-04", Severity.HIGH) in found.values()  # people
+    assert ("RISK-01", Severity.HIGH) in found.values()
+    assert ("AC-06", Severity.HIGH) in found.values()
+    assert {c for c, _ in found.values()} >= {"VEN-01", "IR-01", "BC-02"}
+
+
+def test_people_gaps_follow_the_training_cadence() -> None:
+    snap = healthy()
+    stale = RegisterSnapshot(**{**snap.__dict__, "people": PeopleFile(people=(
+        person("old@acme.io", training_completed=ago(200)), person("new@acme.io", background_check=None)))})
+    assert titles(stale) == {"No background check recorded for new@acme.io": ("GOV-04", Severity.MEDIUM)}
+    strict = Parameters(training_cadence_days=180)
+    assert "Security training missing or overdue for old@acme.io" in titles(stale, strict)
+
+
+def test_leaver_without_timely_removal_is_critical() -> None:
+    snap = healthy()
+    leavers = RegisterSnapshot(**{**snap.__dict__, "people": PeopleFile(people=(
+        person(), person("gone@acme.io", left=ago(10), access_removed=ago(3)),
+        person("fine@acme.io", left=ago(10), access_removed=ago(10))))})
+    found = titles(leavers)
+    assert found == {f"Leaver gone@acme.io (left {ago(10)}) has no timely access removal": ("AC-07",
+                                                                                          Severity.CRITICAL)}
+
+
+def test_acknowledgments_grouped_per_person() -> None:
+    found = titles(healthy(), approved_policies=("acceptable_use", "access_control", "data_handling"),
+                   acknowledged={"access_control": ("a@acme.io",)})
+    assert found == {"a@acme.io has not acknowledged: acceptable_use": ("GOV-01", Severity.MEDIUM),
+                     "a@acme.io has not acknowledged: data_handling": ("GOV-07", Severity.MEDIUM)}
+
+
+def test_vendor_risk_review_and_exercise_gaps() -> None:
+    snap = healthy()
+    bad = RegisterSnapshot(
+        people=snap.people,
+        vendors=VendorsFile(vendors=(VendorRecord(name="Tracker", data_received="emails"),
+                                     VendorRecord(name="Docs", data_received=""))),
+        risks=RisksFile(risks=(RiskRecord(id="R-001", title="outage", likelihood=1, impact=1, treatment="accept",
+                                          owner="a@acme.io", last_reviewed=ago(400)),)),
+        access_reviews=AccessReviewsFile(access_reviews=(AccessReviewRecord(date=ago(91), reviewer="a@acme.io",
+                                                                            systems="AWS"),)),
+        exercises=ExercisesFile(),
+    )
+    found = titles(bad)
+    assert found["No DPA on file for Tracker, which receives emails"] == ("VEN-01", Severity.HIGH)
+    assert "SOC 2 report of Tracker missing or older than 365 days" in found
+    assert not any("Docs" in t for t in found)  # receives no customer data
+    assert "The risk assessment considers no fraud risk (CC3.3)" in found
+    assert "Risk R-001 (outage) not reviewed within 365 days" in found
+    assert found[f"Access review missing or overdue (last {ago(91)})"] == ("AC-06", Severity.HIGH)
+    assert found["Incident-response tabletop missing or overdue"][0] == "IR-01"
+    # The cadence is the workspace's: a 120-day access review cadence makes 91 days fine.
+    assert not any(t.startswith("Access review") for t in titles(bad, Parameters(access_review_cadence_days=120)))

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from evidence_tracer.catalog.controls import controls
+from evidence_tracer.checks import iam
+from evidence_tracer.checks.registry import CheckContext
+from evidence_tracer.config import WorkspaceConfig, parse_config
+from evidence_tracer.errors import GovernanceError
+from evidence_tracer.governance.registers import Registers
+from evidence_tracer.models import Status
+from evidence_tracer.policies.render import POLICY_NAMES, generate, render_policy
+from evidence_tracer.policies.status import PolicyState, acknowledge, approve, policy_statuses
+from tests.checks.builders import key, ok, user, with_iam
+
+GOLDEN = Path(__file__).parent / "golden"
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+CONFIG = parse_config(
+    "company: {name: Acme, security_contact: sec@acme.io}\n"
+    "boundary: {accounts: ['111122223333'], regions: [eu-west-1], services: [S3, RDS], ci_cd: [GitHub Actions]}\n"
+    "owners: {AC: cto@acme.io, GOV: ceo@acme.io}\n", "tracer.yaml")
+
+
+def test_the_ten_core_policies_render_and_every_control_names_one() -> None:
+    assert len(POLICY_NAMES) == 10
+    assert {c.policy for c in controls().values()} <= set(POLICY_NAMES)
+    for name in POLICY_NAMES:
+        doc = render_policy(name, CONFIG)
+        assert doc.text.startswith(f"# {doc.title} — Acme"), name
+        assert doc.controls and doc.criteria, f"{name} states no control"
+        assert "compliant" not in doc.text.lower() and "certified" not in doc.text.lower()
+
+
+def test_access_control_golden() -> None:
+    text = render_policy("access_control", CONFIG).text
+    path = GOLDEN / "access_control.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+def test_one_parameter_drives_both_the_policy_text_and_the_check() -> None:
+    inventory = with_iam(credential_report=ok((user("ci", keys=(key(1, age_days=100),)),)))
+    for days, expected in ((90, Status.FAIL), (120, Status.PASS)):
+        config = parse_config(f"parameters:\n  access_key_max_age_days: {days}\n", "tracer.yaml")
+        text = render_policy("access_control", config).text
+        assert f"rotated at least every {days} days" in text
+        [finding] = iam.access_key_age(inventory, CheckContext(config=config, now=datetime.now(UTC)))
+        assert finding.status is expected and (expected is Status.PASS or f"allows {days}" in finding.message)
+
+
+def test_unknown_policy() -> None:
+    with pytest.raises(GovernanceError, match="unknown policy"):
+        render_policy("ethics", CONFIG)
+
+
+def test_generate_keeps_hand_edits_unless_forced(tmp_path: Path) -> None:
+    first = dict((d.name, what) for d, what in generate(tmp_path, CONFIG))
+    assert set(first.values()) == {"written"}
+    assert dict((d.name, w) for d, w in generate(tmp_path, CONFIG))["access_control"] == "unchanged"
+    path = tmp_path / "policies" / "access_control.md"
+    path.write_text(path.read_text() + "\nLocal addition.\n")
+    changed = CONFIG.model_copy(update={"parameters": CONFIG.parameters.model_copy(
+        update={"access_key_max_age_days": 60})})
+    outcome = dict((d.name, w) for d, w in generate(tmp_path, changed))
+    assert outcome["access_control"].startswith("kept: edited by hand")
+    assert outcome["information_security"] == "unchanged"
+    assert "Local addition." in path.read_text()
+    forced = dict((d.name, w) for d, w in generate(tmp_path, changed, force=True))
+    assert forced["access_control"] == "updated" and "every 60 days" in path.read_text()
+
+
+def test_approval_is_voided_by_an_edit_and_acks_need_approval(tmp_path: Path) -> None:
+    generate(tmp_path, CONFIG)
+    with pytest.raises(GovernanceError, match="not approved"):
+        acknowledge(tmp_path, "access_control", "bob@acme.io", NOW)
+    with pytest.raises(GovernanceError):
+        approve(tmp_path, "access_control", "engineering", NOW)
+    approve(tmp_path, "access_control", "ceo@acme.io", NOW)
+    acknowledge(tmp_path, "access_control", "bob@acme.io", NOW)
+
+    def state() -> tuple[PolicyState, tuple[str, ...]]:
+        statuses = policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
+        found = next(s for s in statuses if s.name == "access_control")
+        return found.state, found.acknowledged_by
+
+    assert state() == (PolicyState.APPROVED, ("bob@acme.io",))
+    drafts = {s.name: s.state for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)}
+    assert drafts["data_handling"] is PolicyState.DRAFT
+    path = tmp_path / "policies" / "access_control.md"
+    path.write_text(path.read_text().replace("90 days", "900 days"))
+    assert state() == (PolicyState.VOID, ())  # the acknowledgment was for the old text too
+    recorded = Registers(tmp_path).policies.load()
+    assert recorded.approvals[0].approved_by == "ceo@acme.io" and len(recorded.approvals[0].sha256) == 64
+
+
+def test_review_falls_due_after_the_cadence(tmp_path: Path) -> None:
+    generate(tmp_path, CONFIG)
+    approve(tmp_path, "access_control", "ceo@acme.io", NOW - timedelta(days=400))
+    [status] = [s for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
+                if s.name == "access_control"]
+    assert status.state is PolicyState.OVERDUE
+    assert status.review_due == (NOW - timedelta(days=400) + timedelta(days=365)).date()
+
+
+def test_stale_when_parameters_changed_since_generation(tmp_path: Path) -> None:
+    generate(tmp_path, WorkspaceConfig())
+    changed = parse_config("parameters: {password_min_length: 16}\n", "t")
+    stale = {s.name: s.stale for s in policy_statuses(tmp_path, changed, Registers(tmp_path).policies.load(), NOW)}
+    assert stale["access_control"] and not stale["incident_response"]

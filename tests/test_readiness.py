@@ -1,0 +1,125 @@
+"""Readiness scoring, prioritisation and the plan, from hand-built inputs (no I/O)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from evidence_tracer.catalog.controls import controls
+from evidence_tracer.config import WorkspaceConfig, parse_config
+from evidence_tracer.evidence.store import EvidenceItem, Kind
+from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
+from evidence_tracer.policies.render import POLICY_NAMES
+from evidence_tracer.policies.status import PolicyState, PolicyStatus
+from evidence_tracer.readiness import ReadinessInputs, assess
+from tests.governance.test_overdue import healthy
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)  # a Sunday
+EVERYONE = "\n".join(f"  {cid}: jane@acme.io" for cid in controls())
+FULL = parse_config(
+    "boundary: {accounts: ['1'], regions: [us-east-1], services: [S3]}\n"
+    f"owners:\n{EVERYONE}\n", "tracer.yaml")
+
+
+def policies(state: PolicyState = PolicyState.APPROVED, **overrides: PolicyState) -> tuple[PolicyStatus, ...]:
+    return tuple(PolicyStatus(n, n, overrides.get(n, state), "0" * 64, None, None, ("a@acme.io",), False)
+                 for n in POLICY_NAMES)
+
+
+def scan(*findings: Finding) -> ScanResult:
+    info = ScanInfo("s1", NOW - timedelta(hours=1), NOW - timedelta(hours=1), "1", ("us-east-1",), "0.1.0")
+    return ScanResult(info, findings)
+
+
+def passing_scan() -> ScanResult:
+    checks = {c for control in controls().values() for c in control.checks}
+    return scan(*(Finding(c, Status.PASS, Severity.HIGH, ("CC6.1",), "r", "us-east-1", "1", "ok") for c in checks))
+
+
+def manual_for_everything() -> tuple[EvidenceItem, ...]:
+    return tuple(EvidenceItem(f"m{i}", Kind.MANUAL, "0" * 64, 1, "text/plain", NOW, "0.1.0", criteria=c.criteria,
+                              control=c.id, author="a@acme.io", filename="f") for i, c in
+                 enumerate(controls().values()) if c.evidence)
+
+
+def inputs(config: WorkspaceConfig = FULL, **changes: object) -> ReadinessInputs:
+    base = {"config": config, "now": NOW, "scan": passing_scan(), "manual": manual_for_everything(),
+            "policies": policies(), "registers": healthy()}
+    return ReadinessInputs(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def test_everything_in_place_is_100_percent_and_ready_for_audit() -> None:
+    r = assess(inputs())
+    assert r.percent == 100 and r.gaps == () and r.ready_for_audit
+    assert len(r.criteria) == 33 and r.scope == ("security",)
+
+
+def test_scope_decides_which_criteria_count() -> None:
+    config = FULL.model_copy(update={"scope": parse_config("scope: {categories: [security, availability, privacy]}",
+                                                           "t").scope})
+    r = assess(inputs(config))
+    assert len(r.criteria) == 33 + 3 + 18
+    assert [c.criterion.id for c in r.criteria][-1] == "P8.1"
+
+
+def test_failing_and_unverifiable_checks_become_prioritised_gaps() -> None:
+    bad = scan(
+        Finding("ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), "sg-1", "us-east-1", "1",
+                "sg-1 opens SSH", "aws ec2 revoke-security-group-ingress ..."),
+        Finding("iam_root_mfa", Status.FAIL, Severity.CRITICAL, ("CC6.1", "CC6.2"), "root", "global", "1",
+                "no root MFA", "enable MFA"),
+        Finding("guardduty_enabled", Status.ERROR, Severity.HIGH, ("CC7.3",), "gd", "eu-west-1", "1",
+                "Not evaluated — AccessDenied"),
+        Finding("s3_bucket_encryption", Status.FAIL, Severity.MEDIUM, ("CC6.1", "CC6.7", "C1.1"), "b", "us-east-1",
+                "1", "b unencrypted", "aws s3api put-bucket-encryption ..."),
+    )
+    r = assess(inputs(scan=bad))
+    assert [g.severity for g in r.gaps] == sorted((g.severity for g in r.gaps), key=lambda s: s.rank)
+    assert r.gaps[0].severity is Severity.CRITICAL and "root MFA" in r.gaps[0].title
+    error = next(g for g in r.gaps if g.title.startswith("guardduty_enabled could not run"))
+    assert error.severity is Severity.HIGH and "iam-policy.json" in error.action
+    assert next(g for g in r.gaps if "sg-1" in g.title).owner == "jane@acme.io"
+    assert not r.ready_for_audit and r.percent < 100
+    cc66 = next(c for c in r.criteria if c.criterion.id == "CC6.6")
+    assert cc66.count(Status.FAIL) == 1 and cc66.score < 1
+
+
+def test_no_scan_means_automated_controls_are_not_met() -> None:
+    r = assess(inputs(scan=None))
+    assert any(g.title == "No AWS scan yet" for g in r.gaps)
+    assert next(c for c in r.criteria if c.criterion.id == "CC6.6").score < 1
+
+
+def test_missing_owner_policy_and_evidence() -> None:
+    config = parse_config("owners: {AC: cto@acme.io}\n", "t")
+    r = assess(inputs(config, manual=(), policies=policies(PolicyState.DRAFT, access_control=PolicyState.APPROVED)))
+    titles = [g.title for g in r.gaps]
+    assert "GOV-01 Code of conduct has no named owner" in titles
+    assert not any(t.startswith("AC-") and "owner" in t for t in titles)
+    assert "Policy data_handling is draft" in titles and "Policy access_control is draft" not in titles
+    assert "No evidence for CM-01 Change management" in titles
+    # Register-backed controls need no upload when the register is healthy.
+    assert not any("No evidence for AC-06" in t for t in titles)
+    # Self-evident controls: boundary and scan history are not in this config / are present.
+    assert "No evidence for GOV-09 System description and boundary" in titles
+    assert not any("MON-01" in t for t in titles if t.startswith("No evidence"))
+    assert r.percent < 100
+
+
+def test_overdue_policy_review_is_medium() -> None:
+    r = assess(inputs(policies=policies(information_security=PolicyState.OVERDUE)))
+    [gap] = [g for g in r.gaps if g.source == "policy"]
+    assert gap.severity is Severity.MEDIUM and "review overdue" in gap.title
+
+
+def test_plan_is_thirteen_weeks_from_next_monday_along_the_90_day_path() -> None:
+    r = assess(inputs(config=parse_config("owners: {AC: cto@acme.io}\n", "t"), manual=()))
+    assert len(r.plan) == 13 and r.plan[0].start == date(2026, 11, 23)
+    assert all(b.start - a.start == timedelta(weeks=1) for a, b in zip(r.plan, r.plan[1:], strict=False))
+    phases = [w.phase for w in r.plan]
+    assert phases.index("Scope and owners") < phases.index("Policies") < phases.index(
+        "Remediation: critical and high") < phases.index("Evidence and registers") < phases.index(
+        "Readiness assessment") < phases.index("Audit")
+    assert any("has no named owner" in t for w in r.plan[:2] for t in w.tasks)
+    assert "CPA firm" in " ".join(r.plan[-2].tasks)
+    everything = assess(inputs())
+    assert everything.plan[4].tasks == ("Nothing open — done.",)
