@@ -1,4 +1,4 @@
-"""Benchmark: a large moto account, scanned end to end. Prints figures; asserts nothing.
+"""Benchmark: a large moto account, scanned, stored and packaged. Prints figures; asserts nothing.
 
     python benchmarks/scan_benchmark.py [--users 300] [--buckets 150] [--groups 300]
 
@@ -9,15 +9,20 @@ calls once per resource per check (e.g. per-user MFA and key listings instead of
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 import tracemalloc
 from collections import Counter
+from pathlib import Path
 
 import boto3
 
 from evidence_tracer.aws.demo_account import demo_environment
 from evidence_tracer.aws.session import AwsContext
 from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.evidence.export import export_package
+from evidence_tracer.evidence.package import verify_package
+from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.scanner import run_scan
 
 REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
@@ -65,6 +70,18 @@ def main() -> None:
         elapsed = time.perf_counter() - t1
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = EvidenceStore(Path(tmp))
+        t2 = time.perf_counter()
+        store.save_scan(outcome.result, outcome.records)
+        stored = time.perf_counter() - t2
+        t3 = time.perf_counter()
+        package = export_package(store, WorkspaceConfig(), outcome.result.scan.finished_at.date(),
+                                 Path(tmp) / "package.zip")
+        exported = time.perf_counter() - t3
+        t4 = time.perf_counter()
+        verify_package(package.path)
+        verified = time.perf_counter() - t4
     calls = Counter(f"{r.service}:{r.operation}" for r in outcome.records)
     total = sum(calls.values())
     # Naive: per user (ListMFADevices, ListAccessKeys, GetLoginProfile), per bucket per check
@@ -75,6 +92,8 @@ def main() -> None:
     print(f"scan wall time:     {elapsed:.2f} s")
     print(f"peak Python memory: {peak / 1e6:.1f} MB (tracemalloc, during the scan)")
     print(f"findings:           {len(outcome.result.findings)}")
+    print(f"evidence store:     {len(outcome.records)} records saved in {stored:.2f} s")
+    print(f"auditor package:    {package.files} files exported in {exported:.2f} s, verified in {verified:.2f} s")
     print(f"AWS API calls:      {total} (naive per-resource design: about {naive})")
     for op, n in calls.most_common():
         print(f"  {n:6d}  {op}")

@@ -50,15 +50,17 @@ def list_(
     kind: Annotated[Kind | None, typer.Option(help="api or manual.")] = None,
     workspace: Workspace = Path("."),
 ) -> None:
-    """List stored evidence (manual items, and API responses of the latest scan)."""
+    """List stored evidence: manual items, and the API responses behind findings (by criterion: the latest
+    scan's)."""
     if criterion:
         resolve_target(criterion)
     if control and control not in controls():
         raise EvidenceError(f"unknown control {control!r}")
     store = EvidenceStore(workspace)
-    items = store.items(kind=kind, criterion=criterion if kind is Kind.MANUAL else None, control=control)
-    if criterion and kind is not Kind.MANUAL:
-        items = [i for i in items if criterion in i.criteria or _api_supports(store, i.id, criterion)]
+    items = store.items(kind=kind, control=control)
+    if criterion:
+        supporting = _supporting(store, criterion)
+        items = [i for i in items if criterion in i.criteria or i.id in supporting]
     table = Table(title=f"{len(items)} evidence items")
     for col in ("Collected (UTC)", "Kind", "Criteria / control", "Source", "SHA-256"):
         table.add_column(col)
@@ -69,12 +71,13 @@ def list_(
     Console(width=200).print(table)
 
 
-def _api_supports(store: EvidenceStore, item_id: str, criterion: str) -> bool:
+def _supporting(store: EvidenceStore, criterion: str) -> set[str]:
+    """Ids of the API evidence behind the latest scan's findings for `criterion`."""
     try:
         scan = store.load_scan()
     except EvidenceError:
-        return False
-    return any(item_id in f.evidence_ids and criterion in f.criteria for f in scan.findings)
+        return set()
+    return {e for f in scan.findings if criterion in f.criteria for e in f.evidence_ids}
 
 
 @app.command("export")

@@ -300,8 +300,7 @@ class EvidenceStore:
         )
 
     def items(self, *, kind: Kind | None = None, criterion: str | None = None, control: str | None = None,
-              as_of: datetime | None = None, ids: Iterable[str] | None = None,
-              scan_id: str | None = None) -> list[EvidenceItem]:
+              as_of: datetime | None = None, scan_id: str | None = None) -> list[EvidenceItem]:
         sql, args = "SELECT * FROM evidence WHERE 1=1", []
         if kind is not None:
             sql += " AND kind = ?"
@@ -314,9 +313,6 @@ class EvidenceStore:
             args.append(scan_id)
         with self._db() as db:
             rows = [self._item(r) for r in db.execute(sql + " ORDER BY collected_at, id", args)]
-        if ids is not None:
-            wanted = set(ids)
-            rows = [r for r in rows if r.id in wanted]
         if criterion is not None:
             rows = [r for r in rows if criterion in r.criteria]
         if control is not None:
