@@ -7,12 +7,12 @@ from pathlib import Path
 
 import yaml
 
+from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, parse_config
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.governance.names import validate_person
-from evidence_tracer.yamlfile import write_atomic
 
 CATEGORY_GUIDANCE = {
     Category.SECURITY: "always in scope: the common criteria CC1-CC9",

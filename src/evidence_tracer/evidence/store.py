@@ -14,9 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
-import os
 import sqlite3
-import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_tracer import __version__
+from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.errors import EvidenceError
@@ -190,19 +189,8 @@ class EvidenceStore:
         """Store bytes under their SHA-256 (once) and return the digest. Atomic."""
         digest = sha256(data)
         path = self.blob_path(digest)
-        if path.exists():
-            return digest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not path.exists():
+            write_atomic(path, data)
         return digest
 
     def read_blob(self, digest: str) -> bytes:

@@ -14,9 +14,10 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from evidence_tracer.atomic import write_atomic
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.governance.names import Person
-from evidence_tracer.yamlfile import dump_model, load_model, write_atomic
+from evidence_tracer.yamlfile import dump_model, load_model
 
 REGISTERS_DIR = "registers"
 

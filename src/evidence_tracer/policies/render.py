@@ -14,13 +14,13 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import Control, controls
 from evidence_tracer.catalog.criteria import sort_key
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.evidence.store import sha256
 from evidence_tracer.governance.owners import owners_of
-from evidence_tracer.yamlfile import write_atomic
 
 POLICY_NAMES = (
     "information_security", "access_control", "incident_response", "change_management", "risk_assessment",
