@@ -49,7 +49,6 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-Listener = Callable[[ApiRecord], None]
 T = TypeVar("T")
 
 
@@ -61,16 +60,10 @@ class Recorder:
         self.records: list[ApiRecord] = []
         self._lock = threading.Lock()
         self._clock = clock or (lambda: datetime.now(UTC))
-        self._listeners: list[Listener] = []
-
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
 
     def _add(self, record: ApiRecord) -> None:
         with self._lock:
             self.records.append(record)
-        for listener in self._listeners:
-            listener(record)
 
     def call(
         self, client: Any, method: str, absent: frozenset[str] = frozenset(), **params: Any

@@ -11,12 +11,13 @@ from evidence_tracer.models import Finding
 GLOBAL = "global"
 
 
-def _buckets_or_error(emit: Emit, inv: Inventory) -> Iterator[Finding] | tuple[Bucket, ...]:
+def _buckets(emit: Emit, inv: Inventory) -> tuple[tuple[Bucket, ...], Finding | None]:
+    """The buckets, or the error finding to report when they could not be listed."""
     listing = inv.s3.buckets
     if listing.value is None:
         assert listing.failure is not None
-        return iter([emit.error(listing.failure, f"arn:{inv.partition}:s3:::*", GLOBAL, listing.sources)])
-    return listing.value
+        return (), emit.error(listing.failure, f"arn:{inv.partition}:s3:::*", GLOBAL, listing.sources)
+    return listing.value, None
 
 
 @check("s3_account_public_access_block")
@@ -41,10 +42,9 @@ def account_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[F
 @check("s3_bucket_public_access_block")
 def bucket_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
     emit = Emit("s3_bucket_public_access_block", inv)
-    buckets = _buckets_or_error(emit, inv)
-    if not isinstance(buckets, tuple):
-        yield from buckets
-        return
+    buckets, unlisted = _buckets(emit, inv)
+    if unlisted:
+        yield unlisted
     account = inv.s3.account_public_access_block
     account_on = account.value is not None and account.value.all_on
     for b in buckets:
@@ -69,10 +69,9 @@ def bucket_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[Fi
 @check("s3_bucket_encryption")
 def bucket_encryption(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
     emit = Emit("s3_bucket_encryption", inv)
-    buckets = _buckets_or_error(emit, inv)
-    if not isinstance(buckets, tuple):
-        yield from buckets
-        return
+    buckets, unlisted = _buckets(emit, inv)
+    if unlisted:
+        yield unlisted
     for b in buckets:
         enc = b.encryption
         if enc.failure is not None:
@@ -88,10 +87,9 @@ def bucket_encryption(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
 @check("s3_bucket_versioning")
 def bucket_versioning(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
     emit = Emit("s3_bucket_versioning", inv)
-    buckets = _buckets_or_error(emit, inv)
-    if not isinstance(buckets, tuple):
-        yield from buckets
-        return
+    buckets, unlisted = _buckets(emit, inv)
+    if unlisted:
+        yield unlisted
     settings = ctx.config.s3
     for b in buckets:
         named = b.name in settings.critical_buckets
