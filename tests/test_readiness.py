@@ -123,3 +123,11 @@ def test_plan_is_thirteen_weeks_from_next_monday_along_the_90_day_path() -> None
     assert "CPA firm" in " ".join(r.plan[-2].tasks)
     everything = assess(inputs())
     assert everything.plan[4].tasks == ("Nothing open — done.",)
+
+
+def test_approved_and_acknowledged_policies_are_their_own_evidence() -> None:
+    without_uploads = tuple(m for m in manual_for_everything() if m.control != "GOV-07")
+    r = assess(inputs(manual=without_uploads))
+    assert not any("GOV-07" in g.title for g in r.gaps)
+    drafts = assess(inputs(manual=without_uploads, policies=policies(data_handling=PolicyState.DRAFT)))
+    assert "No evidence for GOV-07 Policies approved and acknowledged" in [g.title for g in drafts.gaps]

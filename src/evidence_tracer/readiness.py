@@ -136,6 +136,8 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         SelfEvidence.SCAN_HISTORY: inputs.scan is not None and now - inputs.scan.scan.finished_at <= SCAN_FRESH,
         SelfEvidence.SYSTEM_BOUNDARY: bool(boundary.accounts and boundary.regions and boundary.services),
         SelfEvidence.OWNER_LIST: not unowned(config),
+        SelfEvidence.POLICY_APPROVALS: len(approved) == len(inputs.policies) > 0
+        and not any(g.control == "GOV-07" for g in reg_gaps),
     }
 
     def add(gap: Gap) -> None:

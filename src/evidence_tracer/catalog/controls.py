@@ -18,6 +18,7 @@ class SelfEvidence(StrEnum):
     SCAN_HISTORY = "scan_history"
     SYSTEM_BOUNDARY = "system_boundary"
     OWNER_LIST = "owner_list"
+    POLICY_APPROVALS = "policy_approvals"
 
 
 @dataclass(frozen=True)
