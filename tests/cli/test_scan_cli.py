@@ -55,6 +55,11 @@ def test_missing_credentials_is_one_line_and_non_zero(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
+def test_unknown_profile_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    out = tracer("scan", "-w", str(tmp_path), "--profile", "no-such-profile")
+    assert out.returncode == 2 and "no-such-profile" in out.stderr and "Traceback" not in out.stderr
+
+
 def test_malformed_config_names_file_line_and_field(tmp_path: Path) -> None:
     (tmp_path / "tracer.yaml").write_text("company:\n  name: X\nparameters:\n  access_key_max_age_days: ninety\n")
     out = tracer("scan", "-w", str(tmp_path))

@@ -12,8 +12,10 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
 from evidence_tracer.aws import guard
+from evidence_tracer.errors import CredentialsError
 
 DEFAULT_REGION = "us-east-1"
 
@@ -35,7 +37,10 @@ class AwsContext:
     """A guarded boto3 session plus a cache of its clients, keyed by (service, region)."""
 
     def __init__(self, profile: str | None = None, region: str | None = None, max_attempts: int = 6) -> None:
-        self.session = boto3.session.Session(profile_name=profile, region_name=region)
+        try:
+            self.session = boto3.session.Session(profile_name=profile, region_name=region)
+        except BotoCoreError as exc:  # e.g. ProfileNotFound
+            raise CredentialsError(f"cannot use the AWS configuration: {exc}") from None
         guard.install(self.session.events)
         self.home_region: str = self.session.region_name or DEFAULT_REGION
         self._config = Config(

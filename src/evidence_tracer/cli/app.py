@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evidence_tracer import __version__
+from evidence_tracer.atomic import write_atomic
 from evidence_tracer.aws.session import AwsContext
 from evidence_tracer.cli import evidence_cmd, governance_cmd
 from evidence_tracer.cli.output import print_summary, scan_progress
@@ -50,8 +51,7 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text)
 
 
 @app.command()
@@ -70,8 +70,7 @@ def scan(
     report_to_stdout = fmt is not None and output is None
     console = Console(stderr=report_to_stdout)
     if output is not None and fmt is None:
-        fmt = {".json": Format.JSON, ".md": Format.MARKDOWN, ".csv": Format.CSV,
-               ".html": Format.HTML}.get(output.suffix.lower(), Format.JSON)
+        fmt = {f.suffix: f for f in Format}.get(output.suffix.lower(), Format.JSON)
     store = EvidenceStore(workspace)  # fail early on an unusable workspace, before calling AWS
     with scan_progress(Console(stderr=True)) as progress:
         outcome = run_scan(AwsContext(profile=profile), config, region, progress)
