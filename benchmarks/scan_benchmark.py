@@ -73,7 +73,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = EvidenceStore(Path(tmp))
         t2 = time.perf_counter()
-        store.save_scan(outcome.result, outcome.records)
+        store.save_scan(outcome.result, outcome.records, outcome.inventory)
         stored = time.perf_counter() - t2
         t3 = time.perf_counter()
         package = export_package(store, WorkspaceConfig(), outcome.result.scan.finished_at.date(),

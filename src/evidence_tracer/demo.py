@@ -144,7 +144,7 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         seed_demo_account()
         outcome = run_scan(AwsContext(region="us-east-1"), config, progress=progress)
     store = EvidenceStore(workspace)
-    store.save_scan(outcome.result, outcome.records)
+    store.save_scan(outcome.result, outcome.records, outcome.inventory)
     now = datetime.now(UTC)
     _policies(workspace, now)
     _registers(workspace, now)

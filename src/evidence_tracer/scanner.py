@@ -51,3 +51,9 @@ def run_scan(
         regions=inventory.regions, tool_version=__version__,
     )
     return ScanOutcome(ScanResult(info, findings), inventory, tuple(rec.records))
+
+
+def reevaluate(stored: ScanResult, inventory: Inventory, config: WorkspaceConfig) -> ScanResult:
+    """Today's checks and parameters over an old scan's inventory, judged as of that scan's time."""
+    findings = evaluate(inventory, CheckContext(config=config, now=stored.scan.started_at))
+    return ScanResult(stored.scan, findings)

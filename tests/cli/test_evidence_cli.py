@@ -35,6 +35,23 @@ def test_scans_are_listed_and_reports_rendered_from_history(workspace: Path) -> 
     assert missing.returncode == 2 and "no scan 'nope'" in missing.stderr
 
 
+def test_reevaluate_a_stored_scan_with_new_parameters(workspace: Path, tmp_path: Path) -> None:
+    import shutil
+
+    ws = tmp_path / "copy"
+    shutil.copytree(workspace, ws)
+    def key_age(*extra: str) -> str:
+        out = tracer("report", "-w", str(ws), "--format", "json", *extra)
+        assert out.returncode == 0, out.stderr
+        return next(f["status"] for f in json.loads(out.stdout)["findings"]
+                    if f["check_id"] == "iam_access_key_age" and "ci-deploy" in f["resource_id"])
+
+    assert key_age() == "fail"  # 213 days against the default 90
+    (ws / "tracer.yaml").write_text("parameters:\n  access_key_max_age_days: 365\n")
+    assert key_age("--reevaluate") == "pass"
+    assert key_age() == "fail"  # the stored result itself is unchanged
+
+
 def test_manual_evidence_list_users_export_verify(workspace: Path, tmp_path: Path) -> None:
     memo = tmp_path / "access-review.csv"
     memo.write_text("user,decision\nbob.engineer,remove console access\n")

@@ -122,3 +122,19 @@ def test_store_verification_finds_altered_and_missing_content(tmp_path: Path) ->
     with pytest.raises(EvidenceError, match="altered"):
         store.content(item)
 
+
+
+def test_inventory_snapshot_is_kept_with_the_scan(tmp_path: Path) -> None:
+    from tests.checks.builders import inventory
+
+    store = EvidenceStore(tmp_path)
+    with_snapshot, records = scan()
+    store.save_scan(with_snapshot, records, inventory())
+    without, more = scan(datetime(2026, 11, 2, tzinfo=UTC))
+    store.save_scan(without, more)
+    assert store.load_inventory(with_snapshot.scan.id) == inventory()
+    with pytest.raises(EvidenceError, match="without its inventory"):
+        store.load_inventory(without.scan.id)
+    digest = next(p for p in store.blobs.rglob("*") if p.is_file() and b'"_t"' in p.read_bytes())
+    digest.write_bytes(digest.read_bytes().replace(b"111122223333", b"999999999999"))
+    assert any("inventory of scan" in p for p in store.verify())

@@ -24,7 +24,7 @@ from evidence_tracer.models import Status
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.grouping import DISCLAIMER
 from evidence_tracer.report.readiness import headline, render_readiness
-from evidence_tracer.scanner import run_scan
+from evidence_tracer.scanner import reevaluate, run_scan
 from evidence_tracer.workspace import workspace_readiness
 
 app = typer.Typer(
@@ -75,7 +75,7 @@ def scan(
     with scan_progress(Console(stderr=True)) as progress:
         outcome = run_scan(AwsContext(profile=profile), config, region, progress)
     result = outcome.result
-    store.save_scan(result, outcome.records)
+    store.save_scan(result, outcome.records, outcome.inventory)
     print_summary(console, result)
     console.print(f"Scan {result.scan.id} stored with {len(outcome.records)} evidence records in {store.root}.")
     if fmt is not None:
@@ -107,6 +107,8 @@ def report(
     readiness: Annotated[bool, typer.Option("--readiness", help="The readiness report (criteria, gaps, plan) "
                                             "instead of the AWS gap report.")] = False,
     scan_id: Annotated[str | None, typer.Option("--scan", help="Stored scan id or prefix (default: latest).")] = None,
+    reevaluate_: Annotated[bool, typer.Option("--reevaluate", help="Re-run today's checks with tracer.yaml's "
+                                              "current parameters on the stored scan's inventory.")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.MARKDOWN,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
 ) -> None:
@@ -116,7 +118,12 @@ def report(
             raise ConfigError("the readiness report comes as json, markdown or html")
         _write(render_readiness(workspace_readiness(workspace, datetime.now(UTC)), fmt), output)
         return
-    _write(render(EvidenceStore(workspace).load_scan(scan_id), fmt), output)
+    store = EvidenceStore(workspace)
+    result = store.load_scan(scan_id)
+    if reevaluate_:
+        result = reevaluate(result, store.load_inventory(result.scan.id), load_config(workspace))
+        Console(stderr=True).print(f"Scan {result.scan.id} re-evaluated with the current tracer.yaml.")
+    _write(render(result, fmt), output)
 
 
 @app.command()

@@ -32,8 +32,10 @@ from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.lock import workspace_lock
 from evidence_tracer.evidence.redact import redact
 from evidence_tracer.governance.names import validate_person
+from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 from evidence_tracer.report import json_report
+from evidence_tracer.snapshot import dump_inventory, load_inventory
 
 STATE_DIR = ".tracer"
 
@@ -62,7 +64,8 @@ CREATE TABLE IF NOT EXISTS scans (
     tool_version TEXT NOT NULL,
     result_sha256 TEXT NOT NULL,
     findings INTEGER NOT NULL,
-    stored_at TEXT NOT NULL
+    stored_at TEXT NOT NULL,
+    inventory_sha256 TEXT
 );
 CREATE TRIGGER IF NOT EXISTS evidence_append_only_u BEFORE UPDATE ON evidence
     BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
@@ -164,6 +167,9 @@ class EvidenceStore:
             raise EvidenceError(f"cannot create the evidence store in {self.root}: {exc}") from None
         with self._db() as db:
             db.executescript(_SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(scans)")}
+            if "inventory_sha256" not in columns:  # stores made before snapshots were kept
+                db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
 
     # --- low level -----------------------------------------------------------------------------
 
@@ -228,23 +234,26 @@ class EvidenceStore:
             error_code=record.error_code or None, redactions=n_response + n_params,
         )
 
-    def save_scan(self, result: ScanResult, records: Iterable[ApiRecord]) -> None:
-        """Store a finished scan and every API record it made, all or nothing."""
+    def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], inventory: Inventory | None = None) -> None:
+        """Store a finished scan, every API record it made and (when given) the collected inventory the
+        checks ran on, all or nothing."""
         scan = result.scan
         with workspace_lock(self.root, self.lock_timeout):
             items = [self._api_item(r, scan.id) for r in records]
             report = json_report.render(result).encode("utf-8")
             digest = self.put_blob(report)
+            snapshot = self.put_blob(dump_inventory(inventory)) if inventory is not None else None
             with self._db() as db:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     for item in items:
                         self._insert(db, item)
                     db.execute(
-                        "INSERT INTO scans VALUES (?,?,?,?,?,?,?,?,?)",
+                        "INSERT INTO scans (id, started_at, finished_at, account_id, regions, tool_version,"
+                        " result_sha256, findings, stored_at, inventory_sha256) VALUES (?,?,?,?,?,?,?,?,?,?)",
                         (scan.id, _iso(scan.started_at), _iso(scan.finished_at), scan.account_id,
                          json.dumps(list(scan.regions)), scan.tool_version, digest, len(result.findings),
-                         _iso(datetime.now(UTC))),
+                         _iso(datetime.now(UTC)), snapshot),
                     )
                     db.execute("COMMIT")
                 except BaseException:
@@ -322,6 +331,17 @@ class EvidenceStore:
 
     def load_scan(self, scan_id: str | None = None, as_of: datetime | None = None) -> ScanResult:
         """A stored scan by id (a unique prefix will do), or the latest one (as of a time)."""
+        row = self._scan_row(scan_id, as_of)
+        return json_report.from_dict(json.loads(self.read_blob(row["result_sha256"])))
+
+    def load_inventory(self, scan_id: str) -> Inventory:
+        """The collected inventory of a stored scan, for re-running the checks on it."""
+        row = self._scan_row(scan_id, None)
+        if not row["inventory_sha256"]:
+            raise EvidenceError(f"scan {row['id']} was stored without its inventory; it cannot be re-evaluated")
+        return load_inventory(self.read_blob(row["inventory_sha256"]))
+
+    def _scan_row(self, scan_id: str | None, as_of: datetime | None) -> sqlite3.Row:
         with self._db() as db:
             if scan_id:
                 rows = db.execute("SELECT * FROM scans WHERE id LIKE ? ORDER BY finished_at",
@@ -337,14 +357,18 @@ class EvidenceStore:
         if not rows:
             which = f"scan {scan_id!r}" if scan_id else "scan"
             raise EvidenceError(f"no {which} stored in {self.workspace}; run `tracer scan` first")
-        return json_report.from_dict(json.loads(self.read_blob(rows[0]["result_sha256"])))
+        row: sqlite3.Row = rows[0]
+        return row
 
     def verify(self) -> list[str]:
         """Problems with the store itself: missing or altered content. Empty means intact."""
         problems = []
         with self._db() as db:
             digests = [(r["id"], r["sha256"]) for r in db.execute("SELECT id, sha256 FROM evidence")]
-            digests += [(f"scan {r['id']}", r["result_sha256"]) for r in db.execute("SELECT * FROM scans")]
+            for r in db.execute("SELECT * FROM scans"):
+                digests.append((f"scan {r['id']}", r["result_sha256"]))
+                if r["inventory_sha256"]:
+                    digests.append((f"inventory of scan {r['id']}", r["inventory_sha256"]))
         for owner, digest in digests:
             path = self.blob_path(digest)
             if not path.exists():
