@@ -207,29 +207,31 @@ def _next_monday(today: date) -> date:
 def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[PlanWeek, ...]:
     """The 90-day path: scope, policies, remediation, evidence, readiness assessment, audit."""
 
-    def tasks(selected: Iterable[Gap]) -> list[str]:
-        return [f"[{g.severity.value}] {g.title}" + (f" — {g.owner}" if g.owner else "") for g in selected]
+    def two_weeks(selected: list[Gap]) -> tuple[list[str], list[str]]:
+        """The gaps' tasks split over two weeks, the first week taking the odd one."""
+        lines = [f"[{g.severity.value}] {g.title}" + (f" — {g.owner}" if g.owner else "") for g in selected]
+        half = (len(lines) + 1) // 2
+        return lines[:half], lines[half:]
 
-    owner_gaps = [g for g in gaps if g.source == "owner"]
-    policy_gaps = [g for g in gaps if g.source == "policy"]
-    urgent = [g for g in gaps if g.source == "scan" and g.severity in (Severity.CRITICAL, Severity.HIGH)]
-    other_scan = [g for g in gaps if g.source == "scan" and g not in urgent]
-    evidence = [g for g in gaps if g.source in ("register", "evidence")]
-    half = (len(urgent) + 1) // 2
-    half_other = (len(other_scan) + 1) // 2
-    half_ev = (len(evidence) + 1) // 2
+    scan_gaps = [g for g in gaps if g.source == "scan"]
+    urgent = [g for g in scan_gaps if g.severity in (Severity.CRITICAL, Severity.HIGH)]
+    owners1, owners2 = two_weeks([g for g in gaps if g.source == "owner"])
+    policies1, policies2 = two_weeks([g for g in gaps if g.source == "policy"])
+    urgent1, urgent2 = two_weeks(urgent)
+    other1, other2 = two_weeks([g for g in scan_gaps if g not in urgent])
+    evidence1, evidence2 = two_weeks([g for g in gaps if g.source in ("register", "evidence")])
     scope = f"Confirm scope ({', '.join(c.value for c in config.scope.categories)}) and the system boundary"
     phases: list[tuple[str, list[str]]] = [
-        ("Scope and owners", [scope, *tasks(owner_gaps[: (len(owner_gaps) + 1) // 2])]),
-        ("Scope and owners", tasks(owner_gaps[(len(owner_gaps) + 1) // 2:])),
-        ("Policies", tasks(policy_gaps[: (len(policy_gaps) + 1) // 2])),
-        ("Policies and acknowledgments", tasks(policy_gaps[(len(policy_gaps) + 1) // 2:])),
-        ("Remediation: critical and high", tasks(urgent[:half])),
-        ("Remediation: critical and high", tasks(urgent[half:])),
-        ("Remediation: medium and low", tasks(other_scan[:half_other])),
-        ("Remediation: medium and low", tasks(other_scan[half_other:])),
-        ("Evidence and registers", tasks(evidence[:half_ev])),
-        ("Evidence and registers", tasks(evidence[half_ev:])),
+        ("Scope and owners", [scope, *owners1]),
+        ("Scope and owners", owners2),
+        ("Policies", policies1),
+        ("Policies and acknowledgments", policies2),
+        ("Remediation: critical and high", urgent1),
+        ("Remediation: critical and high", urgent2),
+        ("Remediation: medium and low", other1),
+        ("Remediation: medium and low", other2),
+        ("Evidence and registers", evidence1),
+        ("Evidence and registers", evidence2),
         ("Readiness assessment", ["Re-scan (tracer scan) and confirm no critical or high gaps remain",
                                   "Export and verify the package (tracer evidence export / verify)",
                                   "Walk through every in-scope criterion with its owner"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,9 +12,8 @@ from rich.table import Table
 
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.config import load_config
-from evidence_tracer.credential_report import access_table, parse_credential_report
 from evidence_tracer.errors import EvidenceError
-from evidence_tracer.evidence.export import export_package
+from evidence_tracer.evidence.export import export_package, scan_access
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore, Kind, resolve_target
 from evidence_tracer.governance.owners import owners_of
@@ -135,13 +133,10 @@ def users(
     """The IAM credential report of a stored scan, as a review table."""
     store = EvidenceStore(workspace)
     result = store.load_scan(scan)
-    config = load_config(workspace)
-    report = next((i for i in store.items(kind=Kind.API, scan_id=result.scan.id)
-                   if i.operation == "GetCredentialReport" and not i.error_code), None)
-    if report is None:
+    reviewed = scan_access(store, result, load_config(workspace).parameters.access_key_max_age_days)
+    if reviewed is None:
         raise EvidenceError(f"scan {result.scan.id} holds no credential report")
-    rows = access_table(parse_credential_report(str(json.loads(store.content(report)).get("Content", ""))),
-                        result.scan.finished_at, config.parameters.access_key_max_age_days)
+    report, rows = reviewed
     table = Table(title=f"IAM credential report — scan {result.scan.id} (evidence {report.id})")
     for col in ("Identity", "Console", "Last sign-in", "MFA", "Active keys", "Oldest key (days)", "Concerns"):
         table.add_column(col)

@@ -91,13 +91,14 @@ def _sidecar(item: EvidenceItem) -> bytes:
     return canonical_json(item.metadata())
 
 
-def _credential_rows(store: EvidenceStore, items: list[EvidenceItem], now: datetime,
-                     max_age: int) -> list[AccessRow]:
-    report = next((i for i in reversed(items) if i.operation == "GetCredentialReport" and not i.error_code), None)
+def scan_access(store: EvidenceStore, scan: ScanResult, max_age: int) -> tuple[EvidenceItem, list[AccessRow]] | None:
+    """The credential report a scan stored, as the reviewer's table (as of the scan), with its evidence item."""
+    report = next((i for i in reversed(store.items(kind=Kind.API, scan_id=scan.scan.id))
+                   if i.operation == "GetCredentialReport" and not i.error_code), None)
     if report is None:
-        return []
+        return None
     content = json.loads(store.content(report)).get("Content", "")
-    return access_table(parse_credential_report(str(content)), now, max_age)
+    return report, access_table(parse_credential_report(str(content)), scan.scan.finished_at, max_age)
 
 
 def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, out: Path,
@@ -135,8 +136,8 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
         loose = [place(m, criterion) for m in manual if m.control is None and criterion.id in m.criteria]
         views.append(CriterionView(criterion, control_views, loose))
 
-    now = scan.scan.finished_at if scan else cutoff
-    access = _credential_rows(store, list(api_items.values()), now, config.parameters.access_key_max_age_days)
+    reviewed = scan_access(store, scan, config.parameters.access_key_max_age_days) if scan else None
+    access = reviewed[1] if reviewed else []
     if scan:
         files["scan/findings.json"] = json_report.render(scan).encode()
     header = {
