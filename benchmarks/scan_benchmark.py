@@ -17,8 +17,8 @@ from pathlib import Path
 
 import boto3
 
-from evidence_tracer.aws.demo_account import demo_environment
-from evidence_tracer.aws.session import AwsContext
+from evidence_tracer.sources.aws.demo_account import demo_environment
+from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.evidence.export import export_package
 from evidence_tracer.evidence.package import verify_package

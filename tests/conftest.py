@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from evidence_tracer.aws.demo_account import demo_environment
-from evidence_tracer.aws.session import AwsContext
+from evidence_tracer.sources.aws.demo_account import demo_environment
+from evidence_tracer.sources.aws.session import AwsContext
 
 
 @pytest.fixture

@@ -1,31 +1,40 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from evidence_tracer.aws.demo_account import DEMO_REGIONS, seed_demo_account
-from evidence_tracer.aws.session import AwsContext
 from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.inventory import NOT_COLLECTED, Inventory
+from evidence_tracer.inventory.aws import BUCKETS, CREDENTIAL_REPORT, TRAILS
 from evidence_tracer.models import Status
+from evidence_tracer.report import json_report
 from evidence_tracer.scanner import reevaluate, run_scan
 from evidence_tracer.snapshot import dump_inventory, load_inventory
+from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account
+from evidence_tracer.sources.aws.session import AwsContext
+from evidence_tracer.sources.aws.source import AwsSource
+from evidence_tracer.sources.aws.specs import RDS_INSTANCES
 from tests.checks.builders import failed, inventory, key, ok, user, with_iam
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# Written by Evidence Tracer 0.1.0 (commit 0a75f2d, before evidence sources existed) from the demo account.
+FORMAT_1 = FIXTURES / "snapshot-format1.json"
+FORMAT_1_SCAN = FIXTURES / "scan-format1.json"
 
 
 def test_hand_built_inventory_round_trips_including_failures() -> None:
-    inv = replace(with_iam(credential_report=ok((user("a", keys=(key(1, age_days=3),)),)),
-                           password_policy=failed()),
-                  regions=("us-east-1",))
+    inv = inventory(with_iam(credential_report=ok((user("a", keys=(key(1, age_days=3),)),)),
+                             password_policy=failed()))
     assert load_inventory(dump_inventory(inv)) == inv
     assert load_inventory(dump_inventory(inventory())) == inventory()
 
 
 def test_collected_inventory_round_trips(aws: None) -> None:
     seed_demo_account()
-    outcome = run_scan(AwsContext(region="us-east-1"), WorkspaceConfig(), list(DEMO_REGIONS))
+    outcome = run_scan([AwsSource(context=AwsContext(region="us-east-1"))], WorkspaceConfig(), list(DEMO_REGIONS))
     assert load_inventory(dump_inventory(outcome.inventory)) == outcome.inventory
     # Re-evaluating the same snapshot with the same config gives the same findings...
     same = reevaluate(outcome.result, outcome.inventory, WorkspaceConfig())
@@ -37,9 +46,47 @@ def test_collected_inventory_round_trips(aws: None) -> None:
     assert ages["ci-deploy (access key 1)"] is Status.PASS
 
 
+def test_a_snapshot_written_before_evidence_sources_still_decodes_and_reevaluates() -> None:
+    inv = load_inventory(FORMAT_1.read_bytes())
+    [part] = inv.parts
+    assert (part.source, part.account, part.regions) == ("aws", "123456789012", DEMO_REGIONS)
+    assert {r.user for r in part.get(CREDENTIAL_REPORT).value or ()} >= {"bob.engineer", "ci-deploy"}
+    assert len(part.get(BUCKETS).value or ()) == 4
+    assert part.get(TRAILS, "us-east-1").value
+    # A collector that did not exist then reads as "not collected", not as empty and not as a crash.
+    rds = part.get(RDS_INSTANCES, "us-east-1")
+    assert rds.failure is not None and rds.failure.code == NOT_COLLECTED
+
+    stored = json_report.from_dict(json.loads(FORMAT_1_SCAN.read_text()))
+    result = reevaluate(stored, inv, WorkspaceConfig())
+    old = {(f.check_id, f.resource_id, f.status) for f in stored.findings}
+    new = {(f.check_id, f.resource_id, f.status) for f in result.findings}
+    assert old <= new  # every old verdict is reached again from the old snapshot
+    not_collected = [f for f in result.findings if "not collected in this snapshot" in f.message]
+    assert not_collected and all(f.status is Status.ERROR for f in not_collected)
+    old_checks = {f.check_id for f in stored.findings}
+    assert not any(f.check_id in old_checks for f in not_collected)
+    assert {f.check_id for f in result.findings} - old_checks == {f.check_id for f in not_collected}
+
+
+def test_a_value_type_that_gained_a_field_decodes_old_snapshots_as_not_collected() -> None:
+    raw = json.loads(FORMAT_1.read_bytes())
+    bucket = raw["inventory"]["s3"]["buckets"]["value"][0]
+    del bucket["versioning"]  # as if Bucket gained `versioning` after this snapshot was written
+    [part] = load_inventory(json.dumps(raw).encode()).parts
+    first = (part.get(BUCKETS).value or ())[0]
+    assert first.versioning.failure is not None and first.versioning.failure.code == NOT_COLLECTED
+
+
 @pytest.mark.parametrize("data", [b"not json", json.dumps({"format": 99}).encode(),
-                                  json.dumps({"format": 1, "inventory": {"_t": "Nope"}}).encode(),
-                                  json.dumps({"format": 1, "inventory": {"_t": "Failure", "service": "x"}}).encode()])
+                                  json.dumps({"format": 2, "inventory": {"_t": "Nope"}}).encode(),
+                                  json.dumps({"format": 2, "inventory": {"_t": "Failure", "service": "x"}}).encode(),
+                                  json.dumps({"format": 1, "inventory": {"_t": "Inventory"}}).encode(),
+                                  json.dumps({"format": 2, "inventory": {"_t": "Observed"}}).encode()])
 def test_bad_snapshots_are_clear_errors(data: bytes) -> None:
     with pytest.raises(EvidenceError):
         load_inventory(data)
+
+
+def test_empty_inventory_round_trips() -> None:
+    assert load_inventory(dump_inventory(Inventory())) == Inventory()

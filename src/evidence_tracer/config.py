@@ -6,7 +6,7 @@ Parsed with pydantic; every error names the file, the line and the dotted field.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -35,6 +35,11 @@ class Parameters(_Strict):
     tabletop_cadence_days: int = Field(365, ge=30, le=730)
     bcdr_test_cadence_days: int = Field(365, ge=30, le=730)
     incident_notification_hours: int = Field(72, ge=1, le=720)
+    # A console password or an active access key unused this long is a dormant credential to remove.
+    inactive_credential_days: int = Field(90, ge=7, le=730)
+    backup_retention_days: int = Field(7, ge=1, le=35)
+    # High/critical GuardDuty findings must be triaged (archived or resolved) within this many days.
+    incident_triage_days: int = Field(7, ge=1, le=90)
 
 
 class CriticalTag(_Strict):
@@ -45,6 +50,26 @@ class CriticalTag(_Strict):
 class S3Settings(_Strict):
     critical_buckets: tuple[str, ...] = ()
     critical_tag: CriticalTag = CriticalTag()
+
+
+class AwsSourceConfig(_Strict):
+    """How the AWS source reads: which accounts, through which role, how hard it pushes."""
+
+    enabled: bool = True
+    # auto: every account of the Organization when the caller can list it; always: fail if it cannot.
+    organization: Literal["auto", "always", "never"] = "auto"
+    role_name: str = Field("EvidenceTracerReadOnly", min_length=1, pattern=r"^[\w+=,.@/-]+$")
+    max_concurrent_accounts: int = Field(4, ge=1, le=32)
+    workers: int = Field(8, ge=1, le=64)
+    connect_timeout_seconds: float = Field(5, gt=0, le=60)
+    read_timeout_seconds: float = Field(20, gt=0, le=300)
+    max_attempts: int = Field(4, ge=1, le=10)
+
+
+class Sources(_Strict):
+    """The evidence sources a scan reads."""
+
+    aws: AwsSourceConfig = AwsSourceConfig()
 
 
 class Boundary(_Strict):
@@ -92,6 +117,7 @@ class WorkspaceConfig(_Strict):
     boundary: Boundary = Boundary()
     parameters: Parameters = Parameters()
     s3: S3Settings = S3Settings()
+    sources: Sources = Sources()
 
 
 def parse_config(text: str, source: str) -> WorkspaceConfig:

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from evidence_tracer.inventory import AccessKeySlot, CredentialReportRow
+from evidence_tracer.inventory.aws import AccessKeySlot, CredentialReportRow
 
 
 def _when(value: str) -> datetime | None:

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from evidence_tracer.aws.demo_account import DEMO_ACCOUNT, DEMO_REGIONS, demo_environment, seed_demo_account
-from evidence_tracer.aws.scan import Progress
-from evidence_tracer.aws.session import AwsContext
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.evidence.export import ExportResult, export_package
@@ -39,6 +36,10 @@ from evidence_tracer.readiness import Readiness
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.readiness import render_readiness
 from evidence_tracer.scanner import ScanOutcome, run_scan
+from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, DEMO_REGIONS, demo_environment, seed_demo_account
+from evidence_tracer.sources.aws.session import AwsContext
+from evidence_tracer.sources.base import Progress
+from evidence_tracer.sources.enabled import enabled_sources
 from evidence_tracer.workspace import workspace_readiness
 
 MARKER = ".tracer-demo"
@@ -142,7 +143,8 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     config = load_config(workspace)
     with demo_environment():
         seed_demo_account()
-        outcome = run_scan(AwsContext(region="us-east-1"), config, progress=progress)
+        outcome = run_scan(enabled_sources(config, aws_context=AwsContext(region="us-east-1")), config,
+                           progress=progress)
     store = EvidenceStore(workspace)
     store.save_scan(outcome.result, outcome.records, outcome.inventory)
     now = datetime.now(UTC)

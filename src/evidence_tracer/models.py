@@ -34,11 +34,14 @@ class Finding:
     severity: Severity
     criteria: tuple[str, ...]
     resource_id: str
-    region: str
-    account_id: str
+    # The source's resource context: where the resource lives (an AWS region, "global", a repository)
+    # and whose it is (an AWS account id, a GitHub organisation, an identity-provider domain).
+    location: str
+    account: str
     message: str
     remediation: str = ""
     evidence_ids: tuple[str, ...] = ()
+    source: str = "aws"
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,11 @@ class ScanInfo:
     id: str
     started_at: datetime
     finished_at: datetime
-    account_id: str
+    account_id: str  # the account whose credentials ran the scan
     regions: tuple[str, ...]
     tool_version: str
+    accounts: tuple[str, ...] = ()  # every account examined (several when an Organization is scanned)
+    sources: tuple[str, ...] = ("aws",)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The scan use case: collect once, evaluate the checks, return a result with its raw records."""
+"""The scan use case: every enabled source collects once, the checks evaluate, a result with its raw records."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from evidence_tracer import __version__
-from evidence_tracer.aws.caller import Recorder
-from evidence_tracer.aws.scan import Progress, collect
-from evidence_tracer.aws.session import AwsContext
 from evidence_tracer.checks.registry import CheckContext, evaluate
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.inventory import Inventory
+from evidence_tracer.inventory import Inventory, SourcePart
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
+from evidence_tracer.sources.base import EvidenceSource, Progress
 
 Clock = Callable[[], datetime]
 
@@ -34,26 +32,33 @@ def scan_regions(config: WorkspaceConfig, requested: Sequence[str] | None) -> Se
 
 
 def run_scan(
-    ctx: AwsContext,
+    sources: Sequence[EvidenceSource],
     config: WorkspaceConfig,
     regions: Sequence[str] | None = None,
     progress: Progress | None = None,
-    recorder: Recorder | None = None,
     clock: Clock = lambda: datetime.now(UTC),
 ) -> ScanOutcome:
-    rec = recorder or Recorder(clock=clock)
     started = clock()
-    inventory = collect(ctx, rec, scan_regions(config, regions), progress)
+    parts: list[SourcePart] = []
+    records: list[ApiRecord] = []
+    for source in sources:
+        collected = source.collect(scan_regions(config, regions), progress)
+        parts.extend(collected.parts)
+        records.extend(collected.records)
+    inventory = Inventory(tuple(parts))
     findings = evaluate(inventory, CheckContext(config=config, now=started))
+    accounts = inventory.accounts
     info = ScanInfo(
         id=f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}",
-        started_at=started, finished_at=clock(), account_id=inventory.account_id,
-        regions=inventory.regions, tool_version=__version__,
+        started_at=started, finished_at=clock(), account_id=accounts[0] if accounts else "",
+        regions=inventory.regions, tool_version=__version__, accounts=accounts,
+        sources=tuple(s.name for s in sources),
     )
-    return ScanOutcome(ScanResult(info, findings), inventory, tuple(rec.records))
+    return ScanOutcome(ScanResult(info, findings), inventory, tuple(records))
 
 
 def reevaluate(stored: ScanResult, inventory: Inventory, config: WorkspaceConfig) -> ScanResult:
-    """Today's checks and parameters over an old scan's inventory, judged as of that scan's time."""
+    """Today's checks and parameters over an old scan's inventory, judged as of that scan's time.
+    Checks whose data the snapshot does not hold report `error` "not collected in this snapshot"."""
     findings = evaluate(inventory, CheckContext(config=config, now=stored.scan.started_at))
     return ScanResult(stored.scan, findings)

@@ -1,7 +1,13 @@
-"""Inventory snapshots: the collected state as JSON, so checks can be re-run on an old scan.
+"""Inventory snapshots: the collected state as JSON, so checks can be re-run on any stored scan.
 
-Dataclasses are tagged with their class name, datetimes with `_dt`; every sequence in the inventory
-is a tuple and every mapping a plain dict, so decoding needs no type hints.
+Dataclasses are tagged with their class name, datetimes with `_dt`, mappings with `_map`; every
+sequence in the inventory is a tuple, so decoding needs no type hints. Snapshots are versioned:
+
+- format 1 (before evidence sources): one AWS account with fixed `iam`/`s3`/`regional` members; it is
+  migrated to format 2 on read.
+- format 2: `Inventory(parts=(SourcePart…))` with open dataset maps. A dataclass field a snapshot does
+  not hold (a value type that gained a field since) decodes as its default, or, for an `Observed`
+  field, as "not collected in this snapshot" — never as a traceback.
 """
 
 from __future__ import annotations
@@ -9,15 +15,21 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
-from evidence_tracer import inventory
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.inventory import aws as aws_values
+from evidence_tracer.inventory import base
+from evidence_tracer.inventory.base import NOT_COLLECTED, Failure, Inventory, Observed
 
-_CLASSES: dict[str, type] = {
-    name: cls for name, cls in vars(inventory).items() if isinstance(cls, type) and dataclasses.is_dataclass(cls)
-}
-FORMAT = 1
+FORMAT = 2
+VALUE_MODULES: tuple[ModuleType, ...] = (base, aws_values)
+
+
+def _classes() -> dict[str, type]:
+    return {name: cls for module in VALUE_MODULES for name, cls in vars(module).items()
+            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__}
 
 
 def _encode(value: Any) -> Any:
@@ -33,33 +45,77 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_decode(v) for v in value)
-    if not isinstance(value, dict):
-        return value
-    if "_dt" in value:
-        return datetime.fromisoformat(value["_dt"])
-    if "_map" in value:
-        return {k: _decode(v) for k, v in value["_map"].items()}
-    cls = _CLASSES.get(value.get("_t", ""))
-    if cls is None:
-        raise EvidenceError(f"inventory snapshot has an unknown type {value.get('_t')!r}")
-    return cls(**{k: _decode(v) for k, v in value.items() if k != "_t"})
+def _missing(cls: type, f: dataclasses.Field[Any]) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    if str(f.type).startswith("Observed"):
+        return Observed.failed(Failure(cls.__name__, f.name, base.GLOBAL, NOT_COLLECTED,
+                                       "the snapshot predates this field; run a new scan"))
+    raise EvidenceError(f"inventory snapshot lacks {cls.__name__}.{f.name}")
 
 
-def dump_inventory(inv: inventory.Inventory) -> bytes:
+class _Decoder:
+    def __init__(self) -> None:
+        self.classes = _classes()
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return tuple(self(v) for v in value)
+        if not isinstance(value, dict):
+            return value
+        if "_dt" in value:
+            return datetime.fromisoformat(value["_dt"])
+        if "_map" in value:
+            return {k: self(v) for k, v in value["_map"].items()}
+        cls = self.classes.get(value.get("_t", ""))
+        if cls is None:
+            raise EvidenceError(f"inventory snapshot has an unknown type {value.get('_t')!r}")
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        args = {k: self(v) for k, v in value.items() if k in fields}
+        for name, f in fields.items():
+            if name not in args:
+                args[name] = _missing(cls, f)
+        return cls(**args)
+
+
+def _migrate_1(old: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 (one AWS account, fixed members) -> format 2 (an AWS source part of datasets)."""
+    iam, s3 = old["iam"], old["s3"]
+    data: dict[str, Any] = {
+        aws_values.CREDENTIAL_REPORT.slot(): iam["credential_report"],
+        aws_values.ACCOUNT_SUMMARY.slot(): iam["account_summary"],
+        aws_values.PASSWORD_POLICY.slot(): iam["password_policy"],
+        aws_values.ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): s3["account_public_access_block"],
+        aws_values.BUCKETS.slot(): s3["buckets"],
+    }
+    for region, regional in old.get("regional", {}).get("_map", {}).items():
+        data[aws_values.TRAILS.slot(region)] = regional["trails"]
+        data[aws_values.DETECTORS.slot(region)] = regional["detectors"]
+        data[aws_values.SECURITY_GROUPS.slot(region)] = regional["security_groups"]
+    part = {"_t": "SourcePart", "source": "aws", "account": old["account_id"], "regions": old["regions"],
+            "attributes": {"_map": {"partition": old["partition"]}}, "data": {"_map": data}, "failure": None}
+    return {"_t": "Inventory", "parts": [part]}
+
+
+def dump_inventory(inv: Inventory) -> bytes:
     return json.dumps({"format": FORMAT, "inventory": _encode(inv)}, sort_keys=True).encode("utf-8")
 
 
-def load_inventory(data: bytes) -> inventory.Inventory:
+def load_inventory(data: bytes) -> Inventory:
     try:
         raw = json.loads(data)
-        if raw.get("format") != FORMAT:
-            raise EvidenceError(f"inventory snapshot format {raw.get('format')!r} is not supported")
-        inv = _decode(raw["inventory"])
-    except (ValueError, KeyError, TypeError) as exc:
+        version = raw.get("format")
+        if version == 1:
+            encoded = _migrate_1(raw["inventory"])
+        elif version == FORMAT:
+            encoded = raw["inventory"]
+        else:
+            raise EvidenceError(f"inventory snapshot format {version!r} is not supported")
+        inv = _Decoder()(encoded)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise EvidenceError(f"inventory snapshot is unreadable: {exc}") from None
-    if not isinstance(inv, inventory.Inventory):
+    if not isinstance(inv, Inventory):
         raise EvidenceError("inventory snapshot does not hold an inventory")
     return inv

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from evidence_tracer.checks.registry import CheckContext
+from evidence_tracer.checks.registry import CheckContext, run_check
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.inventory import (
+from evidence_tracer.inventory import Dataset, Failure, Inventory, Observed, SourcePart
+from evidence_tracer.inventory.aws import (
+    ACCOUNT_PUBLIC_ACCESS_BLOCK,
+    ACCOUNT_SUMMARY,
+    BUCKETS,
+    CREDENTIAL_REPORT,
+    DETECTORS,
+    PASSWORD_POLICY,
+    SECURITY_GROUPS,
+    TRAILS,
     AccessKeySlot,
     Bucket,
     CredentialReportRow,
     Detector,
-    Failure,
-    IamInventory,
     IngressRule,
-    Inventory,
-    Observed,
     PasswordPolicy,
     PublicAccessBlock,
-    RegionalInventory,
-    S3Inventory,
     SecurityGroup,
     Trail,
 )
+from evidence_tracer.models import Finding
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ACCOUNT = "111122223333"
@@ -81,41 +85,85 @@ def trail(name: str = "main", region: str = "us-east-1", multi: bool = True, val
                  logging if logging is not None else ok(True))
 
 
+@dataclass(frozen=True)
+class Region:
+    """The regional datasets of one region, as `with_regions` puts them into a part."""
+
+    region: str
+    data: dict[str, Observed[Any]]
+
+
 def regional(region: str = "us-east-1", trails: Observed[Any] | None = None, detectors: Observed[Any] | None = None,
-             groups: Observed[Any] | None = None) -> RegionalInventory:
-    return RegionalInventory(
-        region,
-        trails if trails is not None else ok(()),
-        detectors if detectors is not None else ok((Detector("d1", "ENABLED"),)),
-        groups if groups is not None else ok(()),
-    )
+             groups: Observed[Any] | None = None, **more: Observed[Any]) -> Region:
+    """One region's data; `more` sets other regional datasets by key (e.g. `**{RDS_INSTANCES.key: ok(())}`)."""
+    data = {
+        TRAILS.slot(region): trails if trails is not None else ok(()),
+        DETECTORS.slot(region): detectors if detectors is not None else ok((Detector("d1", "ENABLED"),)),
+        SECURITY_GROUPS.slot(region): groups if groups is not None else ok(()),
+    }
+    data.update({f"{key}@{region}": value for key, value in more.items()})
+    return Region(region, data)
 
 
-def inventory(**changes: Any) -> Inventory:
-    clean = Inventory(
-        account_id=ACCOUNT,
-        partition="aws",
-        regions=("us-east-1",),
-        iam=IamInventory(
-            credential_report=ok((user("alice"),)),
-            account_summary=ok({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}),
-            password_policy=ok(STRONG),
-        ),
-        s3=S3Inventory(account_public_access_block=ok(ALL_ON), buckets=ok((bucket(),))),
-        regional={"us-east-1": regional(trails=ok((trail(),)), groups=ok((sg("sg-default"),)))},
-    )
-    return replace(clean, **changes)
+def part(data: dict[str, Observed[Any]] | None = None, regions: tuple[str, ...] = ("us-east-1",),
+         account: str = ACCOUNT) -> SourcePart:
+    return SourcePart(source="aws", account=account, regions=regions, attributes={"partition": "aws"},
+                      data=data or {})
 
 
-def with_iam(**changes: Any) -> Inventory:
-    base = inventory()
-    return replace(base, iam=replace(base.iam, **changes))
+def clean_data() -> dict[str, Observed[Any]]:
+    data: dict[str, Observed[Any]] = {
+        CREDENTIAL_REPORT.slot(): ok((user("alice"),)),
+        ACCOUNT_SUMMARY.slot(): ok({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}),
+        PASSWORD_POLICY.slot(): ok(STRONG),
+        ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): ok(ALL_ON),
+        BUCKETS.slot(): ok((bucket(),)),
+    }
+    data.update(regional(trails=ok((trail(),)), groups=ok((sg("sg-default"),))).data)
+    return data
 
 
-def with_s3(**changes: Any) -> Inventory:
-    base = inventory()
-    return replace(base, s3=replace(base.s3, **changes))
+def clean(**datasets: Observed[Any]) -> SourcePart:
+    """A clean account with some datasets replaced, by key (`clean(**{RDS_INSTANCES.slot("us-east-1"): ...})`)."""
+    return part({**clean_data(), **datasets})
 
 
-def with_regions(*regions: RegionalInventory) -> Inventory:
-    return inventory(regions=tuple(r.region for r in regions), regional={r.region: r for r in regions})
+def with_data(changes: dict[Dataset[Any], Observed[Any]], region: str = "us-east-1") -> SourcePart:
+    """A clean account with the given datasets replaced."""
+    return part({**clean_data(), **{d.slot(region): v for d, v in changes.items()}})
+
+
+def inventory(*parts: SourcePart) -> Inventory:
+    return Inventory(parts or (clean(),))
+
+
+def with_iam(credential_report: Observed[Any] | None = None, account_summary: Observed[Any] | None = None,
+             password_policy: Observed[Any] | None = None) -> SourcePart:
+    changes: dict[Dataset[Any], Observed[Any]] = {}
+    for dataset, value in ((CREDENTIAL_REPORT, credential_report), (ACCOUNT_SUMMARY, account_summary),
+                           (PASSWORD_POLICY, password_policy)):
+        if value is not None:
+            changes[dataset] = value
+    return with_data(changes)
+
+
+def with_s3(account_public_access_block: Observed[Any] | None = None,
+            buckets: Observed[Any] | None = None) -> SourcePart:
+    changes: dict[Dataset[Any], Observed[Any]] = {}
+    if account_public_access_block is not None:
+        changes[ACCOUNT_PUBLIC_ACCESS_BLOCK] = account_public_access_block
+    if buckets is not None:
+        changes[BUCKETS] = buckets
+    return with_data(changes)
+
+
+def with_regions(*regions: Region) -> SourcePart:
+    data = {k: v for k, v in clean_data().items() if "@" not in k}
+    for r in regions:
+        data.update(r.data)
+    return part(data, tuple(r.region for r in regions))
+
+
+def run(check_id: str, source_part: SourcePart, context: CheckContext | None = None) -> list[Finding]:
+    """One check through the registry, as a scan runs it."""
+    return list(run_check(check_id, source_part, context or ctx()))

@@ -6,7 +6,7 @@ import pytest
 
 from evidence_tracer.checks import ec2
 from evidence_tracer.models import Status
-from tests.checks.builders import ctx, failed, ok, regional, rule, sg, with_regions
+from tests.checks.builders import ctx, failed, ok, regional, rule, run, sg, with_regions
 
 
 @pytest.mark.parametrize(("r", "ports"), [
@@ -35,7 +35,7 @@ def test_one_finding_per_group_with_remediation_naming_the_rules() -> None:
         sg("sg-ok", rule("tcp", 443, 443, v4=("0.0.0.0/0",))),
         sg("sg-bad", rule("tcp", 22, 22, v4=("0.0.0.0/0", "10.0.0.0/8")), rule("-1", None, None, v6=("::/0",))),
     ))
-    findings = list(ec2.sg_open_admin_ports(with_regions(regional(groups=groups)), ctx()))
+    findings = list(run("ec2_sg_open_admin_ports", with_regions(regional(groups=groups)), ctx()))
     assert [(f.resource_id.split("/")[-1], f.status) for f in findings] == [
         ("sg-ok", Status.PASS), ("sg-bad", Status.FAIL)]
     bad = findings[1]
@@ -50,5 +50,5 @@ def test_one_finding_per_group_with_remediation_naming_the_rules() -> None:
 def test_unreadable_region_is_an_error_and_other_regions_still_judged() -> None:
     inv = with_regions(regional("us-east-1", groups=failed()),
                        regional("eu-west-1", groups=ok((sg("sg-1", region="eu-west-1"),))))
-    findings = list(ec2.sg_open_admin_ports(inv, ctx()))
-    assert [(f.region, f.status) for f in findings] == [("us-east-1", Status.ERROR), ("eu-west-1", Status.PASS)]
+    findings = list(run("ec2_sg_open_admin_ports", inv, ctx()))
+    assert [(f.location, f.status) for f in findings] == [("us-east-1", Status.ERROR), ("eu-west-1", Status.PASS)]

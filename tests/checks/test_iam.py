@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from evidence_tracer.checks import iam
-from evidence_tracer.inventory import CredentialReportRow
+from evidence_tracer.inventory.aws import CredentialReportRow
 from evidence_tracer.models import Severity, Status
-from tests.checks.builders import ACCOUNT, ctx, failed, key, ok, user, with_iam
+from tests.checks.builders import ACCOUNT, ctx, failed, key, ok, run, user, with_iam
 
 
 def statuses(findings: object) -> list[Status]:
@@ -11,14 +10,14 @@ def statuses(findings: object) -> list[Status]:
 
 
 def test_root_mfa_pass_fail_error() -> None:
-    assert statuses(iam.root_mfa(with_iam(), ctx())) == [Status.PASS]
-    [fail] = iam.root_mfa(with_iam(account_summary=ok({"AccountMFAEnabled": 0})), ctx())
+    assert statuses(run("iam_root_mfa", with_iam(), ctx())) == [Status.PASS]
+    [fail] = run("iam_root_mfa", with_iam(account_summary=ok({"AccountMFAEnabled": 0})), ctx())
     assert fail.status is Status.FAIL
     assert fail.severity is Severity.CRITICAL
     assert fail.criteria == ("CC6.1", "CC6.2")
     assert fail.resource_id == f"arn:aws:iam::{ACCOUNT}:root"
     assert "MFA" in fail.remediation
-    [err] = iam.root_mfa(with_iam(account_summary=failed()), ctx())
+    [err] = run("iam_root_mfa", with_iam(account_summary=failed()), ctx())
     assert err.status is Status.ERROR
     assert "AccessDenied" in err.message and err.evidence_ids == ("rec-err",)
 
@@ -26,25 +25,25 @@ def test_root_mfa_pass_fail_error() -> None:
 def test_root_mfa_read_from_root_row_of_real_credential_report() -> None:
     root = CredentialReportRow("<root_account>", f"arn:aws:iam::{ACCOUNT}:root", None, False, None, True, ())
     inv = with_iam(account_summary=ok({"AccountMFAEnabled": 0}), credential_report=ok((root,)))
-    assert statuses(iam.root_mfa(inv, ctx())) == [Status.PASS]
+    assert statuses(run("iam_root_mfa", inv, ctx())) == [Status.PASS]
 
 
 def test_root_access_keys() -> None:
-    assert statuses(iam.root_access_keys(with_iam(), ctx())) == [Status.PASS]
+    assert statuses(run("iam_root_access_keys", with_iam(), ctx())) == [Status.PASS]
     present = with_iam(account_summary=ok({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 1}))
-    assert statuses(iam.root_access_keys(present, ctx())) == [Status.FAIL]
-    assert statuses(iam.root_access_keys(with_iam(account_summary=failed()), ctx())) == [Status.ERROR]
+    assert statuses(run("iam_root_access_keys", present, ctx())) == [Status.FAIL]
+    assert statuses(run("iam_root_access_keys", with_iam(account_summary=failed()), ctx())) == [Status.ERROR]
 
 
 def test_console_mfa_per_user_and_not_applicable_without_console_users() -> None:
     report = ok((user("alice"), user("bob", mfa=False), user("svc", console=False, mfa=False)))
-    findings = list(iam.user_console_mfa(with_iam(credential_report=report), ctx()))
+    findings = list(run("iam_user_console_mfa", with_iam(credential_report=report), ctx()))
     assert [(f.resource_id.rsplit("/", 1)[1], f.status) for f in findings] == [
         ("alice", Status.PASS), ("bob", Status.FAIL)]
     assert "--user-name bob" in findings[1].remediation
-    none = list(iam.user_console_mfa(with_iam(credential_report=ok((user("svc", console=False),))), ctx()))
+    none = list(run("iam_user_console_mfa", with_iam(credential_report=ok((user("svc", console=False),))), ctx()))
     assert statuses(none) == [Status.NOT_APPLICABLE]
-    assert statuses(iam.user_console_mfa(with_iam(credential_report=failed()), ctx())) == [Status.ERROR]
+    assert statuses(run("iam_user_console_mfa", with_iam(credential_report=failed()), ctx())) == [Status.ERROR]
 
 
 def test_access_key_age_uses_the_configured_threshold_and_skips_inactive_keys() -> None:
@@ -53,30 +52,30 @@ def test_access_key_age_uses_the_configured_threshold_and_skips_inactive_keys() 
         user("fresh", keys=(key(1, age_days=89),)),
     ))
     inv = with_iam(credential_report=report)
-    default = list(iam.access_key_age(inv, ctx()))
+    default = list(run("iam_access_key_age", inv, ctx()))
     assert [(f.resource_id.split("/")[-1], f.status) for f in default] == [
         ("old (access key 1)", Status.FAIL), ("fresh (access key 1)", Status.PASS)]
     assert "120 days old" in default[0].message and "allows 90" in default[0].message
     # The company's own policy moves the line: the same keys under a 180-day policy all pass.
-    assert statuses(iam.access_key_age(inv, ctx(access_key_max_age_days=180))) == [Status.PASS, Status.PASS]
-    assert statuses(iam.access_key_age(inv, ctx(access_key_max_age_days=30))) == [Status.FAIL, Status.FAIL]
+    assert statuses(run("iam_access_key_age", inv, ctx(access_key_max_age_days=180))) == [Status.PASS, Status.PASS]
+    assert statuses(run("iam_access_key_age", inv, ctx(access_key_max_age_days=30))) == [Status.FAIL, Status.FAIL]
 
 
 def test_access_key_age_edge_cases() -> None:
     exactly = with_iam(credential_report=ok((user("u", keys=(key(1, age_days=90),)),)))
-    assert statuses(iam.access_key_age(exactly, ctx())) == [Status.PASS]
+    assert statuses(run("iam_access_key_age", exactly, ctx())) == [Status.PASS]
     undated = with_iam(credential_report=ok((user("u", keys=(key(1, age_days=None),)),)))
-    assert statuses(iam.access_key_age(undated, ctx())) == [Status.FAIL]
+    assert statuses(run("iam_access_key_age", undated, ctx())) == [Status.FAIL]
     only_inactive = with_iam(credential_report=ok((user("u", keys=(key(1, active=False, age_days=999),)),)))
-    assert statuses(iam.access_key_age(only_inactive, ctx())) == [Status.NOT_APPLICABLE]
-    assert statuses(iam.access_key_age(with_iam(credential_report=failed()), ctx())) == [Status.ERROR]
+    assert statuses(run("iam_access_key_age", only_inactive, ctx())) == [Status.NOT_APPLICABLE]
+    assert statuses(run("iam_access_key_age", with_iam(credential_report=failed()), ctx())) == [Status.ERROR]
 
 
 def test_password_policy() -> None:
-    assert statuses(iam.password_policy(with_iam(), ctx())) == [Status.PASS]
-    [missing] = iam.password_policy(with_iam(password_policy=ok(None)), ctx())
+    assert statuses(run("iam_password_policy", with_iam(), ctx())) == [Status.PASS]
+    [missing] = run("iam_password_policy", with_iam(password_policy=ok(None)), ctx())
     assert missing.status is Status.FAIL and "--minimum-password-length 14" in missing.remediation
-    [short] = iam.password_policy(with_iam(), ctx(password_min_length=20))
+    [short] = run("iam_password_policy", with_iam(), ctx(password_min_length=20))
     assert short.status is Status.FAIL and "minimum length 16 (policy requires 20)" in short.message
     assert "--minimum-password-length 20" in short.remediation
-    assert statuses(iam.password_policy(with_iam(password_policy=failed()), ctx())) == [Status.ERROR]
+    assert statuses(run("iam_password_policy", with_iam(password_policy=failed()), ctx())) == [Status.ERROR]

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from evidence_tracer.checks import s3
-from evidence_tracer.inventory import PublicAccessBlock
+from evidence_tracer.inventory.aws import PublicAccessBlock
 from evidence_tracer.models import Status
-from tests.checks.builders import bucket, ctx, failed, ok, with_s3
+from tests.checks.builders import bucket, ctx, failed, ok, run, with_s3
 
 PARTIAL = PublicAccessBlock(True, True, False, True)
 
@@ -13,35 +12,35 @@ def only(findings: object) -> list[tuple[str, Status]]:
 
 
 def test_account_public_access_block() -> None:
-    assert [f.status for f in s3.account_public_access_block(with_s3(), ctx())] == [Status.PASS]
-    [none] = s3.account_public_access_block(with_s3(account_public_access_block=ok(None)), ctx())
+    assert [f.status for f in run("s3_account_public_access_block", with_s3(), ctx())] == [Status.PASS]
+    [none] = run("s3_account_public_access_block", with_s3(account_public_access_block=ok(None)), ctx())
     assert none.status is Status.FAIL and "--account-id 111122223333" in none.remediation
-    [part] = s3.account_public_access_block(with_s3(account_public_access_block=ok(PARTIAL)), ctx())
+    [part] = run("s3_account_public_access_block", with_s3(account_public_access_block=ok(PARTIAL)), ctx())
     assert part.status is Status.FAIL and "BlockPublicPolicy" in part.message
-    [err] = s3.account_public_access_block(with_s3(account_public_access_block=failed()), ctx())
+    [err] = run("s3_account_public_access_block", with_s3(account_public_access_block=failed()), ctx())
     assert err.status is Status.ERROR
 
 
 def test_bucket_public_access_block_counts_the_account_level_setting() -> None:
     open_bucket = bucket("open", pab=ok(None))
     covered = with_s3(buckets=ok((open_bucket,)))
-    [f] = s3.bucket_public_access_block(covered, ctx())
+    [f] = run("s3_bucket_public_access_block", covered, ctx())
     assert f.status is Status.PASS and "account-level" in f.message
     exposed = with_s3(buckets=ok((open_bucket, bucket("half", pab=ok(PARTIAL)))),
                       account_public_access_block=ok(None))
-    findings = list(s3.bucket_public_access_block(exposed, ctx()))
+    findings = list(run("s3_bucket_public_access_block", exposed, ctx()))
     assert only(findings) == [("arn:aws:s3:::open", Status.FAIL), ("arn:aws:s3:::half", Status.FAIL)]
     assert "--bucket open" in findings[0].remediation and "BlockPublicPolicy" in findings[1].message
     unknown = with_s3(buckets=ok((bucket("x", pab=failed()),)), account_public_access_block=ok(None))
-    assert [f.status for f in s3.bucket_public_access_block(unknown, ctx())] == [Status.ERROR]
+    assert [f.status for f in run("s3_bucket_public_access_block", unknown, ctx())] == [Status.ERROR]
     # Bucket has none and the account level could not be read: not a pass.
     unread = with_s3(buckets=ok((bucket("x", pab=ok(None)),)), account_public_access_block=failed())
-    assert [f.status for f in s3.bucket_public_access_block(unread, ctx())] == [Status.ERROR]
+    assert [f.status for f in run("s3_bucket_public_access_block", unread, ctx())] == [Status.ERROR]
 
 
 def test_bucket_encryption_including_bucket_without_configuration() -> None:
     inv = with_s3(buckets=ok((bucket("enc"), bucket("plain", encryption=ok(None)), bucket("x", encryption=failed()))))
-    assert only(s3.bucket_encryption(inv, ctx())) == [
+    assert only(run("s3_bucket_encryption", inv, ctx())) == [
         ("arn:aws:s3:::enc", Status.PASS), ("arn:aws:s3:::plain", Status.FAIL), ("arn:aws:s3:::x", Status.ERROR)]
 
 
@@ -54,7 +53,7 @@ def test_versioning_only_for_critical_buckets_by_tag_or_config() -> None:
     config_ctx = ctx()
     config_ctx = type(config_ctx)(config=config_ctx.config.model_copy(
         update={"s3": config_ctx.config.s3.model_copy(update={"critical_buckets": ("named",)})}), now=config_ctx.now)
-    findings = list(s3.bucket_versioning(inv, config_ctx))
+    findings = list(run("s3_bucket_versioning", inv, config_ctx))
     assert only(findings) == [("arn:aws:s3:::tagged", Status.FAIL), ("arn:aws:s3:::named", Status.FAIL),
                               ("arn:aws:s3:::plain", Status.NOT_APPLICABLE), ("arn:aws:s3:::good", Status.PASS)]
     assert "suspended" in findings[0].message and "never enabled" in findings[1].message
@@ -64,14 +63,14 @@ def test_versioning_errors_when_criticality_or_state_unreadable() -> None:
     no_tags = bucket("t", tags=failed())
     no_state = bucket("v", versioning=failed(), tags=ok({"tracer:critical": "true"}))
     inv = with_s3(buckets=ok((no_tags, no_state)))
-    assert [f.status for f in s3.bucket_versioning(inv, ctx())] == [Status.ERROR, Status.ERROR]
+    assert [f.status for f in run("s3_bucket_versioning", inv, ctx())] == [Status.ERROR, Status.ERROR]
 
 
 def test_bucket_listing_failure_is_an_error_for_every_bucket_check() -> None:
     inv = with_s3(buckets=failed())
-    for fn in (s3.bucket_public_access_block, s3.bucket_encryption, s3.bucket_versioning):
-        assert [f.status for f in fn(inv, ctx())] == [Status.ERROR]
+    for check_id in ("s3_bucket_public_access_block", "s3_bucket_encryption", "s3_bucket_versioning"):
+        assert [f.status for f in run(check_id, inv, ctx())] == [Status.ERROR]
 
 
 def test_no_buckets_yields_nothing_to_judge() -> None:
-    assert list(s3.bucket_encryption(with_s3(buckets=ok(())), ctx())) == []
+    assert list(run("s3_bucket_encryption", with_s3(buckets=ok(())), ctx())) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from moto.server import ThreadedMotoServer
 
-from evidence_tracer.aws.demo_account import seed_demo_account
+from evidence_tracer.sources.aws.demo_account import seed_demo_account
 
 
 def fake_aws_env(endpoint: str | None = None) -> dict[str, str]:

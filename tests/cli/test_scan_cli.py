@@ -16,10 +16,11 @@ def test_scan_json_contract_against_moto_server(moto_server: str, tmp_path: Path
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # stdout is only the report; the summary went to stderr
     assert set(data) == {"schema_version", "scan", "findings"}
-    assert set(data["scan"]) == {"id", "started_at", "finished_at", "account_id", "regions", "tool_version"}
+    assert set(data["scan"]) == {"id", "started_at", "finished_at", "account_id", "regions", "tool_version",
+                                 "accounts", "sources"}
     assert data["scan"]["regions"] == ["us-east-1", "us-west-2"]
     assert data["scan"]["started_at"].endswith("Z")
-    keys = {"check_id", "status", "severity", "criteria", "resource_id", "region", "account_id", "message",
+    keys = {"check_id", "status", "severity", "criteria", "resource_id", "region", "account_id", "message", "source",
             "remediation", "evidence_ids"}
     assert all(set(f) == keys for f in data["findings"])
     statuses = {f["status"] for f in data["findings"]}

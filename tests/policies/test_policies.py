@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from evidence_tracer.catalog.controls import controls
-from evidence_tracer.checks import iam
 from evidence_tracer.checks.registry import CheckContext
 from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.errors import GovernanceError
@@ -15,7 +14,7 @@ from evidence_tracer.governance.registers import Registers
 from evidence_tracer.models import Status
 from evidence_tracer.policies.render import POLICY_NAMES, generate, render_policy
 from evidence_tracer.policies.status import PolicyState, acknowledge, approve, policy_statuses
-from tests.checks.builders import key, ok, user, with_iam
+from tests.checks.builders import key, ok, run, user, with_iam
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
@@ -49,7 +48,7 @@ def test_one_parameter_drives_both_the_policy_text_and_the_check() -> None:
         config = parse_config(f"parameters:\n  access_key_max_age_days: {days}\n", "tracer.yaml")
         text = render_policy("access_control", config).text
         assert f"rotated at least every {days} days" in text
-        [finding] = iam.access_key_age(inventory, CheckContext(config=config, now=datetime.now(UTC)))
+        [finding] = run("iam_access_key_age", inventory, CheckContext(config=config, now=datetime.now(UTC)))
         assert finding.status is expected and (expected is Status.PASS or f"allows {days}" in finding.message)
 
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.inventory import Failure, Inventory, Trail
+from evidence_tracer.inventory import Failure, SourcePart
+from evidence_tracer.inventory.aws import TRAILS, Trail
 from evidence_tracer.models import Finding
 
-GLOBAL = "global"
 
-
-def trails_by_arn(inv: Inventory) -> tuple[dict[str, tuple[Trail, tuple[str, ...]]], list[Failure]]:
+def trails_by_arn(part: SourcePart) -> tuple[dict[str, tuple[Trail, tuple[str, ...]]], list[Failure]]:
     """Each distinct trail once (the copy that carries its logging status), with its evidence,
     plus the regions whose trails could not be listed."""
     found: dict[str, tuple[Trail, tuple[str, ...]]] = {}
     failures: list[Failure] = []
-    for regional in inv.regional.values():
-        observed = regional.trails
+    for region in part.regions:
+        observed = part.get(TRAILS, region)
         if observed.value is None:
             assert observed.failure is not None
             failures.append(observed.failure)
@@ -29,18 +28,17 @@ def trails_by_arn(inv: Inventory) -> tuple[dict[str, tuple[Trail, tuple[str, ...
     return found, failures
 
 
-@check("cloudtrail_multi_region")
-def multi_region(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("cloudtrail_multi_region", inv)
-    trails, failures = trails_by_arn(inv)
-    home = inv.regions[0] if inv.regions else "us-east-1"
+@check
+def cloudtrail_multi_region(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    trails, failures = trails_by_arn(part)
+    home = part.regions[0] if part.regions else "us-east-1"
     for trail, sources in trails.values():
         if trail.multi_region and trail.is_logging.value:
             yield emit.passed(trail.arn, trail.home_region,
                               f"Trail {trail.name} records every region and is logging.", sources)
             return
     unknown = [t for t, _ in trails.values() if t.multi_region and t.is_logging.failure is not None]
-    resource = f"arn:{inv.partition}:cloudtrail:*:{inv.account_id}:trail/*"
+    resource = emit.arn("cloudtrail", "*", "trail/*")
     all_sources = [s for _, srcs in trails.values() for s in srcs]
     if unknown:
         assert unknown[0].is_logging.failure is not None
@@ -54,16 +52,14 @@ def multi_region(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
         yield emit.failed(resource, home, f"CloudTrail gap: {detail}.", all_sources)
 
 
-@check("cloudtrail_log_file_validation")
-def log_file_validation(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("cloudtrail_log_file_validation", inv)
-    trails, failures = trails_by_arn(inv)
+@check
+def cloudtrail_log_file_validation(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    trails, failures = trails_by_arn(part)
     for failure in failures:
-        yield emit.error(failure, f"arn:{inv.partition}:cloudtrail:{failure.region}:{inv.account_id}:trail/*",
-                         failure.region)
+        yield emit.error(failure, emit.arn("cloudtrail", failure.region, "trail/*"), failure.region)
     if not trails and not failures:
-        home = inv.regions[0] if inv.regions else "us-east-1"
-        yield emit.failed(f"arn:{inv.partition}:cloudtrail:*:{inv.account_id}:trail/*", home,
+        home = part.regions[0] if part.regions else "us-east-1"
+        yield emit.failed(emit.arn("cloudtrail", "*", "trail/*"), home,
                           "There is no CloudTrail trail whose log files could be validated.", (),
                           trail="YOUR-TRAIL")
     for trail, sources in trails.values():

@@ -7,7 +7,8 @@ import json
 from collections.abc import Iterator
 
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.inventory import IngressRule, Inventory
+from evidence_tracer.inventory import SourcePart
+from evidence_tracer.inventory.aws import SECURITY_GROUPS, IngressRule
 from evidence_tracer.models import Finding
 
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
@@ -57,15 +58,13 @@ def _permissions(rules: list[IngressRule]) -> str:
     return json.dumps(perms, separators=(",", ":"))
 
 
-@check("ec2_sg_open_admin_ports")
-def sg_open_admin_ports(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("ec2_sg_open_admin_ports", inv)
-    for region, regional in inv.regional.items():
-        groups = regional.security_groups
+@check
+def ec2_sg_open_admin_ports(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    for region in part.regions:
+        groups = part.get(SECURITY_GROUPS, region)
         if groups.value is None:
             assert groups.failure is not None
-            yield emit.error(groups.failure, f"arn:{inv.partition}:ec2:{region}:{inv.account_id}:security-group/*",
-                             region, groups.sources)
+            yield emit.error(groups.failure, emit.arn("ec2", region, "security-group/*"), region, groups.sources)
             continue
         for sg in groups.value:
             bad = [(rule, exposed_ports(rule)) for rule in sg.ingress]

@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.inventory import Inventory
+from evidence_tracer.inventory import GLOBAL, SourcePart
+from evidence_tracer.inventory.aws import ACCOUNT_SUMMARY, CREDENTIAL_REPORT, PASSWORD_POLICY
 from evidence_tracer.models import Finding
 
-GLOBAL = "global"
+
+def _root_arn(emit: Emit) -> str:
+    return emit.arn("iam", GLOBAL, "root")
 
 
-def _root_arn(inv: Inventory) -> str:
-    return f"arn:{inv.partition}:iam::{inv.account_id}:root"
+def _users(emit: Emit) -> str:
+    return emit.arn("iam", GLOBAL, "user/*")
 
 
-def _root_row_flag(inv: Inventory, attr: str) -> bool | None:
-    rows = inv.iam.credential_report.value or ()
+def _root_row_flag(part: SourcePart, attr: str) -> bool | None:
+    rows = part.get(CREDENTIAL_REPORT).value or ()
     root = next((r for r in rows if r.is_root), None)
     if root is None:
         return None
@@ -25,52 +28,49 @@ def _root_row_flag(inv: Inventory, attr: str) -> bool | None:
     return any(k.active for k in root.access_keys)
 
 
-@check("iam_root_mfa")
-def root_mfa(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("iam_root_mfa", inv)
-    summary = inv.iam.account_summary
+@check
+def iam_root_mfa(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    summary = part.get(ACCOUNT_SUMMARY)
     if summary.value is None:
         assert summary.failure is not None
-        yield emit.error(summary.failure, _root_arn(inv), GLOBAL, summary.sources)
+        yield emit.error(summary.failure, _root_arn(emit), GLOBAL, summary.sources)
         return
-    enabled = summary.value.get("AccountMFAEnabled", 0) == 1 or _root_row_flag(inv, "mfa") is True
-    sources = (*summary.sources, *inv.iam.credential_report.sources)
+    enabled = summary.value.get("AccountMFAEnabled", 0) == 1 or _root_row_flag(part, "mfa") is True
+    sources = (*summary.sources, *part.get(CREDENTIAL_REPORT).sources)
     if enabled:
-        yield emit.passed(_root_arn(inv), GLOBAL, "The root user has MFA enabled.", sources)
+        yield emit.passed(_root_arn(emit), GLOBAL, "The root user has MFA enabled.", sources)
     else:
-        yield emit.failed(_root_arn(inv), GLOBAL, "The root user has no MFA device.", sources)
+        yield emit.failed(_root_arn(emit), GLOBAL, "The root user has no MFA device.", sources)
 
 
-@check("iam_root_access_keys")
-def root_access_keys(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("iam_root_access_keys", inv)
-    summary = inv.iam.account_summary
+@check
+def iam_root_access_keys(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    summary = part.get(ACCOUNT_SUMMARY)
     if summary.value is None:
         assert summary.failure is not None
-        yield emit.error(summary.failure, _root_arn(inv), GLOBAL, summary.sources)
+        yield emit.error(summary.failure, _root_arn(emit), GLOBAL, summary.sources)
         return
-    present = summary.value.get("AccountAccessKeysPresent", 0) >= 1 or _root_row_flag(inv, "keys") is True
-    sources = (*summary.sources, *inv.iam.credential_report.sources)
+    present = summary.value.get("AccountAccessKeysPresent", 0) >= 1 or _root_row_flag(part, "keys") is True
+    sources = (*summary.sources, *part.get(CREDENTIAL_REPORT).sources)
     if present:
-        yield emit.failed(_root_arn(inv), GLOBAL, "The root user has an access key.", sources)
+        yield emit.failed(_root_arn(emit), GLOBAL, "The root user has an access key.", sources)
     else:
-        yield emit.passed(_root_arn(inv), GLOBAL, "The root user has no access keys.", sources)
+        yield emit.passed(_root_arn(emit), GLOBAL, "The root user has no access keys.", sources)
 
 
-@check("iam_user_console_mfa")
-def user_console_mfa(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("iam_user_console_mfa", inv)
-    report = inv.iam.credential_report
+@check
+def iam_user_console_mfa(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    report = part.get(CREDENTIAL_REPORT)
     if report.value is None:
         assert report.failure is not None
-        yield emit.error(report.failure, f"arn:{inv.partition}:iam::{inv.account_id}:user/*", GLOBAL,
+        yield emit.error(report.failure, _users(emit), GLOBAL,
                          report.sources)
         return
     users = [r for r in report.value if not r.is_root]
     console = [r for r in users if r.password_enabled]
     if not console:
         yield emit.not_applicable(
-            f"arn:{inv.partition}:iam::{inv.account_id}:user/*", GLOBAL,
+            _users(emit), GLOBAL,
             "No IAM user has a console password.", report.sources,
         )
     for row in console:
@@ -81,14 +81,13 @@ def user_console_mfa(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
                               report.sources, user=row.user)
 
 
-@check("iam_access_key_age")
-def access_key_age(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("iam_access_key_age", inv)
+@check
+def iam_access_key_age(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     limit = ctx.config.parameters.access_key_max_age_days
-    report = inv.iam.credential_report
+    report = part.get(CREDENTIAL_REPORT)
     if report.value is None:
         assert report.failure is not None
-        yield emit.error(report.failure, f"arn:{inv.partition}:iam::{inv.account_id}:user/*", GLOBAL,
+        yield emit.error(report.failure, _users(emit), GLOBAL,
                          report.sources)
         return
     seen = False
@@ -116,16 +115,15 @@ def access_key_age(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
                                   f"Access key {key.slot} of {row.user} is {age} days old (limit {limit}).",
                                   report.sources)
     if not seen:
-        yield emit.not_applicable(f"arn:{inv.partition}:iam::{inv.account_id}:user/*", GLOBAL,
+        yield emit.not_applicable(_users(emit), GLOBAL,
                                   "No active access keys.", report.sources)
 
 
-@check("iam_password_policy")
-def password_policy(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("iam_password_policy", inv)
+@check
+def iam_password_policy(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     want = ctx.config.parameters.password_min_length
-    observed = inv.iam.password_policy
-    resource = f"arn:{inv.partition}:iam::{inv.account_id}:account-password-policy"
+    observed = part.get(PASSWORD_POLICY)
+    resource = emit.arn("iam", GLOBAL, "account-password-policy")
     if observed.failure is not None:
         yield emit.error(observed.failure, resource, GLOBAL, observed.sources)
         return

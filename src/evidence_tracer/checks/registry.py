@@ -1,8 +1,11 @@
-"""The check registry: check metadata from `catalog/checks.yaml`, implementations by decorator.
+"""The check registry: metadata from `catalog/checks.yaml`, implementations by decorator.
 
-A check is a pure function `(Inventory, CheckContext) -> Iterable[Finding]`. The decorator only
-tags the function; `all_checks()` gathers the tagged functions of the check modules on demand,
-so importing a module changes no global state.
+A check is a pure function `(SourcePart, CheckContext, Emit) -> Iterable[Finding]` whose *name is its
+check id* — the id is written once in code, and once as the key of its catalog entry. The registry
+hands each check an `Emit` bound to its spec and to the part (source and account) it is judging, and
+runs it once per part of its source, so a check written for one AWS account judges every account of
+an Organization. `@check` only tags the function; `all_checks()` gathers the tagged functions of the
+check modules on demand, so importing a module changes no global state.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ import yaml
 from evidence_tracer.catalog.controls import criteria_of_check
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
-from evidence_tracer.inventory import Failure, Inventory
+from evidence_tracer.inventory import GLOBAL, Failure, Inventory, SourcePart
 from evidence_tracer.models import Finding, Severity, Status
 
 CHECK_MODULES = ("iam", "s3", "ec2", "cloudtrail", "guardduty")
+_TAG = "__tracer_check__"
 
 
 @dataclass(frozen=True)
@@ -38,13 +42,16 @@ class CheckContext:
 class CheckSpec:
     check_id: str
     title: str
+    source: str
     service: str
     severity: Severity
     criteria: tuple[str, ...]
     remediation: str
+    # The operations whose answers the check reads, as "service:Operation" of its source's declarations.
+    needs: tuple[str, ...]
 
 
-CheckFn = Callable[[Inventory, CheckContext], Iterable[Finding]]
+CheckFn = Callable[[SourcePart, CheckContext, "Emit"], Iterable[Finding]]
 
 
 @functools.cache
@@ -54,37 +61,33 @@ def specs() -> dict[str, CheckSpec]:
     try:
         return {
             cid: CheckSpec(
-                check_id=cid, title=str(v["title"]), service=str(v["service"]),
+                check_id=cid, title=str(v["title"]), source=str(v.get("source", "aws")), service=str(v["service"]),
                 severity=Severity(v["severity"]), criteria=criteria_of_check(cid),
-                remediation=str(v["remediation"]),
+                remediation=str(v["remediation"]), needs=tuple(str(n) for n in v["needs"]),
             )
             for cid, v in raw.items()
         }
-    except (KeyError, ValueError) as exc:
-        raise ConfigError(f"catalog/checks.yaml: invalid check entry: {exc}") from None
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ConfigError(f"catalog/checks.yaml: invalid check entry: {exc!r}") from None
 
 
-def check(check_id: str) -> Callable[[CheckFn], CheckFn]:
-    """Mark a function as the implementation of `check_id` (which must be in checks.yaml)."""
-
-    def mark(fn: CheckFn) -> CheckFn:
-        fn.check_id = check_id  # type: ignore[attr-defined]
-        return fn
-
-    return mark
+def check(fn: CheckFn) -> CheckFn:
+    """Mark `fn` as the implementation of the check named like it (which must be in checks.yaml)."""
+    setattr(fn, _TAG, True)
+    return fn
 
 
 def _tagged(module: ModuleType) -> Iterator[tuple[str, CheckFn]]:
-    for value in vars(module).values():
-        cid = getattr(value, "check_id", None)
-        if callable(value) and isinstance(cid, str):
-            yield cid, value
+    for name, value in vars(module).items():
+        if callable(value) and getattr(value, _TAG, False):
+            yield name, value
 
 
+@functools.cache
 def all_checks() -> dict[str, CheckFn]:
     found: dict[str, CheckFn] = {}
-    for name in CHECK_MODULES:
-        for cid, fn in _tagged(import_module(f"evidence_tracer.checks.{name}")):
+    for module in CHECK_MODULES:
+        for cid, fn in _tagged(import_module(f"evidence_tracer.checks.{module}")):
             if cid in found:
                 raise ConfigError(f"check {cid} is implemented twice")
             found[cid] = fn
@@ -92,44 +95,70 @@ def all_checks() -> dict[str, CheckFn]:
 
 
 class Emit:
-    """Builds the findings of one check, taking criteria/severity/remediation from its spec."""
+    """Builds the findings of one check for one source part, taking criteria, severity and remediation
+    from the check's spec and the resource context (source, account, partition) from the part."""
 
-    def __init__(self, check_id: str, inventory: Inventory) -> None:
-        self.spec = specs()[check_id]
-        self.account_id = inventory.account_id
-        self.partition = inventory.partition
+    def __init__(self, spec: CheckSpec, part: SourcePart) -> None:
+        self.spec = spec
+        self.source = part.source
+        self.account = part.account
+        self.partition = part.attribute("partition", "aws")
 
-    def _make(self, status: Status, resource: str, region: str, message: str,
+    def arn(self, service: str, region: str, resource: str) -> str:
+        """An ARN in this account; `region` "global" (or empty) leaves the region out."""
+        where = "" if region in (GLOBAL, "") else region
+        return f"arn:{self.partition}:{service}:{where}:{self.account}:{resource}"
+
+    def _make(self, status: Status, resource: str, location: str, message: str,
               sources: Iterable[str], remediation: str = "") -> Finding:
         return Finding(
             check_id=self.spec.check_id, status=status, severity=self.spec.severity,
-            criteria=self.spec.criteria, resource_id=resource, region=region,
-            account_id=self.account_id, message=message, remediation=remediation,
-            evidence_ids=tuple(dict.fromkeys(sources)),
+            criteria=self.spec.criteria, resource_id=resource, location=location,
+            account=self.account, message=message, remediation=remediation,
+            evidence_ids=tuple(dict.fromkeys(sources)), source=self.source,
         )
 
-    def passed(self, resource: str, region: str, message: str, sources: Iterable[str]) -> Finding:
-        return self._make(Status.PASS, resource, region, message, sources)
+    def passed(self, resource: str, location: str, message: str, sources: Iterable[str]) -> Finding:
+        return self._make(Status.PASS, resource, location, message, sources)
 
-    def failed(self, resource: str, region: str, message: str, sources: Iterable[str],
+    def failed(self, resource: str, location: str, message: str, sources: Iterable[str],
                **fields: object) -> Finding:
         remediation = self.spec.remediation.format(
-            account_id=self.account_id, partition=self.partition, region=region, **fields
+            account_id=self.account, partition=self.partition, region=location, **fields
         )
-        return self._make(Status.FAIL, resource, region, message, sources, remediation)
+        return self._make(Status.FAIL, resource, location, message, sources, remediation)
 
-    def error(self, failure: Failure, resource: str, region: str, sources: Iterable[str] = ()) -> Finding:
+    def error(self, failure: Failure, resource: str, location: str, sources: Iterable[str] = ()) -> Finding:
         return self._make(
-            Status.ERROR, resource, region,
+            Status.ERROR, resource, location,
             f"Not evaluated — {failure.describe()}. Grant the permission or fix access, then re-scan.",
             sources,
         )
 
-    def not_applicable(self, resource: str, region: str, message: str,
+    def not_applicable(self, resource: str, location: str, message: str,
                        sources: Iterable[str] = ()) -> Finding:
-        return self._make(Status.NOT_APPLICABLE, resource, region, message, sources)
+        return self._make(Status.NOT_APPLICABLE, resource, location, message, sources)
+
+
+def run_check(check_id: str, part: SourcePart, context: CheckContext) -> tuple[Finding, ...]:
+    """One check over one part. A part that could not be read at all, or data a check cannot make
+    sense of, is an `error` finding: never a pass, never a crash of the whole scan."""
+    spec = specs()[check_id]
+    emit = Emit(spec, part)
+    resource = f"{part.source}:{part.account}"
+    if part.failure is not None:
+        return (emit.error(part.failure, resource, GLOBAL),)
+    try:
+        return tuple(all_checks()[check_id](part, context, emit))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        failure = Failure(spec.service, check_id, GLOBAL, "UnexpectedShape",
+                          f"the collected data is not shaped as the check expects: {type(exc).__name__}: {exc}")
+        return (emit.error(failure, resource, GLOBAL),)
 
 
 def evaluate(inventory: Inventory, context: CheckContext) -> tuple[Finding, ...]:
-    """Run every registered check over one inventory."""
-    return tuple(f for fn in all_checks().values() for f in fn(inventory, context))
+    """Run every registered check over every part of its source."""
+    return tuple(
+        f for cid in all_checks() for part in inventory.of(specs()[cid].source)
+        for f in run_check(cid, part, context)
+    )

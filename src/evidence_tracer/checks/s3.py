@@ -5,26 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.inventory import Bucket, Inventory
+from evidence_tracer.inventory import GLOBAL, SourcePart
+from evidence_tracer.inventory.aws import ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS, Bucket
 from evidence_tracer.models import Finding
 
-GLOBAL = "global"
 
-
-def _buckets(emit: Emit, inv: Inventory) -> tuple[tuple[Bucket, ...], Finding | None]:
+def buckets(emit: Emit, part: SourcePart) -> tuple[tuple[Bucket, ...], Finding | None]:
     """The buckets, or the error finding to report when they could not be listed."""
-    listing = inv.s3.buckets
+    listing = part.get(BUCKETS)
     if listing.value is None:
         assert listing.failure is not None
-        return (), emit.error(listing.failure, f"arn:{inv.partition}:s3:::*", GLOBAL, listing.sources)
+        return (), emit.error(listing.failure, f"arn:{emit.partition}:s3:::*", GLOBAL, listing.sources)
     return listing.value, None
 
 
-@check("s3_account_public_access_block")
-def account_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("s3_account_public_access_block", inv)
-    observed = inv.s3.account_public_access_block
-    resource = f"arn:{inv.partition}:s3:::account/{inv.account_id}"
+@check
+def s3_account_public_access_block(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    observed = part.get(ACCOUNT_PUBLIC_ACCESS_BLOCK)
+    resource = f"arn:{emit.partition}:s3:::account/{emit.account}"
     if observed.failure is not None:
         yield emit.error(observed.failure, resource, GLOBAL, observed.sources)
     elif observed.value is None:
@@ -39,15 +37,14 @@ def account_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[F
                           observed.sources)
 
 
-@check("s3_bucket_public_access_block")
-def bucket_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("s3_bucket_public_access_block", inv)
-    buckets, unlisted = _buckets(emit, inv)
+@check
+def s3_bucket_public_access_block(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, unlisted = buckets(emit, part)
     if unlisted:
         yield unlisted
-    account = inv.s3.account_public_access_block
+    account = part.get(ACCOUNT_PUBLIC_ACCESS_BLOCK)
     account_on = account.value is not None and account.value.all_on
-    for b in buckets:
+    for b in found:
         own = b.public_access_block
         sources = (*own.sources, *account.sources)
         if own.value is not None and own.value.all_on:
@@ -66,13 +63,12 @@ def bucket_public_access_block(inv: Inventory, ctx: CheckContext) -> Iterator[Fi
                               sources, bucket=b.name)
 
 
-@check("s3_bucket_encryption")
-def bucket_encryption(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("s3_bucket_encryption", inv)
-    buckets, unlisted = _buckets(emit, inv)
+@check
+def s3_bucket_encryption(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, unlisted = buckets(emit, part)
     if unlisted:
         yield unlisted
-    for b in buckets:
+    for b in found:
         enc = b.encryption
         if enc.failure is not None:
             yield emit.error(enc.failure, b.arn, b.region, enc.sources)
@@ -84,14 +80,13 @@ def bucket_encryption(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
                               enc.sources)
 
 
-@check("s3_bucket_versioning")
-def bucket_versioning(inv: Inventory, ctx: CheckContext) -> Iterator[Finding]:
-    emit = Emit("s3_bucket_versioning", inv)
-    buckets, unlisted = _buckets(emit, inv)
+@check
+def s3_bucket_versioning(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, unlisted = buckets(emit, part)
     if unlisted:
         yield unlisted
     settings = ctx.config.s3
-    for b in buckets:
+    for b in found:
         named = b.name in settings.critical_buckets
         if not named and b.tags.failure is not None:
             yield emit.error(b.tags.failure, b.arn, b.region, b.tags.sources)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,6 @@ from rich.table import Table
 
 from evidence_tracer import __version__
 from evidence_tracer.atomic import write_atomic
-from evidence_tracer.aws.session import AwsContext
 from evidence_tracer.cli import evidence_cmd, governance_cmd
 from evidence_tracer.cli.output import print_summary, scan_progress
 from evidence_tracer.config import load_config
@@ -25,6 +25,7 @@ from evidence_tracer.report import Format, render
 from evidence_tracer.report.grouping import DISCLAIMER
 from evidence_tracer.report.readiness import headline, render_readiness
 from evidence_tracer.scanner import reevaluate, run_scan
+from evidence_tracer.sources.enabled import enabled_sources
 from evidence_tracer.workspace import workspace_readiness
 
 app = typer.Typer(
@@ -64,6 +65,8 @@ def scan(
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="Write a report in this format.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 when any check fails or could not run.")] = False,
+    org: Annotated[bool | None, typer.Option("--org/--no-org", help="Scan every account of the AWS Organization "
+                                             "(default: when the caller can list it, as tracer.yaml says).")] = None,
 ) -> None:
     """Scan the AWS account read-only, evaluate the checks and summarise by criterion."""
     config = load_config(workspace)
@@ -73,7 +76,8 @@ def scan(
         fmt = {f.suffix: f for f in Format}.get(output.suffix.lower(), Format.JSON)
     store = EvidenceStore(workspace)  # fail early on an unusable workspace, before calling AWS
     with scan_progress(Console(stderr=True)) as progress:
-        outcome = run_scan(AwsContext(profile=profile), config, region, progress)
+        organization = None if org is None else ("always" if org else "never")
+        outcome = run_scan(enabled_sources(config, profile, organization), config, region, progress)
     result = outcome.result
     store.save_scan(result, outcome.records, outcome.inventory)
     print_summary(console, result)
@@ -225,6 +229,17 @@ def demo(
                   f"fingerprint {run.package.fingerprint})")
     console.print(f"Next: [bold]tracer status -w {out}[/], [bold]tracer policies list -w {out}[/], "
                   f"[bold]tracer evidence users -w {out}[/], [bold]tracer scans -w {out}[/]")
+
+
+@app.command()
+def permissions(workspace: Workspace = Path(".")) -> None:
+    """Print the minimal read-only IAM policy the scan needs (generated from the declared operations)."""
+    from evidence_tracer.sources.aws.calls import iam_policy_document
+    from evidence_tracer.sources.aws.declared import aws_operations
+
+    role = load_config(workspace).sources.aws.role_name if (workspace / "tracer.yaml").exists() else \
+        "EvidenceTracerReadOnly"
+    sys.stdout.write(json.dumps(iam_policy_document(aws_operations(), role), indent=2) + "\n")
 
 
 @app.command()

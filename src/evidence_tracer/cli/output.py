@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from evidence_tracer.aws.scan import Progress as ProgressFn
 from evidence_tracer.models import ScanResult, Status
 from evidence_tracer.report.grouping import DISCLAIMER, by_criterion, ordered
+from evidence_tracer.sources.base import Progress as ProgressFn
 
 STATE_STYLE = {"gaps": "bold red", "unverified": "yellow", "ready": "green", "n/a": "dim"}
 
@@ -24,15 +25,16 @@ def scan_progress(console: Console) -> Iterator[ProgressFn]:
         task = bar.add_task("identity and regions", total=None)
 
         def update(label: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=label)
+            bar.update(task, completed=done, total=total, description=escape(label))
 
         yield update
 
 
 def print_summary(console: Console, result: ScanResult, limit: int = 15) -> None:
     scan = result.scan
-    console.print(f"[bold]Account[/] {scan.account_id} · [bold]regions[/] {', '.join(scan.regions)} · "
-                  f"scan {scan.id}")
+    accounts = ", ".join(scan.accounts or (scan.account_id,))
+    console.print(f"[bold]Account[/] {escape(accounts)} · [bold]regions[/] {escape(', '.join(scan.regions))} · "
+                  f"scan {escape(scan.id)}")
     table = Table(title="Findings by criterion", title_justify="left")
     for column in ("Criterion", "Title", "Pass", "Fail", "Error", "N/A", "State"):
         table.add_column(column, justify="right" if column in ("Pass", "Fail", "Error", "N/A") else "left")
@@ -46,7 +48,8 @@ def print_summary(console: Console, result: ScanResult, limit: int = 15) -> None
         console.print(f"[bold]Top gaps[/] ({len(gaps)} open):")
         for f in gaps[:limit]:
             style = "red" if f.status is Status.FAIL else "yellow"
-            console.print(f"  [{style}]{f.status.value:5}[/] {f.severity.value:8} {f.check_id:32} {f.message}")
+            console.print(f"  [{style}]{f.status.value:5}[/] {f.severity.value:8} {f.check_id:32} "
+                          f"{escape(f.account)} {escape(f.message)}")
         if len(gaps) > limit:
             console.print(f"  … and {len(gaps) - limit} more in the full report.")
     errors = result.count(Status.ERROR)

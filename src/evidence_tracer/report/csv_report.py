@@ -18,5 +18,5 @@ def render(result: ScanResult) -> str:
     writer.writerow(COLUMNS)
     for f in ordered(result.findings):
         writer.writerow((f.check_id, f.status.value, f.severity.value, ";".join(f.criteria), f.resource_id,
-                         f.region, f.account_id, f.message, f.remediation, ";".join(f.evidence_ids)))
+                         f.location, f.account, f.message, f.remediation, ";".join(f.evidence_ids)))
     return out.getvalue()

@@ -16,8 +16,8 @@ DISCLAIMER = (
 STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
 
 
-def finding_order(f: Finding) -> tuple[int, int, str, str, str]:
-    return (STATUS_ORDER[f.status], f.severity.rank, f.check_id, f.region, f.resource_id)
+def finding_order(f: Finding) -> tuple[int, int, str, str, str, str]:
+    return (STATUS_ORDER[f.status], f.severity.rank, f.check_id, f.account, f.location, f.resource_id)
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _time(value: datetime) -> str:
@@ -23,6 +23,8 @@ def scan_to_dict(scan: ScanInfo) -> dict[str, Any]:
         "account_id": scan.account_id,
         "regions": list(scan.regions),
         "tool_version": scan.tool_version,
+        "accounts": list(scan.accounts or (scan.account_id,)),
+        "sources": list(scan.sources),
     }
 
 
@@ -33,8 +35,9 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "severity": f.severity.value,
         "criteria": list(f.criteria),
         "resource_id": f.resource_id,
-        "region": f.region,
-        "account_id": f.account_id,
+        "region": f.location,
+        "account_id": f.account,
+        "source": f.source,
         "message": f.message,
         "remediation": f.remediation,
         "evidence_ids": list(f.evidence_ids),
@@ -42,7 +45,7 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
-    findings = sorted(result.findings, key=lambda f: (f.check_id, f.region, f.resource_id))
+    findings = sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
     return {
         "schema_version": SCHEMA_VERSION,
         "scan": scan_to_dict(result.scan),
@@ -64,13 +67,14 @@ def from_dict(data: dict[str, Any]) -> ScanResult:
     scan = ScanInfo(
         id=s["id"], started_at=_parse_time(s["started_at"]), finished_at=_parse_time(s["finished_at"]),
         account_id=s["account_id"], regions=tuple(s["regions"]), tool_version=s["tool_version"],
+        accounts=tuple(s.get("accounts", (s["account_id"],))), sources=tuple(s.get("sources", ("aws",))),
     )
     findings = tuple(
         Finding(
             check_id=f["check_id"], status=Status(f["status"]), severity=Severity(f["severity"]),
-            criteria=tuple(f["criteria"]), resource_id=f["resource_id"], region=f["region"],
-            account_id=f["account_id"], message=f["message"], remediation=f.get("remediation", ""),
-            evidence_ids=tuple(f.get("evidence_ids", ())),
+            criteria=tuple(f["criteria"]), resource_id=f["resource_id"], location=f["region"],
+            account=f["account_id"], message=f["message"], remediation=f.get("remediation", ""),
+            evidence_ids=tuple(f.get("evidence_ids", ())), source=f.get("source", "aws"),
         )
         for f in data["findings"]
     )

@@ -50,6 +50,6 @@ def render(result: ScanResult) -> str:
         for f in open_items:
             lines.append(
                 f"| {f.status.value} | {f.severity.value} | `{f.check_id}` | `{_cell(f.resource_id)}` | "
-                f"{f.region} | {_cell(f.message)} | {_cell(f.remediation) or '—'} |"
+                f"{f.location} | {_cell(f.message)} | {_cell(f.remediation) or '—'} |"
             )
     return "\n".join(lines) + "\n"

@@ -6,16 +6,21 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from evidence_tracer.aws.caller import CallFailed, Recorder, observe
 from evidence_tracer.credential_report import parse_credential_report
-from evidence_tracer.inventory import (
+from evidence_tracer.inventory import Failure, Observed
+from evidence_tracer.inventory.aws import (
+    ACCOUNT_SUMMARY,
+    CREDENTIAL_REPORT,
+    PASSWORD_POLICY,
     CredentialReportRow,
-    Failure,
-    IamInventory,
-    Observed,
     PasswordPolicy,
 )
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe
+from evidence_tracer.sources.aws.calls import aws_op
 
+OPERATIONS = (aws_op("iam", "GenerateCredentialReport"), aws_op("iam", "GetCredentialReport"),
+              aws_op("iam", "GetAccountSummary"), aws_op("iam", "GetAccountPasswordPolicy"))
+DATASETS = (CREDENTIAL_REPORT, ACCOUNT_SUMMARY, PASSWORD_POLICY)
 _NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 
 
@@ -57,7 +62,7 @@ def _password_policy(raw: dict[str, Any]) -> PasswordPolicy:
     )
 
 
-def collect_iam(client: Any, rec: Recorder, sleep: Callable[[float], None] = time.sleep) -> IamInventory:
+def collect_iam(client: Any, rec: Recorder, sleep: Callable[[float], None] = time.sleep) -> dict[str, Observed[Any]]:
     report = collect_credential_report(client, rec, sleep)
     summary: Observed[Mapping[str, int]] = observe(
         rec, client, "get_account_summary", lambda raw: dict(raw["SummaryMap"]) if raw else {}
@@ -67,4 +72,4 @@ def collect_iam(client: Any, rec: Recorder, sleep: Callable[[float], None] = tim
         lambda raw: _password_policy(raw["PasswordPolicy"]) if raw else None,
         frozenset({"NoSuchEntity"}),
     )
-    return IamInventory(report, summary, policy)
+    return {CREDENTIAL_REPORT.slot(): report, ACCOUNT_SUMMARY.slot(): summary, PASSWORD_POLICY.slot(): policy}

@@ -1,47 +1,16 @@
-"""The collected AWS state: plain frozen values, produced by collectors and read by checks.
+"""AWS values the hand-written collectors produce, and the typed dataset keys checks read them by.
 
-Every piece is an `Observed`: either a value with the evidence records it came from, or a
-`Failure` saying why it could not be read. Checks never see boto3.
+Declarative resources (RDS instances, KMS keys, ...) need no type here: they are `Resource`s, declared
+in `sources/aws/specs.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
 
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A read that did not happen: the reason a check must say `error`."""
-
-    service: str
-    operation: str
-    region: str
-    code: str
-    message: str
-
-    def describe(self) -> str:
-        return f"could not read {self.service}:{self.operation} in {self.region}: {self.code} ({self.message})"
-
-
-@dataclass(frozen=True)
-class Observed(Generic[T]):
-    value: T | None = None
-    failure: Failure | None = None
-    sources: tuple[str, ...] = ()
-
-    @staticmethod
-    def ok(value: T, sources: tuple[str, ...] = ()) -> Observed[T]:
-        return Observed(value=value, failure=None, sources=sources)
-
-    @staticmethod
-    def failed(failure: Failure, sources: tuple[str, ...] = ()) -> Observed[T]:
-        return Observed(value=None, failure=failure, sources=sources)
-
+from evidence_tracer.inventory.base import Dataset, Observed
 
 # --- IAM -------------------------------------------------------------------------------------
 
@@ -78,14 +47,6 @@ class PasswordPolicy:
     require_lowercase: bool
     max_age_days: int | None
     reuse_prevention: int | None
-
-
-@dataclass(frozen=True)
-class IamInventory:
-    credential_report: Observed[tuple[CredentialReportRow, ...]]
-    account_summary: Observed[Mapping[str, int]]
-    # value None with no failure means "the account has no password policy".
-    password_policy: Observed[PasswordPolicy | None]
 
 
 # --- S3 --------------------------------------------------------------------------------------
@@ -127,12 +88,6 @@ class Bucket:
     tags: Observed[Mapping[str, str]]
 
 
-@dataclass(frozen=True)
-class S3Inventory:
-    account_public_access_block: Observed[PublicAccessBlock | None]
-    buckets: Observed[tuple[Bucket, ...]]
-
-
 # --- regional services ----------------------------------------------------------------------
 
 
@@ -170,19 +125,47 @@ class SecurityGroup:
     ingress: tuple[IngressRule, ...]
 
 
-@dataclass(frozen=True)
-class RegionalInventory:
-    region: str
-    trails: Observed[tuple[Trail, ...]]
-    detectors: Observed[tuple[Detector, ...]]
-    security_groups: Observed[tuple[SecurityGroup, ...]]
+# --- dataset keys ------------------------------------------------------------------------------
+
+CREDENTIAL_REPORT: Dataset[tuple[CredentialReportRow, ...]] = Dataset(
+    "iam.credential_report", "iam", "GetCredentialReport")
+ACCOUNT_SUMMARY: Dataset[Mapping[str, int]] = Dataset("iam.account_summary", "iam", "GetAccountSummary")
+# value None with no failure means "the account has no password policy".
+PASSWORD_POLICY: Dataset[PasswordPolicy | None] = Dataset(
+    "iam.password_policy", "iam", "GetAccountPasswordPolicy")
+ACCOUNT_PUBLIC_ACCESS_BLOCK: Dataset[PublicAccessBlock | None] = Dataset(
+    "s3.account_public_access_block", "s3control", "GetPublicAccessBlock")
+BUCKETS: Dataset[tuple[Bucket, ...]] = Dataset("s3.buckets", "s3", "ListBuckets")
+TRAILS: Dataset[tuple[Trail, ...]] = Dataset("cloudtrail.trails", "cloudtrail", "DescribeTrails", regional=True)
+DETECTORS: Dataset[tuple[Detector, ...]] = Dataset("guardduty.detectors", "guardduty", "ListDetectors",
+                                                   regional=True)
+SECURITY_GROUPS: Dataset[tuple[SecurityGroup, ...]] = Dataset(
+    "ec2.security_groups", "ec2", "DescribeSecurityGroups", regional=True)
 
 
 @dataclass(frozen=True)
-class Inventory:
-    account_id: str
-    partition: str
-    regions: tuple[str, ...]
-    iam: IamInventory
-    s3: S3Inventory
-    regional: Mapping[str, RegionalInventory] = field(default_factory=dict)
+class Principal:
+    """An IAM user, group or role with what grants it permissions. Policy documents are canonical JSON."""
+
+    kind: str  # user | group | role
+    name: str
+    arn: str
+    attached: tuple[str, ...]  # managed policy ARNs
+    inline: Mapping[str, str]  # inline policy name -> document
+    groups: tuple[str, ...] = ()  # a user's groups
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    arn: str
+    name: str
+    document: str  # the default version
+
+
+@dataclass(frozen=True)
+class Authorization:
+    principals: tuple[Principal, ...]
+    policies: tuple[ManagedPolicy, ...]  # customer-managed; AWS-managed ones are known by ARN
+
+
+AUTHORIZATION: Dataset[Authorization] = Dataset("iam.authorization", "iam", "GetAccountAuthorizationDetails")

@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
-from evidence_tracer.aws import guard
 from evidence_tracer.errors import CredentialsError
+from evidence_tracer.sources.aws import guard
+from evidence_tracer.sources.aws.declared import operation_keys
 
 DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Per-request limits. With the defaults one hanging operation costs at most
+    max_attempts x (connect + read) = 4 x (5 + 20) s = 100 s, under two minutes."""
+
+    connect_seconds: float = 5
+    read_seconds: float = 20
+    max_attempts: int = 4
 
 
 def _uses_custom_endpoint() -> bool:
@@ -36,17 +49,21 @@ def _strip_account_host_prefix(request: Any, **_: Any) -> None:
 class AwsContext:
     """A guarded boto3 session plus a cache of its clients, keyed by (service, region)."""
 
-    def __init__(self, profile: str | None = None, region: str | None = None, max_attempts: int = 6) -> None:
+    def __init__(self, profile: str | None = None, region: str | None = None, *,
+                 timeouts: Timeouts | None = None, allowed: Iterable[str] | None = None,
+                 credentials: Mapping[str, str] | None = None) -> None:
         try:
-            self.session = boto3.session.Session(profile_name=profile, region_name=region)
+            self.session = boto3.session.Session(profile_name=profile, region_name=region, **(credentials or {}))
         except BotoCoreError as exc:  # e.g. ProfileNotFound
             raise CredentialsError(f"cannot use the AWS configuration: {exc}") from None
-        guard.install(self.session.events)
+        self.allowed = guard.AllowList(operation_keys() if allowed is None else allowed)
+        guard.install(self.session.events, self.allowed)
         self.home_region: str = self.session.region_name or DEFAULT_REGION
+        self.timeouts = timeouts or Timeouts()
         self._config = Config(
-            retries={"mode": "standard", "max_attempts": max_attempts},
-            connect_timeout=5,
-            read_timeout=30,
+            retries={"mode": "adaptive", "max_attempts": self.timeouts.max_attempts},
+            connect_timeout=self.timeouts.connect_seconds,
+            read_timeout=self.timeouts.read_seconds,
             max_pool_connections=20,
         )
         if _uses_custom_endpoint():
@@ -59,7 +76,7 @@ class AwsContext:
         with self._lock:
             found = self._clients.get(key)
             if found is None:
-                found = self.session.client(service, region_name=key[1], config=self._config)
-                guard.install(found.meta.events)
+                found = guard.guard_client(
+                    self.session.client(service, region_name=key[1], config=self._config), self.allowed)
                 self._clients[key] = found
             return found

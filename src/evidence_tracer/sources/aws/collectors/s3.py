@@ -6,9 +6,21 @@ from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from evidence_tracer.aws.caller import CallFailed, Recorder, observe
-from evidence_tracer.inventory import Bucket, Observed, PublicAccessBlock, S3Inventory
+from evidence_tracer.inventory import Observed
+from evidence_tracer.inventory.aws import ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS, Bucket, PublicAccessBlock
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe
+from evidence_tracer.sources.aws.calls import aws_op
 
+OPERATIONS = (
+    aws_op("s3", "ListBuckets", "s3:ListAllMyBuckets"),
+    aws_op("s3", "GetBucketLocation"),
+    aws_op("s3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    aws_op("s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    aws_op("s3", "GetBucketVersioning"),
+    aws_op("s3", "GetBucketTagging"),
+    aws_op("s3control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
+)
+DATASETS = (ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS)
 ClientFor = Callable[[str, str], Any]
 
 _NO_PAB = frozenset({"NoSuchPublicAccessBlockConfiguration"})
@@ -64,7 +76,7 @@ def _bucket(rec: Recorder, client: Any, name: str, region: str, partition: str) 
 def collect_s3(
     client_for: ClientFor, rec: Recorder, home_region: str, account_id: str, partition: str,
     regions: Collection[str], workers: int = 8,
-) -> S3Inventory:
+) -> dict[str, Observed[Any]]:
     control = client_for("s3control", home_region)
     account_pab = observe(rec, control, "get_public_access_block", _pab, _NO_PAB, AccountId=account_id)
 
@@ -72,7 +84,8 @@ def collect_s3(
     try:
         listing, list_rid = rec.call(s3, "list_buckets")
     except CallFailed as exc:
-        return S3Inventory(account_pab, Observed.failed(exc.failure, (exc.record_id,)))
+        return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
+                BUCKETS.slot(): Observed.failed(exc.failure, (exc.record_id,))}
     assert listing is not None
 
     def locate_and_read(entry: dict[str, Any]) -> Bucket | None:
@@ -92,4 +105,4 @@ def collect_s3(
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         found = [b for b in pool.map(locate_and_read, listing.get("Buckets", [])) if b is not None]
-    return S3Inventory(account_pab, Observed.ok(tuple(found), (list_rid,)))
+    return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab, BUCKETS.slot(): Observed.ok(tuple(found), (list_rid,))}

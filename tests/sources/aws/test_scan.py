@@ -10,18 +10,27 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from evidence_tracer.aws.actions import SCAN_OPERATIONS, iam_policy_document, is_read_only
-from evidence_tracer.aws.caller import Recorder
-from evidence_tracer.aws.demo_account import DEMO_REGIONS, seed_demo_account
-from evidence_tracer.aws.scan import collect
-from evidence_tracer.aws.session import AwsContext
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import CredentialsError
+from evidence_tracer.inventory import SourcePart
+from evidence_tracer.inventory.aws import (
+    BUCKETS,
+    CREDENTIAL_REPORT,
+    DETECTORS,
+    PASSWORD_POLICY,
+    SECURITY_GROUPS,
+    TRAILS,
+)
 from evidence_tracer.models import Finding, Status
 from evidence_tracer.scanner import ScanOutcome, run_scan
-from tests.aws.faults import inject_error
+from evidence_tracer.sources.aws.calls import iam_policy_document
+from evidence_tracer.sources.aws.declared import aws_operations, operation_keys
+from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account
+from evidence_tracer.sources.aws.session import AwsContext, Timeouts
+from evidence_tracer.sources.aws.source import AwsSource
+from tests.sources.aws.faults import inject_error
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -30,7 +39,12 @@ def demo(aws: None) -> None:
 
 
 def scan(ctx: AwsContext, regions: tuple[str, ...] = DEMO_REGIONS) -> ScanOutcome:
-    return run_scan(ctx, WorkspaceConfig(), list(regions))
+    return run_scan([AwsSource(context=ctx)], WorkspaceConfig(), list(regions))
+
+
+def collect(ctx: AwsContext, regions: list[str] | None = None) -> SourcePart:
+    [part] = AwsSource(context=ctx).collect(regions).parts
+    return part
 
 
 def by_check(findings: tuple[Finding, ...], check_id: str) -> list[Finding]:
@@ -38,31 +52,29 @@ def by_check(findings: tuple[Finding, ...], check_id: str) -> list[Finding]:
 
 
 def test_inventory_of_the_demo_account(ctx: AwsContext, demo: None) -> None:
-    rec = Recorder()
-    inv = collect(ctx, rec, list(DEMO_REGIONS))
-    assert inv.account_id == "123456789012" and inv.partition == "aws"
-    rows = {r.user: r for r in inv.iam.credential_report.value or ()}
+    inv = collect(ctx, list(DEMO_REGIONS))
+    assert inv.account == "123456789012" and inv.attribute("partition") == "aws"
+    rows = {r.user: r for r in inv.get(CREDENTIAL_REPORT).value or ()}
     assert rows["bob.engineer"].password_enabled and not rows["bob.engineer"].mfa_active
     assert rows["alice.founder"].mfa_active
     assert rows["carol.contractor"].access_keys[0].active is False
-    assert inv.iam.password_policy.value is not None and inv.iam.password_policy.value.minimum_length == 8
-    buckets = {b.name: b for b in inv.s3.buckets.value or ()}
+    assert (policy := inv.get(PASSWORD_POLICY).value) is not None and policy.minimum_length == 8
+    buckets = {b.name: b for b in inv.get(BUCKETS).value or ()}
     assert buckets["acme-db-backups"].region == "eu-west-1"
     assert buckets["acme-marketing-site"].public_access_block.value is None
     assert buckets["acme-marketing-site"].encryption.value is None
     assert buckets["acme-prod-customer-data"].encryption.value == ("aws:kms",)
     assert buckets["acme-prod-customer-data"].versioning.value == "Enabled"
     assert buckets["acme-db-backups"].tags.value == {"tracer:critical": "true"}
-    east = inv.regional["us-east-1"]
-    [trail] = east.trails.value or ()
+    [trail] = inv.get(TRAILS, "us-east-1").value or ()
     assert trail.multi_region and not trail.log_file_validation and trail.is_logging.value is True
     # The shadow copy in eu-west-1 is not asked for its status again.
-    [shadow] = inv.regional["eu-west-1"].trails.value or ()
+    [shadow] = inv.get(TRAILS, "eu-west-1").value or ()
     assert shadow.arn == trail.arn and shadow.is_logging.value is None and shadow.is_logging.failure is None
-    assert inv.regional["us-west-2"].detectors.value == ()
-    wide = next(g for g in inv.regional["us-west-2"].security_groups.value or () if g.name == "debug-wide-open")
+    assert inv.get(DETECTORS, "us-west-2").value == ()
+    wide = next(g for g in inv.get(SECURITY_GROUPS, "us-west-2").value or () if g.name == "debug-wide-open")
     assert wide.ingress[0].protocol == "-1" and wide.ingress[0].ipv4_ranges == ("0.0.0.0/0",)
-    rdp = next(g for g in inv.regional["eu-west-1"].security_groups.value or () if g.name == "legacy-windows")
+    rdp = next(g for g in inv.get(SECURITY_GROUPS, "eu-west-1").value or () if g.name == "legacy-windows")
     assert rdp.ingress[0].ipv6_ranges == ("::/0",)
     assert (rdp.ingress[0].from_port, rdp.ingress[0].to_port) == (3000, 4000)
 
@@ -76,7 +88,7 @@ def test_demo_scan_findings(ctx: AwsContext, demo: None) -> None:
     assert not any("carol" in r for c, r in failing if c == "iam_access_key_age")
     assert ("s3_bucket_versioning", "acme-db-backups") in failing
     assert ("cloudtrail_log_file_validation", "trail/org-audit-trail") in failing
-    gd = {f.region: f.status for f in by_check(findings, "guardduty_enabled")}
+    gd = {f.location: f.status for f in by_check(findings, "guardduty_enabled")}
     assert gd == {"us-east-1": Status.PASS, "eu-west-1": Status.PASS, "us-west-2": Status.FAIL}
     sgs = {f.message.split(" ")[1]: f.status for f in by_check(findings, "ec2_sg_open_admin_ports")}
     assert sgs["(bastion-ssh)"] is Status.FAIL and sgs["(legacy-windows)"] is Status.FAIL
@@ -87,9 +99,10 @@ def test_demo_scan_findings(ctx: AwsContext, demo: None) -> None:
 
 def test_scan_makes_only_the_declared_read_only_calls_and_uses_all_of_them(ctx: AwsContext, demo: None) -> None:
     outcome = scan(ctx)
-    calls = Counter((r.service, r.operation) for r in outcome.records)
-    assert all(is_read_only(op) for _, op in calls)
-    assert set(calls) == set(SCAN_OPERATIONS)
+    calls = Counter(f"{r.service}:{r.operation}" for r in outcome.records)
+    assert set(calls) <= operation_keys()
+    # Every declared operation is used, but for those only an Organization needs.
+    assert operation_keys() - set(calls) == {"sts:AssumeRole"}
     # Findings point at records of this scan.
     ids = {r.record_id for r in outcome.records}
     assert all(f.evidence_ids and set(f.evidence_ids) <= ids for f in outcome.result.findings)
@@ -97,47 +110,24 @@ def test_scan_makes_only_the_declared_read_only_calls_and_uses_all_of_them(ctx: 
 
 def test_shipped_iam_policy_is_exactly_what_the_scan_needs() -> None:
     shipped = json.loads((ROOT / "docs" / "iam-policy.json").read_text())
-    assert shipped == iam_policy_document()
-    [statement] = shipped["Statement"]
-    assert statement["Effect"] == "Allow"
-    assert not any(a.endswith("*") or ":Put" in a or ":Create" in a for a in statement["Action"])
-
-
-@pytest.mark.parametrize(("service", "operation", "checks"), [
-    ("iam", "GetAccountSummary", {"iam_root_mfa", "iam_root_access_keys"}),
-    ("iam", "GetCredentialReport", {"iam_user_console_mfa", "iam_access_key_age"}),
-    ("iam", "GetAccountPasswordPolicy", {"iam_password_policy"}),
-    ("s3", "ListBuckets", {"s3_bucket_public_access_block", "s3_bucket_encryption", "s3_bucket_versioning"}),
-    ("s3", "GetBucketEncryption", {"s3_bucket_encryption"}),
-    ("s3", "GetBucketTagging", {"s3_bucket_versioning"}),
-    ("s3control", "GetPublicAccessBlock", {"s3_account_public_access_block"}),
-    ("ec2", "DescribeSecurityGroups", {"ec2_sg_open_admin_ports"}),
-    ("guardduty", "ListDetectors", {"guardduty_enabled"}),
-    ("cloudtrail", "DescribeTrails", {"cloudtrail_multi_region", "cloudtrail_log_file_validation"}),
-    ("cloudtrail", "GetTrailStatus", {"cloudtrail_multi_region"}),
-])
-def test_access_denied_becomes_error_never_pass(
-    ctx: AwsContext, demo: None, service: str, operation: str, checks: set[str]
-) -> None:
-    inject_error(ctx, service, operation, "AccessDenied" if service != "ec2" else "UnauthorizedOperation")
-    findings = scan(ctx, ("us-east-1",)).result.findings
-    errored = {f.check_id for f in findings if f.status is Status.ERROR}
-    assert checks <= errored, errored
-    assert errored <= checks | {"s3_bucket_public_access_block"}  # that one also leans on the account setting
-    for f in findings:
-        if f.status is Status.ERROR:
-            assert operation in f.message and "Not evaluated" in f.message
+    assert shipped == iam_policy_document(aws_operations())
+    read, assume = shipped["Statement"]
+    assert read["Effect"] == "Allow" and read["Resource"] == "*"
+    assert not any(a.endswith("*") or ":Put" in a or ":Create" in a for a in read["Action"])
+    assert "sts:AssumeRole" not in read["Action"]
+    # Assuming a role is limited to the member accounts' read-only role, never any role.
+    assert assume["Action"] == ["sts:AssumeRole"] and assume["Resource"] == "arn:aws:iam::*:role/EvidenceTracerReadOnly"
 
 
 def test_a_region_failure_does_not_stop_the_others(ctx: AwsContext, demo: None) -> None:
     inject_error(ctx, "guardduty", "ListDetectors", region="eu-west-1")
-    gd = {f.region: f.status for f in by_check(scan(ctx).result.findings, "guardduty_enabled")}
+    gd = {f.location: f.status for f in by_check(scan(ctx).result.findings, "guardduty_enabled")}
     assert gd == {"us-east-1": Status.PASS, "eu-west-1": Status.ERROR, "us-west-2": Status.FAIL}
 
 
 def test_throttled_out_is_error_after_retries(aws: None) -> None:
     seed_demo_account()
-    ctx = AwsContext(region="us-east-1", max_attempts=2)
+    ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=2))
     inject_error(ctx, "ec2", "DescribeSecurityGroups", "RequestLimitExceeded", status=503)
     [f] = by_check(scan(ctx, ("us-east-1",)).result.findings, "ec2_sg_open_admin_ports")
     assert f.status is Status.ERROR and "RequestLimitExceeded" in f.message
@@ -150,7 +140,8 @@ def _raise(exc: Exception):  # type: ignore[no-untyped-def]
 
 
 def test_unreachable_and_unimplemented_apis_are_errors(demo: None) -> None:
-    ctx = AwsContext(region="us-east-1", max_attempts=1)  # connection errors are retried; do not wait here
+    # Connection errors are retried; do not wait here.
+    ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
     ctx.session.events.register("before-send.guardduty.ListDetectors",
                                 _raise(EndpointConnectionError(endpoint_url="https://guardduty.example")))
     ctx.session.events.register("before-send.cloudtrail.DescribeTrails", _raise(NotImplementedError("moto")))
@@ -163,18 +154,17 @@ def test_unreachable_and_unimplemented_apis_are_errors(demo: None) -> None:
 def test_disabled_and_unknown_regions_are_errors(ctx: AwsContext, demo: None) -> None:
     outcome = scan(ctx, ("us-east-1", "ap-east-1", "xx-nowhere-1"))
     assert outcome.result.scan.regions == ("us-east-1", "ap-east-1", "xx-nowhere-1")
-    gd = {f.region: f for f in by_check(outcome.result.findings, "guardduty_enabled")}
+    gd = {f.location: f for f in by_check(outcome.result.findings, "guardduty_enabled")}
     assert gd["us-east-1"].status is Status.PASS
     assert gd["ap-east-1"].status is Status.ERROR and "RegionNotEnabled" in gd["ap-east-1"].message
     assert gd["xx-nowhere-1"].status is Status.ERROR and "UnknownRegion" in gd["xx-nowhere-1"].message
-    sg_regions = {f.region for f in by_check(outcome.result.findings, "ec2_sg_open_admin_ports")
+    sg_regions = {f.location for f in by_check(outcome.result.findings, "ec2_sg_open_admin_ports")
                   if f.status is Status.ERROR}
     assert sg_regions == {"ap-east-1", "xx-nowhere-1"}
 
 
 def test_default_regions_are_the_enabled_ones(ctx: AwsContext, demo: None) -> None:
-    rec = Recorder()
-    inv = collect(ctx, rec)
+    inv = collect(ctx)
     assert "us-east-1" in inv.regions and "ap-east-1" not in inv.regions  # ap-east-1 is opt-in
     assert len(inv.regions) > 10
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from evidence_tracer.aws.caller import CallFailed, Recorder, observe
-from evidence_tracer.inventory import Observed, Trail
+from evidence_tracer.inventory import Observed
+from evidence_tracer.inventory.aws import TRAILS, Trail
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe
+from evidence_tracer.sources.aws.calls import aws_op
+
+OPERATIONS = (aws_op("cloudtrail", "DescribeTrails"), aws_op("cloudtrail", "GetTrailStatus"))
+DATASETS = (TRAILS,)
 
 
 def collect_trails(

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from evidence_tracer.aws.caller import CallFailed, Recorder
-from evidence_tracer.inventory import IngressRule, Observed, SecurityGroup
+from evidence_tracer.inventory import Observed
+from evidence_tracer.inventory.aws import SECURITY_GROUPS, IngressRule, SecurityGroup
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder
+from evidence_tracer.sources.aws.calls import aws_op
+
+OPERATIONS = (aws_op("ec2", "DescribeSecurityGroups"),)
+DATASETS = (SECURITY_GROUPS,)
 
 
 def _rule(perm: dict[str, Any]) -> IngressRule:
@@ -24,7 +29,7 @@ def collect_security_groups(
     groups: list[SecurityGroup] = []
     sources: list[str] = []
     try:
-        for page, rid in rec.pages(client, "describe_security_groups", "NextToken", "NextToken"):
+        for page, rid in rec.pages(client, "describe_security_groups"):
             sources.append(rid)
             for sg in page.get("SecurityGroups", []):
                 group_id = str(sg["GroupId"])

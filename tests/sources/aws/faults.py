@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
-from evidence_tracer.aws.session import AwsContext
+from evidence_tracer.sources.aws.session import AwsContext
 
 
 class _Raw:

@@ -97,26 +97,42 @@ class Recorder:
             raise CallFailed(Failure(service, operation, region, code, message), record_id) from None
         except (NoCredentialsError, PartialCredentialsError) as exc:
             raise CredentialsError(f"no usable AWS credentials: {exc}") from None
-        except (BotoCoreError, NotImplementedError) as exc:
-            code = type(exc).__name__
+        except (BotoCoreError, NotImplementedError, UnicodeDecodeError) as exc:
+            # A body botocore cannot parse (an HTML login page on a JSON-less protocol, bytes that are
+            # not UTF-8) is an unexpected response, not a crash.
+            code = "UnexpectedResponse" if isinstance(exc, UnicodeDecodeError) else type(exc).__name__
             record({"Error": {"Code": code, "Message": str(exc)}}, "", code)
             raise CallFailed(Failure(service, operation, region, code, str(exc)), record_id) from None
         request_id = str(response.get("ResponseMetadata", {}).get("RequestId", ""))
         record(response, request_id)
         return response, record_id
 
-    def pages(
-        self, client: Any, method: str, token_in: str, token_out: str, **params: Any
-    ) -> Iterator[tuple[dict[str, Any], str]]:
-        """Follow a paginated operation by hand so that every page is its own record."""
+    def pages(self, client: Any, method: str, **params: Any) -> Iterator[tuple[dict[str, Any], str]]:
+        """Follow a paginated operation by hand, with the tokens botocore's paginator model names for
+        it, so that every page is its own record. An operation with no paginator is one call."""
+        tokens = _page_tokens(client, method)
         while True:
             page, record_id = self.call(client, method, **params)
             assert page is not None
             yield page, record_id
+            if tokens is None:
+                return
+            token_in, token_out, more = tokens
             token = page.get(token_out)
-            if not token:
+            if not token or (more and not page.get(more)):
                 return
             params = {**params, token_in: token}
+
+
+def _page_tokens(client: Any, method: str) -> tuple[str, str, str] | None:
+    """(input token, output token, "more results" flag) of a paginated operation, or None."""
+    if not client.can_paginate(method):
+        return None
+    config = client.get_paginator(method)._pagination_cfg
+    token_in, token_out = config["input_token"], config["output_token"]
+    if not isinstance(token_in, str) or not isinstance(token_out, str):
+        raise CollectionError(f"{method}: multi-token pagination is not supported by the recorder")
+    return token_in, token_out, str(config.get("more_results", ""))
 
 
 def observe(
@@ -129,4 +145,14 @@ def observe(
         raw, record_id = rec.call(client, method, absent=absent, **params)
     except CallFailed as exc:
         return Observed.failed(exc.failure, (exc.record_id,))
-    return Observed.ok(parse(raw), (record_id,))
+    try:
+        return Observed.ok(parse(raw), (record_id,))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return Observed.failed(unexpected(client, method, f"the answer is not shaped as documented: {exc!r}"),
+                               (record_id,))
+
+
+def unexpected(client: Any, method: str, message: str) -> Failure:
+    """The failure for an answer that arrived but does not have the documented shape."""
+    return Failure(client.meta.service_model.service_name, client.meta.method_to_api_mapping.get(method, method),
+                   client.meta.region_name or "global", "UnexpectedResponse", message)

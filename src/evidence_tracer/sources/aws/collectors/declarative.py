@@ -1,0 +1,114 @@
+"""The one collector for every declared resource and setting (see `spec.py`).
+
+It pages with botocore's paginator model (every page its own record), checks the answer's shape
+(an HTML page or a missing key is an `UnexpectedResponse` failure, never an empty list), redacts
+each item before it enters the inventory, and makes the per-item detail calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from botocore import xform_name
+
+from evidence_tracer.evidence.redact import redact
+from evidence_tracer.inventory import Failure, Observed, Resource
+from evidence_tracer.inventory.base import freeze
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder, jsonable
+from evidence_tracer.sources.aws.spec import Detail, ResourceSpec, SettingSpec, Spec
+
+UNEXPECTED = "UnexpectedResponse"
+
+
+class _WrongShape(Exception):
+    pass
+
+
+def _items(page: dict[str, Any], path: str) -> Iterator[Any]:
+    """The items at `path` ("A" or "A/B": B lists inside every element of A) of one page."""
+    head, _, rest = path.partition("/")
+    if head not in page:
+        raise _WrongShape(f"the answer has no {head!r}")
+    found = page[head]
+    if not isinstance(found, list):
+        raise _WrongShape(f"{head!r} is not a list")
+    for item in found:
+        if rest:
+            if not isinstance(item, dict):
+                raise _WrongShape(f"an element of {head!r} is not an object")
+            yield from _items(item, rest)
+        else:
+            yield item
+
+
+def _clean(value: Any) -> Any:
+    cleaned, _ = redact(jsonable(value))
+    return freeze(cleaned)
+
+
+def _detail(rec: Recorder, client: Any, spec: ResourceSpec, detail: Detail, data: dict[str, Any],
+            item_id: str, region: str) -> Observed[Any]:
+    value = data.get(detail.item_field) if detail.item_field else item_id
+    try:
+        raw, rid = rec.call(client, xform_name(detail.operation), absent=detail.absent,
+                            **{detail.param: value, **detail.params})
+    except CallFailed as exc:
+        return Observed.failed(exc.failure, (exc.record_id,))
+    if raw is None:
+        return Observed.ok(None, (rid,))
+    if detail.result_key is not None:
+        if detail.result_key not in raw:
+            return Observed.failed(Failure(spec.service, detail.operation, region, UNEXPECTED,
+                                           f"the answer has no {detail.result_key!r}"), (rid,))
+        raw = raw[detail.result_key]
+    return Observed.ok(_clean(raw), (rid,))
+
+
+def collect_resources(client: Any, rec: Recorder, spec: ResourceSpec, region: str) -> Observed[tuple[Resource, ...]]:
+    sources: list[str] = []
+    items: list[tuple[Any, str]] = []
+    try:
+        for page, rid in rec.pages(client, xform_name(spec.operation), **spec.params):
+            sources.append(rid)
+            items.extend((item, rid) for item in _items(page, spec.result_key))
+    except CallFailed as exc:
+        if exc.failure.code in spec.absent:
+            return Observed.ok((), (*sources, exc.record_id))
+        return Observed.failed(exc.failure, (*sources, exc.record_id))
+    except _WrongShape as exc:
+        return Observed.failed(Failure(spec.service, spec.operation, region, UNEXPECTED, str(exc)), tuple(sources))
+    resources = []
+    for raw, rid in items:
+        if spec.id_field:
+            if not isinstance(raw, dict) or not isinstance(raw.get(spec.id_field), str):
+                return Observed.failed(Failure(spec.service, spec.operation, region, UNEXPECTED,
+                                               f"an item has no {spec.id_field!r}"), tuple(sources))
+            data, item_id = _clean(raw), str(raw[spec.id_field])
+        elif isinstance(raw, str):
+            data, item_id = {"Id": raw}, raw
+        else:
+            return Observed.failed(Failure(spec.service, spec.operation, region, UNEXPECTED,
+                                           "an item is not an id"), tuple(sources))
+        details = {d.name: _detail(rec, client, spec, d, data, item_id, region) for d in spec.details}
+        resources.append(Resource(item_id, data, details, (rid,)))
+    return Observed.ok(tuple(resources), tuple(sources))
+
+
+def collect_setting(client: Any, rec: Recorder, spec: SettingSpec, region: str) -> Observed[Any]:
+    try:
+        raw, rid = rec.call(client, xform_name(spec.operation), absent=spec.absent, **spec.params)
+    except CallFailed as exc:
+        return Observed.failed(exc.failure, (exc.record_id,))
+    if raw is None:
+        return Observed.ok(None, (rid,))
+    if spec.required_key not in raw:
+        return Observed.failed(Failure(spec.service, spec.operation, region, UNEXPECTED,
+                                       f"the answer has no {spec.required_key!r}"), (rid,))
+    return Observed.ok(_clean(raw), (rid,))
+
+
+def collect_spec(client: Any, rec: Recorder, spec: Spec, region: str) -> Observed[Any]:
+    if isinstance(spec, ResourceSpec):
+        return collect_resources(client, rec, spec, region)
+    return collect_setting(client, rec, spec, region)

@@ -1,0 +1,241 @@
+"""The AWS evidence source: identity, regions, then every collector concurrently by region and service,
+for one account or for every account of an Organization (through a read-only role in each)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from botocore.loaders import create_loader
+
+from evidence_tracer.errors import CollectionError
+from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
+from evidence_tracer.inventory.aws import AUTHORIZATION, DETECTORS, SECURITY_GROUPS, TRAILS
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder
+from evidence_tracer.sources.aws.calls import SOURCE
+from evidence_tracer.sources.aws.collectors import iam, s3
+from evidence_tracer.sources.aws.collectors.cloudtrail import collect_trails
+from evidence_tracer.sources.aws.collectors.declarative import collect_spec
+from evidence_tracer.sources.aws.collectors.ec2 import collect_security_groups
+from evidence_tracer.sources.aws.collectors.guardduty import collect_detectors
+from evidence_tracer.sources.aws.collectors.iam import collect_iam
+from evidence_tracer.sources.aws.collectors.iam_authorization import collect_authorization
+from evidence_tracer.sources.aws.collectors.s3 import collect_s3
+from evidence_tracer.sources.aws.declared import aws_operations
+from evidence_tracer.sources.aws.session import AwsContext, Timeouts
+from evidence_tracer.sources.aws.specs import SPECS
+from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, SourceError
+
+_ENABLED = frozenset({"opt-in-not-required", "opted-in"})
+DEFAULT_ROLE = "EvidenceTracerReadOnly"
+_NO_ORGANIZATION = frozenset({"AWSOrganizationsNotInUseException", "AccessDeniedException", "AccessDenied"})
+
+
+class AwsSourceError(SourceError):
+    """The AWS source cannot run at all (no identity, no regions)."""
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    profile: str | None = None
+    organization: str = "auto"  # auto | always | never
+    role_name: str = DEFAULT_ROLE
+    accounts: tuple[str, ...] = ()  # only these accounts of an Organization (empty: all)
+    max_concurrent_accounts: int = 4
+    workers: int = 8
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    only: frozenset[str] | None = None  # collect only these dataset keys (tests, targeted re-scans)
+
+
+def identify(ctx: AwsContext, rec: Recorder) -> tuple[str, str]:
+    """(account id, partition) of the credentials in use."""
+    try:
+        raw, _ = rec.call(ctx.client("sts"), "get_caller_identity")
+    except CallFailed as exc:
+        raise AwsSourceError(f"cannot identify the AWS account: {exc.failure.describe()}") from None
+    assert raw is not None
+    arn = str(raw.get("Arn", "arn:aws:"))
+    return str(raw["Account"]), arn.split(":")[1] or "aws"
+
+
+@functools.cache
+def _partition_patterns() -> dict[str, re.Pattern[str]]:
+    endpoints = create_loader().load_data("endpoints")
+    return {p["partition"]: re.compile(p["regionRegex"]) for p in endpoints["partitions"]}
+
+
+def in_partition(region: str, partition: str) -> bool:
+    """Whether a region belongs to the caller's partition (a commercial account is never asked about
+    cn-* or us-gov-*). An unknown partition keeps every region."""
+    pattern = _partition_patterns().get(partition)
+    return pattern is None or bool(pattern.match(region))
+
+
+def resolve_regions(
+    ctx: AwsContext, rec: Recorder, requested: Sequence[str] | None, partition: str = "aws"
+) -> tuple[tuple[str, ...], dict[str, Failure]]:
+    """The regions to scan, and the requested ones that cannot be scanned (with the reason)."""
+    try:
+        raw, _ = rec.call(ctx.client("ec2"), "describe_regions", AllRegions=True)
+    except CallFailed as exc:
+        if requested:
+            return tuple(dict.fromkeys(requested)), {}
+        raise AwsSourceError(
+            f"cannot list the account's regions ({exc.failure.describe()}); name them with --region"
+        ) from None
+    assert raw is not None
+    status = {str(r["RegionName"]): str(r.get("OptInStatus", "opt-in-not-required")) for r in raw["Regions"]}
+    if not requested:
+        return tuple(sorted(r for r, s in status.items() if s in _ENABLED and in_partition(r, partition))), {}
+    unusable = {}
+    for region in requested:
+        if region not in status:
+            unusable[region] = Failure("ec2", "DescribeRegions", region, "UnknownRegion",
+                                       "this region is not known to the account")
+        elif status[region] not in _ENABLED:
+            unusable[region] = Failure("ec2", "DescribeRegions", region, "RegionNotEnabled",
+                                       f"the region is disabled for this account ({status[region]})")
+    return tuple(dict.fromkeys(requested)), unusable
+
+
+def _regional_datasets() -> list[Any]:
+    return [TRAILS, DETECTORS, SECURITY_GROUPS, *(s for s in SPECS if s.regional)]
+
+
+Job = Callable[[], dict[str, Observed[Any]]]
+
+
+def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home: str,
+          live: list[str]) -> Iterator[tuple[str, tuple[str, ...], Job]]:
+    """(progress label, dataset keys it fills, job) for every collection of one account.
+    Clients are made here, in one thread; the jobs only use them."""
+    iam_client = ctx.client("iam", home)
+    yield "iam", tuple(d.key for d in iam.DATASETS), partial(collect_iam, iam_client, rec)
+    yield "iam authorization", (AUTHORIZATION.key,), \
+        lambda: {AUTHORIZATION.slot(): collect_authorization(iam_client, rec)}
+    yield "s3", tuple(d.key for d in s3.DATASETS), partial(
+        collect_s3, ctx.client, rec, home, account_id, partition, set(live))
+    for spec in SPECS:
+        if not spec.regional:
+            client = ctx.client(spec.service, home)
+            yield spec.key, (spec.key,), partial(lambda c, s: {s.slot(): collect_spec(c, rec, s, GLOBAL)}, client, spec)
+    for region in live:
+        ct, gd, ec2 = ctx.client("cloudtrail", region), ctx.client("guardduty", region), ctx.client("ec2", region)
+        yield f"cloudtrail {region}", (TRAILS.key,), partial(
+            lambda c, r: {TRAILS.slot(r): collect_trails(c, rec, r, live)}, ct, region)
+        yield f"guardduty {region}", (DETECTORS.key,), partial(
+            lambda c, r: {DETECTORS.slot(r): collect_detectors(c, rec)}, gd, region)
+        yield f"ec2 {region}", (SECURITY_GROUPS.key,), partial(
+            lambda c, r: {SECURITY_GROUPS.slot(r): collect_security_groups(c, rec, r, account_id, partition)},
+            ec2, region)
+        for spec in SPECS:
+            if spec.regional:
+                client = ctx.client(spec.service, region)
+                yield f"{spec.key} {region}", (spec.key,), partial(
+                    lambda c, s, r: {s.slot(r): collect_spec(c, rec, s, r)}, client, spec, region)
+
+
+def collect_account(
+    ctx: AwsContext, rec: Recorder, account_id: str, partition: str, requested_regions: Sequence[str] | None,
+    progress: Progress | None = None, workers: int = 8, only: frozenset[str] | None = None,
+) -> SourcePart:
+    """Everything the AWS source reads in one account (or only the datasets named in `only`)."""
+    regions, unusable = resolve_regions(ctx, rec, requested_regions, partition)
+    live = [r for r in regions if r not in unusable]
+    home = ctx.home_region if ctx.home_region in live or not live else live[0]
+    jobs = {label: job for label, keys, job in _jobs(ctx, rec, account_id, partition, home, live)
+            if only is None or only.intersection(keys)}
+    data: dict[str, Observed[Any]] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(job): label for label, job in jobs.items()}
+        for done, future in enumerate(as_completed(futures), start=1):
+            data.update(future.result())
+            if progress:
+                progress(f"{account_id} {futures[future]}", done, len(futures))
+    for region, failure in unusable.items():
+        for dataset in _regional_datasets():
+            data[dataset.slot(region)] = Observed.failed(failure)
+    return SourcePart(source=SOURCE, account=account_id, regions=regions, attributes={"partition": partition},
+                      data=data)
+
+
+def _organization_accounts(ctx: AwsContext, rec: Recorder, required: bool) -> list[str] | None:
+    """Active member accounts, or None when the caller cannot list an Organization."""
+    accounts: list[str] = []
+    try:
+        for page, _ in rec.pages(ctx.client("organizations"), "list_accounts"):
+            accounts += [str(a["Id"]) for a in page.get("Accounts", []) if a.get("Status", "ACTIVE") == "ACTIVE"]
+    except CallFailed as exc:
+        if required:
+            raise AwsSourceError(f"cannot list the Organization's accounts: {exc.failure.describe()}") from None
+        if exc.failure.code in _NO_ORGANIZATION:
+            return None
+        raise AwsSourceError(f"cannot list the Organization's accounts: {exc.failure.describe()}") from None
+    return accounts
+
+
+class AwsSource(EvidenceSource):
+    name = SOURCE
+
+    def __init__(self, settings: AwsSettings | None = None, context: AwsContext | None = None) -> None:
+        self.settings = settings or AwsSettings()
+        self._context = context
+
+    def operations(self) -> tuple[Operation, ...]:
+        return aws_operations()
+
+    def context(self) -> AwsContext:
+        if self._context is None:
+            self._context = AwsContext(profile=self.settings.profile, timeouts=self.settings.timeouts)
+        return self._context
+
+    def _assume(self, ctx: AwsContext, rec: Recorder, account: str, partition: str) -> AwsContext:
+        role = f"arn:{partition}:iam::{account}:role/{self.settings.role_name}"
+        raw, _ = rec.call(ctx.client("sts"), "assume_role", RoleArn=role, RoleSessionName="evidence-tracer")
+        assert raw is not None
+        creds = raw["Credentials"]
+        return AwsContext(region=ctx.home_region, timeouts=self.settings.timeouts, credentials={
+            "aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"]})
+
+    def _member(self, ctx: AwsContext, account: str, partition: str, regions: Sequence[str] | None,
+                progress: Progress | None) -> tuple[SourcePart, list[Any]]:
+        rec = Recorder(account_id=account)
+        try:
+            member = self._assume(ctx, rec, account, partition)
+            return collect_account(member, rec, account, partition, regions, progress, self.settings.workers,
+                                   self.settings.only), \
+                rec.records
+        except CallFailed as exc:
+            failure = exc.failure
+        except (AwsSourceError, CollectionError) as exc:
+            failure = Failure("sts", "AssumeRole", GLOBAL, "AccountUnreadable", str(exc))
+        return SourcePart(source=SOURCE, account=account, attributes={"partition": partition},
+                          failure=failure), rec.records
+
+    def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:
+        ctx = self.context()
+        rec = Recorder()
+        account_id, partition = identify(ctx, rec)
+        rec.account_id = account_id
+        mode = self.settings.organization
+        members = None if mode == "never" else _organization_accounts(ctx, rec, mode == "always")
+        if self.settings.accounts and members is not None:
+            members = [a for a in members if a in self.settings.accounts]
+        parts = [collect_account(ctx, rec, account_id, partition, regions, progress, self.settings.workers,
+                                 self.settings.only)]
+        records = list(rec.records)
+        others = [a for a in members or () if a != account_id]
+        if others:
+            with ThreadPoolExecutor(max_workers=self.settings.max_concurrent_accounts) as pool:
+                for part, recs in pool.map(lambda a: self._member(ctx, a, partition, regions, progress), others):
+                    parts.append(part)
+                    records.extend(recs)
+        if members is not None and self.settings.accounts and account_id not in self.settings.accounts:
+            parts = parts[1:]
+        return Collected(tuple(parts), tuple(records))

@@ -1,0 +1,25 @@
+"""The sources a scan runs: those tracer.yaml enables, configured from it."""
+
+from __future__ import annotations
+
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.sources.aws.session import AwsContext, Timeouts
+from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
+from evidence_tracer.sources.base import EvidenceSource
+
+
+def aws_settings(config: WorkspaceConfig, profile: str | None = None, organization: str | None = None) -> AwsSettings:
+    aws = config.sources.aws
+    return AwsSettings(
+        profile=profile, organization=organization or aws.organization, role_name=aws.role_name,
+        accounts=config.boundary.accounts, max_concurrent_accounts=aws.max_concurrent_accounts, workers=aws.workers,
+        timeouts=Timeouts(aws.connect_timeout_seconds, aws.read_timeout_seconds, aws.max_attempts),
+    )
+
+
+def enabled_sources(config: WorkspaceConfig, profile: str | None = None, organization: str | None = None,
+                    aws_context: AwsContext | None = None) -> list[EvidenceSource]:
+    sources: list[EvidenceSource] = []
+    if config.sources.aws.enabled:
+        sources.append(AwsSource(aws_settings(config, profile, organization), aws_context))
+    return sources

@@ -1,0 +1,72 @@
+"""Registry-wide meta-tests generated from the data: every operation a check `needs` is declared by its
+source, and AccessDenied on any of them turns that check into `error` — against moto, through
+botocore's real error parsing, collecting only the datasets those operations feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from evidence_tracer.checks.registry import CheckContext, evaluate, specs
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.inventory import Inventory
+from evidence_tracer.models import Status
+from evidence_tracer.sources.aws.declared import datasets_fed_by, operation_keys
+from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, demo_environment, seed_demo_account
+from evidence_tracer.sources.aws.session import AwsContext
+from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
+from tests.checks.builders import NOW
+from tests.sources.aws.faults import inject_error
+
+REGIONS = ["us-east-1"]
+_ERROR_CODE = {"ec2": "UnauthorizedOperation"}
+NEEDED = sorted({op for spec in specs().values() for op in spec.needs})
+
+
+@pytest.fixture(scope="module")
+def demo_account() -> Iterator[None]:
+    """One seeded moto account for the module; each test makes its own guarded context and faults."""
+    with demo_environment():
+        seed_demo_account()
+        yield
+
+
+def test_every_need_is_a_declared_operation_that_feeds_a_dataset() -> None:
+    for spec in specs().values():
+        assert spec.needs, f"{spec.check_id} declares no operations"
+        for op in spec.needs:
+            assert op in operation_keys(), f"{spec.check_id} needs undeclared {op}"
+            assert datasets_fed_by(op), f"{spec.check_id} needs {op}, which feeds no dataset"
+
+
+def _collect(only: frozenset[str], ctx: AwsContext) -> Inventory:
+    source = AwsSource(AwsSettings(organization="never", only=only), ctx)
+    return Inventory(source.collect(REGIONS).parts)
+
+
+def _datasets_for(checks: list[str]) -> frozenset[str]:
+    return frozenset(d for cid in checks for op in specs()[cid].needs for d in datasets_fed_by(op))
+
+
+def test_the_demo_account_judges_every_check_without_error(demo_account: None) -> None:
+    """The baseline: with nothing denied, the checks below do not error on their own."""
+    ctx = AwsContext(region="us-east-1")
+    allowed_errors = {"iam_access_analyzer_enabled"}  # moto does not implement Access Analyzer
+    findings = evaluate(_collect(_datasets_for(list(specs())), ctx), CheckContext(WorkspaceConfig(), NOW))
+    errored = {f.check_id for f in findings if f.status is Status.ERROR}
+    assert errored <= allowed_errors, errored
+
+
+@pytest.mark.parametrize("operation", NEEDED)
+def test_access_denied_on_a_needed_operation_is_an_error(demo_account: None, operation: str) -> None:
+    service, name = operation.split(":")
+    checks = [cid for cid, spec in specs().items() if operation in spec.needs]
+    ctx = AwsContext(region="us-east-1")
+    inject_error(ctx, service, name, _ERROR_CODE.get(service, "AccessDenied"))
+    findings = evaluate(_collect(_datasets_for(checks), ctx), CheckContext(WorkspaceConfig(), NOW))
+    for cid in checks:
+        mine = [f for f in findings if f.check_id == cid]
+        denied = [f for f in mine if f.status is Status.ERROR and name in f.message]
+        assert denied, f"{cid}: AccessDenied on {operation} gave {[f.status.value for f in mine]}"
+        assert all(f.account == DEMO_ACCOUNT for f in denied)
