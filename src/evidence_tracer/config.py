@@ -72,6 +72,17 @@ class Sources(_Strict):
     aws: AwsSourceConfig = AwsSourceConfig()
 
 
+class Criticality(_Strict):
+    """Which resources are critical (versioning, deletion protection, backups, TLS-only): those named here,
+    and those whose tags classify their data. Each finding says which rule made a resource critical."""
+
+    resources: tuple[str, ...] = ()  # names, ids or ARNs
+    classification_tag_keys: tuple[str, ...] = ("data-classification", "dataclassification", "classification",
+                                                "sensitivity", "data_class", "data-class")
+    classification_values: tuple[str, ...] = ("customer", "confidential", "restricted", "pii", "production",
+                                              "critical", "sensitive")
+
+
 class Boundary(_Strict):
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
@@ -118,6 +129,7 @@ class WorkspaceConfig(_Strict):
     parameters: Parameters = Parameters()
     s3: S3Settings = S3Settings()
     sources: Sources = Sources()
+    criticality: Criticality = Criticality()
 
 
 def parse_config(text: str, source: str) -> WorkspaceConfig:

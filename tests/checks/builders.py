@@ -8,10 +8,11 @@ from typing import Any
 
 from evidence_tracer.checks.registry import CheckContext, run_check
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.inventory import Dataset, Failure, Inventory, Observed, SourcePart
+from evidence_tracer.inventory import Dataset, Failure, Inventory, Observed, Resource, SourcePart
 from evidence_tracer.inventory.aws import (
     ACCOUNT_PUBLIC_ACCESS_BLOCK,
     ACCOUNT_SUMMARY,
+    AUTHORIZATION,
     BUCKETS,
     CREDENTIAL_REPORT,
     DETECTORS,
@@ -19,16 +20,20 @@ from evidence_tracer.inventory.aws import (
     SECURITY_GROUPS,
     TRAILS,
     AccessKeySlot,
+    Authorization,
     Bucket,
     CredentialReportRow,
     Detector,
     IngressRule,
     PasswordPolicy,
+    Principal,
     PublicAccessBlock,
     SecurityGroup,
     Trail,
 )
+from evidence_tracer.inventory.base import freeze
 from evidence_tracer.models import Finding
+from evidence_tracer.sources.aws import specs
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ACCOUNT = "111122223333"
@@ -69,9 +74,10 @@ def bucket(name: str = "data", region: str = "us-east-1", pab: Observed[Any] | N
                   tags or ok({}))
 
 
-def sg(group_id: str, *rules: IngressRule, region: str = "us-east-1") -> SecurityGroup:
-    return SecurityGroup(group_id, group_id, "vpc-1", f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{group_id}",
-                         rules)
+def sg(group_id: str, *rules: IngressRule, region: str = "us-east-1", egress: tuple[IngressRule, ...] = (),
+       default: bool = False) -> SecurityGroup:
+    return SecurityGroup(group_id, "default" if default else group_id, "vpc-1",
+                         f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{group_id}", rules, ok(egress), default)
 
 
 def rule(protocol: str = "tcp", low: int | None = 22, high: int | None = 22, v4: tuple[str, ...] = (),
@@ -80,9 +86,75 @@ def rule(protocol: str = "tcp", low: int | None = 22, high: int | None = 22, v4:
 
 
 def trail(name: str = "main", region: str = "us-east-1", multi: bool = True, validation: bool = True,
-          logging: Observed[Any] | None = None) -> Trail:
+          logging: Observed[Any] | None = None, log_group: Observed[Any] | None = None) -> Trail:
     return Trail(name, f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{name}", region, multi, validation,
-                 logging if logging is not None else ok(True))
+                 logging if logging is not None else ok(True),
+                 log_group if log_group is not None else ok(f"arn:aws:logs:{region}:{ACCOUNT}:log-group:trail:*"))
+
+
+def res(resource_id: str, details: dict[str, Observed[Any]] | None = None, **data: Any) -> Resource:
+    """A declaratively collected resource: its API fields, and its detail calls' answers."""
+    return Resource(resource_id, freeze(data), details or {}, ("rec-1",))
+
+
+ROOT = CredentialReportRow("<root_account>", f"arn:aws:iam::{ACCOUNT}:root", NOW, False, None, True, ())
+SECURITY_FILTERS = {
+    "root_sign_in": '{ $.userIdentity.type = "Root" }',
+    "iam_policy_changes": "{ ($.eventName = PutUserPolicy) || ($.eventName = AttachRolePolicy) }",
+    "cloudtrail_changes": "{ ($.eventName = StopLogging) || ($.eventName = DeleteTrail) }",
+    "security_group_changes": "{ ($.eventName = AuthorizeSecurityGroupIngress) }",
+}
+TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts"
+
+
+def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any]]:
+    """Every declaratively collected dataset of one region, configured well."""
+    later = (NOW + timedelta(days=200)).isoformat()
+    return {
+        specs.RDS_INSTANCES: ok((res(f"arn:aws:rds:{region}:{ACCOUNT}:db:prod", DBInstanceIdentifier="prod",
+                                    StorageEncrypted=True, PubliclyAccessible=False, BackupRetentionPeriod=14,
+                                    DeletionProtection=True, MultiAZ=True,
+                                    TagList=[{"Key": "data-classification", "Value": "customer"}]),)),
+        specs.RDS_CLUSTERS: ok(()),
+        specs.RDS_MANUAL_SNAPSHOTS: ok((res("arn:snap", {"attributes": ok({"DBSnapshotAttributes": [
+            {"AttributeName": "restore", "AttributeValues": []}]})}, DBSnapshotIdentifier="snap"),)),
+        specs.DYNAMODB_TABLES: ok((res("sessions", {"continuous_backups": ok({"PointInTimeRecoveryDescription": {
+            "PointInTimeRecoveryStatus": "ENABLED"}})}, Id="sessions"),)),
+        specs.EBS_ENCRYPTION_DEFAULT: ok({"EbsEncryptionByDefault": True}),
+        specs.EBS_VOLUMES: ok((res("vol-1", VolumeId="vol-1", Encrypted=True),)),
+        specs.EBS_SNAPSHOTS: ok((res("snap-1", {"create_volume_permissions": ok(())}, SnapshotId="snap-1"),)),
+        specs.KMS_KEYS: ok((res("arn:key/1", {"metadata": ok({"KeyId": "1", "KeyManager": "CUSTOMER",
+                                                               "KeySpec": "SYMMETRIC_DEFAULT", "KeyState": "Enabled"}),
+                                              "rotation": ok({"KeyRotationEnabled": True})}, KeyId="1"),)),
+        specs.SECRETS: ok((res("arn:secret", Name="db", RotationEnabled=True),)),
+        specs.LOG_GROUPS: ok((res("trail", logGroupName="trail"),)),
+        specs.METRIC_FILTERS: ok(tuple(res(name, filterName=name, logGroupName="trail", filterPattern=pattern,
+                                           metricTransformations=[{"metricName": name, "metricNamespace": "Sec"}])
+                                       for name, pattern in SECURITY_FILTERS.items())),
+        specs.ALARMS: ok(tuple(res(f"arn:alarm:{name}", AlarmName=name, MetricName=name, Namespace="Sec",
+                                   AlarmActions=[TOPIC]) for name in SECURITY_FILTERS)),
+        specs.SNS_SUBSCRIPTIONS: ok((res(f"{TOPIC}:sub", TopicArn=TOPIC, SubscriptionArn=f"{TOPIC}:sub"),)),
+        specs.CONFIG_RECORDERS: ok((res("default", name="default"),)),
+        specs.CONFIG_RECORDER_STATUS: ok((res("default", name="default", recording=True),)),
+        specs.SECURITY_HUB: ok({"HubArn": f"arn:aws:securityhub:{region}:{ACCOUNT}:hub/default"}),
+        specs.VPCS: ok((res("vpc-1", VpcId="vpc-1"),)),
+        specs.FLOW_LOGS: ok((res("fl-1", FlowLogId="fl-1", ResourceId="vpc-1"),)),
+        specs.NETWORK_INTERFACES: ok((res("eni-1", NetworkInterfaceId="eni-1", VpcId="vpc-1"),)),
+        specs.INSTANCES: ok((res("i-1", InstanceId="i-1", State={"Name": "running"},
+                                 MetadataOptions={"HttpTokens": "required"}),)),
+        specs.LOAD_BALANCERS: ok((res("arn:lb/app", {"listeners": ok((
+            {"Protocol": "HTTP", "Port": 80, "DefaultActions": [{"Type": "redirect",
+                                                                 "RedirectConfig": {"Protocol": "HTTPS"}}]},
+            {"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}))},
+            LoadBalancerName="app"),)),
+        specs.CERTIFICATES: ok((res("arn:cert/1", {"certificate": ok({"DomainName": "app.example", "Status": "ISSUED",
+                                                                      "NotAfter": later})}),)),
+        specs.LAMBDA_FUNCTIONS: ok((res("arn:fn", {"policy": ok(None), "url": ok(None)}, FunctionName="fn"),)),
+        specs.ECR_REPOSITORIES: ok((res("arn:repo", repositoryName="api",
+                                        imageScanningConfiguration={"scanOnPush": True}),)),
+        specs.ACCESS_ANALYZERS: ok((res("arn:analyzer", status="ACTIVE"),)),
+        specs.SSO_INSTANCES: ok(()),
+    }
 
 
 @dataclass(frozen=True)
@@ -113,13 +185,16 @@ def part(data: dict[str, Observed[Any]] | None = None, regions: tuple[str, ...] 
 
 def clean_data() -> dict[str, Observed[Any]]:
     data: dict[str, Observed[Any]] = {
-        CREDENTIAL_REPORT.slot(): ok((user("alice"),)),
+        CREDENTIAL_REPORT.slot(): ok((ROOT, user("alice"))),
+        AUTHORIZATION.slot(): ok(Authorization((Principal("user", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", (), {},
+                                                          ("developers",)),), ())),
         ACCOUNT_SUMMARY.slot(): ok({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}),
         PASSWORD_POLICY.slot(): ok(STRONG),
         ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): ok(ALL_ON),
         BUCKETS.slot(): ok((bucket(),)),
     }
-    data.update(regional(trails=ok((trail(),)), groups=ok((sg("sg-default"),))).data)
+    data.update(regional(trails=ok((trail(),)), groups=ok((sg("sg-web"), sg("sg-0", default=True)))).data)
+    data.update({d.slot("us-east-1"): v for d, v in clean_regional().items()})
     return data
 
 
@@ -159,6 +234,8 @@ def with_s3(account_public_access_block: Observed[Any] | None = None,
 
 def with_regions(*regions: Region) -> SourcePart:
     data = {k: v for k, v in clean_data().items() if "@" not in k}
+    for r in regions:
+        data.update({d.slot(r.region): v for d, v in clean_regional(r.region).items()})
     for r in regions:
         data.update(r.data)
     return part(data, tuple(r.region for r in regions))

@@ -11,7 +11,8 @@ def statuses(findings: object) -> list[Status]:
 
 def test_root_mfa_pass_fail_error() -> None:
     assert statuses(run("iam_root_mfa", with_iam(), ctx())) == [Status.PASS]
-    [fail] = run("iam_root_mfa", with_iam(account_summary=ok({"AccountMFAEnabled": 0})), ctx())
+    no_mfa = with_iam(account_summary=ok({"AccountMFAEnabled": 0}), credential_report=ok((user("alice"),)))
+    [fail] = run("iam_root_mfa", no_mfa, ctx())
     assert fail.status is Status.FAIL
     assert fail.severity is Severity.CRITICAL
     assert fail.criteria == ("CC6.1", "CC6.2")

@@ -28,7 +28,9 @@ def test_every_check_maps_to_known_criteria_and_has_remediation() -> None:
         assert len(spec.remediation) > 30, spec.check_id
         fields = {f for _, f, _, _ in string.Formatter().parse(spec.remediation) if f}
         assert fields <= {"account_id", "partition", "region", "user", "slot", "bucket", "group_id", "permission",
-                          "trail", "min_length"}, spec.check_id
+                          "trail", "min_length", "db", "kind", "days", "command", "flag", "snapshot", "table",
+                          "volume", "key_id", "secret", "log_group", "event", "recorder", "vpc", "load_balancer",
+                          "certificate", "domain", "instance", "function", "repository"}, spec.check_id
 
 
 def test_a_clean_inventory_passes_everything_it_judges() -> None:

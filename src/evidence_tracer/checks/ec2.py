@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import SourcePart
@@ -28,21 +28,31 @@ def _internet(cidrs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def exposed_ports(rule: IngressRule) -> tuple[int, ...]:
-    """The admin ports this rule opens to the internet (empty if none)."""
-    if not _internet(rule.ipv4_ranges + rule.ipv6_ranges):
+def internet_ranges(rule: IngressRule) -> tuple[str, ...]:
+    """The ranges of a rule that span the whole internet."""
+    return _internet(rule.ipv4_ranges + rule.ipv6_ranges)
+
+
+def open_ports(rule: IngressRule, ports: Mapping[int, str]) -> tuple[int, ...]:
+    """Which of `ports` (TCP) this rule opens to the internet (empty if none)."""
+    if not internet_ranges(rule):
         return ()
     protocol = rule.protocol.lower()
     if protocol in _ALL:
-        return tuple(ADMIN_PORTS)
+        return tuple(ports)
     if protocol not in _TCP:
         return ()
     low = 0 if rule.from_port is None or rule.from_port < 0 else rule.from_port
     high = 65535 if rule.to_port is None or rule.to_port < 0 else rule.to_port
-    return tuple(p for p in ADMIN_PORTS if low <= p <= high)
+    return tuple(p for p in ports if low <= p <= high)
 
 
-def _permissions(rules: list[IngressRule]) -> str:
+def exposed_ports(rule: IngressRule) -> tuple[int, ...]:
+    """The admin ports this rule opens to the internet (empty if none)."""
+    return open_ports(rule, ADMIN_PORTS)
+
+
+def permissions_json(rules: list[IngressRule]) -> str:
     """The `--ip-permissions` JSON that revokes exactly the internet-facing part of `rules`."""
     perms = []
     for rule in rules:
@@ -79,5 +89,5 @@ def ec2_sg_open_admin_ports(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
             yield emit.failed(
                 sg.arn, region,
                 f"{sg.group_id} ({sg.name}) allows {names} from {', '.join(ranges)}.",
-                groups.sources, group_id=sg.group_id, permission=_permissions([rule for rule, _ in bad]),
+                groups.sources, group_id=sg.group_id, permission=permissions_json([rule for rule, _ in bad]),
             )

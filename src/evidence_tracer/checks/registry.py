@@ -26,7 +26,7 @@ from evidence_tracer.errors import ConfigError
 from evidence_tracer.inventory import GLOBAL, Failure, Inventory, SourcePart
 from evidence_tracer.models import Finding, Severity, Status
 
-CHECK_MODULES = ("iam", "s3", "ec2", "cloudtrail", "guardduty")
+CHECK_MODULES = ("iam", "identity", "s3", "ec2", "network", "cloudtrail", "guardduty", "monitoring", "data")
 _TAG = "__tracer_check__"
 
 

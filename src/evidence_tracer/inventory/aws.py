@@ -99,6 +99,9 @@ class Trail:
     multi_region: bool
     log_file_validation: bool
     is_logging: Observed[bool]
+    # The CloudWatch Logs group the trail delivers to (None: not delivered). Observed, so a snapshot
+    # written before this field existed reads "not collected" rather than "not delivered".
+    cloudwatch_logs_group: Observed[str | None]
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class SecurityGroup:
     vpc_id: str
     arn: str
     ingress: tuple[IngressRule, ...]
+    egress: Observed[tuple[IngressRule, ...]]
+    is_default: bool = False
 
 
 # --- dataset keys ------------------------------------------------------------------------------

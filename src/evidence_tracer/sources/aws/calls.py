@@ -25,7 +25,8 @@ def aws_op(service: str, operation: str, permission: str | None = None) -> Opera
 ASSUME_ROLE = "sts:AssumeRole"
 
 
-def iam_policy_document(operations: Iterable[Operation], role_name: str = "EvidenceTracerReadOnly") -> dict[str, object]:
+def iam_policy_document(operations: Iterable[Operation],
+                        role_name: str = "EvidenceTracerReadOnly") -> dict[str, object]:
     """The minimal IAM policy for these operations (what `docs/iam-policy.json` holds). Assuming a role
     is allowed only for the read-only role of the Organization's member accounts, never any role."""
     actions = {op.permission for op in operations}

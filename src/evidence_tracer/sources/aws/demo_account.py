@@ -150,11 +150,200 @@ def _ec2(s: Any) -> None:
             ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=perms)
 
 
+def _privileges(s: Any) -> None:
+    iam = s.client("iam")
+    everything = json.dumps({"Version": "2012-10-17",
+                             "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    admin = iam.create_policy(PolicyName="acme-admin", PolicyDocument=everything)["Policy"]["Arn"]
+    iam.attach_user_policy(UserName="ci-deploy", PolicyArn=admin)  # a CI user with admin and a key: a gap
+    iam.create_group(GroupName="admins")
+    iam.put_group_policy(GroupName="admins", PolicyName="admin", PolicyDocument=everything)
+    iam.add_user_to_group(GroupName="admins", UserName="alice.founder")  # admin through a group, no key: fine
+    owner = {"AWS": f"arn:aws:iam::{DEMO_ACCOUNT}:root"}
+    trust = json.dumps({"Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": owner}]})
+    iam.create_role(RoleName="break-glass-admin", AssumeRolePolicyDocument=trust)
+    iam.attach_role_policy(RoleName="break-glass-admin", PolicyArn=admin)
+    read = json.dumps({"Version": "2012-10-17",
+                       "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    iam.put_user_policy(UserName="bob.engineer", PolicyName="read-data", PolicyDocument=read)  # direct: a gap
+
+
+def _databases(s: Any) -> None:
+    rds = s.client("rds", region_name="us-east-1")
+    common = {"DBInstanceClass": "db.t3.micro", "Engine": "postgres", "MasterUsername": "acme",
+              "MasterUserPassword": "Demo-Passw0rd-Not-Real", "AllocatedStorage": 20}
+    rds.create_db_instance(DBInstanceIdentifier="acme-prod-db", StorageEncrypted=True, PubliclyAccessible=False,
+                           BackupRetentionPeriod=14, DeletionProtection=True, MultiAZ=True,
+                           Tags=[{"Key": "data-classification", "Value": "customer"}], **common)
+    rds.create_db_instance(DBInstanceIdentifier="acme-analytics-db", StorageEncrypted=False, PubliclyAccessible=True,
+                           BackupRetentionPeriod=0, DeletionProtection=False, MultiAZ=False,
+                           Tags=[{"Key": "data-classification", "Value": "confidential"}], **common)
+    rds.create_db_snapshot(DBSnapshotIdentifier="acme-prod-db-before-migration", DBInstanceIdentifier="acme-prod-db")
+    rds.create_db_snapshot(DBSnapshotIdentifier="acme-analytics-export", DBInstanceIdentifier="acme-analytics-db")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="acme-analytics-export", AttributeName="restore",
+                                     ValuesToAdd=["all"])  # shared with every AWS account: a gap
+    ddb = s.client("dynamodb", region_name="us-east-1")
+    for table in ("acme-sessions", "acme-events"):
+        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+    ddb.update_continuous_backups(TableName="acme-sessions",
+                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+
+
+def _storage_and_keys(s: Any) -> None:
+    ec2 = s.client("ec2", region_name="us-east-1")
+    ec2.enable_ebs_encryption_by_default()  # us-east-1 only: the other regions are gaps
+    good = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=True)["VolumeId"]
+    bad = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=False)["VolumeId"]
+    ec2.create_snapshot(VolumeId=good, Description="nightly")
+    shared = ec2.create_snapshot(VolumeId=bad, Description="shared with a contractor")["SnapshotId"]
+    ec2.modify_snapshot_attribute(SnapshotId=shared, Attribute="createVolumePermission",
+                                  OperationType="add", GroupNames=["all"])  # public: a gap
+    kms = s.client("kms", region_name="us-east-1")
+    rotated = kms.create_key(Description="acme data key")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated)
+    kms.create_key(Description="acme legacy key")  # never rotated: a gap
+    secrets = s.client("secretsmanager", region_name="us-east-1")
+    secrets.create_secret(Name="acme/stripe-api-key", SecretString="sk_live_not_a_real_key")  # never rotated
+
+
+def _monitoring(s: Any) -> None:
+    logs = s.client("logs", region_name="us-east-1")
+    logs.create_log_group(logGroupName="cloudtrail")
+    logs.put_retention_policy(logGroupName="cloudtrail", retentionInDays=400)
+    logs.create_log_group(logGroupName="/aws/lambda/acme-api")
+    logs.put_retention_policy(logGroupName="/aws/lambda/acme-api", retentionInDays=14)  # shorter than policy
+    s.client("cloudtrail", region_name="us-east-1").update_trail(
+        Name="org-audit-trail",
+        CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{DEMO_ACCOUNT}:log-group:cloudtrail:*",
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{DEMO_ACCOUNT}:role/cloudtrail-to-logs")
+    sns = s.client("sns", region_name="us-east-1")
+    topic = sns.create_topic(Name="security-alerts")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@acme.example")
+    watched = {
+        "root_sign_in": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
+        "iam_policy_changes": "{ ($.eventName = PutUserPolicy) || ($.eventName = AttachRolePolicy) }",
+    }
+    cw = s.client("cloudwatch", region_name="us-east-1")
+    for name, pattern in watched.items():
+        logs.put_metric_filter(logGroupName="cloudtrail", filterName=name, filterPattern=pattern,
+                               metricTransformations=[{"metricName": name, "metricNamespace": "Security",
+                                                       "metricValue": "1"}])
+        actions = [topic] if name == "root_sign_in" else []  # the IAM alarm notifies nobody: a gap
+        cw.put_metric_alarm(AlarmName=name, MetricName=name, Namespace="Security", Statistic="Sum", Period=300,
+                            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+                            AlarmActions=actions)
+    config = s.client("config", region_name="us-east-1")
+    config.put_configuration_recorder(ConfigurationRecorder={
+        "name": "default", "roleARN": f"arn:aws:iam::{DEMO_ACCOUNT}:role/config",
+        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "acme-cloudtrail-logs"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+    s.client("securityhub", region_name="us-east-1").enable_security_hub()
+
+
+def _compute(s: Any) -> None:
+    ec2 = s.client("ec2", region_name="us-east-1")
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
+                         LogDestination="arn:aws:s3:::acme-cloudtrail-logs")
+    image = ec2.register_image(Name="acme-base", RootDeviceName="/dev/xvda")["ImageId"]
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"})  # IMDSv1: a gap
+    west = s.client("ec2", region_name="us-west-2")  # a VPC with a workload and no flow logs: a gap
+    west_image = west.register_image(Name="acme-base", RootDeviceName="/dev/xvda")["ImageId"]
+    west.run_instances(ImageId=west_image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                       MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})
+    ecr = s.client("ecr", region_name="us-east-1")
+    ecr.create_repository(repositoryName="acme-api", imageScanningConfiguration={"scanOnPush": True})
+    ecr.create_repository(repositoryName="acme-legacy-worker")  # no scan on push: a gap
+
+
+def _certificate(days: int, domain: str) -> tuple[bytes, bytes]:
+    """A self-signed certificate valid for `days` more days (imported into moto's ACM)."""
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=300))
+            .not_valid_after(now + timedelta(days=days))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+            .sign(key, hashes.SHA256()))
+    pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    return cert.public_bytes(serialization.Encoding.PEM), pem_key
+
+
+def _edge(s: Any) -> None:
+    acm = s.client("acm", region_name="us-east-1")
+    certs = {}
+    for domain, days in (("app.acme.example", 200), ("legacy.acme.example", 12)):  # 12 days left: a gap
+        body, key = _certificate(days, domain)
+        certs[domain] = acm.import_certificate(Certificate=body, PrivateKey=key)["CertificateArn"]
+    ec2 = s.client("ec2", region_name="us-east-1")
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc]}]
+    subnets = [sn["SubnetId"] for sn in ec2.describe_subnets(Filters=in_vpc)["Subnets"]]
+    elb = s.client("elbv2", region_name="us-east-1")
+    balancers = (("acme-app", "app.acme.example", True, "ELBSecurityPolicy-TLS13-1-2-2021-06"),
+                 ("acme-legacy", "legacy.acme.example", False, "ELBSecurityPolicy-2016-08"))  # a gap
+    for name, domain, redirect, policy in balancers:
+        lb = elb.create_load_balancer(Name=name, Subnets=subnets[:2], Scheme="internet-facing",
+                                      Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+        tg = elb.create_target_group(Name=f"{name}-tg", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0][
+            "TargetGroupArn"]
+        forward = [{"Type": "forward", "TargetGroupArn": tg}]
+        http_action = [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443",
+                                                               "StatusCode": "HTTP_301"}}] if redirect else forward
+        elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=http_action)
+        elb.create_listener(LoadBalancerArn=lb, Protocol="HTTPS", Port=443, SslPolicy=policy,
+                            Certificates=[{"CertificateArn": certs[domain]}], DefaultActions=forward)
+    iam = s.client("iam")
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                "Principal": {"Service": "lambda.amazonaws.com"}}]})
+    role = iam.create_role(RoleName="acme-lambda", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    lam = s.client("lambda", region_name="us-east-1")
+    for name in ("acme-webhook", "acme-thumbnailer"):
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+                            Code={"ZipFile": _zip()})
+    lam.add_permission(FunctionName="acme-webhook", StatementId="anyone", Action="lambda:InvokeFunction",
+                       Principal="*")  # invocable by everyone: a gap
+    lam.create_function_url_config(FunctionName="acme-webhook", AuthType="NONE")
+
+
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
+    return buffer.getvalue()
+
+
 def seed_demo_account() -> None:
-    """Populate moto's AWS (call inside `demo_environment()`)."""
+    """Populate moto's AWS (call inside `demo_environment()`): every collected service, each with a
+    realistic gap and a clean twin."""
     s = boto3.session.Session(region_name="us-east-1")
     _iam(s)
+    _privileges(s)
     _s3(s)
     _cloudtrail(s)
     _guardduty(s)
     _ec2(s)
+    _databases(s)
+    _storage_and_keys(s)
+    _monitoring(s)
+    _compute(s)
+    _edge(s)

@@ -110,33 +110,38 @@ def _regional_datasets() -> list[Any]:
 Job = Callable[[], dict[str, Observed[Any]]]
 
 
-def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home: str,
-          live: list[str]) -> Iterator[tuple[str, tuple[str, ...], Job]]:
-    """(progress label, dataset keys it fills, job) for every collection of one account.
-    Clients are made here, in one thread; the jobs only use them."""
-    iam_client = ctx.client("iam", home)
-    yield "iam", tuple(d.key for d in iam.DATASETS), partial(collect_iam, iam_client, rec)
-    yield "iam authorization", (AUTHORIZATION.key,), \
-        lambda: {AUTHORIZATION.slot(): collect_authorization(iam_client, rec)}
-    yield "s3", tuple(d.key for d in s3.DATASETS), partial(
-        collect_s3, ctx.client, rec, home, account_id, partition, set(live))
+def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home: str, live: list[str],
+          wanted: Callable[[tuple[str, ...]], bool]) -> Iterator[tuple[str, Job]]:
+    """(progress label, job) for every wanted collection of one account. Clients are made here, in one
+    thread, and only for the jobs that run; the jobs only use them."""
+    if wanted(tuple(d.key for d in iam.DATASETS)) or wanted((AUTHORIZATION.key,)):
+        iam_client = ctx.client("iam", home)
+        if wanted(tuple(d.key for d in iam.DATASETS)):
+            yield "iam", partial(collect_iam, iam_client, rec)
+        if wanted((AUTHORIZATION.key,)):
+            yield "iam authorization", lambda: {AUTHORIZATION.slot(): collect_authorization(iam_client, rec)}
+    if wanted(tuple(d.key for d in s3.DATASETS)):
+        yield "s3", partial(collect_s3, ctx.client, rec, home, account_id, partition, set(live))
     for spec in SPECS:
-        if not spec.regional:
+        if not spec.regional and wanted((spec.key,)):
             client = ctx.client(spec.service, home)
-            yield spec.key, (spec.key,), partial(lambda c, s: {s.slot(): collect_spec(c, rec, s, GLOBAL)}, client, spec)
+            yield spec.key, partial(lambda c, s: {s.slot(): collect_spec(c, rec, s, GLOBAL)}, client, spec)
     for region in live:
-        ct, gd, ec2 = ctx.client("cloudtrail", region), ctx.client("guardduty", region), ctx.client("ec2", region)
-        yield f"cloudtrail {region}", (TRAILS.key,), partial(
-            lambda c, r: {TRAILS.slot(r): collect_trails(c, rec, r, live)}, ct, region)
-        yield f"guardduty {region}", (DETECTORS.key,), partial(
-            lambda c, r: {DETECTORS.slot(r): collect_detectors(c, rec)}, gd, region)
-        yield f"ec2 {region}", (SECURITY_GROUPS.key,), partial(
-            lambda c, r: {SECURITY_GROUPS.slot(r): collect_security_groups(c, rec, r, account_id, partition)},
-            ec2, region)
+        if wanted((TRAILS.key,)):
+            yield f"cloudtrail {region}", partial(
+                lambda c, r: {TRAILS.slot(r): collect_trails(c, rec, r, live)}, ctx.client("cloudtrail", region),
+                region)
+        if wanted((DETECTORS.key,)):
+            yield f"guardduty {region}", partial(
+                lambda c, r: {DETECTORS.slot(r): collect_detectors(c, rec)}, ctx.client("guardduty", region), region)
+        if wanted((SECURITY_GROUPS.key,)):
+            yield f"ec2 {region}", partial(
+                lambda c, r: {SECURITY_GROUPS.slot(r): collect_security_groups(c, rec, r, account_id, partition)},
+                ctx.client("ec2", region), region)
         for spec in SPECS:
-            if spec.regional:
+            if spec.regional and wanted((spec.key,)):
                 client = ctx.client(spec.service, region)
-                yield f"{spec.key} {region}", (spec.key,), partial(
+                yield f"{spec.key} {region}", partial(
                     lambda c, s, r: {s.slot(r): collect_spec(c, rec, s, r)}, client, spec, region)
 
 
@@ -148,8 +153,8 @@ def collect_account(
     regions, unusable = resolve_regions(ctx, rec, requested_regions, partition)
     live = [r for r in regions if r not in unusable]
     home = ctx.home_region if ctx.home_region in live or not live else live[0]
-    jobs = {label: job for label, keys, job in _jobs(ctx, rec, account_id, partition, home, live)
-            if only is None or only.intersection(keys)}
+    jobs = dict(_jobs(ctx, rec, account_id, partition, home, live,
+                      lambda keys: only is None or bool(only.intersection(keys))))
     data: dict[str, Observed[Any]] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(job): label for label, job in jobs.items()}

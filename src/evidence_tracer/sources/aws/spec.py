@@ -34,7 +34,7 @@ class Detail:
     permission: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed as the Dataset it is (its key)
 class ResourceSpec(Dataset[tuple[Resource, ...]]):
     """`result_key` is a path into each page: "DBInstances", or "Reservations/Instances" to flatten
     nested lists. `id_field` empty means the items are plain ids (DynamoDB's ListTables)."""
@@ -51,7 +51,7 @@ class ResourceSpec(Dataset[tuple[Resource, ...]]):
                 *(aws_op(self.service, d.operation, d.permission) for d in self.details))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SettingSpec(Dataset["Mapping[str, Any] | None"]):
     """One setting: the answer of `operation(**params)`, which must hold `required_key`; error codes
     in `absent` mean "not configured" and read as None."""

@@ -26,9 +26,11 @@ EBS_ENCRYPTION_DEFAULT = SettingSpec("ec2.ebs_encryption_by_default", "ec2", "Ge
                                      regional=True, required_key="EbsEncryptionByDefault")
 EBS_VOLUMES = ResourceSpec("ec2.volumes", "ec2", "DescribeVolumes", regional=True, result_key="Volumes",
                            id_field="VolumeId")
-EBS_PUBLIC_SNAPSHOTS = ResourceSpec(
-    "ec2.public_snapshots", "ec2", "DescribeSnapshots", regional=True, result_key="Snapshots", id_field="SnapshotId",
-    params={"OwnerIds": ["self"], "RestorableByUserIds": ["all"]})
+EBS_SNAPSHOTS = ResourceSpec(
+    "ec2.snapshots", "ec2", "DescribeSnapshots", regional=True, result_key="Snapshots", id_field="SnapshotId",
+    params={"OwnerIds": ["self"]},
+    details=(Detail("create_volume_permissions", "DescribeSnapshotAttribute", "SnapshotId", "SnapshotId",
+                    result_key="CreateVolumePermissions", params={"Attribute": "createVolumePermission"}),))
 KMS_KEYS = ResourceSpec(
     "kms.keys", "kms", "ListKeys", regional=True, result_key="Keys", id_field="KeyArn",
     details=(Detail("metadata", "DescribeKey", "KeyId", "KeyId", result_key="KeyMetadata"),
@@ -87,7 +89,7 @@ SSO_INSTANCES = ResourceSpec("sso.instances", "sso-admin", "ListInstances", regi
 
 SPECS: tuple[Spec, ...] = (
     RDS_INSTANCES, RDS_CLUSTERS, RDS_MANUAL_SNAPSHOTS, DYNAMODB_TABLES, EBS_ENCRYPTION_DEFAULT, EBS_VOLUMES,
-    EBS_PUBLIC_SNAPSHOTS, KMS_KEYS, SECRETS, LOG_GROUPS, METRIC_FILTERS, ALARMS, SNS_SUBSCRIPTIONS,
+    EBS_SNAPSHOTS, KMS_KEYS, SECRETS, LOG_GROUPS, METRIC_FILTERS, ALARMS, SNS_SUBSCRIPTIONS,
     CONFIG_RECORDERS, CONFIG_RECORDER_STATUS, SECURITY_HUB, VPCS, FLOW_LOGS, NETWORK_INTERFACES, INSTANCES,
     LOAD_BALANCERS, CERTIFICATES, LAMBDA_FUNCTIONS, ECR_REPOSITORIES, ACCESS_ANALYZERS, SSO_INSTANCES,
 )

@@ -40,5 +40,6 @@ def collect_trails(
             multi_region=bool(t.get("IsMultiRegionTrail")),
             log_file_validation=bool(t.get("LogFileValidationEnabled")),
             is_logging=logging,
+            cloudwatch_logs_group=Observed.ok(t.get("CloudWatchLogsLogGroupArn") or None, (rid,)),
         ))
     return Observed.ok(tuple(trails), (rid,))

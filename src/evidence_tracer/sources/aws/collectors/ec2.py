@@ -39,6 +39,8 @@ def collect_security_groups(
                     vpc_id=str(sg.get("VpcId", "")),
                     arn=f"arn:{partition}:ec2:{region}:{account_id}:security-group/{group_id}",
                     ingress=tuple(_rule(p) for p in sg.get("IpPermissions", [])),
+                    egress=Observed.ok(tuple(_rule(p) for p in sg.get("IpPermissionsEgress", [])), (rid,)),
+                    is_default=sg.get("GroupName") == "default",
                 ))
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))

@@ -39,7 +39,8 @@ def _principal(kind: str, raw: dict[str, Any], inline_key: str) -> Principal:
 
 def _policy(raw: dict[str, Any]) -> ManagedPolicy:
     default = next(v for v in raw["PolicyVersionList"] if v.get("IsDefaultVersion"))
-    return ManagedPolicy(arn=str(raw["Arn"]), name=str(raw["PolicyName"]), document=_document(default["Document"]))
+    name = str(raw.get("PolicyName") or str(raw["Arn"]).rsplit("/", 1)[-1])
+    return ManagedPolicy(arn=str(raw["Arn"]), name=name, document=_document(default["Document"]))
 
 
 def collect_authorization(client: Any, rec: Recorder) -> Observed[Authorization]:
