@@ -17,13 +17,14 @@ from pathlib import Path
 
 import boto3
 
-from evidence_tracer.sources.aws.demo_account import demo_environment
-from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.evidence.export import export_package
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.scanner import run_scan
+from evidence_tracer.sources.aws.demo_account import demo_environment
+from evidence_tracer.sources.aws.session import AwsContext
+from evidence_tracer.sources.aws.source import AwsSource
 
 REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 
@@ -66,7 +67,7 @@ def main() -> None:
         seeded = time.perf_counter() - t0
         tracemalloc.start()
         t1 = time.perf_counter()
-        outcome = run_scan(AwsContext(region="us-east-1"), WorkspaceConfig(), list(REGIONS))
+        outcome = run_scan([AwsSource(context=AwsContext(region="us-east-1"))], WorkspaceConfig(), list(REGIONS))
         elapsed = time.perf_counter() - t1
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

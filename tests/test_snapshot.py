@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.inventory import NOT_COLLECTED, Inventory
@@ -13,6 +14,7 @@ from evidence_tracer.models import Status
 from evidence_tracer.report import json_report
 from evidence_tracer.scanner import reevaluate, run_scan
 from evidence_tracer.snapshot import dump_inventory, load_inventory
+from evidence_tracer.sources.aws.declared import datasets_fed_by
 from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSource
@@ -62,11 +64,25 @@ def test_a_snapshot_written_before_evidence_sources_still_decodes_and_reevaluate
     old = {(f.check_id, f.resource_id, f.status) for f in stored.findings}
     new = {(f.check_id, f.resource_id, f.status) for f in result.findings}
     assert old <= new  # every old verdict is reached again from the old snapshot
-    not_collected = [f for f in result.findings if "not collected in this snapshot" in f.message]
-    assert not_collected and all(f.status is Status.ERROR for f in not_collected)
+    # A check added since is judged when the old snapshot holds everything it needs (e.g. dormant
+    # credentials from the credential report), and is an `error` "not collected" when it does not.
+    held = {slot.split("@")[0] for slot in part.data}
     old_checks = {f.check_id for f in stored.findings}
-    assert not any(f.check_id in old_checks for f in not_collected)
-    assert {f.check_id for f in result.findings} - old_checks == {f.check_id for f in not_collected}
+    judged, not_collected = set(), set()
+    for check_id, spec in specs().items():
+        if check_id in old_checks:
+            continue
+        needed = {d for op in spec.needs for d in datasets_fed_by(op)}
+        mine = [f for f in result.findings if f.check_id == check_id]
+        assert mine, check_id
+        if needed <= held:
+            judged.add(check_id)
+        else:
+            not_collected.add(check_id)
+            assert {f.status for f in mine} == {Status.ERROR}, check_id
+            assert any("not collected in this snapshot" in f.message for f in mine), check_id
+    assert {"iam_inactive_credentials", "ec2_sg_open_database_ports"} <= judged
+    assert {"rds_storage_encrypted", "cloudwatch_security_alarms", "lambda_not_public"} <= not_collected
 
 
 def test_a_value_type_that_gained_a_field_decodes_old_snapshots_as_not_collected() -> None:
@@ -90,3 +106,17 @@ def test_bad_snapshots_are_clear_errors(data: bytes) -> None:
 
 def test_empty_inventory_round_trips() -> None:
     assert load_inventory(dump_inventory(Inventory())) == Inventory()
+
+
+def test_aws_value_types_give_new_facts_no_silent_defaults() -> None:
+    """A field added to a value type must not decode old snapshots with a made-up default ("not a default
+    group", "no log group"): it is required, or an `Observed` that reads "not collected"."""
+    import dataclasses
+
+    from evidence_tracer.inventory import aws
+
+    for cls in (c for c in vars(aws).values()
+                if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == aws.__name__):
+        for f in dataclasses.fields(cls):
+            assert f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, \
+                f"{cls.__name__}.{f.name} has a default"

@@ -48,7 +48,8 @@ def ctx(**parameters: Any) -> CheckContext:
 
 
 def ok(value: Any, *sources: str) -> Observed[Any]:
-    return Observed.ok(value, sources or ("rec-1",))
+    """A value read with evidence; JSON-shaped values frozen as collectors freeze them (lists as tuples)."""
+    return Observed.ok(freeze(value), sources or ("rec-1",))
 
 
 def failed(failure: Failure = DENIED) -> Observed[Any]:
@@ -77,7 +78,7 @@ def bucket(name: str = "data", region: str = "us-east-1", pab: Observed[Any] | N
 def sg(group_id: str, *rules: IngressRule, region: str = "us-east-1", egress: tuple[IngressRule, ...] = (),
        default: bool = False) -> SecurityGroup:
     return SecurityGroup(group_id, "default" if default else group_id, "vpc-1",
-                         f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{group_id}", rules, ok(egress), default)
+                         f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{group_id}", rules, ok(egress))
 
 
 def rule(protocol: str = "tcp", low: int | None = 22, high: int | None = 22, v4: tuple[str, ...] = (),

@@ -90,6 +90,7 @@ def _topics_with_subscribers(part: SourcePart, region: str) -> set[str]:
 @check
 def cloudwatch_security_alarms(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     trails, failures = trails_by_arn(part)
+    failures += [t.cloudwatch_logs_group.failure for t, _ in trails.values() if t.cloudwatch_logs_group.failure]
     groups = {str(t.cloudwatch_logs_group.value).split(":log-group:")[-1].removesuffix(":*"): t.home_region
               for t, _ in trails.values() if t.cloudwatch_logs_group.value}
     resource = emit.arn("cloudwatch", "*", "alarm:*")

@@ -127,7 +127,11 @@ class SecurityGroup:
     arn: str
     ingress: tuple[IngressRule, ...]
     egress: Observed[tuple[IngressRule, ...]]
-    is_default: bool = False
+
+    @property
+    def is_default(self) -> bool:
+        """Every VPC's default group is named "default" (no other group may take the name)."""
+        return self.name == "default"
 
 
 # --- dataset keys ------------------------------------------------------------------------------
@@ -157,7 +161,7 @@ class Principal:
     arn: str
     attached: tuple[str, ...]  # managed policy ARNs
     inline: Mapping[str, str]  # inline policy name -> document
-    groups: tuple[str, ...] = ()  # a user's groups
+    groups: tuple[str, ...]  # a user's groups (empty for groups and roles)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,6 @@ def collect_security_groups(
                     arn=f"arn:{partition}:ec2:{region}:{account_id}:security-group/{group_id}",
                     ingress=tuple(_rule(p) for p in sg.get("IpPermissions", [])),
                     egress=Observed.ok(tuple(_rule(p) for p in sg.get("IpPermissionsEgress", [])), (rid,)),
-                    is_default=sg.get("GroupName") == "default",
                 ))
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))

@@ -1,0 +1,220 @@
+"""The boundary checks on hand-built inventories: a clean account passes each, a table of gaps fails
+each with a concrete remediation, and (generated from the catalog's `needs`) an unreadable dataset
+makes each one `error`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from evidence_tracer.checks.registry import specs
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.inventory import Dataset, Observed
+from evidence_tracer.inventory.aws import (
+    AUTHORIZATION,
+    CREDENTIAL_REPORT,
+    SECURITY_GROUPS,
+    TRAILS,
+    Authorization,
+    CredentialReportRow,
+    Principal,
+)
+from evidence_tracer.models import Status
+from evidence_tracer.sources.aws import specs as ds
+from evidence_tracer.sources.aws.declared import datasets_fed_by
+from tests.checks.builders import (
+    ACCOUNT,
+    NOW,
+    ROOT,
+    clean,
+    clean_data,
+    ctx,
+    failed,
+    key,
+    ok,
+    res,
+    rule,
+    run,
+    sg,
+    trail,
+    user,
+    with_data,
+)
+
+ORIGINAL = {"iam_root_mfa", "iam_root_access_keys", "iam_user_console_mfa", "iam_access_key_age",
+            "iam_password_policy", "cloudtrail_multi_region", "cloudtrail_log_file_validation", "guardduty_enabled",
+            "s3_account_public_access_block", "s3_bucket_public_access_block", "s3_bucket_encryption",
+            "s3_bucket_versioning", "ec2_sg_open_admin_ports"}
+NEW = sorted(set(specs()) - ORIGINAL)
+
+
+def _db(**fields: Any) -> Observed[Any]:
+    base = {"DBInstanceIdentifier": "analytics", "StorageEncrypted": True, "PubliclyAccessible": False,
+            "BackupRetentionPeriod": 14, "DeletionProtection": True, "MultiAZ": True,
+            "TagList": [{"Key": "data-classification", "Value": "confidential"}]}
+    return ok((res(f"arn:aws:rds:us-east-1:{ACCOUNT}:db:analytics", **{**base, **fields}),))
+
+
+def _stale(name: str, days: int, console: bool = True) -> CredentialReportRow:
+    keys = () if console else (key(1, age_days=days),)
+    return CredentialReportRow(name, f"arn:aws:iam::{ACCOUNT}:user/{name}", NOW - timedelta(days=days), console,
+                               None, True, keys)
+
+
+def _principal(name: str, attached: tuple[str, ...] = (), inline: dict[str, str] | None = None) -> Principal:
+    return Principal("user", name, f"arn:aws:iam::{ACCOUNT}:user/{name}", attached, inline or {}, ())
+
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+AVAILABILITY = WorkspaceConfig.model_validate({"scope": {"categories": ["security", "availability"]}})
+
+# check id -> (datasets to replace, expected message fragment, expected remediation fragment, config)
+FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceConfig | None]] = {
+    "iam_inactive_credentials": ({CREDENTIAL_REPORT: ok((ROOT, _stale("old", 200), _stale("svc", 120, False)))},
+                                 "console password unused for 200 days", "delete-login-profile --user-name old",
+                                 None),
+    "iam_privileged_access": ({AUTHORIZATION: ok(Authorization((_principal("ci", (ADMIN,)),), ())),
+                               CREDENTIAL_REPORT: ok((ROOT, user("ci", console=False, keys=(key(1),))))},
+                              "Privileged IAM user ci (via AWS-managed AdministratorAccess) holds long-lived",
+                              "OIDC", None),
+    "iam_user_direct_policies": ({AUTHORIZATION: ok(Authorization((_principal("bob", inline={"x": "{}"}),), ()))},
+                                 "x (inline)", "--user-name bob", None),
+    "iam_access_analyzer_enabled": ({ds.ACCESS_ANALYZERS: ok(())}, "No active IAM Access Analyzer",
+                                    "create-analyzer", None),
+    "iam_root_recent_use": ({CREDENTIAL_REPORT: ok((replace(ROOT, password_last_used=NOW - timedelta(days=3)),))},
+                            "The root user was used on", "lookup-events", None),
+    "iam_console_users_beside_identity_center": ({ds.SSO_INSTANCES: ok((res("arn:aws:sso:::instance/ssoins-1"),))},
+                                                 "alice signs in as an IAM user", "delete-login-profile", None),
+    "rds_storage_encrypted": ({ds.RDS_INSTANCES: _db(StorageEncrypted=False)}, "stores data unencrypted",
+                              "copy-db-snapshot", None),
+    "rds_not_publicly_accessible": ({ds.RDS_INSTANCES: _db(PubliclyAccessible=True)}, "publicly accessible",
+                                    "--no-publicly-accessible", None),
+    "rds_backup_retention": ({ds.RDS_INSTANCES: _db(BackupRetentionPeriod=0)}, "has automated backups off",
+                             "modify-db-instance --db-instance-identifier analytics --backup-retention-period 7",
+                             None),
+    "rds_deletion_protection": ({ds.RDS_INSTANCES: _db(DeletionProtection=False)},
+                                "data-classification tag says data-classification=confidential",
+                                "--deletion-protection", None),
+    "rds_multi_az": ({ds.RDS_INSTANCES: _db(MultiAZ=False)}, "single Availability Zone", "--multi-az",
+                     AVAILABILITY),
+    "rds_snapshot_not_public": ({ds.RDS_MANUAL_SNAPSHOTS: ok((res("arn:snap", {"attributes": ok(
+        {"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": ["all"]}]})},
+        DBSnapshotIdentifier="export"),))}, "restored by any AWS account", "--values-to-remove all", None),
+    "dynamodb_point_in_time_recovery": ({ds.DYNAMODB_TABLES: ok((res("events", {"continuous_backups": ok(
+        {"PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "DISABLED"}})}),))},
+        "no point-in-time recovery", "--table-name events", None),
+    "ebs_encryption_by_default": ({ds.EBS_ENCRYPTION_DEFAULT: ok({"EbsEncryptionByDefault": False})},
+                                  "EBS encryption by default is off", "enable-ebs-encryption-by-default", None),
+    "ebs_volume_encrypted": ({ds.EBS_VOLUMES: ok((res("vol-9", Encrypted=False),))}, "vol-9 is not encrypted",
+                             "--volume-id vol-9", None),
+    "ebs_snapshot_not_public": ({ds.EBS_SNAPSHOTS: ok((res("snap-9", {"create_volume_permissions": ok(
+        ({"Group": "all"},))}),))}, "copied by any AWS account", "--group-names all", None),
+    "kms_key_rotation": ({ds.KMS_KEYS: ok((res("arn:key/2", {
+        "metadata": ok({"KeyId": "2", "KeyManager": "CUSTOMER", "KeySpec": "SYMMETRIC_DEFAULT", "KeyState": "Enabled"}),
+        "rotation": ok({"KeyRotationEnabled": False})}),))}, "does not rotate", "enable-key-rotation --key-id 2",
+        None),
+    "secretsmanager_rotation": ({ds.SECRETS: ok((res("arn:s", Name="stripe", RotationEnabled=False),))},
+                                "never rotated", "--secret-id stripe", None),
+    "cloudtrail_cloudwatch_logs": ({TRAILS: ok((trail(log_group=ok(None)),))}, "not delivered to CloudWatch",
+                                   "--cloud-watch-logs-log-group-arn", None),
+    "logs_retention": ({ds.LOG_GROUPS: ok((res("app", retentionInDays=30),))}, "keeps events 30 days",
+                       "--retention-in-days 365", None),
+    "cloudwatch_security_alarms": ({ds.ALARMS: ok(())}, "No metric filter and alarm watch", "put-metric-alarm",
+                                   None),
+    "config_recorder_enabled": ({ds.CONFIG_RECORDER_STATUS: ok((res("default", recording=False),))},
+                                "recorder in us-east-1 but it is stopped", "start-configuration-recorder", None),
+    "securityhub_enabled": ({ds.SECURITY_HUB: ok(None)}, "Security Hub is not enabled", "enable-security-hub", None),
+    "vpc_flow_logs": ({ds.FLOW_LOGS: ok(())}, "runs workloads without flow logs", "--resource-ids vpc-1", None),
+    "ec2_sg_open_database_ports": ({SECURITY_GROUPS: ok((sg("sg-db", rule("tcp", 5432, 5432, v4=("0.0.0.0/0",))),))},
+                                   "PostgreSQL (5432)", "revokes the whole rule", None),
+    "ec2_sg_open_all_ports": ({SECURITY_GROUPS: ok((sg("sg-all", rule("-1", None, None, v6=("::/0",))),))},
+                              "every port", "--group-id sg-all", None),
+    "ec2_default_sg_closed": ({SECURITY_GROUPS: ok((sg("sg-0", default=True, egress=(rule("-1", None, None,
+                                                                                        v4=("0.0.0.0/0",)),)),))},
+                              "has 1 rule(s)", "revoke-security-group-egress", None),
+    "elb_https_only": ({ds.LOAD_BALANCERS: ok((res("arn:lb", {"listeners": ok((
+        {"Protocol": "HTTP", "Port": 80, "DefaultActions": [{"Type": "forward"}]},
+        {"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-2016-08"}))}, LoadBalancerName="legacy"),))},
+        "serves plain HTTP", "Protocol=HTTPS", None),
+    "acm_certificate_expiry": ({ds.CERTIFICATES: ok((res("arn:cert/9", {"certificate": ok(
+        {"DomainName": "old.example", "Status": "ISSUED", "Type": "IMPORTED",
+         "NotAfter": (NOW + timedelta(days=10)).isoformat()})}),))}, "expires in 10 days",
+        "--domain-name old.example", None),
+    "ec2_imdsv2_required": ({ds.INSTANCES: ok((res("i-9", State={"Name": "running"},
+                                                   MetadataOptions={"HttpTokens": "optional"}),))},
+                            "still answers IMDSv1", "--http-tokens required", None),
+    "lambda_not_public": ({ds.LAMBDA_FUNCTIONS: ok((res("arn:fn", {
+        "policy": ok('{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"}]}'),
+        "url": ok({"AuthType": "NONE", "FunctionUrl": "https://x.lambda-url"})}, FunctionName="hook"),))},
+        "resource policy lets anyone invoke it; its function URL needs no authentication", "remove-permission",
+        None),
+    "ecr_scan_on_push": ({ds.ECR_REPOSITORIES: ok((res("arn:repo", repositoryName="worker",
+                                                       imageScanningConfiguration={"scanOnPush": False}),))},
+                         "does not scan images on push", "scanOnPush=true", None),
+}
+
+
+def test_every_new_check_has_a_failing_case_here() -> None:
+    assert set(FAILS) == set(NEW)
+
+
+@pytest.mark.parametrize("check_id", NEW)
+def test_a_clean_account_passes(check_id: str) -> None:
+    findings = run(check_id, clean(), ctx())
+    assert findings, check_id
+    assert {f.status for f in findings} <= {Status.PASS, Status.NOT_APPLICABLE}, [f.message for f in findings]
+    if check_id not in {"rds_multi_az", "iam_console_users_beside_identity_center"}:
+        assert any(f.status is Status.PASS for f in findings)
+
+
+@pytest.mark.parametrize("check_id", NEW)
+def test_a_gap_fails_with_a_concrete_remediation(check_id: str) -> None:
+    changes, message, remediation, config = FAILS[check_id]
+    context = ctx() if config is None else replace(ctx(), config=config)
+    fails = [f for f in run(check_id, with_data(changes), context) if f.status is Status.FAIL]
+    assert fails, check_id
+    assert any(message in f.message for f in fails), [f.message for f in fails]
+    assert any(remediation in f.remediation for f in fails), [f.remediation for f in fails]
+    assert all(f.account == ACCOUNT and f.source == "aws" and f.criteria for f in fails)
+
+
+@pytest.mark.parametrize(("check_id", "operation"),
+                         [(cid, op) for cid in sorted(specs()) for op in specs()[cid].needs])
+def test_an_unreadable_needed_dataset_is_an_error(check_id: str, operation: str) -> None:
+    """Every dataset a needed operation feeds, replaced by the AccessDenied it would give: `error`."""
+    keys = datasets_fed_by(operation)
+    data = {slot: (failed() if slot.split("@")[0] in keys else value) for slot, value in clean_data().items()}
+    findings = run(check_id, replace(clean(), data=data), ctx())
+    assert any(f.status is Status.ERROR for f in findings), [(f.status, f.message) for f in findings]
+    assert not any(f.status is Status.FAIL for f in findings)
+
+
+def test_rds_deletion_protection_says_what_to_declare_when_nothing_is_critical() -> None:
+    [finding] = run("rds_deletion_protection", with_data({ds.RDS_INSTANCES: _db(TagList=[])}), ctx())
+    assert finding.status is Status.NOT_APPLICABLE and "criticality.resources" in finding.message
+    named = WorkspaceConfig.model_validate({"criticality": {"resources": ["analytics"]}})
+    [finding] = run("rds_deletion_protection", with_data({ds.RDS_INSTANCES: _db(TagList=[],
+                                                                                 DeletionProtection=False)}),
+                    replace(ctx(), config=named))
+    assert finding.status is Status.FAIL and "listed as critical in tracer.yaml" in finding.message
+
+
+def test_kms_skips_aws_managed_keys_and_a_stale_alarm_is_named() -> None:
+    aws_key = res("arn:key/aws", {"metadata": ok({"KeyId": "a", "KeyManager": "AWS", "KeyState": "Enabled"}),
+                                  "rotation": ok({"KeyRotationEnabled": False})})
+    assert run("kms_key_rotation", with_data({ds.KMS_KEYS: ok((aws_key,))}), ctx()) == []
+    silent = ok(tuple(res(f"arn:alarm:{n}", AlarmName=n, MetricName=n, Namespace="Sec", AlarmActions=[])
+                      for n in ("root_sign_in", "iam_policy_changes", "cloudtrail_changes", "security_group_changes")))
+    findings = run("cloudwatch_security_alarms", with_data({ds.ALARMS: silent}), ctx())
+    assert {f.status for f in findings} == {Status.FAIL} and all("nobody hears it" in f.message for f in findings)
+
+
+def test_not_collected_datasets_read_as_errors_never_passes() -> None:
+    """What an old snapshot looks like to a new check: the dataset is simply absent."""
+    data = {slot: v for slot, v in clean_data().items() if not slot.startswith(ds.RDS_INSTANCES.key)}
+    findings = run("rds_not_publicly_accessible", replace(clean(), data=data), ctx())
+    assert [f.status for f in findings] == [Status.ERROR]
+    assert "not collected in this snapshot" in findings[0].message
