@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 
 DEMO_REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
-DEMO_ACCOUNT = "123456789012"
+DEMO_ACCOUNT = "123456789012"  # moto's default account; members of an Organization get their own ids
 
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -24,7 +24,6 @@ _FAKE_ENV = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
-    "MOTO_ACCOUNT_ID": DEMO_ACCOUNT,
 }
 _CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
             "AWS_ENDPOINT_URL", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")

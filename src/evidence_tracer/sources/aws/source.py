@@ -229,18 +229,19 @@ class AwsSource(EvidenceSource):
         account_id, partition = identify(ctx, rec)
         rec.account_id = account_id
         mode = self.settings.organization
-        members = None if mode == "never" else _organization_accounts(ctx, rec, mode == "always")
-        if self.settings.accounts and members is not None:
-            members = [a for a in members if a in self.settings.accounts]
-        parts = [collect_account(ctx, rec, account_id, partition, regions, progress, self.settings.workers,
-                                 self.settings.only)]
+        members = [] if mode == "never" else (_organization_accounts(ctx, rec, mode == "always") or [])
+        targets = list(dict.fromkeys([account_id, *members]))
+        if members and self.settings.accounts:  # an Organization: only the accounts of the boundary
+            targets = [a for a in targets if a in self.settings.accounts]
+        parts: list[SourcePart] = []
+        if account_id in targets:
+            parts.append(collect_account(ctx, rec, account_id, partition, regions, progress, self.settings.workers,
+                                         self.settings.only))
         records = list(rec.records)
-        others = [a for a in members or () if a != account_id]
+        others = [a for a in targets if a != account_id]
         if others:
             with ThreadPoolExecutor(max_workers=self.settings.max_concurrent_accounts) as pool:
                 for part, recs in pool.map(lambda a: self._member(ctx, a, partition, regions, progress), others):
                     parts.append(part)
                     records.extend(recs)
-        if members is not None and self.settings.accounts and account_id not in self.settings.accounts:
-            parts = parts[1:]
         return Collected(tuple(parts), tuple(records))
