@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from evidence_tracer.catalog.controls import Control, SelfEvidence, controls_for_criterion
+from evidence_tracer.catalog.controls import Control, SelfEvidence, control_of_rule, controls_for_criterion
 from evidence_tracer.catalog.criteria import Criterion, criteria, sort_key
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.evidence.store import EvidenceItem
@@ -137,7 +137,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         SelfEvidence.SYSTEM_BOUNDARY: bool(boundary.accounts and boundary.regions and boundary.services),
         SelfEvidence.OWNER_LIST: not unowned(config),
         SelfEvidence.POLICY_APPROVALS: len(approved) == len(inputs.policies) > 0
-        and not any(g.control == "GOV-07" for g in reg_gaps),
+        and not any(g.control == control_of_rule("people.policy_acks") for g in reg_gaps),
     }
 
     def add(gap: Gap) -> None:
@@ -172,9 +172,11 @@ def assess(inputs: ReadinessInputs) -> Readiness:
             for gap in _scan_gaps(mine, control, owner):
                 add(gap)
         count = _evidence_for(control, inputs.manual)
-        if control.evidence or control.register:
-            register_ok = (bool(control.register) and not reg_by_control.get(control.id)) or (
-                control.satisfied_by is not None and self_evident[control.satisfied_by])
+        if control.evidence or control.registers:
+            if control.satisfied_by is not None:  # the workspace's own record, which includes its register rules
+                register_ok = self_evident[control.satisfied_by]
+            else:
+                register_ok = bool(control.registers) and not reg_by_control.get(control.id)
             parts.append(("evidence", count > 0 or register_ok))
             for g in reg_by_control.get(control.id, []):
                 add(Gap(g.severity, g.title, g.action, g.source, g.control, control.criteria, g.owner or owner))

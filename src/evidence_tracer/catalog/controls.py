@@ -30,7 +30,7 @@ class Control:
     checks: tuple[str, ...]
     evidence: tuple[str, ...]
     policy: str
-    register: str | None
+    registers: tuple[str, ...]  # register rules (governance.overdue.RULES) that show it operating
     satisfied_by: SelfEvidence | None = None
 
 
@@ -42,7 +42,7 @@ def controls() -> dict[str, Control]:
         cid: Control(
             id=cid, title=str(v["title"]), statement=str(v["statement"]), criteria=tuple(v["criteria"]),
             checks=tuple(v.get("checks", ())), evidence=tuple(v.get("evidence", ())), policy=str(v["policy"]),
-            register=v.get("register"),
+            registers=tuple(v.get("registers", ())),
             satisfied_by=SelfEvidence(v["satisfied_by"]) if v.get("satisfied_by") else None,
         )
         for cid, v in raw.items()
@@ -54,6 +54,12 @@ def criteria_of_check(check_id: str) -> tuple[str, ...]:
     """A check's criteria: those of every control that lists it, in catalog order."""
     found = {c for control in controls().values() if check_id in control.checks for c in control.criteria}
     return tuple(sorted(found, key=sort_key))
+
+
+@functools.cache
+def control_of_rule(rule: str) -> str | None:
+    """The control whose operation a register rule shows (the one control that lists it)."""
+    return next((c.id for c in controls().values() if rule in c.registers), None)
 
 
 def controls_for_criterion(criterion_id: str) -> tuple[Control, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from evidence_tracer.catalog.controls import control_of_rule
 from evidence_tracer.config import Parameters
 from evidence_tracer.governance.registers import (
     AccessReviewsFile,
@@ -29,8 +30,35 @@ class RegisterSnapshot:
     exercises: ExercisesFile = field(default_factory=ExercisesFile)
 
 
+# Every rule a register is judged by, and the register it reads. The control each rule shows operating is
+# named in the control library (controls.yaml `registers:`), not here: a rule's gaps belong to that control.
+RULES: dict[str, str] = {
+    "people.records": "people",
+    "people.background_checks": "people",
+    "people.training": "people",
+    "people.acceptable_use_acks": "people",
+    "people.policy_acks": "people",
+    "people.leavers": "people",
+    "vendors.cloud_provider": "vendors",
+    "vendors.dpa": "vendors",
+    "vendors.soc2_reports": "vendors",
+    "risks.assessment": "risks",
+    "risks.fraud": "risks",
+    "risks.reviews": "risks",
+    "access_reviews.cadence": "access_reviews",
+    "exercises.tabletop": "exercises",
+    "exercises.bcdr_test": "exercises",
+}
+_CLOUD_PROVIDERS = ("aws", "amazon web services")
+
+
 def _older(when: date | None, days: int, today: date) -> bool:
     return when is None or when + timedelta(days=days) < today
+
+
+def _gap(severity: Severity, title: str, action: str, rule: str, owner: str = "") -> Gap:
+    assert rule in RULES, rule
+    return Gap(severity, title, action, "register", control_of_rule(rule), owner=owner)
 
 
 def register_gaps(regs: RegisterSnapshot, p: Parameters, today: date,
@@ -41,74 +69,87 @@ def register_gaps(regs: RegisterSnapshot, p: Parameters, today: date,
     active = [x for x in regs.people.people if x.left is None or x.left >= today]
 
     if not regs.people.people:
-        gaps.append(Gap(Severity.HIGH, "The people register is empty",
-                        "Add everyone in scope: tracer people add EMAIL --role ROLE --joined DATE",
-                        "register", "GOV-04"))
+        gaps.append(_gap(Severity.HIGH, "The people register is empty",
+                         "Add everyone in scope: tracer people add EMAIL --role ROLE --joined DATE", "people.records"))
     for person in active:
         if person.production_access and person.background_check is None:
-            gaps.append(Gap(Severity.MEDIUM, f"No background check recorded for {person.email}",
-                            f"tracer people update {person.email} --background-check DATE", "register", "GOV-04"))
+            gaps.append(_gap(Severity.MEDIUM, f"No background check recorded for {person.email}",
+                             f"tracer people update {person.email} --background-check DATE",
+                             "people.background_checks"))
         if _older(person.training_completed, p.training_cadence_days, today):
-            gaps.append(Gap(Severity.MEDIUM, f"Security training missing or overdue for {person.email}",
-                            f"tracer people update {person.email} --training DATE", "register", "GOV-05"))
+            gaps.append(_gap(Severity.MEDIUM, f"Security training missing or overdue for {person.email}",
+                             f"tracer people update {person.email} --training DATE", "people.training"))
         missing = [pol for pol in approved_policies if person.email not in acknowledged.get(pol, ())]
-        for control, policies in (("GOV-01", [m for m in missing if m == "acceptable_use"]),
-                                  ("GOV-07", [m for m in missing if m != "acceptable_use"])):
+        for rule, policies in (("people.acceptable_use_acks", [m for m in missing if m == "acceptable_use"]),
+                               ("people.policy_acks", [m for m in missing if m != "acceptable_use"])):
             if policies:
-                gaps.append(Gap(Severity.MEDIUM, f"{person.email} has not acknowledged: {', '.join(policies)}",
-                                f"For each: tracer policies ack POLICY --by {person.email}", "register", control))
+                gaps.append(_gap(Severity.MEDIUM, f"{person.email} has not acknowledged: {', '.join(policies)}",
+                                 f"For each: tracer policies ack POLICY --by {person.email}", rule))
     for person in regs.people.people:
         if person.left is not None and person.left < today and (
                 person.access_removed is None or person.access_removed > person.left + timedelta(days=1)):
-            gaps.append(Gap(Severity.CRITICAL,
-                            f"Leaver {person.email} (left {person.left}) has no timely access removal",
-                            f"Remove their access, then: tracer people update {person.email} --access-removed DATE",
-                            "register", "AC-07"))
+            gaps.append(_gap(Severity.CRITICAL,
+                             f"Leaver {person.email} (left {person.left}) has no timely access removal",
+                             f"Remove their access, then: tracer people update {person.email} --access-removed DATE",
+                             "people.leavers"))
+    if not regs.people.people:
+        for rule in ("people.background_checks", "people.training", "people.acceptable_use_acks",
+                     "people.policy_acks", "people.leavers"):
+            gaps.append(_gap(Severity.HIGH, f"No records in the people register show {rule.split('.')[1]} operating",
+                             "Add everyone in scope: tracer people add EMAIL --role ROLE --joined DATE", rule))
 
     for vendor in regs.vendors.vendors:
         if not vendor.data_received:
             continue
         if not vendor.dpa_on_file:
-            gaps.append(Gap(Severity.HIGH, f"No DPA on file for {vendor.name}, which receives {vendor.data_received}",
-                            f"Sign a DPA, then: tracer vendors add '{vendor.name}' --dpa ...", "register", "VEN-01"))
+            gaps.append(_gap(Severity.HIGH, f"No DPA on file for {vendor.name}, which receives {vendor.data_received}",
+                             f"Sign a DPA, then: tracer vendors add '{vendor.name}' --dpa ...", "vendors.dpa"))
         if _older(vendor.soc2_report_date, p.vendor_review_cadence_days, today):
-            gaps.append(Gap(Severity.MEDIUM, f"SOC 2 report of {vendor.name} missing or older than "
-                            f"{p.vendor_review_cadence_days} days",
-                            "Obtain and review the vendor's current SOC 2 report; record its date",
-                            "register", "VEN-01"))
+            gaps.append(_gap(Severity.MEDIUM, f"SOC 2 report of {vendor.name} missing or older than "
+                             f"{p.vendor_review_cadence_days} days",
+                             "Obtain and review the vendor's current SOC 2 report; record its date",
+                             "vendors.soc2_reports"))
+    cloud = [v for v in regs.vendors.vendors if v.name.strip().lower() in _CLOUD_PROVIDERS]
+    if not cloud or all(_older(v.soc2_report_date, p.vendor_review_cadence_days, today) for v in cloud):
+        gaps.append(_gap(Severity.MEDIUM, "The vendor register holds no current AWS SOC 2 report (physical "
+                         "security is AWS's, carved out of your report)",
+                         "Download AWS's SOC 2 report from AWS Artifact, then: tracer vendors add AWS "
+                         "--data 'all production data' --dpa --soc2-report DATE", "vendors.cloud_provider"))
     if not regs.vendors.vendors:
-        gaps.append(Gap(Severity.MEDIUM, "The vendor register is empty (AWS at least belongs in it)",
-                        "tracer vendors add AWS --data 'all production data' --dpa --soc2-report DATE",
-                        "register", "VEN-01"))
+        for rule in ("vendors.dpa", "vendors.soc2_reports"):
+            gaps.append(_gap(Severity.MEDIUM, "The vendor register is empty (AWS at least belongs in it)",
+                             "tracer vendors add AWS --data 'all production data' --dpa --soc2-report DATE", rule))
 
     if not regs.risks.risks:
-        gaps.append(Gap(Severity.HIGH, "No risk assessment: the risk register is empty",
-                        "tracer risks add TITLE --likelihood N --impact N --treatment mitigate --owner EMAIL",
-                        "register", "RISK-01"))
+        for rule in ("risks.assessment", "risks.fraud", "risks.reviews"):
+            gaps.append(_gap(Severity.HIGH, "No risk assessment: the risk register is empty",
+                             "tracer risks add TITLE --likelihood N --impact N --treatment mitigate --owner EMAIL",
+                             rule))
     else:
         if not any(r.fraud_related for r in regs.risks.risks):
-            gaps.append(Gap(Severity.MEDIUM, "The risk assessment considers no fraud risk (CC3.3)",
-                            "Add at least one fraud or insider-misuse risk with --fraud", "register", "RISK-01"))
+            gaps.append(_gap(Severity.MEDIUM, "The risk assessment considers no fraud risk (CC3.3)",
+                             "Add at least one fraud or insider-misuse risk with --fraud", "risks.fraud"))
         for risk in regs.risks.risks:
             if _older(risk.last_reviewed, p.risk_review_cadence_days, today):
-                gaps.append(Gap(Severity.MEDIUM, f"Risk {risk.id} ({risk.title}) not reviewed within "
-                                f"{p.risk_review_cadence_days} days",
-                                f"Review it and record the date: tracer risks review {risk.id}", "register", "RISK-01",
-                                owner=risk.owner))
+                gaps.append(_gap(Severity.MEDIUM, f"Risk {risk.id} ({risk.title}) not reviewed within "
+                                 f"{p.risk_review_cadence_days} days",
+                                 f"Review it and record the date: tracer risks review {risk.id}", "risks.reviews",
+                                 owner=risk.owner))
 
     latest_review = max((r.date for r in regs.access_reviews.access_reviews), default=None)
     if _older(latest_review, p.access_review_cadence_days, today):
-        gaps.append(Gap(Severity.HIGH, "Access review missing or overdue" +
-                        (f" (last {latest_review})" if latest_review else ""),
-                        "Review production access (see tracer evidence users), then: "
-                        "tracer access-reviews add --date DATE --reviewer EMAIL --systems AWS", "register", "AC-06"))
+        gaps.append(_gap(Severity.HIGH, "Access review missing or overdue" +
+                         (f" (last {latest_review})" if latest_review else ""),
+                         "Review production access (see tracer evidence users), then: "
+                         "tracer access-reviews add --date DATE --reviewer EMAIL --systems AWS",
+                         "access_reviews.cadence"))
 
-    for kind, days, control, label in ((ExerciseKind.TABLETOP, p.tabletop_cadence_days, "IR-01",
-                                        "Incident-response tabletop"),
-                                       (ExerciseKind.BCDR, p.bcdr_test_cadence_days, "BC-02", "BC/DR test")):
+    for kind, days, rule, label in ((ExerciseKind.TABLETOP, p.tabletop_cadence_days, "exercises.tabletop",
+                                     "Incident-response tabletop"),
+                                    (ExerciseKind.BCDR, p.bcdr_test_cadence_days, "exercises.bcdr_test", "BC/DR test")):
         latest = max((e.date for e in regs.exercises.exercises if e.kind is kind), default=None)
         if _older(latest, days, today):
-            gaps.append(Gap(Severity.MEDIUM, f"{label} missing or overdue" + (f" (last {latest})" if latest else ""),
-                            f"Run it and record it: tracer exercises add {kind.value} --date DATE "
-                            "--facilitator EMAIL --scenario TEXT", "register", control))
+            gaps.append(_gap(Severity.MEDIUM, f"{label} missing or overdue" + (f" (last {latest})" if latest else ""),
+                             f"Run it and record it: tracer exercises add {kind.value} --date DATE "
+                             "--facilitator EMAIL --scenario TEXT", rule))
     return gaps
