@@ -131,3 +131,26 @@ def test_approved_and_acknowledged_policies_are_their_own_evidence() -> None:
     assert not any("GOV-07" in g.title for g in r.gaps)
     drafts = assess(inputs(manual=without_uploads, policies=policies(data_handling=PolicyState.DRAFT)))
     assert "No evidence for GOV-07 Policies approved and acknowledged" in [g.title for g in drafts.gaps]
+
+
+def test_boundary_coverage_counts_only_services_checks_actually_judged() -> None:
+    from evidence_tracer.catalog.services import boundary_services
+    from evidence_tracer.checks.registry import specs
+
+    # Every check's service is reachable from some boundary service, and every examined_by names real checks.
+    examined = {s for b in boundary_services().values() for s in b.examined_by}
+    assert {spec.service for spec in specs().values()} == examined
+
+    config = parse_config("boundary: {services: [S3, Aurora, ECS, Foo]}\n", "t")
+    findings = (Finding("s3_bucket_encryption", Status.PASS, Severity.MEDIUM, ("CC6.1",), "b", "us-east-1", "1", "ok"),
+                Finding("rds_storage_encrypted", Status.ERROR, Severity.HIGH, ("CC6.1",), "d", "us-east-1", "1", "x"))
+    r = assess(inputs(config=config, scan=scan(*findings)))
+    coverage = {c.name: c for c in r.coverage}
+    assert coverage["S3"].checks == ("s3_bucket_encryption",)
+    assert not coverage["Aurora"].automated  # its only check errored: it could not look
+    assert not coverage["ECS"].automated and not coverage["Foo"].automated
+    assert r.coverage_line == "automated coverage: 1 of 4 boundary services (none for Aurora, ECS, Foo)"
+    titles = [g.title for g in r.gaps]
+    for name in ("Aurora", "ECS", "Foo"):
+        assert f"Boundary service {name} is examined by no check and has no evidence" in titles
+    assert "Boundary service S3 is examined by no check and has no evidence" not in titles

@@ -50,7 +50,8 @@ CONTRACTOR = "carol.contractor@acme.example"
 
 DEMO_ANSWERS = InitAnswers(
     company="Acme Analytics (demo)", owner=FOUNDER, security_contact="security@acme.example", uptime_sla=True,
-    accounts=(DEMO_ACCOUNT,), regions=DEMO_REGIONS, services=("IAM", "S3", "EC2", "CloudTrail", "GuardDuty"),
+    accounts=(DEMO_ACCOUNT,), regions=DEMO_REGIONS,
+    services=("IAM", "S3", "EC2", "RDS", "DynamoDB", "Lambda", "ELB", "ECS", "CloudTrail", "GuardDuty", "KMS"),
     ci_cd=("GitHub Actions",),
 )
 

@@ -3,12 +3,15 @@ into a percentage, a prioritised gap list and a week-by-week plan to audit. No I
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from evidence_tracer.catalog.controls import Control, SelfEvidence, control_of_rule, controls_for_criterion
+from evidence_tracer.catalog.controls import Control, SelfEvidence, control_of_rule, controls, controls_for_criterion
 from evidence_tracer.catalog.criteria import Criterion, criteria, sort_key
+from evidence_tracer.catalog.services import find_service
+from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.evidence.store import EvidenceItem
 from evidence_tracer.governance.overdue import RegisterSnapshot, register_gaps
@@ -79,6 +82,36 @@ class PlanWeek:
 
 
 @dataclass(frozen=True)
+class ServiceCoverage:
+    """One boundary service (as tracer.yaml names it): the checks of the latest scan that examined it, and
+    whether manual evidence names it."""
+
+    name: str
+    checks: tuple[str, ...]
+    evidenced: bool
+
+    @property
+    def automated(self) -> bool:
+        return bool(self.checks)
+
+
+def boundary_coverage(config: WorkspaceConfig, scan: ScanResult | None,
+                      manual: Iterable[EvidenceItem]) -> tuple[ServiceCoverage, ...]:
+    """Only checks that actually judged something count: a scan whose checks all errored covers nothing."""
+    judged = {f.check_id for f in scan.findings if f.status is not Status.ERROR} if scan else set()
+    notes = [(m.note or "").lower() for m in manual]
+    out = []
+    for written in config.boundary.services:
+        entry = find_service(written)
+        names = {written.lower(), *((entry.name.lower(), *entry.aliases) if entry else ())}
+        examined = entry.examined_by if entry else ()
+        checks = tuple(cid for cid, spec in specs().items() if spec.service in examined and cid in judged)
+        evidenced = any(re.search(rf"\b{re.escape(n)}\b", note) for n in names for note in notes)
+        out.append(ServiceCoverage(written, checks, evidenced))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Readiness:
     generated_at: datetime
     company: str
@@ -88,6 +121,15 @@ class Readiness:
     criteria: tuple[CriterionReadiness, ...]
     gaps: tuple[Gap, ...]
     plan: tuple[PlanWeek, ...]
+    coverage: tuple[ServiceCoverage, ...] = ()
+
+    @property
+    def coverage_line(self) -> str:
+        """"automated coverage: N of M boundary services", naming those with none."""
+        automated = [c for c in self.coverage if c.automated]
+        line = f"automated coverage: {len(automated)} of {len(self.coverage)} boundary services"
+        none = [c.name for c in self.coverage if not c.automated]
+        return line + (f" (none for {', '.join(none)})" if none else "")
 
     @property
     def ready_for_audit(self) -> bool:
@@ -191,6 +233,16 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     per_criterion = tuple(
         CriterionReadiness(c, tuple(assess_control(ctl) for ctl in controls_for_criterion(c.id))) for c in in_scope
     )
+    coverage = boundary_coverage(config, inputs.scan, inputs.manual)
+    boundary_control = next((c for c in controls().values() if c.satisfied_by is SelfEvidence.SYSTEM_BOUNDARY), None)
+    for service in coverage:
+        if not service.automated and not service.evidenced:
+            target = boundary_control.id if boundary_control else "CRITERION"
+            add(Gap(Severity.MEDIUM, f"Boundary service {service.name} is examined by no check and has no evidence",
+                    f"Collect its configuration evidence (access, encryption, logging, backups) and file it naming "
+                    f"the service: tracer evidence add {target} FILE --note '{service.name}: ...' --by ...",
+                    "evidence", target if boundary_control else None,
+                    boundary_control.criteria if boundary_control else ()))
     percent = int(100 * sum(c.score for c in per_criterion) / len(per_criterion)) if per_criterion else 0
     ordered = tuple(sorted(gaps.values(), key=lambda g: (
         g.severity.rank, SOURCE_ORDER.get(g.source, 9), sort_key(g.criteria[0]) if g.criteria else (9, "", ()),
@@ -198,7 +250,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     return Readiness(
         generated_at=now, company=config.company.name, scope=tuple(c.value for c in config.scope.categories),
         scan_id=inputs.scan.scan.id if inputs.scan else None, percent=percent, criteria=per_criterion,
-        gaps=ordered, plan=plan(ordered, now.date(), config),
+        gaps=ordered, plan=plan(ordered, now.date(), config), coverage=coverage,
     )
 
 

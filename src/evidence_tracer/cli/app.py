@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from evidence_tracer import __version__
@@ -139,6 +140,7 @@ def status(workspace: Workspace = Path("."),
     style = "green" if r.ready_for_audit else "yellow"
     console.print(f"[bold {style}]{headline(r)}[/] · {r.company} · scope {', '.join(r.scope)} · "
                   f"scan {r.scan_id or 'none yet'}")
+    console.print(f"Boundary: {escape(r.coverage_line)}")
     table = Table(title="Criteria")
     for col in ("Criterion", "Ready", "Fail", "Error", "Evidence", "Owners"):
         table.add_column(col)
@@ -229,6 +231,14 @@ def demo(
                   f"fingerprint {run.package.fingerprint})")
     console.print(f"Next: [bold]tracer status -w {out}[/], [bold]tracer policies list -w {out}[/], "
                   f"[bold]tracer evidence users -w {out}[/], [bold]tracer scans -w {out}[/]")
+
+
+@app.command()
+def checks() -> None:
+    """Print every automated check with its service, severity and criteria (Markdown)."""
+    from evidence_tracer.report.checks_table import checks_table
+
+    sys.stdout.write(checks_table())
 
 
 @app.command()

@@ -23,6 +23,8 @@ def to_dict(r: Readiness) -> dict[str, Any]:
         "generated_at": r.generated_at.isoformat().replace("+00:00", "Z"),
         "company": r.company, "scope": list(r.scope), "scan_id": r.scan_id, "readiness_percent": r.percent,
         "ready_for_audit": r.ready_for_audit, "disclaimer": DISCLAIMER,
+        "boundary_coverage": [{"service": c.name, "automated_checks": list(c.checks), "manual_evidence": c.evidenced}
+                              for c in r.coverage],
         "criteria": [
             {"id": c.criterion.id, "title": c.criterion.title, "percent": int(100 * c.score),
              "automated": {"pass": c.count(Status.PASS), "fail": c.count(Status.FAIL), "error": c.count(Status.ERROR)},
@@ -43,6 +45,7 @@ def to_markdown(r: Readiness) -> str:
              f"Generated {r.generated_at:%Y-%m-%d %H:%M} UTC · scope: {', '.join(r.scope)} · "
              f"AWS scan: {r.scan_id or 'none yet'}", "",
              "Open gaps: " + ", ".join(f"{s.value} {r.gap_count(s)}" for s in Severity) + ".", "",
+             f"Boundary: {r.coverage_line}.", "",
              "## Criteria", "", "| Criterion | Readiness | Pass | Fail | Error | Manual evidence | Owners | Policies |",
              "|---|---:|---:|---:|---:|---:|---|---|"]
     for c in r.criteria:
