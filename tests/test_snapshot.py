@@ -61,9 +61,12 @@ def test_a_snapshot_written_before_evidence_sources_still_decodes_and_reevaluate
 
     stored = json_report.from_dict(json.loads(FORMAT_1_SCAN.read_text()))
     result = reevaluate(stored, inv, WorkspaceConfig())
-    old = {(f.check_id, f.resource_id, f.status) for f in stored.findings}
+    # Every old verdict is reached again from the old snapshot, but for s3_bucket_encryption, whose meaning
+    # changed on purpose (SSE-KMS on critical buckets; AWS encrypts every bucket with SSE-S3 since 2023).
+    changed = {"s3_bucket_encryption"}
+    old = {(f.check_id, f.resource_id, f.status) for f in stored.findings if f.check_id not in changed}
     new = {(f.check_id, f.resource_id, f.status) for f in result.findings}
-    assert old <= new  # every old verdict is reached again from the old snapshot
+    assert old <= new
     # A check added since is judged when the old snapshot holds everything it needs (e.g. dormant
     # credentials from the credential report), and is an `error` "not collected" when it does not.
     held = {slot.split("@")[0] for slot in part.data}
@@ -79,7 +82,8 @@ def test_a_snapshot_written_before_evidence_sources_still_decodes_and_reevaluate
             judged.add(check_id)
         else:
             not_collected.add(check_id)
-            assert {f.status for f in mine} == {Status.ERROR}, check_id
+            # Never a verdict from data the snapshot lacks (n/a for what nothing asks of is fine).
+            assert not {f.status for f in mine} & {Status.PASS, Status.FAIL}, check_id
             assert any("not collected in this snapshot" in f.message for f in mine), check_id
     assert {"iam_inactive_credentials", "ec2_sg_open_database_ports"} <= judged
     assert {"rds_storage_encrypted", "cloudwatch_security_alarms", "lambda_not_public"} <= not_collected

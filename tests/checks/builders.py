@@ -18,10 +18,12 @@ from evidence_tracer.inventory.aws import (
     DETECTORS,
     PASSWORD_POLICY,
     SECURITY_GROUPS,
+    TRAIL_BUCKET_LOGGING,
     TRAILS,
     AccessKeySlot,
     Authorization,
     Bucket,
+    BucketLogging,
     CredentialReportRow,
     Detector,
     IngressRule,
@@ -69,10 +71,14 @@ def user(
 
 def bucket(name: str = "data", region: str = "us-east-1", pab: Observed[Any] | None = None,
            encryption: Observed[Any] | None = None, versioning: Observed[Any] | None = None,
-           tags: Observed[Any] | None = None) -> Bucket:
+           tags: Observed[Any] | None = None, policy: Observed[Any] | None = None) -> Bucket:
     return Bucket(name, f"arn:aws:s3:::{name}", region,
                   pab or ok(ALL_ON), encryption or ok(("aws:kms",)), versioning or ok("Enabled"),
-                  tags or ok({}))
+                  tags or ok({}), policy or ok(None))
+
+
+TLS_ONLY = ('{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", '
+            '"Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}')
 
 
 def sg(group_id: str, *rules: IngressRule, region: str = "us-east-1", egress: tuple[IngressRule, ...] = (),
@@ -87,10 +93,12 @@ def rule(protocol: str = "tcp", low: int | None = 22, high: int | None = 22, v4:
 
 
 def trail(name: str = "main", region: str = "us-east-1", multi: bool = True, validation: bool = True,
-          logging: Observed[Any] | None = None, log_group: Observed[Any] | None = None) -> Trail:
+          logging: Observed[Any] | None = None, log_group: Observed[Any] | None = None,
+          bucket_name: str = "trail-logs") -> Trail:
     return Trail(name, f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{name}", region, multi, validation,
                  logging if logging is not None else ok(True),
-                 log_group if log_group is not None else ok(f"arn:aws:logs:{region}:{ACCOUNT}:log-group:trail:*"))
+                 log_group if log_group is not None else ok(f"arn:aws:logs:{region}:{ACCOUNT}:log-group:trail:*"),
+                 ok(bucket_name))
 
 
 def res(resource_id: str, details: dict[str, Observed[Any]] | None = None, **data: Any) -> Resource:
@@ -192,7 +200,9 @@ def clean_data() -> dict[str, Observed[Any]]:
         ACCOUNT_SUMMARY.slot(): ok({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}),
         PASSWORD_POLICY.slot(): ok(STRONG),
         ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): ok(ALL_ON),
-        BUCKETS.slot(): ok((bucket(),)),
+        BUCKETS.slot(): ok((bucket(), bucket("trail-logs"),
+                            bucket("crown-jewels", tags=ok({"data-classification": "customer"}), policy=ok(TLS_ONLY)))),
+        TRAIL_BUCKET_LOGGING.slot(): ok((BucketLogging("trail-logs", ok("access-logs")),)),
     }
     data.update(regional(trails=ok((trail(),)), groups=ok((sg("sg-web"), sg("sg-0", default=True)))).data)
     data.update({d.slot("us-east-1"): v for d, v in clean_regional().items()})

@@ -14,11 +14,15 @@ from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Dataset, Observed
 from evidence_tracer.inventory.aws import (
+    ACCOUNT_PUBLIC_ACCESS_BLOCK,
     AUTHORIZATION,
+    BUCKETS,
     CREDENTIAL_REPORT,
     SECURITY_GROUPS,
+    TRAIL_BUCKET_LOGGING,
     TRAILS,
     Authorization,
+    BucketLogging,
     CredentialReportRow,
     Principal,
 )
@@ -29,6 +33,7 @@ from tests.checks.builders import (
     ACCOUNT,
     NOW,
     ROOT,
+    bucket,
     clean,
     clean_data,
     ctx,
@@ -44,6 +49,7 @@ from tests.checks.builders import (
     with_data,
 )
 
+# The checks of 0.1.0, tested in test_iam, test_s3, test_ec2 and test_regional.
 ORIGINAL = {"iam_root_mfa", "iam_root_access_keys", "iam_user_console_mfa", "iam_access_key_age",
             "iam_password_policy", "cloudtrail_multi_region", "cloudtrail_log_file_validation", "guardduty_enabled",
             "s3_account_public_access_block", "s3_bucket_public_access_block", "s3_bucket_encryption",
@@ -154,6 +160,19 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
     "ecr_scan_on_push": ({ds.ECR_REPOSITORIES: ok((res("arn:repo", repositoryName="worker",
                                                        imageScanningConfiguration={"scanOnPush": False}),))},
                          "does not scan images on push", "scanOnPush=true", None),
+    "s3_bucket_policy_not_public": ({BUCKETS: ok((bucket("open", policy=ok(
+        '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}, '
+        '{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}, "Action": "s3:*"}]}')),))},
+        "allows everyone (Principal *) without a condition; allows account 999988887777", "put-bucket-policy",
+        None),
+    "s3_critical_bucket_tls_only": ({BUCKETS: ok((bucket("vault", tags=ok({"classification": "restricted"})),))},
+                                    "accepts plain-HTTP requests", "aws:SecureTransport", None),
+    "cloudtrail_bucket_logging": ({TRAIL_BUCKET_LOGGING: ok((BucketLogging("trail-logs", ok(None)),))},
+                                  "keeps no server access log", "put-bucket-logging --bucket trail-logs", None),
+    "cloudtrail_bucket_not_public": ({BUCKETS: ok((bucket("trail-logs", pab=ok(None)),)),
+                                      ACCOUNT_PUBLIC_ACCESS_BLOCK: ok(None)},
+                                     "could be public: Block Public Access is not fully on",
+                                     "put-public-access-block", None),
 }
 
 

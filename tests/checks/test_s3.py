@@ -38,10 +38,23 @@ def test_bucket_public_access_block_counts_the_account_level_setting() -> None:
     assert [f.status for f in run("s3_bucket_public_access_block", unread, ctx())] == [Status.ERROR]
 
 
-def test_bucket_encryption_including_bucket_without_configuration() -> None:
-    inv = with_s3(buckets=ok((bucket("enc"), bucket("plain", encryption=ok(None)), bucket("x", encryption=failed()))))
-    assert only(run("s3_bucket_encryption", inv, ctx())) == [
-        ("arn:aws:s3:::enc", Status.PASS), ("arn:aws:s3:::plain", Status.FAIL), ("arn:aws:s3:::x", Status.ERROR)]
+def test_bucket_encryption_requires_kms_on_critical_buckets_only() -> None:
+    critical = ok({"data-classification": "pii"})
+    inv = with_s3(buckets=ok((bucket("enc", tags=critical), bucket("plain", encryption=ok(None), tags=critical),
+                              bucket("s3-managed", encryption=ok(("AES256",)), tags=critical),
+                              bucket("x", encryption=failed(), tags=critical), bucket("marketing", encryption=ok(None)),
+                              bucket("unknown", tags=failed()))))
+    findings = run("s3_bucket_encryption", inv, ctx())
+    assert only(findings) == [
+        ("arn:aws:s3:::enc", Status.PASS), ("arn:aws:s3:::plain", Status.FAIL),
+        ("arn:aws:s3:::s3-managed", Status.FAIL),
+        ("arn:aws:s3:::x", Status.ERROR), ("arn:aws:s3:::marketing", Status.NOT_APPLICABLE),
+        ("arn:aws:s3:::unknown", Status.ERROR)]
+    marketing = next(f for f in findings if f.resource_id.endswith("marketing"))
+    assert "SSE-S3 by default" in marketing.message and "criticality.resources" in marketing.message
+    plain = next(f for f in findings if f.resource_id.endswith("plain"))
+    assert "pii" in plain.message and "SSE-S3 since January 2023" not in plain.message
+    assert "already encrypts every new object with SSE-S3" in plain.remediation
 
 
 def test_versioning_only_for_critical_buckets_by_tag_or_config() -> None:

@@ -1,21 +1,16 @@
 """Helpers every AWS check module shares: walking a dataset region by region (unreadable regions become
-`error` findings), tags, and why a resource counts as critical."""
+`error` findings) and tags."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from evidence_tracer.checks.registry import Emit
-from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import GLOBAL, Dataset, SourcePart
 from evidence_tracer.models import Finding
 
 T = TypeVar("T")
-
-DECLARE_CRITICAL = ("name it under criticality.resources in tracer.yaml, or tag it with a data classification "
-                    "(e.g. data-classification=confidential)")
-
 
 def listed(part: SourcePart, emit: Emit, dataset: Dataset[tuple[T, ...]], wildcard: str
            ) -> tuple[list[tuple[str, T, tuple[str, ...]]], list[Finding]]:
@@ -37,21 +32,3 @@ def listed(part: SourcePart, emit: Emit, dataset: Dataset[tuple[T, ...]], wildca
 def tags(data: Mapping[str, Any], key: str = "Tags") -> dict[str, str]:
     """A resource's tags from the API's Key/Value list (TagList, Tags…)."""
     return {str(t.get("Key", "")): str(t.get("Value", "")) for t in data.get(key) or () if isinstance(t, Mapping)}
-
-
-def critical_reason(config: WorkspaceConfig, names: Iterable[str], tag_map: Mapping[str, str]) -> str | None:
-    """Why a resource is critical (a sentence fragment), or None when nothing says it is."""
-    crit = config.criticality
-    declared = set(crit.resources) | set(config.s3.critical_buckets)
-    for name in names:
-        if name in declared:
-            return f"{name} is listed as critical in tracer.yaml"
-    marker = config.s3.critical_tag
-    if tag_map.get(marker.key) == marker.value:
-        return f"it is tagged {marker.key}={marker.value}"
-    keys = {k.lower() for k in crit.classification_tag_keys}
-    values = {v.lower() for v in crit.classification_values}
-    for key, value in tag_map.items():
-        if key.lower() in keys and value.lower() in values:
-            return f"its data-classification tag says {key}={value}"
-    return None

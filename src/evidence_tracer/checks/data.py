@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from evidence_tracer.catalog.criteria import Category
-from evidence_tracer.checks.common import DECLARE_CRITICAL, critical_reason, listed, tags
+from evidence_tracer.checks.common import listed, tags
 from evidence_tracer.checks.registry import CheckContext, Emit, check
+from evidence_tracer.criticality import DECLARE_CRITICAL, critical_reason
 from evidence_tracer.inventory import Resource, SourcePart
 from evidence_tracer.models import Finding
 from evidence_tracer.sources.aws.specs import (

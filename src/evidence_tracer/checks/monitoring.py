@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from evidence_tracer.checks.cloudtrail import trails_by_arn
 from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.inventory import Resource, SourcePart
+from evidence_tracer.checks.s3 import buckets, policy_exposure
+from evidence_tracer.inventory import GLOBAL, NOT_COLLECTED, Failure, Resource, SourcePart
+from evidence_tracer.inventory.aws import ACCOUNT_PUBLIC_ACCESS_BLOCK, TRAIL_BUCKET_LOGGING
 from evidence_tracer.models import Finding
 from evidence_tracer.sources.aws.specs import (
     ALARMS,
@@ -198,3 +200,78 @@ def vpc_flow_logs(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[F
             else:
                 yield emit.not_applicable(arn, region, f"VPC {vpc.id} has no network interfaces (no workloads).",
                                           evidence)
+
+
+def _trail_buckets(part: SourcePart, emit: Emit) -> tuple[dict[str, tuple[str, ...]], list[Finding]]:
+    """The buckets trails deliver to (with the evidence naming them), or the errors that hide them."""
+    trails, failures = trails_by_arn(part)
+    errors = [emit.error(f, emit.arn("cloudtrail", f.region, "trail/*"), f.region) for f in failures]
+    found: dict[str, tuple[str, ...]] = {}
+    for trail, sources in trails.values():
+        if trail.s3_bucket.failure is not None:
+            errors.append(emit.error(trail.s3_bucket.failure, trail.arn, trail.home_region, sources))
+        elif trail.s3_bucket.value:
+            found[trail.s3_bucket.value] = (*found.get(trail.s3_bucket.value, ()), *sources)
+    return found, errors
+
+
+@check
+def cloudtrail_bucket_logging(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    names, errors = _trail_buckets(part, emit)
+    yield from errors
+    logging = part.get(TRAIL_BUCKET_LOGGING)
+    if logging.value is None:
+        assert logging.failure is not None
+        yield emit.error(logging.failure, emit.arn("s3", GLOBAL, "*"), GLOBAL, logging.sources)
+        return
+    read = {entry.bucket: entry.target for entry in logging.value}
+    for name, sources in names.items():
+        arn = f"arn:{emit.partition}:s3:::{name}"
+        target = read.get(name)
+        if target is None:
+            yield emit.error(Failure("s3", "GetBucketLogging", GLOBAL, NOT_COLLECTED, "not read in this snapshot"),
+                             arn, GLOBAL, sources)
+        elif target.failure is not None:
+            yield emit.error(target.failure, arn, GLOBAL, (*sources, *target.sources))
+        elif target.value:
+            yield emit.passed(arn, GLOBAL, f"CloudTrail bucket {name} logs access to {target.value}.",
+                              (*sources, *target.sources))
+        else:
+            yield emit.failed(arn, GLOBAL, f"CloudTrail bucket {name} keeps no server access log: reads and deletes "
+                              "of the audit trail itself go unrecorded.", (*sources, *target.sources), bucket=name)
+
+
+@check
+def cloudtrail_bucket_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    names, errors = _trail_buckets(part, emit)
+    yield from errors
+    found, unlisted = buckets(emit, part)
+    if unlisted:
+        yield unlisted
+        return
+    by_name = {b.name: b for b in found}
+    account = part.get(ACCOUNT_PUBLIC_ACCESS_BLOCK)
+    known = {part.account, *ctx.config.boundary.accounts}
+    for name, sources in names.items():
+        arn = f"arn:{emit.partition}:s3:::{name}"
+        bucket = by_name.get(name)
+        if bucket is None:
+            yield emit.error(Failure("s3", "ListBuckets", GLOBAL, "OutsideAccount",
+                                     f"{name} is not a bucket of account {part.account}; scan the account that "
+                                     "holds it (a log archive account of the Organization)"), arn, GLOBAL, sources)
+            continue
+        evidence = (*sources, *bucket.public_access_block.sources, *bucket.policy.sources, *account.sources)
+        failure = bucket.policy.failure or (bucket.public_access_block.failure if account.failure else None)
+        if failure is not None:
+            yield emit.error(failure, arn, GLOBAL, evidence)
+            continue
+        blocked = (bucket.public_access_block.value is not None and bucket.public_access_block.value.all_on) or \
+            (account.value is not None and account.value.all_on)
+        exposure = policy_exposure(bucket.policy.value, known) if bucket.policy.value else []
+        if exposure or not blocked:
+            detail = "; ".join(exposure) if exposure else "Block Public Access is not fully on for it"
+            yield emit.failed(arn, GLOBAL, f"CloudTrail bucket {name} could be public: {detail}.", evidence,
+                              bucket=name)
+        else:
+            yield emit.passed(arn, GLOBAL, f"CloudTrail bucket {name} blocks public access and its policy grants "
+                              "only known accounts and services.", evidence)

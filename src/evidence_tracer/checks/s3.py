@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from evidence_tracer.checks.data import policy_statements
 from evidence_tracer.checks.registry import CheckContext, Emit, check
+from evidence_tracer.criticality import DECLARE_CRITICAL, critical_reason
 from evidence_tracer.inventory import GLOBAL, SourcePart
 from evidence_tracer.inventory.aws import ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS, Bucket
 from evidence_tracer.models import Finding
@@ -63,21 +66,37 @@ def s3_bucket_public_access_block(part: SourcePart, ctx: CheckContext, emit: Emi
                               sources, bucket=b.name)
 
 
+def _critical(ctx: CheckContext, b: Bucket) -> str | None:
+    return critical_reason(ctx.config, (b.name, b.arn), b.tags.value or {})
+
+
 @check
 def s3_bucket_encryption(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    """AWS has encrypted every new object with SSE-S3 since January 2023, whatever the bucket says; what is
+    still worth requiring is SSE-KMS (keys you control, access you can audit) for critical data."""
     found, unlisted = buckets(emit, part)
     if unlisted:
         yield unlisted
     for b in found:
+        why = _critical(ctx, b)
+        if why is None:
+            if b.tags.failure is not None:
+                yield emit.error(b.tags.failure, b.arn, b.region, b.tags.sources)
+            else:
+                yield emit.not_applicable(b.arn, b.region, f"{b.name} is not critical: AWS encrypts its objects with "
+                                          f"SSE-S3 by default; to require SSE-KMS, {DECLARE_CRITICAL}.", b.tags.sources)
+            continue
         enc = b.encryption
+        sources = (*enc.sources, *b.tags.sources)
         if enc.failure is not None:
-            yield emit.error(enc.failure, b.arn, b.region, enc.sources)
-        elif not enc.value or not any(enc.value):
-            yield emit.failed(b.arn, b.region, f"{b.name} has no default encryption configured.",
-                              enc.sources, bucket=b.name)
+            yield emit.error(enc.failure, b.arn, b.region, sources)
+        elif enc.value and any(a.startswith("aws:kms") for a in enc.value):
+            yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} ({why}) encrypts with "
+                              f"{', '.join(enc.value)}.", sources)
         else:
-            yield emit.passed(b.arn, b.region, f"{b.name} encrypts by default ({', '.join(enc.value)}).",
-                              enc.sources)
+            state = ", ".join(a for a in enc.value or () if a) or "SSE-S3 only (the AWS default)"
+            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} ({why}) is encrypted with {state}, "
+                              "not a KMS key you control.", sources, bucket=b.name)
 
 
 @check
@@ -85,28 +104,110 @@ def s3_bucket_versioning(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
     found, unlisted = buckets(emit, part)
     if unlisted:
         yield unlisted
-    settings = ctx.config.s3
     for b in found:
-        named = b.name in settings.critical_buckets
-        if not named and b.tags.failure is not None:
+        why = _critical(ctx, b)
+        if why is None and b.tags.failure is not None:
             yield emit.error(b.tags.failure, b.arn, b.region, b.tags.sources)
             continue
-        tagged = (b.tags.value or {}).get(settings.critical_tag.key) == settings.critical_tag.value
-        if not (named or tagged):
-            yield emit.not_applicable(
-                b.arn, b.region,
-                f"{b.name} is not marked critical (tag {settings.critical_tag.key}="
-                f"{settings.critical_tag.value} or s3.critical_buckets).",
-                b.tags.sources,
-            )
+        if why is None:
+            yield emit.not_applicable(b.arn, b.region, f"{b.name} is not marked critical; to require versioning, "
+                                      f"{DECLARE_CRITICAL} (or tag it {ctx.config.s3.critical_tag.key}="
+                                      f"{ctx.config.s3.critical_tag.value}, or list it in s3.critical_buckets).",
+                                      b.tags.sources)
             continue
         ver = b.versioning
         sources = (*ver.sources, *b.tags.sources)
         if ver.failure is not None:
             yield emit.error(ver.failure, b.arn, b.region, sources)
         elif ver.value == "Enabled":
-            yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} has versioning enabled.", sources)
+            yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} ({why}) has versioning enabled.", sources)
         else:
             state = (ver.value or "never enabled").lower()
-            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} has versioning {state}.",
+            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} ({why}) has versioning {state}.",
                               sources, bucket=b.name)
+
+
+def _principals(statement: dict[str, Any]) -> list[str]:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return ["*"]
+    if isinstance(principal, dict):
+        values = principal.get("AWS", [])
+        return [values] if isinstance(values, str) else [str(v) for v in values]
+    return []
+
+
+def _account_of(principal: str) -> str | None:
+    if principal == "*":
+        return None
+    if principal.isdigit():
+        return principal
+    parts = principal.split(":")
+    return parts[4] if len(parts) > 4 and parts[4] else None
+
+
+def policy_exposure(document: str, known_accounts: set[str]) -> list[str]:
+    """What a bucket policy opens beyond the known accounts: everyone, or accounts nobody declared."""
+    problems = []
+    for statement in policy_statements(document):
+        if statement.get("Effect") != "Allow":
+            continue
+        for principal in _principals(statement):
+            if principal == "*" and not statement.get("Condition"):
+                problems.append("allows everyone (Principal *) without a condition")
+            elif (account := _account_of(principal)) and account not in known_accounts:
+                problems.append(f"allows account {account}, which is not in the boundary")
+    return list(dict.fromkeys(problems))
+
+
+@check
+def s3_bucket_policy_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, unlisted = buckets(emit, part)
+    if unlisted:
+        yield unlisted
+    known = {part.account, *ctx.config.boundary.accounts}
+    for b in found:
+        policy = b.policy
+        if policy.failure is not None:
+            yield emit.error(policy.failure, b.arn, b.region, policy.sources)
+        elif policy.value is None:
+            yield emit.passed(b.arn, b.region, f"{b.name} has no bucket policy.", policy.sources)
+        elif problems := policy_exposure(policy.value, known):
+            yield emit.failed(b.arn, b.region, f"The policy of {b.name} " + "; ".join(problems) + ".",
+                              policy.sources, bucket=b.name)
+        else:
+            yield emit.passed(b.arn, b.region, f"The policy of {b.name} grants only known accounts and services.",
+                              policy.sources)
+
+
+def _denies_plain_http(document: str) -> bool:
+    for statement in policy_statements(document):
+        condition = statement.get("Condition") or {}
+        transport = (condition.get("Bool") or {}).get("aws:SecureTransport")
+        if statement.get("Effect") == "Deny" and str(transport).lower() == "false" and "*" in _principals(statement):
+            return True
+    return False
+
+
+@check
+def s3_critical_bucket_tls_only(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, unlisted = buckets(emit, part)
+    if unlisted:
+        yield unlisted
+    for b in found:
+        why = _critical(ctx, b)
+        sources = (*b.policy.sources, *b.tags.sources)
+        if why is None:
+            if b.tags.failure is not None:
+                yield emit.error(b.tags.failure, b.arn, b.region, sources)
+            else:
+                yield emit.not_applicable(b.arn, b.region, f"{b.name} is not critical; to require TLS-only access, "
+                                          f"{DECLARE_CRITICAL}.", sources)
+        elif b.policy.failure is not None:
+            yield emit.error(b.policy.failure, b.arn, b.region, sources)
+        elif b.policy.value and _denies_plain_http(b.policy.value):
+            yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} ({why}) refuses requests without TLS.",
+                              sources)
+        else:
+            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} ({why}) accepts plain-HTTP requests: no "
+                              "policy statement denies aws:SecureTransport=false.", sources, bucket=b.name)

@@ -86,6 +86,7 @@ class Bucket:
     encryption: Observed[tuple[str, ...] | None]
     versioning: Observed[str | None]
     tags: Observed[Mapping[str, str]]
+    policy: Observed[str | None]  # the bucket policy document (None: the bucket has none)
 
 
 # --- regional services ----------------------------------------------------------------------
@@ -102,6 +103,7 @@ class Trail:
     # The CloudWatch Logs group the trail delivers to (None: not delivered). Observed, so a snapshot
     # written before this field existed reads "not collected" rather than "not delivered".
     cloudwatch_logs_group: Observed[str | None]
+    s3_bucket: Observed[str | None]  # where the trail delivers its log files
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,14 @@ class SecurityGroup:
         return self.name == "default"
 
 
+@dataclass(frozen=True)
+class BucketLogging:
+    """Server access logging of a bucket CloudTrail delivers to: the target bucket, or None when off."""
+
+    bucket: str
+    target: Observed[str | None]
+
+
 # --- dataset keys ------------------------------------------------------------------------------
 
 CREDENTIAL_REPORT: Dataset[tuple[CredentialReportRow, ...]] = Dataset(
@@ -146,6 +156,8 @@ ACCOUNT_PUBLIC_ACCESS_BLOCK: Dataset[PublicAccessBlock | None] = Dataset(
     "s3.account_public_access_block", "s3control", "GetPublicAccessBlock")
 BUCKETS: Dataset[tuple[Bucket, ...]] = Dataset("s3.buckets", "s3", "ListBuckets")
 TRAILS: Dataset[tuple[Trail, ...]] = Dataset("cloudtrail.trails", "cloudtrail", "DescribeTrails", regional=True)
+TRAIL_BUCKET_LOGGING: Dataset[tuple[BucketLogging, ...]] = Dataset(
+    "s3.trail_bucket_logging", "s3", "GetBucketLogging")
 DETECTORS: Dataset[tuple[Detector, ...]] = Dataset("guardduty.detectors", "guardduty", "ListDetectors",
                                                    regional=True)
 SECURITY_GROUPS: Dataset[tuple[SecurityGroup, ...]] = Dataset(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.criticality import critical_reason
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
 from evidence_tracer.sources.base import EvidenceSource
@@ -14,6 +15,7 @@ def aws_settings(config: WorkspaceConfig, profile: str | None = None, organizati
         profile=profile, organization=organization or aws.organization, role_name=aws.role_name,
         accounts=config.boundary.accounts, max_concurrent_accounts=aws.max_concurrent_accounts, workers=aws.workers,
         timeouts=Timeouts(aws.connect_timeout_seconds, aws.read_timeout_seconds, aws.max_attempts),
+        critical=lambda name, tags: critical_reason(config, (name,), tags) is not None,
     )
 
 

@@ -107,6 +107,15 @@ def _s3(s: Any) -> None:
                  "Action": "s3:PutObject", "Resource": "arn:aws:s3:::acme-cloudtrail-logs/*"}
     s.client("s3").put_bucket_policy(Bucket="acme-cloudtrail-logs",
                                      Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+    tls_only = {"Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                "Resource": ["arn:aws:s3:::acme-prod-customer-data", "arn:aws:s3:::acme-prod-customer-data/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # the critical bucket done right
+    s.client("s3").put_bucket_policy(Bucket="acme-prod-customer-data",
+                                     Policy=json.dumps({"Version": "2012-10-17", "Statement": [tls_only]}))
+    website = {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+               "Resource": "arn:aws:s3:::acme-marketing-site/*"}  # public on purpose, still a finding
+    s.client("s3", region_name="us-west-2").put_bucket_policy(
+        Bucket="acme-marketing-site", Policy=json.dumps({"Version": "2012-10-17", "Statement": [website]}))
 
 
 def _cloudtrail(s: Any) -> None:

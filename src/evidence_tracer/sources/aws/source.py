@@ -15,7 +15,7 @@ from botocore.loaders import create_loader
 
 from evidence_tracer.errors import CollectionError
 from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
-from evidence_tracer.inventory.aws import AUTHORIZATION, DETECTORS, SECURITY_GROUPS, TRAILS
+from evidence_tracer.inventory.aws import AUTHORIZATION, DETECTORS, SECURITY_GROUPS, TRAIL_BUCKET_LOGGING, TRAILS
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder
 from evidence_tracer.sources.aws.calls import SOURCE
 from evidence_tracer.sources.aws.collectors import iam, s3
@@ -25,7 +25,7 @@ from evidence_tracer.sources.aws.collectors.ec2 import collect_security_groups
 from evidence_tracer.sources.aws.collectors.guardduty import collect_detectors
 from evidence_tracer.sources.aws.collectors.iam import collect_iam
 from evidence_tracer.sources.aws.collectors.iam_authorization import collect_authorization
-from evidence_tracer.sources.aws.collectors.s3 import collect_s3
+from evidence_tracer.sources.aws.collectors.s3 import Critical, collect_s3, collect_trail_bucket_logging
 from evidence_tracer.sources.aws.declared import aws_operations
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.specs import SPECS
@@ -50,6 +50,8 @@ class AwsSettings:
     workers: int = 8
     timeouts: Timeouts = field(default_factory=Timeouts)
     only: frozenset[str] | None = None  # collect only these dataset keys (tests, targeted re-scans)
+    # Whether a resource (name, tags) is critical: critical buckets get their versioning and encryption read.
+    critical: Critical = field(default=lambda name, tags: True)
 
 
 def identify(ctx: AwsContext, rec: Recorder) -> tuple[str, str]:
@@ -111,7 +113,7 @@ Job = Callable[[], dict[str, Observed[Any]]]
 
 
 def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home: str, live: list[str],
-          wanted: Callable[[tuple[str, ...]], bool]) -> Iterator[tuple[str, Job]]:
+          wanted: Callable[[tuple[str, ...]], bool], critical: Critical) -> Iterator[tuple[str, Job]]:
     """(progress label, job) for every wanted collection of one account. Clients are made here, in one
     thread, and only for the jobs that run; the jobs only use them."""
     if wanted(tuple(d.key for d in iam.DATASETS)) or wanted((AUTHORIZATION.key,)):
@@ -121,7 +123,7 @@ def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home:
         if wanted((AUTHORIZATION.key,)):
             yield "iam authorization", lambda: {AUTHORIZATION.slot(): collect_authorization(iam_client, rec)}
     if wanted(tuple(d.key for d in s3.DATASETS)):
-        yield "s3", partial(collect_s3, ctx.client, rec, home, account_id, partition, set(live))
+        yield "s3", partial(collect_s3, ctx.client, rec, home, account_id, partition, set(live), critical)
     for spec in SPECS:
         if not spec.regional and wanted((spec.key,)):
             client = ctx.client(spec.service, home)
@@ -148,13 +150,14 @@ def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home:
 def collect_account(
     ctx: AwsContext, rec: Recorder, account_id: str, partition: str, requested_regions: Sequence[str] | None,
     progress: Progress | None = None, workers: int = 8, only: frozenset[str] | None = None,
+    critical: Critical = lambda name, tags: True,
 ) -> SourcePart:
     """Everything the AWS source reads in one account (or only the datasets named in `only`)."""
     regions, unusable = resolve_regions(ctx, rec, requested_regions, partition)
     live = [r for r in regions if r not in unusable]
     home = ctx.home_region if ctx.home_region in live or not live else live[0]
     jobs = dict(_jobs(ctx, rec, account_id, partition, home, live,
-                      lambda keys: only is None or bool(only.intersection(keys))))
+                      lambda keys: only is None or bool(only.intersection(keys)), critical))
     data: dict[str, Observed[Any]] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(job): label for label, job in jobs.items()}
@@ -162,6 +165,8 @@ def collect_account(
             data.update(future.result())
             if progress:
                 progress(f"{account_id} {futures[future]}", done, len(futures))
+    if only is None or TRAIL_BUCKET_LOGGING.key in only:
+        data.update(collect_trail_bucket_logging(ctx.client, rec, home, data))
     for region, failure in unusable.items():
         for dataset in _regional_datasets():
             data[dataset.slot(region)] = Observed.failed(failure)
@@ -214,7 +219,7 @@ class AwsSource(EvidenceSource):
         try:
             member = self._assume(ctx, rec, account, partition)
             return collect_account(member, rec, account, partition, regions, progress, self.settings.workers,
-                                   self.settings.only), \
+                                   self.settings.only, self.settings.critical), \
                 rec.records
         except CallFailed as exc:
             failure = exc.failure
@@ -236,7 +241,7 @@ class AwsSource(EvidenceSource):
         parts: list[SourcePart] = []
         if account_id in targets:
             parts.append(collect_account(ctx, rec, account_id, partition, regions, progress, self.settings.workers,
-                                         self.settings.only))
+                                         self.settings.only, self.settings.critical))
         records = list(rec.records)
         others = [a for a in targets if a != account_id]
         if others:

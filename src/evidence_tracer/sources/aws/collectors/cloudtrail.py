@@ -41,5 +41,6 @@ def collect_trails(
             log_file_validation=bool(t.get("LogFileValidationEnabled")),
             is_logging=logging,
             cloudwatch_logs_group=Observed.ok(t.get("CloudWatchLogsLogGroupArn") or None, (rid,)),
+            s3_bucket=Observed.ok(t.get("S3BucketName") or None, (rid,)),
         ))
     return Observed.ok(tuple(trails), (rid,))

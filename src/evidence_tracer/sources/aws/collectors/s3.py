@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from evidence_tracer.inventory import Observed
-from evidence_tracer.inventory.aws import ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS, Bucket, PublicAccessBlock
-from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe
+from evidence_tracer.evidence.redact import redact
+from evidence_tracer.inventory import Failure, Observed
+from evidence_tracer.inventory.aws import (
+    ACCOUNT_PUBLIC_ACCESS_BLOCK,
+    BUCKETS,
+    TRAIL_BUCKET_LOGGING,
+    TRAILS,
+    Bucket,
+    BucketLogging,
+    PublicAccessBlock,
+)
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe, unexpected
 from evidence_tracer.sources.aws.calls import aws_op
 
 OPERATIONS = (
@@ -18,14 +28,19 @@ OPERATIONS = (
     aws_op("s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
     aws_op("s3", "GetBucketVersioning"),
     aws_op("s3", "GetBucketTagging"),
+    aws_op("s3", "GetBucketPolicy"),
+    aws_op("s3", "GetBucketLogging"),
     aws_op("s3control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
 )
-DATASETS = (ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS)
+DATASETS = (ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS, TRAIL_BUCKET_LOGGING)
 ClientFor = Callable[[str, str], Any]
 
 _NO_PAB = frozenset({"NoSuchPublicAccessBlockConfiguration"})
 _NO_ENCRYPTION = frozenset({"ServerSideEncryptionConfigurationNotFoundError"})
 _NO_TAGS = frozenset({"NoSuchTagSet"})
+_NO_POLICY = frozenset({"NoSuchBucketPolicy"})
+NOT_READ = "NotRead"
+Critical = Callable[[str, Mapping[str, str]], bool]
 
 
 def _pab(raw: dict[str, Any] | None) -> PublicAccessBlock | None:
@@ -61,36 +76,63 @@ def _versioning(raw: dict[str, Any] | None) -> str | None:
     return None if raw is None else raw.get("Status")
 
 
-def _bucket(rec: Recorder, client: Any, name: str, region: str, partition: str) -> Bucket:
+def _policy(raw: dict[str, Any] | None) -> str | None:
+    if raw is None:
+        return None
+    document = raw["Policy"]
+    cleaned, _ = redact(json.loads(document) if isinstance(document, str) else document)
+    return json.dumps(cleaned, sort_keys=True)
+
+
+def _not_read(name: str, operation: str) -> Observed[Any]:
+    return Observed.failed(Failure("s3", operation, "global", NOT_READ,
+                                   f"{name} was not judged critical when scanned, so this was not read; re-scan"))
+
+
+def _bucket(rec: Recorder, client: Any, name: str, region: str, partition: str, critical: Critical) -> Bucket:
+    """Three reads for every bucket (block, policy, tags); versioning and encryption only for a critical
+    one (or one whose tags could not be read), since only there do the checks require something of them."""
+    tags = observe(rec, client, "get_bucket_tagging", _tags, _NO_TAGS, Bucket=name)
+    read_more = tags.value is None or critical(name, tags.value)
     return Bucket(
         name=name,
         arn=f"arn:{partition}:s3:::{name}",
         region=region,
         public_access_block=observe(rec, client, "get_public_access_block", _pab, _NO_PAB, Bucket=name),
-        encryption=observe(rec, client, "get_bucket_encryption", _algorithms, _NO_ENCRYPTION, Bucket=name),
-        versioning=observe(rec, client, "get_bucket_versioning", _versioning, Bucket=name),
-        tags=observe(rec, client, "get_bucket_tagging", _tags, _NO_TAGS, Bucket=name),
+        encryption=observe(rec, client, "get_bucket_encryption", _algorithms, _NO_ENCRYPTION, Bucket=name)
+        if read_more else _not_read(name, "GetBucketEncryption"),
+        versioning=observe(rec, client, "get_bucket_versioning", _versioning, Bucket=name)
+        if read_more else _not_read(name, "GetBucketVersioning"),
+        tags=tags,
+        policy=observe(rec, client, "get_bucket_policy", _policy, _NO_POLICY, Bucket=name),
     )
 
 
 def collect_s3(
     client_for: ClientFor, rec: Recorder, home_region: str, account_id: str, partition: str,
-    regions: Collection[str], workers: int = 8,
+    regions: Collection[str], critical: Critical = lambda name, tags: True, workers: int = 8,
 ) -> dict[str, Observed[Any]]:
     control = client_for("s3control", home_region)
     account_pab = observe(rec, control, "get_public_access_block", _pab, _NO_PAB, AccountId=account_id)
 
     s3 = client_for("s3", home_region)
+    entries: list[dict[str, Any]] = []
+    list_rids: list[str] = []
     try:
-        listing, list_rid = rec.call(s3, "list_buckets")
+        for page, rid in rec.pages(s3, "list_buckets"):
+            list_rids.append(rid)
+            entries += page["Buckets"]
     except CallFailed as exc:
         return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
-                BUCKETS.slot(): Observed.failed(exc.failure, (exc.record_id,))}
-    assert listing is not None
+                BUCKETS.slot(): Observed.failed(exc.failure, (*list_rids, exc.record_id))}
+    except KeyError:
+        return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
+                BUCKETS.slot(): Observed.failed(unexpected(s3, "list_buckets", "the answer has no 'Buckets'"),
+                                                tuple(list_rids))}
 
     def locate_and_read(entry: dict[str, Any]) -> Bucket | None:
         name = str(entry["Name"])
-        region = entry.get("BucketRegion")
+        region = entry.get("BucketRegion")  # AWS names the region in the listing; older answers do not
         if not region:
             try:
                 loc, _ = rec.call(s3, "get_bucket_location", Bucket=name)
@@ -98,11 +140,30 @@ def collect_s3(
             except CallFailed as exc:
                 failure: Observed[Any] = Observed.failed(exc.failure, (exc.record_id,))
                 return Bucket(name, f"arn:{partition}:s3:::{name}", "unknown",
-                              failure, failure, failure, failure)
+                              failure, failure, failure, failure, failure)
         if region not in regions:
             return None
-        return _bucket(rec, client_for("s3", region), name, region, partition)
+        return _bucket(rec, client_for("s3", region), name, region, partition, critical)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        found = [b for b in pool.map(locate_and_read, listing.get("Buckets", [])) if b is not None]
-    return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab, BUCKETS.slot(): Observed.ok(tuple(found), (list_rid,))}
+        found = [b for b in pool.map(locate_and_read, entries) if b is not None]
+    return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
+            BUCKETS.slot(): Observed.ok(tuple(found), tuple(list_rids))}
+
+
+def collect_trail_bucket_logging(client_for: ClientFor, rec: Recorder, home_region: str,
+                                 data: Mapping[str, Observed[Any]]) -> dict[str, Observed[Any]]:
+    """Server access logging of the buckets CloudTrail writes to (read after trails and buckets are known)."""
+    names = sorted({str(t.s3_bucket.value) for slot, observed in data.items()
+                    if slot.startswith(f"{TRAILS.key}@") for t in observed.value or () if t.s3_bucket.value})
+    regions = {b.name: b.region for b in data.get(BUCKETS.slot(), Observed()).value or ()}
+
+    def target(raw: dict[str, Any] | None) -> str | None:
+        return (raw or {}).get("LoggingEnabled", {}).get("TargetBucket") or None
+
+    found = []
+    for name in names:
+        region = regions.get(name, home_region)
+        client = client_for("s3", home_region if region == "unknown" else region)
+        found.append(BucketLogging(name, observe(rec, client, "get_bucket_logging", target, Bucket=name)))
+    return {TRAIL_BUCKET_LOGGING.slot(): Observed.ok(tuple(found))}
