@@ -179,7 +179,7 @@ def regional(region: str = "us-east-1", trails: Observed[Any] | None = None, det
     """One region's data; `more` sets other regional datasets by key (e.g. `**{RDS_INSTANCES.key: ok(())}`)."""
     data = {
         TRAILS.slot(region): trails if trails is not None else ok(()),
-        DETECTORS.slot(region): detectors if detectors is not None else ok((Detector("d1", "ENABLED"),)),
+        DETECTORS.slot(region): detectors if detectors is not None else ok((Detector("d1", "ENABLED", ok(())),)),
         SECURITY_GROUPS.slot(region): groups if groups is not None else ok(()),
     }
     data.update({f"{key}@{region}": value for key, value in more.items()})

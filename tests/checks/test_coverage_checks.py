@@ -18,13 +18,16 @@ from evidence_tracer.inventory.aws import (
     AUTHORIZATION,
     BUCKETS,
     CREDENTIAL_REPORT,
+    DETECTORS,
     SECURITY_GROUPS,
     TRAIL_BUCKET_LOGGING,
     TRAILS,
     Authorization,
     BucketLogging,
     CredentialReportRow,
+    Detector,
     Principal,
+    ThreatFinding,
 )
 from evidence_tracer.models import Status
 from evidence_tracer.sources.aws import specs as ds
@@ -173,6 +176,13 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
                                       ACCOUNT_PUBLIC_ACCESS_BLOCK: ok(None)},
                                      "could be public: Block Public Access is not fully on",
                                      "put-public-access-block", None),
+    "guardduty_findings_triaged": ({DETECTORS: ok((Detector("d1", "ENABLED", ok((
+        ThreatFinding("f-old", "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration", 8.0, "creds", NOW -
+                      timedelta(days=30), None),
+        ThreatFinding("f-new", "Recon:EC2/PortProbeUnprotectedPort", 7.0, "probe", NOW - timedelta(days=1),
+                      None)))),))},
+        "1 high or critical GuardDuty finding(s) in us-east-1 are open after more than 7 days",
+        "archive-findings --detector-id d1 --finding-ids f-old", None),
 }
 
 

@@ -4,6 +4,7 @@ botocore's real error parsing, collecting only the datasets those operations fee
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +18,7 @@ from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, demo_environm
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
 from tests.checks.builders import NOW
-from tests.sources.aws.faults import inject_error
+from tests.sources.aws.faults import inject_error, respond
 
 REGIONS = ["us-east-1"]
 _ERROR_CODE = {"ec2": "UnauthorizedOperation"}
@@ -40,6 +41,13 @@ def test_every_need_is_a_declared_operation_that_feeds_a_dataset() -> None:
             assert datasets_fed_by(op), f"{spec.check_id} needs {op}, which feeds no dataset"
 
 
+def _answer_what_moto_lacks(ctx: AwsContext) -> None:
+    """moto implements no GuardDuty findings API: answer it in the documented shape (registered after any
+    injected fault, which therefore wins)."""
+    respond(ctx, "guardduty", "ListFindings", json.dumps({"findingIds": ["f-1"]}).encode())
+    respond(ctx, "guardduty", "GetFindings", json.dumps({"findings": []}).encode())
+
+
 def _collect(only: frozenset[str], ctx: AwsContext) -> Inventory:
     source = AwsSource(AwsSettings(organization="never", only=only), ctx)
     return Inventory(source.collect(REGIONS).parts)
@@ -52,6 +60,7 @@ def _datasets_for(checks: list[str]) -> frozenset[str]:
 def test_the_demo_account_judges_every_check_without_error(demo_account: None) -> None:
     """The baseline: with nothing denied, the checks below do not error on their own."""
     ctx = AwsContext(region="us-east-1")
+    _answer_what_moto_lacks(ctx)
     # moto does not implement Access Analyzer, and its credential report has no root row.
     allowed_errors = {"iam_access_analyzer_enabled", "iam_root_recent_use"}
     findings = evaluate(_collect(_datasets_for(list(specs())), ctx), CheckContext(WorkspaceConfig(), NOW))
@@ -65,6 +74,7 @@ def test_access_denied_on_a_needed_operation_is_an_error(demo_account: None, ope
     checks = [cid for cid, spec in specs().items() if operation in spec.needs]
     ctx = AwsContext(region="us-east-1")
     inject_error(ctx, service, name, _ERROR_CODE.get(service, "AccessDenied"))
+    _answer_what_moto_lacks(ctx)
     findings = evaluate(_collect(_datasets_for(checks), ctx), CheckContext(WorkspaceConfig(), NOW))
     for cid in checks:
         mine = [f for f in findings if f.check_id == cid]

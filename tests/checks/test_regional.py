@@ -10,7 +10,7 @@ def test_guardduty_one_finding_per_region() -> None:
     inv = with_regions(
         regional("us-east-1"),
         regional("eu-west-1", detectors=ok(())),
-        regional("us-west-2", detectors=ok((Detector("d", "DISABLED"),))),
+        regional("us-west-2", detectors=ok((Detector("d", "DISABLED", ok(())),))),
         regional("ap-south-1", detectors=failed()),
     )
     findings = list(run("guardduty_enabled", inv, ctx()))

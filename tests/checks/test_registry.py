@@ -30,7 +30,8 @@ def test_every_check_maps_to_known_criteria_and_has_remediation() -> None:
         assert fields <= {"account_id", "partition", "region", "user", "slot", "bucket", "group_id", "permission",
                           "trail", "min_length", "db", "kind", "days", "command", "flag", "snapshot", "table",
                           "volume", "key_id", "secret", "log_group", "event", "recorder", "vpc", "load_balancer",
-                          "certificate", "domain", "instance", "function", "repository"}, spec.check_id
+                          "certificate", "domain", "instance", "function", "repository", "detector",
+                          "finding_id"}, spec.check_id
 
 
 def test_a_clean_inventory_passes_everything_it_judges() -> None:

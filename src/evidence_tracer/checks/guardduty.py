@@ -29,3 +29,31 @@ def guardduty_enabled(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
                               observed.sources)
         else:
             yield emit.failed(resource, region, f"GuardDuty is not enabled in {region}.", observed.sources)
+
+
+@check
+def guardduty_findings_triaged(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    days = ctx.config.parameters.incident_triage_days
+    for region in part.regions:
+        observed = part.get(DETECTORS, region)
+        resource = emit.arn("guardduty", region, "detector/*")
+        if observed.value is None:
+            assert observed.failure is not None
+            yield emit.error(observed.failure, resource, region, observed.sources)
+            continue
+        for detector in (d for d in observed.value if d.status.upper() == "ENABLED"):
+            arn = emit.arn("guardduty", region, f"detector/{detector.detector_id}")
+            findings = detector.open_findings
+            sources = (*observed.sources, *findings.sources)
+            if findings.failure is not None:
+                yield emit.error(findings.failure, arn, region, sources)
+                continue
+            stale = [f for f in findings.value or () if f.created_at and (ctx.now - f.created_at).days > days]
+            if stale:
+                kinds = ", ".join(sorted({f.type for f in stale})[:3])
+                yield emit.failed(arn, region, f"{len(stale)} high or critical GuardDuty finding(s) in {region} are "
+                                  f"open after more than {days} days ({kinds}).", sources,
+                                  detector=detector.detector_id, finding_id=stale[0].finding_id)
+            else:
+                yield emit.passed(arn, region, f"No high or critical GuardDuty finding in {region} is open past "
+                                  f"{days} days ({len(findings.value or ())} open within it).", sources)

@@ -107,9 +107,22 @@ class Trail:
 
 
 @dataclass(frozen=True)
+class ThreatFinding:
+    """A GuardDuty finding of high or critical severity that nobody has archived."""
+
+    finding_id: str
+    type: str
+    severity: float
+    title: str
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Detector:
     detector_id: str
     status: str
+    open_findings: Observed[tuple[ThreatFinding, ...]]  # high and critical, not archived
 
 
 @dataclass(frozen=True)

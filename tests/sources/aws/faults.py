@@ -51,3 +51,14 @@ def inject_error(ctx: AwsContext, service: str, operation: str, code: str = "Acc
 
     event = f"before-send.{model.service_id.hyphenize()}.{operation}"
     ctx.session.events.register(event, handler)
+
+
+def respond(ctx: AwsContext, service: str, operation: str, body: bytes, status: int = 200,
+            content_type: str = "application/json") -> None:
+    """Every later call of `service:operation` gets this raw answer, parsed by botocore as a real one."""
+    model = ctx.session._session.get_service_model(service)
+
+    def handler(request: Any, **_: Any) -> AWSResponse:
+        return AWSResponse(request.url, status, {"Content-Type": content_type}, _Raw(body))
+
+    ctx.session.events.register(f"before-send.{model.service_id.hyphenize()}.{operation}", handler)

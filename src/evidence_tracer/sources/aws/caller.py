@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
+from botocore.parsers import ResponseParserError
 
 from evidence_tracer.errors import CollectionError, CredentialsError
 from evidence_tracer.inventory import Failure, Observed
@@ -50,6 +51,13 @@ def jsonable(value: Any) -> Any:
 
 
 T = TypeVar("T")
+_MESSAGE_LIMIT = 300
+
+
+def _short(message: str) -> str:
+    """An error message fit for a finding: one line, bounded (a proxy's HTML page is not a message)."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= _MESSAGE_LIMIT else flat[:_MESSAGE_LIMIT] + "…"
 
 
 class Recorder:
@@ -93,16 +101,18 @@ class Recorder:
             record(exc.response, request_id, code)
             if code in absent:
                 return None, record_id
-            message = str(exc.response.get("Error", {}).get("Message", "")) or str(exc)
+            message = _short(str(exc.response.get("Error", {}).get("Message", "")) or str(exc))
             raise CallFailed(Failure(service, operation, region, code, message), record_id) from None
         except (NoCredentialsError, PartialCredentialsError) as exc:
             raise CredentialsError(f"no usable AWS credentials: {exc}") from None
-        except (BotoCoreError, NotImplementedError, UnicodeDecodeError) as exc:
-            # A body botocore cannot parse (an HTML login page on a JSON-less protocol, bytes that are
-            # not UTF-8) is an unexpected response, not a crash.
-            code = "UnexpectedResponse" if isinstance(exc, UnicodeDecodeError) else type(exc).__name__
-            record({"Error": {"Code": code, "Message": str(exc)}}, "", code)
-            raise CallFailed(Failure(service, operation, region, code, str(exc)), record_id) from None
+        except (BotoCoreError, NotImplementedError, UnicodeDecodeError, ResponseParserError) as exc:
+            # A body botocore cannot parse (an HTML login page from a proxy, bytes that are not UTF-8) is an
+            # unexpected response, not a crash.
+            unparsed = isinstance(exc, UnicodeDecodeError | ResponseParserError)
+            code = "UnexpectedResponse" if unparsed else type(exc).__name__
+            message = _short(str(exc))
+            record({"Error": {"Code": code, "Message": message}}, "", code)
+            raise CallFailed(Failure(service, operation, region, code, message), record_id) from None
         request_id = str(response.get("ResponseMetadata", {}).get("RequestId", ""))
         record(response, request_id)
         return response, record_id
