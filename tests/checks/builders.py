@@ -16,6 +16,7 @@ from evidence_tracer.inventory.aws import (
     BUCKETS,
     CREDENTIAL_REPORT,
     DETECTORS,
+    IDENTITY_CENTER,
     PASSWORD_POLICY,
     SECURITY_GROUPS,
     TRAIL_BUCKET_LOGGING,
@@ -162,7 +163,7 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
         specs.ECR_REPOSITORIES: ok((res("arn:repo", repositoryName="api",
                                         imageScanningConfiguration={"scanOnPush": True}),)),
         specs.ACCESS_ANALYZERS: ok((res("arn:analyzer", status="ACTIVE"),)),
-        specs.SSO_INSTANCES: ok(()),
+        IDENTITY_CENTER: ok(()),
     }
 
 

@@ -19,6 +19,7 @@ from evidence_tracer.inventory.aws import (
     BUCKETS,
     CREDENTIAL_REPORT,
     DETECTORS,
+    IDENTITY_CENTER,
     SECURITY_GROUPS,
     TRAIL_BUCKET_LOGGING,
     TRAILS,
@@ -26,6 +27,7 @@ from evidence_tracer.inventory.aws import (
     BucketLogging,
     CredentialReportRow,
     Detector,
+    IdentityCenter,
     Principal,
     ThreatFinding,
 )
@@ -95,8 +97,9 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
                                     "create-analyzer", None),
     "iam_root_recent_use": ({CREDENTIAL_REPORT: ok((replace(ROOT, password_last_used=NOW - timedelta(days=3)),))},
                             "The root user was used on", "lookup-events", None),
-    "iam_console_users_beside_identity_center": ({ds.SSO_INSTANCES: ok((res("arn:aws:sso:::instance/ssoins-1"),))},
-                                                 "alice signs in as an IAM user", "delete-login-profile", None),
+    "iam_console_users_beside_identity_center": (
+        {IDENTITY_CENTER: ok((IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1", ok(()), ok(()), ok(())),))},
+        "alice signs in as an IAM user", "delete-login-profile", None),
     "rds_storage_encrypted": ({ds.RDS_INSTANCES: _db(StorageEncrypted=False)}, "stores data unencrypted",
                               "copy-db-snapshot", None),
     "rds_not_publicly_accessible": ({ds.RDS_INSTANCES: _db(PubliclyAccessible=True)}, "publicly accessible",

@@ -68,6 +68,10 @@ def test_manual_evidence_list_users_export_verify(workspace: Path, tmp_path: Pat
 
     users = tracer("evidence", "users", "-w", str(workspace))
     assert users.returncode == 0 and "bob.engineer" in users.stdout and "console without MFA" in users.stdout
+    # A team on SSO: the Identity Center people and the permission sets they hold in the account.
+    assert "IAM Identity Center" in users.stdout and "erin@acme.example" in users.stdout
+    alice = next(line for line in users.stdout.splitlines() if "alice@acme.example" in line)
+    assert "AdministratorAccess in 123456789012" in alice
 
     package = tmp_path / "package.zip"
     exported = tracer("evidence", "export", "--out", str(package), "-w", str(workspace))

@@ -10,9 +10,9 @@ from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.data import policy_statements
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import GLOBAL, Failure, SourcePart
-from evidence_tracer.inventory.aws import AUTHORIZATION, CREDENTIAL_REPORT, Authorization, Principal
+from evidence_tracer.inventory.aws import AUTHORIZATION, CREDENTIAL_REPORT, IDENTITY_CENTER, Authorization, Principal
 from evidence_tracer.models import Finding
-from evidence_tracer.sources.aws.specs import ACCESS_ANALYZERS, SSO_INSTANCES
+from evidence_tracer.sources.aws.specs import ACCESS_ANALYZERS
 
 # AWS-managed policies that grant everything (or the power to grant oneself everything).
 ADMIN_MANAGED_POLICIES = frozenset({"AdministratorAccess", "IAMFullAccess"})
@@ -178,7 +178,7 @@ def _no_root_row() -> Failure:
 
 @check
 def iam_console_users_beside_identity_center(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    instances, errors = listed(part, emit, SSO_INSTANCES, "instance/*")
+    instances, errors = listed(part, emit, IDENTITY_CENTER, "instance/*")
     report = part.get(CREDENTIAL_REPORT)
     if errors:
         yield from errors

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from evidence_tracer.catalog.controls import controls
@@ -17,6 +18,8 @@ from evidence_tracer.evidence.export import export_package, scan_access
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore, Kind, resolve_target
 from evidence_tracer.governance.owners import owners_of
+from evidence_tracer.inventory import Inventory
+from evidence_tracer.inventory.aws import IDENTITY_CENTER
 
 app = typer.Typer(help="Evidence: add manual items, list, export the auditor package, verify it.",
                   no_args_is_help=True)
@@ -141,10 +144,49 @@ def users(
     for col in ("Identity", "Console", "Last sign-in", "MFA", "Active keys", "Oldest key (days)", "Concerns"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.user, "yes" if r.console else "no", r.last_sign_in, "yes" if r.mfa else "[red]no[/]",
+        table.add_row(escape(r.user), "yes" if r.console else "no", r.last_sign_in, "yes" if r.mfa else "[red]no[/]",
                       r.active_keys, "—" if r.oldest_key_days is None else str(r.oldest_key_days),
-                      f"[red]{'; '.join(r.concerns)}[/]" if r.concerns else "—")
-    Console(width=200).print(table)
+                      f"[red]{escape('; '.join(r.concerns))}[/]" if r.concerns else "—")
+    console = Console(width=200)
+    console.print(table)
+    try:
+        inventory = store.load_inventory(result.scan.id)
+    except EvidenceError:
+        return  # a scan stored before snapshots were kept
+    for row in identity_center_access(inventory):
+        console.print(row)
+
+
+def identity_center_access(inventory: Inventory) -> list[Table | str]:
+    """IAM Identity Center users with the permission sets they hold in each scanned account."""
+    out: list[Table | str] = []
+    for part in inventory.of("aws"):
+        for region in part.regions:
+            observed = part.get(IDENTITY_CENTER, region)
+            if observed.failure is not None:
+                out.append(f"[yellow]Identity Center in {escape(part.account)} {escape(region)} could not be read: "
+                           f"{escape(observed.failure.describe())}[/]")
+                continue
+            for center in observed.value or ():
+                users, assignments = center.users, center.assignments
+                if users.failure is not None or assignments.failure is not None:
+                    failure = users.failure or assignments.failure
+                    assert failure is not None
+                    out.append(f"[yellow]Identity Center users or assignments could not be read: "
+                               f"{escape(failure.describe())}[/]")
+                    continue
+                held: dict[str, list[str]] = {}
+                for a in assignments.value or ():
+                    held.setdefault(a.principal_id, []).append(f"{a.permission_set} in {a.account}")
+                table = Table(title=f"IAM Identity Center {escape(center.instance_arn)} — "
+                                    f"account {escape(part.account)}")
+                for col in ("User", "Name", "Email", "Permission sets (direct)"):
+                    table.add_column(col)
+                for u in users.value or ():
+                    table.add_row(escape(u.user_name), escape(u.display_name), escape(", ".join(u.emails)),
+                                  escape(", ".join(held.get(u.user_id, []))) or "—")
+                out.append(table)
+    return out
 
 
 def _date(value: str) -> date:

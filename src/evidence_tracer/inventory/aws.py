@@ -203,3 +203,36 @@ class Authorization:
 
 
 AUTHORIZATION: Dataset[Authorization] = Dataset("iam.authorization", "iam", "GetAccountAuthorizationDetails")
+
+
+@dataclass(frozen=True)
+class IdentityCenterUser:
+    user_id: str
+    user_name: str
+    display_name: str
+    emails: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccountAssignment:
+    """Who (a user or group) holds which permission set in which account."""
+
+    account: str
+    permission_set: str  # its name
+    principal_type: str  # USER | GROUP
+    principal_id: str
+
+
+@dataclass(frozen=True)
+class IdentityCenter:
+    """An IAM Identity Center instance: its people, permission sets and assignments to this account."""
+
+    instance_arn: str
+    identity_store_id: str
+    users: Observed[tuple[IdentityCenterUser, ...]]
+    permission_sets: Observed[tuple[str, ...]]  # names
+    assignments: Observed[tuple[AccountAssignment, ...]]
+
+
+IDENTITY_CENTER: Dataset[tuple[IdentityCenter, ...]] = Dataset(
+    "sso.identity_center", "sso-admin", "ListInstances", regional=True)

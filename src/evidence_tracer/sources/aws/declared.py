@@ -9,14 +9,22 @@ import functools
 from collections.abc import Iterator
 
 from evidence_tracer.sources.aws.calls import aws_op
-from evidence_tracer.sources.aws.collectors import cloudtrail, ec2, guardduty, iam, iam_authorization, s3
+from evidence_tracer.sources.aws.collectors import (
+    cloudtrail,
+    ec2,
+    guardduty,
+    iam,
+    iam_authorization,
+    identity_center,
+    s3,
+)
 from evidence_tracer.sources.aws.specs import SPECS
 from evidence_tracer.sources.base import Operation
 
 IDENTITY = (aws_op("sts", "GetCallerIdentity"), aws_op("ec2", "DescribeRegions"))
 # Only with an Organization: list its accounts, assume the read-only role in each.
 ORGANIZATION = (aws_op("organizations", "ListAccounts"), aws_op("sts", "AssumeRole"))
-COLLECTORS = (iam, iam_authorization, s3, cloudtrail, guardduty, ec2)
+COLLECTORS = (iam, iam_authorization, identity_center, s3, cloudtrail, guardduty, ec2)
 
 
 def _feeds() -> Iterator[tuple[tuple[Operation, ...], tuple[str, ...]]]:

@@ -330,6 +330,22 @@ def _edge(s: Any) -> None:
     lam.create_function_url_config(FunctionName="acme-webhook", AuthType="NONE")
 
 
+def _identity_center(s: Any) -> None:
+    sso = s.client("sso-admin", region_name="us-east-1")
+    instance = sso.list_instances()["Instances"][0]
+    store = s.client("identitystore", region_name="us-east-1")
+    ids = {}
+    for user, display in (("alice@acme.example", "Alice Founder"), ("erin@acme.example", "Erin Engineer")):
+        ids[user] = store.create_user(IdentityStoreId=instance["IdentityStoreId"], UserName=user, DisplayName=display,
+                                      Name={"GivenName": display.split()[0], "FamilyName": display.split()[1]},
+                                      Emails=[{"Value": user, "Primary": True}])["UserId"]
+    admin = sso.create_permission_set(Name="AdministratorAccess", InstanceArn=instance["InstanceArn"])[
+        "PermissionSet"]["PermissionSetArn"]
+    sso.create_account_assignment(InstanceArn=instance["InstanceArn"], TargetId=DEMO_ACCOUNT, TargetType="AWS_ACCOUNT",
+                                  PermissionSetArn=admin, PrincipalType="USER",
+                                  PrincipalId=ids["alice@acme.example"])
+
+
 def _zip() -> bytes:
     import io
     import zipfile
@@ -355,3 +371,4 @@ def seed_demo_account() -> None:
     _monitoring(s)
     _compute(s)
     _edge(s)
+    _identity_center(s)

@@ -15,7 +15,14 @@ from botocore.loaders import create_loader
 
 from evidence_tracer.errors import CollectionError
 from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
-from evidence_tracer.inventory.aws import AUTHORIZATION, DETECTORS, SECURITY_GROUPS, TRAIL_BUCKET_LOGGING, TRAILS
+from evidence_tracer.inventory.aws import (
+    AUTHORIZATION,
+    DETECTORS,
+    IDENTITY_CENTER,
+    SECURITY_GROUPS,
+    TRAIL_BUCKET_LOGGING,
+    TRAILS,
+)
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder
 from evidence_tracer.sources.aws.calls import SOURCE
 from evidence_tracer.sources.aws.collectors import iam, s3
@@ -25,6 +32,7 @@ from evidence_tracer.sources.aws.collectors.ec2 import collect_security_groups
 from evidence_tracer.sources.aws.collectors.guardduty import collect_detectors
 from evidence_tracer.sources.aws.collectors.iam import collect_iam
 from evidence_tracer.sources.aws.collectors.iam_authorization import collect_authorization
+from evidence_tracer.sources.aws.collectors.identity_center import collect_identity_center
 from evidence_tracer.sources.aws.collectors.s3 import Critical, collect_s3, collect_trail_bucket_logging
 from evidence_tracer.sources.aws.declared import aws_operations
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
@@ -106,7 +114,7 @@ def resolve_regions(
 
 
 def _regional_datasets() -> list[Any]:
-    return [TRAILS, DETECTORS, SECURITY_GROUPS, *(s for s in SPECS if s.regional)]
+    return [TRAILS, DETECTORS, SECURITY_GROUPS, IDENTITY_CENTER, *(s for s in SPECS if s.regional)]
 
 
 Job = Callable[[], dict[str, Observed[Any]]]
@@ -136,6 +144,10 @@ def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home:
         if wanted((DETECTORS.key,)):
             yield f"guardduty {region}", partial(
                 lambda c, r: {DETECTORS.slot(r): collect_detectors(c, rec)}, ctx.client("guardduty", region), region)
+        if wanted((IDENTITY_CENTER.key,)):
+            yield f"identity center {region}", partial(
+                lambda c, i, r: {IDENTITY_CENTER.slot(r): collect_identity_center(c, i, rec, account_id)},
+                ctx.client("sso-admin", region), ctx.client("identitystore", region), region)
         if wanted((SECURITY_GROUPS.key,)):
             yield f"ec2 {region}", partial(
                 lambda c, r: {SECURITY_GROUPS.slot(r): collect_security_groups(c, rec, r, account_id, partition)},

@@ -84,12 +84,10 @@ ACCESS_ANALYZERS = ResourceSpec("accessanalyzer.analyzers", "accessanalyzer", "L
                                 result_key="analyzers", id_field="arn")
 
 # --- identity ------------------------------------------------------------------------------------
-SSO_INSTANCES = ResourceSpec("sso.instances", "sso-admin", "ListInstances", regional=True, result_key="Instances",
-                             id_field="InstanceArn", permission="sso:ListInstances")
 
 SPECS: tuple[Spec, ...] = (
     RDS_INSTANCES, RDS_CLUSTERS, RDS_MANUAL_SNAPSHOTS, DYNAMODB_TABLES, EBS_ENCRYPTION_DEFAULT, EBS_VOLUMES,
     EBS_SNAPSHOTS, KMS_KEYS, SECRETS, LOG_GROUPS, METRIC_FILTERS, ALARMS, SNS_SUBSCRIPTIONS,
     CONFIG_RECORDERS, CONFIG_RECORDER_STATUS, SECURITY_HUB, VPCS, FLOW_LOGS, NETWORK_INTERFACES, INSTANCES,
-    LOAD_BALANCERS, CERTIFICATES, LAMBDA_FUNCTIONS, ECR_REPOSITORIES, ACCESS_ANALYZERS, SSO_INSTANCES,
+    LOAD_BALANCERS, CERTIFICATES, LAMBDA_FUNCTIONS, ECR_REPOSITORIES, ACCESS_ANALYZERS,
 )
