@@ -38,6 +38,8 @@ class Parameters(_Strict):
     # A console password or an active access key unused this long is a dormant credential to remove.
     inactive_credential_days: int = Field(90, ge=7, le=730)
     backup_retention_days: int = Field(7, ge=1, le=35)
+    # A critical data store's latest backup may be at most this old (a daily plan plus a day's grace).
+    backup_max_age_hours: int = Field(48, ge=1, le=24 * 35)
     # High/critical GuardDuty findings must be triaged (archived or resolved) within this many days.
     incident_triage_days: int = Field(7, ge=1, le=90)
 

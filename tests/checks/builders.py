@@ -126,6 +126,9 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
                                     DeletionProtection=True, MultiAZ=True,
                                     TagList=[{"Key": "data-classification", "Value": "customer"}]),)),
         specs.RDS_CLUSTERS: ok(()),
+        specs.BACKUP_PROTECTED: ok((res(f"arn:aws:rds:{region}:{ACCOUNT}:db:prod",
+                                        ResourceArn=f"arn:aws:rds:{region}:{ACCOUNT}:db:prod",
+                                        LastBackupTime=(NOW - timedelta(hours=5)).isoformat()),)),
         specs.RDS_MANUAL_SNAPSHOTS: ok((res("arn:snap", {"attributes": ok({"DBSnapshotAttributes": [
             {"AttributeName": "restore", "AttributeValues": []}]})}, DBSnapshotIdentifier="snap"),)),
         specs.DYNAMODB_TABLES: ok((res("sessions", {"continuous_backups": ok({"PointInTimeRecoveryDescription": {

@@ -186,6 +186,8 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
                       None)))),))},
         "1 high or critical GuardDuty finding(s) in us-east-1 are open after more than 7 days",
         "archive-findings --detector-id d1 --finding-ids f-old", None),
+    "backup_critical_resources_protected": ({ds.RDS_INSTANCES: _db(), ds.BACKUP_PROTECTED: ok(())},
+                                            "has no AWS Backup recovery point", "create-backup-selection", None),
 }
 
 
@@ -222,6 +224,15 @@ def test_an_unreadable_needed_dataset_is_an_error(check_id: str, operation: str)
     findings = run(check_id, replace(clean(), data=data), ctx())
     assert any(f.status is Status.ERROR for f in findings), [(f.status, f.message) for f in findings]
     assert not any(f.status is Status.FAIL for f in findings)
+
+
+def test_a_stale_recovery_point_is_a_gap() -> None:
+    stale = ok((res("arn:aws:rds:us-east-1:111122223333:db:analytics", ResourceArn=(
+        "arn:aws:rds:us-east-1:111122223333:db:analytics"), LastBackupTime=(NOW - timedelta(hours=80)).isoformat()),))
+    [f] = [f for f in run("backup_critical_resources_protected",
+                          with_data({ds.RDS_INSTANCES: _db(), ds.BACKUP_PROTECTED: stale}), ctx())
+           if f.status is Status.FAIL]
+    assert "80 hours old (limit 48)" in f.message
 
 
 def test_rds_deletion_protection_says_what_to_declare_when_nothing_is_critical() -> None:

@@ -42,10 +42,11 @@ def test_every_need_is_a_declared_operation_that_feeds_a_dataset() -> None:
 
 
 def _answer_what_moto_lacks(ctx: AwsContext) -> None:
-    """moto implements no GuardDuty findings API: answer it in the documented shape (registered after any
-    injected fault, which therefore wins)."""
+    """moto implements neither GuardDuty findings nor AWS Backup's protected resources: answer them in the
+    documented shape (registered after any injected fault, which therefore wins)."""
     respond(ctx, "guardduty", "ListFindings", json.dumps({"findingIds": ["f-1"]}).encode())
     respond(ctx, "guardduty", "GetFindings", json.dumps({"findings": []}).encode())
+    respond(ctx, "backup", "ListProtectedResources", json.dumps({"Results": []}).encode())
 
 
 def _collect(only: frozenset[str], ctx: AwsContext) -> Inventory:

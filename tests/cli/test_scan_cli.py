@@ -27,7 +27,8 @@ def test_scan_json_contract_against_moto_server(moto_server: str, tmp_path: Path
     assert statuses == {"pass", "fail", "not_applicable", "error"}
     # The only errors are moto's own gaps: no Access Analyzer, no root row in the credential report.
     assert {f["check_id"] for f in data["findings"] if f["status"] == "error"} == {
-        "iam_access_analyzer_enabled", "iam_root_recent_use", "guardduty_findings_triaged"}
+        "iam_access_analyzer_enabled", "iam_root_recent_use", "guardduty_findings_triaged",
+        "backup_critical_resources_protected"}
     account = next(f for f in data["findings"] if f["check_id"] == "s3_account_public_access_block")
     assert account["status"] == "fail"  # read through s3control on a local endpoint
     assert "Findings by criterion" in out.stderr and "CC6.6" in out.stderr
@@ -85,7 +86,8 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     assert sorted(data["scan"]["regions"]) == ["eu-west-1", "us-east-1", "us-west-2"]
     assert {f["status"] for f in data["findings"]} == {"pass", "fail", "not_applicable", "error"}
     assert {f["check_id"] for f in data["findings"] if f["status"] == "error"} == {
-        "iam_access_analyzer_enabled", "iam_root_recent_use", "guardduty_findings_triaged"}  # what moto cannot answer
+        "iam_access_analyzer_enabled", "iam_root_recent_use", "guardduty_findings_triaged",
+        "backup_critical_resources_protected"}  # what moto cannot answer
     for name in ("gap-report.md", "gap-report.csv", "gap-report.html"):
         assert (reports / name).stat().st_size > 500
     assert "SOC 2-aligned" in out.stdout and "compliant" not in out.stdout.lower()

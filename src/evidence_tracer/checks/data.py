@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from evidence_tracer.catalog.criteria import Category
@@ -13,6 +14,7 @@ from evidence_tracer.criticality import DECLARE_CRITICAL, critical_reason
 from evidence_tracer.inventory import Resource, SourcePart
 from evidence_tracer.models import Finding
 from evidence_tracer.sources.aws.specs import (
+    BACKUP_PROTECTED,
     DYNAMODB_TABLES,
     EBS_ENCRYPTION_DEFAULT,
     EBS_SNAPSHOTS,
@@ -254,3 +256,44 @@ def policy_statements(document: Any) -> list[dict[str, Any]]:
         document = json.loads(document)
     statements = (document or {}).get("Statement", [])
     return [s for s in ([statements] if isinstance(statements, dict) else statements) if isinstance(s, dict)]
+
+
+@check
+def backup_critical_resources_protected(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    """Every critical database has a recent AWS Backup recovery point (or automated RDS backups on the
+    retention the backup policy sets, judged by rds_backup_retention): evidence that backups happen, not
+    only that a plan exists."""
+    hours = ctx.config.parameters.backup_max_age_hours
+    found, errors = _databases(part, emit)
+    protected, more = listed(part, emit, BACKUP_PROTECTED, "recovery-point:*")
+    yield from errors
+    yield from more
+    failed_regions = {f.location for f in more}
+    latest = {str(r.data.get("ResourceArn")): (r.data.get("LastBackupTime"), s) for _, r, s in protected}
+    tables, table_errors = listed(part, emit, DYNAMODB_TABLES, "table/*")
+    yield from table_errors
+    candidates: list[tuple[str, str, str, tuple[str, ...], dict[str, str], tuple[str, ...]]] = [
+        (region, f"RDS {kind} {_name(kind, db)}", db.id, (_name(kind, db), db.id),
+                   tags(db.data, "TagList"), sources) for region, kind, db, sources in found]
+    candidates += [(region, f"DynamoDB table {t.id}", emit.arn("dynamodb", region, f"table/{t.id}"), (t.id,), {},
+                    sources) for region, t, sources in tables]
+    for region, label, arn, names, tag_map, sources in candidates:
+        why = critical_reason(ctx.config, (*names, arn), tag_map)
+        if why is None:
+            yield emit.not_applicable(arn, region, f"{label} is not marked critical; to require AWS Backup, "
+                                      f"{DECLARE_CRITICAL}.", sources)
+            continue
+        if region in failed_regions:
+            continue  # already an error for the region
+        when, backup_sources = latest.get(arn, (None, ()))
+        evidence = (*sources, *backup_sources)
+        if not when:
+            yield emit.failed(arn, region, f"Critical {label} ({why}) has no AWS Backup recovery point.", evidence,
+                              resource_arn=arn)
+            continue
+        age = (ctx.now - datetime.fromisoformat(str(when))).total_seconds() / 3600
+        if age > hours:
+            yield emit.failed(arn, region, f"The latest AWS Backup recovery point of critical {label} ({why}) is "
+                              f"{int(age)} hours old (limit {hours}).", evidence, resource_arn=arn)
+        else:
+            yield emit.passed(arn, region, f"Critical {label} ({why}) was backed up {int(age)} hours ago.", evidence)

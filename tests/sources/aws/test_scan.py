@@ -84,7 +84,8 @@ def test_demo_scan_findings(ctx: AwsContext, demo: None) -> None:
     # moto implements no Access Analyzer and has no root row in its credential report: honest errors.
     assert {f.check_id for f in findings if f.status is Status.ERROR} == {"iam_access_analyzer_enabled",
                                                                             "iam_root_recent_use",
-                                                                            "guardduty_findings_triaged"}
+                                                                            "guardduty_findings_triaged",
+        "backup_critical_resources_protected"}
     failing = {(f.check_id, f.resource_id.split(":")[-1]) for f in findings if f.status is Status.FAIL}
     assert ("iam_user_console_mfa", "user/bob.engineer") in failing
     assert ("iam_access_key_age", "user/ci-deploy (access key 1)") in failing

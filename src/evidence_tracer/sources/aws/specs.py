@@ -35,6 +35,9 @@ KMS_KEYS = ResourceSpec(
     "kms.keys", "kms", "ListKeys", regional=True, result_key="Keys", id_field="KeyArn",
     details=(Detail("metadata", "DescribeKey", "KeyId", "KeyId", result_key="KeyMetadata"),
              Detail("rotation", "GetKeyRotationStatus", "KeyId", "KeyId")))
+# Resources AWS Backup has recovery points for, with the time of the latest one (one call per page).
+BACKUP_PROTECTED = ResourceSpec("backup.protected_resources", "backup", "ListProtectedResources", regional=True,
+                                result_key="Results", id_field="ResourceArn")
 SECRETS = ResourceSpec("secretsmanager.secrets", "secretsmanager", "ListSecrets", regional=True,
                        result_key="SecretList", id_field="ARN")
 
@@ -87,7 +90,7 @@ ACCESS_ANALYZERS = ResourceSpec("accessanalyzer.analyzers", "accessanalyzer", "L
 
 SPECS: tuple[Spec, ...] = (
     RDS_INSTANCES, RDS_CLUSTERS, RDS_MANUAL_SNAPSHOTS, DYNAMODB_TABLES, EBS_ENCRYPTION_DEFAULT, EBS_VOLUMES,
-    EBS_SNAPSHOTS, KMS_KEYS, SECRETS, LOG_GROUPS, METRIC_FILTERS, ALARMS, SNS_SUBSCRIPTIONS,
+    EBS_SNAPSHOTS, BACKUP_PROTECTED, KMS_KEYS, SECRETS, LOG_GROUPS, METRIC_FILTERS, ALARMS, SNS_SUBSCRIPTIONS,
     CONFIG_RECORDERS, CONFIG_RECORDER_STATUS, SECURITY_HUB, VPCS, FLOW_LOGS, NETWORK_INTERFACES, INSTANCES,
     LOAD_BALANCERS, CERTIFICATES, LAMBDA_FUNCTIONS, ECR_REPOSITORIES, ACCESS_ANALYZERS,
 )
