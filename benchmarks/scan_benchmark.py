@@ -1,103 +1,216 @@
-"""Benchmark: a large moto account, scanned, stored and packaged. Prints figures; asserts nothing.
+"""Scan benchmark: every collected service at 1x, 4x and 16x of a base account over three regions.
 
-    python benchmarks/scan_benchmark.py [--users 300] [--buckets 150] [--groups 300]
+moto's threaded server runs on 127.0.0.1; the scan runs in a child process (`tracer scan`, the real
+command) so its peak RSS is its own. With --latency-ms a small proxy on 127.0.0.1 sits in front of the
+server and delays every request, modelling real AWS round trips, where call count and safe concurrency
+decide the time rather than CPU. Prints wall time, peak RSS and calls by operation per size, beside a
+naive one-call-per-resource-per-check count. Figures are printed, never asserted.
 
-Reports wall time, peak memory, and AWS API calls by operation, set against a naive design that
-calls once per resource per check (e.g. per-user MFA and key listings instead of the credential report).
+    python benchmarks/scan_benchmark.py                   # 1x, 4x, 16x
+    python benchmarks/scan_benchmark.py --sizes 16 --latency-ms 80 --workers 16
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import http.client
+import json
+import os
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-import tracemalloc
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import boto3
 
-from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.evidence.export import export_package
-from evidence_tracer.evidence.package import verify_package
-from evidence_tracer.evidence.store import EvidenceStore
-from evidence_tracer.scanner import run_scan
-from evidence_tracer.sources.aws.demo_account import demo_environment
-from evidence_tracer.sources.aws.session import AwsContext
-from evidence_tracer.sources.aws.source import AwsSource
-
 REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
+# The base account (1x); 16x is the issue's reference account (400 users, 577 buckets, 1200 groups).
+BASE = {"users": 25, "buckets": 36, "groups": 75, "rds": 2, "tables": 3, "volumes": 4, "keys": 2, "log_groups": 4,
+        "functions": 2, "repositories": 2, "secrets": 2}
 
 
-def seed(users: int, buckets: int, groups: int) -> None:
-    s = boto3.session.Session(region_name="us-east-1")
-    iam = s.client("iam")
-    for i in range(users):
+def _client(service: str, endpoint: str, region: str = "us-east-1") -> Any:
+    return boto3.client(service, region_name=region, endpoint_url=endpoint)
+
+
+def seed(endpoint: str, scale: int) -> dict[str, int]:
+    n = {k: v * scale for k, v in BASE.items()}
+    iam = _client("iam", endpoint)
+    for i in range(n["users"]):
         iam.create_user(UserName=f"user-{i:04d}")
         if i % 3 == 0:
             iam.create_login_profile(UserName=f"user-{i:04d}", Password="Bench-Passw0rd!")
         if i % 2 == 0:
             iam.create_access_key(UserName=f"user-{i:04d}")
-    for i in range(buckets):
+    for i in range(n["buckets"]):
         region = REGIONS[i % len(REGIONS)]
-        kwargs: dict[str, object] = {"Bucket": f"bench-bucket-{i:04d}"}
+        kwargs: dict[str, Any] = {"Bucket": f"bench-bucket-{i:04d}"}
         if region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-        s.client("s3", region_name=region).create_bucket(**kwargs)
-    for i in range(groups):
-        region = REGIONS[i % len(REGIONS)]
-        ec2 = s.client("ec2", region_name=region)
+        s3 = _client("s3", endpoint, region)
+        s3.create_bucket(**kwargs)
+        if i % 6 == 0:
+            s3.put_bucket_tagging(Bucket=kwargs["Bucket"], Tagging={"TagSet": [
+                {"Key": "data-classification", "Value": "confidential"}]})
+    for i in range(n["groups"]):
+        ec2 = _client("ec2", endpoint, REGIONS[i % len(REGIONS)])
         gid = ec2.create_security_group(GroupName=f"bench-sg-{i:04d}", Description="bench")["GroupId"]
         port = 22 if i % 10 == 0 else 443
         ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[
             {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
-    for region in REGIONS[:2]:
-        s.client("guardduty", region_name=region).create_detector(Enable=True)
+    for r, region in enumerate(REGIONS):
+        _client("guardduty", endpoint, region).create_detector(Enable=r < 2)
+        rds = _client("rds", endpoint, region)
+        for i in range(n["rds"]):
+            rds.create_db_instance(DBInstanceIdentifier=f"db-{r}-{i}", DBInstanceClass="db.t3.micro", Engine="postgres",
+                                   MasterUsername="bench", MasterUserPassword="Bench-Passw0rd", AllocatedStorage=20,
+                                   StorageEncrypted=i % 2 == 0, BackupRetentionPeriod=7 * (i % 2))
+        ddb = _client("dynamodb", endpoint, region)
+        for i in range(n["tables"]):
+            ddb.create_table(TableName=f"table-{i}", BillingMode="PAY_PER_REQUEST",
+                             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+        ec2 = _client("ec2", endpoint, region)
+        for i in range(n["volumes"]):
+            ec2.create_volume(AvailabilityZone=f"{region}a", Size=8, Encrypted=i % 2 == 0)
+        kms = _client("kms", endpoint, region)
+        for _ in range(n["keys"]):
+            kms.create_key(Description="bench")
+        logs = _client("logs", endpoint, region)
+        for i in range(n["log_groups"]):
+            logs.create_log_group(logGroupName=f"/bench/{i}")
+        sm = _client("secretsmanager", endpoint, region)
+        for i in range(n["secrets"]):
+            sm.create_secret(Name=f"bench/{i}", SecretString="x")
+        ecr = _client("ecr", endpoint, region)
+        for i in range(n["repositories"]):
+            ecr.create_repository(repositoryName=f"repo-{i}")
+    return n
+
+
+class _Delay(BaseHTTPRequestHandler):
+    """Forwards every request to moto after a fixed delay (a real AWS round trip)."""
+
+    target: tuple[str, int] = ("127.0.0.1", 0)
+    delay = 0.08
+
+    def _forward(self) -> None:
+        time.sleep(self.delay)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        conn = http.client.HTTPConnection(*self.target, timeout=60)
+        conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+        for key, value in self.headers.items():
+            conn.putheader(key, value)
+        conn.endheaders(body or None)
+        answer = conn.getresponse()
+        payload = answer.read()
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        conn.close()
+
+    do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _forward
+
+    def log_message(self, *_: Any) -> None:
+        return
+
+
+def latency_proxy(port: int, delay_ms: int) -> tuple[ThreadingHTTPServer, str]:
+    handler = type("Delay", (_Delay,), {"target": ("127.0.0.1", port), "delay": delay_ms / 1000})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def naive_calls(n: dict[str, int]) -> int:
+    """One call per resource per check that reads it, plus one per region per regional check."""
+    per_user = 3  # ListMFADevices, ListAccessKeys, GetLoginProfile
+    per_bucket = 7  # location, block, encryption, versioning, tags, policy, logging
+    per_region = 30  # one list call per regional check
+    per_resource = 2 * (n["rds"] + n["tables"] + n["volumes"] + n["keys"] + n["secrets"] + n["log_groups"]
+                        + n["functions"] + n["repositories"]) * len(REGIONS)
+    return n["users"] * per_user + n["buckets"] * per_bucket + per_region * len(REGIONS) + per_resource + n["groups"]
+
+
+def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Counter[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
+    env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+               AWS_ENDPOINT_URL=endpoint, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+               AWS_EC2_METADATA_DISABLED="true")
+    (workspace / "tracer.yaml").write_text(f"sources: {{aws: {{workers: {workers}, organization: never}}}}\n")
+    probe = ("import resource, runpy, sys; sys.argv = ['tracer'] + sys.argv[1:]\n"
+             "try:\n    runpy.run_module('evidence_tracer', run_name='__main__')\n"
+             "finally:\n    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", probe, "scan", "-w", str(workspace), "--format", "json", "-o",
+                          str(workspace / "scan.json"), *(a for r in REGIONS for a in ("-r", r))],
+                         env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if out.returncode not in (0, 1):
+        raise SystemExit(out.stderr[-2000:])
+    rss_kb = int(next(line.split()[1] for line in out.stderr.splitlines() if line.startswith("MAXRSS")))
+    from evidence_tracer.evidence.store import EvidenceStore
+
+    store = EvidenceStore(workspace)
+    calls = Counter(f"{i.service}:{i.operation}" for i in store.items(scan_id=store.scans()[-1].id))
+    return elapsed, rss_kb, calls
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=300)
-    parser.add_argument("--buckets", type=int, default=150)
-    parser.add_argument("--groups", type=int, default=300)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 4, 16])
+    parser.add_argument("--latency-ms", type=int, default=0, help="delay each request by this much (a proxy)")
+    parser.add_argument("--workers", type=int, default=8, help="sources.aws.workers for the scan")
+    parser.add_argument("--top", type=int, default=12, help="operations to list per size")
     args = parser.parse_args()
-    with demo_environment():
-        t0 = time.perf_counter()
-        seed(args.users, args.buckets, args.groups)
-        seeded = time.perf_counter() - t0
-        tracemalloc.start()
-        t1 = time.perf_counter()
-        outcome = run_scan([AwsSource(context=AwsContext(region="us-east-1"))], WorkspaceConfig(), list(REGIONS))
-        elapsed = time.perf_counter() - t1
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = EvidenceStore(Path(tmp))
-        t2 = time.perf_counter()
-        store.save_scan(outcome.result, outcome.records, outcome.inventory)
-        stored = time.perf_counter() - t2
-        t3 = time.perf_counter()
-        package = export_package(store, WorkspaceConfig(), outcome.result.scan.finished_at.date(),
-                                 Path(tmp) / "package.zip")
-        exported = time.perf_counter() - t3
-        t4 = time.perf_counter()
-        verify_package(package.path)
-        verified = time.perf_counter() - t4
-    calls = Counter(f"{r.service}:{r.operation}" for r in outcome.records)
-    total = sum(calls.values())
-    # Naive: per user (ListMFADevices, ListAccessKeys, GetLoginProfile), per bucket per check
-    # (4 checks + location), per region per regional check, plus the global calls.
-    naive = args.users * 3 + args.buckets * 5 + len(REGIONS) * 4 + 5
-    print(f"account: {args.users} users, {args.buckets} buckets, {args.groups} security groups, "
-          f"{len(REGIONS)} regions (seeding took {seeded:.1f}s)")
-    print(f"scan wall time:     {elapsed:.2f} s")
-    print(f"peak Python memory: {peak / 1e6:.1f} MB (tracemalloc, during the scan)")
-    print(f"findings:           {len(outcome.result.findings)}")
-    print(f"evidence store:     {len(outcome.records)} records saved in {stored:.2f} s")
-    print(f"auditor package:    {package.files} files exported in {exported:.2f} s, verified in {verified:.2f} s")
-    print(f"AWS API calls:      {total} (naive per-resource design: about {naive})")
-    for op, n in calls.most_common():
-        print(f"  {n:6d}  {op}")
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+                      MOTO_EC2_LOAD_DEFAULT_AMIS="false")
+    for scale in args.sizes:
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        try:
+            t0 = time.perf_counter()
+            n = seed(f"http://{host}:{port}", scale)
+            seeded = time.perf_counter() - t0
+            endpoint, proxy = f"http://{host}:{port}", None
+            if args.latency_ms:
+                proxy, endpoint = latency_proxy(port, args.latency_ms)
+            with tempfile.TemporaryDirectory() as tmp:
+                elapsed, rss_kb, calls = scan(endpoint, Path(tmp), args.workers)
+            if proxy:
+                proxy.shutdown()
+        finally:
+            server.stop()
+        total = sum(calls.values())
+        print(f"== {scale}x: {n['users']} users, {n['buckets']} buckets, {n['groups']} security groups, "
+              f"{n['rds'] * 3} databases, {n['tables'] * 3} tables, {n['volumes'] * 3} volumes over {len(REGIONS)} "
+              f"regions (seeded in {seeded:.0f} s); latency {args.latency_ms} ms/request, {args.workers} workers")
+        print(f"   scan wall time {elapsed:.1f} s (whole `tracer scan` process, store included) · "
+              f"peak RSS {rss_kb / 1024:.0f} MB · {total} AWS calls "
+              f"({total / max(n['buckets'], 1):.1f} per bucket overall) · naive design ≈ {naive_calls(n)}")
+        bucket_calls = sum(c for op, c in calls.items() if op.startswith("s3:") and op != "s3:ListBuckets")
+        print(f"   per-bucket S3 reads: {bucket_calls / max(n['buckets'], 1):.2f} a bucket "
+              "(GetBucketLocation only where ListBuckets lacks BucketRegion, as moto's does)")
+        for op, count in calls.most_common(args.top):
+            print(f"   {count:6d}  {op}")
+        print(json.dumps({"scale": scale, "seconds": round(elapsed, 2), "rss_mb": round(rss_kb / 1024),
+                          "calls": total}))
 
 
 if __name__ == "__main__":
