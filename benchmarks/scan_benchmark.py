@@ -13,9 +13,9 @@ naive one-call-per-resource-per-check count. Figures are printed, never asserted
 from __future__ import annotations
 
 import argparse
-import logging
 import http.client
 import json
+import logging
 import os
 import subprocess
 import sys
