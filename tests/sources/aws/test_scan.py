@@ -27,7 +27,7 @@ from evidence_tracer.sources.aws.calls import iam_policy_document
 from evidence_tracer.sources.aws.declared import aws_operations, operation_keys
 from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
-from evidence_tracer.sources.aws.source import AwsSource
+from evidence_tracer.sources.aws.source import AwsSettings, AwsSource, in_partition
 from tests.sources.aws.faults import inject_error
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -168,10 +168,22 @@ def test_disabled_and_unknown_regions_are_errors(ctx: AwsContext, demo: None) ->
     assert sg_regions == {"ap-east-1", "xx-nowhere-1"}
 
 
-def test_default_regions_are_the_enabled_ones(ctx: AwsContext, demo: None) -> None:
-    inv = collect(ctx)
-    assert "us-east-1" in inv.regions and "ap-east-1" not in inv.regions  # ap-east-1 is opt-in
-    assert len(inv.regions) > 10
+def test_default_regions_are_the_enabled_ones_of_the_callers_partition(ctx: AwsContext, demo: None) -> None:
+    source = AwsSource(AwsSettings(organization="never", only=frozenset({DETECTORS.key})), ctx)
+    collected = source.collect(None)
+    [part] = collected.parts
+    assert "us-east-1" in part.regions and "ap-east-1" not in part.regions  # ap-east-1 is opt-in
+    assert len(part.regions) > 10
+    # moto lists China and GovCloud regions too; a commercial account is never asked about them.
+    listed = next(r for r in collected.records if r.operation == "DescribeRegions").response["Regions"]
+    assert any(str(r["RegionName"]).startswith(("cn-", "us-gov-")) for r in listed)  # type: ignore[attr-defined]
+    assert not any(r.startswith(("cn-", "us-gov-")) for r in part.regions)
+
+
+def test_partition_membership_follows_botocore() -> None:
+    assert in_partition("eu-central-2", "aws") and not in_partition("cn-north-1", "aws")
+    assert in_partition("cn-north-1", "aws-cn") and in_partition("us-gov-west-1", "aws-us-gov")
+    assert not in_partition("us-east-1", "aws-us-gov")
 
 
 def test_missing_credentials_raise_one_clear_error(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
