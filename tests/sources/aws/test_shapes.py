@@ -5,18 +5,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from evidence_tracer.checks.registry import CheckContext, evaluate
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.inventory import Inventory
-from evidence_tracer.inventory.aws import DETECTORS, SECURITY_GROUPS
+from evidence_tracer.inventory import Dataset, Inventory
+from evidence_tracer.inventory.aws import (
+    ACCOUNT_SUMMARY,
+    AUTHORIZATION,
+    BUCKETS,
+    DETECTORS,
+    IDENTITY_CENTER,
+    SECURITY_GROUPS,
+    TRAILS,
+)
 from evidence_tracer.models import Status
 from evidence_tracer.sources.aws.demo_account import demo_environment, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
-from evidence_tracer.sources.aws.specs import LOG_GROUPS, RDS_INSTANCES
+from evidence_tracer.sources.aws.spec import Spec
+from evidence_tracer.sources.aws.specs import LOG_GROUPS, RDS_INSTANCES, SPECS
 from tests.checks.builders import NOW
 from tests.sources.aws.faults import respond
 
@@ -78,3 +88,37 @@ def test_wrong_shaped_answers_are_errors_and_the_scan_goes_on(
     assert operation in mine[0].message
     # The rest of the scan went on: GuardDuty was still judged.
     assert any(f.check_id == "guardduty_enabled" and f.status is Status.PASS for f in findings)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.key)
+def test_every_declared_resource_turns_a_proxy_page_into_an_error(seeded: None, spec: Spec) -> None:
+    """Generated from the declarations: an HTML page where the list call's answer should be is a failure of
+    that dataset in every region (never an empty list), and nothing else is lost."""
+    ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
+    respond(ctx, spec.service, spec.operation, HTML, content_type="text/html")
+    [part] = AwsSource(AwsSettings(organization="never", only=frozenset({spec.key})), ctx).collect(
+        ["us-east-1"]).parts
+    observed = part.get(spec, "us-east-1" if spec.regional else "global")
+    assert observed.failure is not None and observed.value is None, observed
+    assert observed.failure.code in ("UnexpectedResponse", "ResponseParserError"), observed.failure
+
+
+@pytest.mark.parametrize(("service", "operation", "dataset", "body"), [
+    ("iam", "GetAccountSummary", ACCOUNT_SUMMARY, HTML),
+    ("iam", "GetAccountAuthorizationDetails", AUTHORIZATION, HTML),
+    ("cloudtrail", "DescribeTrails", TRAILS, b"{}"),
+    ("guardduty", "ListDetectors", DETECTORS, HTML),
+    ("ec2", "DescribeSecurityGroups", SECURITY_GROUPS,
+     b"<DescribeSecurityGroupsResponse><requestId>x</requestId></DescribeSecurityGroupsResponse>"),
+    ("s3", "ListBuckets", BUCKETS, HTML),
+    ("sso-admin", "ListInstances", IDENTITY_CENTER, HTML),
+])
+def test_hand_written_collectors_turn_wrong_shapes_into_errors(
+    seeded: None, service: str, operation: str, dataset: Dataset[Any], body: bytes
+) -> None:
+    ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
+    respond(ctx, service, operation, body, content_type="text/html" if body == HTML else "text/xml")
+    [part] = AwsSource(AwsSettings(organization="never", only=frozenset({dataset.key})), ctx).collect(
+        ["us-east-1"]).parts
+    observed = part.get(dataset, "us-east-1" if dataset.regional else "global")
+    assert observed.failure is not None and observed.value is None, observed

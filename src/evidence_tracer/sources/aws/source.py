@@ -121,7 +121,8 @@ Job = Callable[[], dict[str, Observed[Any]]]
 
 
 def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home: str, live: list[str],
-          wanted: Callable[[tuple[str, ...]], bool], critical: Critical) -> Iterator[tuple[str, Job]]:
+          wanted: Callable[[tuple[str, ...]], bool], critical: Critical, workers: int
+          ) -> Iterator[tuple[str, Job]]:
     """(progress label, job) for every wanted collection of one account. Clients are made here, in one
     thread, and only for the jobs that run; the jobs only use them."""
     if wanted(tuple(d.key for d in iam.DATASETS)) or wanted((AUTHORIZATION.key,)):
@@ -131,7 +132,7 @@ def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home:
         if wanted((AUTHORIZATION.key,)):
             yield "iam authorization", lambda: {AUTHORIZATION.slot(): collect_authorization(iam_client, rec)}
     if wanted(tuple(d.key for d in s3.DATASETS)):
-        yield "s3", partial(collect_s3, ctx.client, rec, home, account_id, partition, set(live), critical)
+        yield "s3", partial(collect_s3, ctx.client, rec, home, account_id, partition, set(live), critical, workers)
     for spec in SPECS:
         if not spec.regional and wanted((spec.key,)):
             client = ctx.client(spec.service, home)
@@ -169,7 +170,7 @@ def collect_account(
     live = [r for r in regions if r not in unusable]
     home = ctx.home_region if ctx.home_region in live or not live else live[0]
     jobs = dict(_jobs(ctx, rec, account_id, partition, home, live,
-                      lambda keys: only is None or bool(only.intersection(keys)), critical))
+                      lambda keys: only is None or bool(only.intersection(keys)), critical, workers))
     data: dict[str, Observed[Any]] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(job): label for label, job in jobs.items()}

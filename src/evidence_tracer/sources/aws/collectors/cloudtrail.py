@@ -11,7 +11,7 @@ from typing import Any
 
 from evidence_tracer.inventory import Observed
 from evidence_tracer.inventory.aws import TRAILS, Trail
-from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe, unexpected
 from evidence_tracer.sources.aws.calls import aws_op
 
 OPERATIONS = (aws_op("cloudtrail", "DescribeTrails"), aws_op("cloudtrail", "GetTrailStatus"))
@@ -26,8 +26,10 @@ def collect_trails(
     except CallFailed as exc:
         return Observed.failed(exc.failure, (exc.record_id,))
     assert raw is not None
+    if not isinstance(raw.get("trailList"), list):
+        return Observed.failed(unexpected(client, "describe_trails", "the answer has no 'trailList'"), (rid,))
     trails = []
-    for t in raw.get("trailList", []):
+    for t in raw["trailList"]:
         home = str(t.get("HomeRegion", region))
         arn = str(t.get("TrailARN", t["Name"]))
         if home == region or home not in scanned:

@@ -6,7 +6,7 @@ from typing import Any
 
 from evidence_tracer.inventory import Observed
 from evidence_tracer.inventory.aws import SECURITY_GROUPS, IngressRule, SecurityGroup
-from evidence_tracer.sources.aws.caller import CallFailed, Recorder
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder, unexpected
 from evidence_tracer.sources.aws.calls import aws_op
 
 OPERATIONS = (aws_op("ec2", "DescribeSecurityGroups"),)
@@ -31,7 +31,10 @@ def collect_security_groups(
     try:
         for page, rid in rec.pages(client, "describe_security_groups"):
             sources.append(rid)
-            for sg in page.get("SecurityGroups", []):
+            if not isinstance(page.get("SecurityGroups"), list):
+                return Observed.failed(unexpected(client, "describe_security_groups",
+                                                  "the answer has no 'SecurityGroups'"), (*sources,))
+            for sg in page["SecurityGroups"]:
                 group_id = str(sg["GroupId"])
                 groups.append(SecurityGroup(
                     group_id=group_id,

@@ -54,7 +54,10 @@ def collect_detectors(client: Any, rec: Recorder) -> Observed[tuple[Detector, ..
     try:
         for page, rid in rec.pages(client, "list_detectors"):
             sources.append(rid)
-            for detector_id in page.get("DetectorIds", []):
+            if not isinstance(page.get("DetectorIds"), list):
+                return Observed.failed(unexpected(client, "list_detectors", "the answer has no 'DetectorIds'"),
+                                       (*sources,))
+            for detector_id in page["DetectorIds"]:
                 raw, drid = rec.call(client, "get_detector", DetectorId=detector_id)
                 sources.append(drid)
                 status = str((raw or {}).get("Status", "UNKNOWN"))
