@@ -150,9 +150,12 @@ def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Coun
                AWS_ENDPOINT_URL=endpoint, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
                AWS_EC2_METADATA_DISABLED="true")
     (workspace / "tracer.yaml").write_text(f"sources: {{aws: {{workers: {workers}, organization: never}}}}\n")
-    probe = ("import resource, runpy, sys; sys.argv = ['tracer'] + sys.argv[1:]\n"
+    # VmHWM is this process's own peak RSS: getrusage's ru_maxrss survives exec and would report the parent's
+    # (which holds moto's whole account) for a child forked from it.
+    probe = ("import runpy, sys; sys.argv = ['tracer'] + sys.argv[1:]\n"
              "try:\n    runpy.run_module('evidence_tracer', run_name='__main__')\n"
-             "finally:\n    print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+             "finally:\n    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+             "    print('MAXRSS', hwm[0], file=sys.stderr)\n")
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", probe, "scan", "-w", str(workspace), "--format", "json", "-o",
                           str(workspace / "scan.json"), *(a for r in REGIONS for a in ("-r", r))],
