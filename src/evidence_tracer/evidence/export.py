@@ -144,6 +144,7 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
         "as_of": as_of.isoformat(), "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "tool_version": __version__, "company": config.company.name,
         "scan_id": scan.scan.id if scan else None, "account_id": scan.scan.account_id if scan else None,
+        "accounts": list(scan.scan.accounts or (scan.scan.account_id,)) if scan else [],
         "scope": [c.value for c in config.scope.categories],
     }
     files["index.html"] = environment().get_template("package.html.j2").render(

@@ -18,7 +18,7 @@ def render(result: ScanResult) -> str:
         "",
         f"> {DISCLAIMER}",
         "",
-        f"- Account: `{scan['account_id']}`",
+        f"- Accounts: {', '.join(f'`{a}`' for a in scan['accounts'])}",
         f"- Regions: {', '.join(scan['regions'])}",
         f"- Scan: `{scan['id']}` from {scan['started_at']} to {scan['finished_at']} "
         f"(Evidence Tracer {scan['tool_version']})",
@@ -45,11 +45,11 @@ def render(result: ScanResult) -> str:
         open_items = [f for f in group.findings if f.status in (Status.FAIL, Status.ERROR)]
         if not open_items:
             continue
-        lines += ["", "| Status | Severity | Check | Resource | Region | Finding | Remediation |",
+        lines += ["", "| Status | Severity | Check | Resource | Account · region | Finding | Remediation |",
                   "|---|---|---|---|---|---|---|"]
         for f in open_items:
             lines.append(
                 f"| {f.status.value} | {f.severity.value} | `{f.check_id}` | `{_cell(f.resource_id)}` | "
-                f"{f.location} | {_cell(f.message)} | {_cell(f.remediation) or '—'} |"
+                f"{f.account} · {f.location} | {_cell(f.message)} | {_cell(f.remediation) or '—'} |"
             )
     return "\n".join(lines) + "\n"
