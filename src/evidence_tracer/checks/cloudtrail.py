@@ -28,6 +28,18 @@ def trails_by_arn(part: SourcePart) -> tuple[dict[str, tuple[Trail, tuple[str, .
     return found, failures
 
 
+def each_trail(part: SourcePart, emit: Emit, missing: str
+               ) -> tuple[list[tuple[Trail, tuple[str, ...]]], list[Finding]]:
+    """Every distinct trail to judge, and the findings that come first: an error per region whose trails
+    could not be listed, or a failure saying `missing` when the account has no trail at all."""
+    trails, failures = trails_by_arn(part)
+    first = [emit.error(f, emit.arn("cloudtrail", f.region, "trail/*"), f.region) for f in failures]
+    if not trails and not failures:
+        home = part.regions[0] if part.regions else "us-east-1"
+        first.append(emit.failed(emit.arn("cloudtrail", "*", "trail/*"), home, missing, (), trail="YOUR-TRAIL"))
+    return list(trails.values()), first
+
+
 @check
 def cloudtrail_multi_region(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     trails, failures = trails_by_arn(part)
@@ -54,15 +66,9 @@ def cloudtrail_multi_region(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
 
 @check
 def cloudtrail_log_file_validation(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    trails, failures = trails_by_arn(part)
-    for failure in failures:
-        yield emit.error(failure, emit.arn("cloudtrail", failure.region, "trail/*"), failure.region)
-    if not trails and not failures:
-        home = part.regions[0] if part.regions else "us-east-1"
-        yield emit.failed(emit.arn("cloudtrail", "*", "trail/*"), home,
-                          "There is no CloudTrail trail whose log files could be validated.", (),
-                          trail="YOUR-TRAIL")
-    for trail, sources in trails.values():
+    trails, first = each_trail(part, emit, "There is no CloudTrail trail whose log files could be validated.")
+    yield from first
+    for trail, sources in trails:
         if trail.log_file_validation:
             yield emit.passed(trail.arn, trail.home_region,
                               f"Trail {trail.name} has log file validation enabled.", sources)

@@ -38,6 +38,13 @@ def _databases(part: SourcePart, emit: Emit) -> tuple[list[tuple[str, str, Resou
     return found, errors + more
 
 
+def _modify(kind: str, name: str) -> dict[str, str]:
+    """The remediation fields that name an instance or a cluster in `aws rds modify-db-*`."""
+    if kind == "instance":
+        return {"db": name, "command": "modify-db-instance", "flag": "--db-instance-identifier"}
+    return {"db": name, "command": "modify-db-cluster", "flag": "--db-cluster-identifier"}
+
+
 def _name(kind: str, r: Resource) -> str:
     return str(r.data.get("DBInstanceIdentifier" if kind == "instance" else "DBClusterIdentifier", r.id))
 
@@ -82,9 +89,7 @@ def rds_backup_retention(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
         else:
             state = "has automated backups off" if days == 0 else f"keeps automated backups for {days} days"
             yield emit.failed(db.id, region, f"RDS {kind} {name} {state}; the backup policy requires {want}.",
-                              sources, db=name, days=want,
-                              flag="--db-instance-identifier" if kind == "instance" else "--db-cluster-identifier",
-                              command="modify-db-instance" if kind == "instance" else "modify-db-cluster")
+                              sources, days=want, **_modify(kind, name))
 
 
 @check
@@ -102,9 +107,7 @@ def rds_deletion_protection(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
                               sources)
         else:
             yield emit.failed(db.id, region, f"Critical RDS {kind} {name} ({why}) can be deleted: deletion "
-                              "protection is off.", sources, db=name,
-                              flag="--db-instance-identifier" if kind == "instance" else "--db-cluster-identifier",
-                              command="modify-db-instance" if kind == "instance" else "modify-db-cluster")
+                              "protection is off.", sources, **_modify(kind, name))
 
 
 @check
@@ -122,9 +125,7 @@ def rds_multi_az(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Fi
             yield emit.passed(db.id, region, f"RDS {kind} {name} runs in several Availability Zones.", sources)
         else:
             yield emit.failed(db.id, region, f"RDS {kind} {name} runs in a single Availability Zone while "
-                              "Availability is in scope.", sources, db=name,
-                              flag="--db-instance-identifier" if kind == "instance" else "--db-cluster-identifier",
-                              command="modify-db-instance" if kind == "instance" else "modify-db-cluster")
+                              "Availability is in scope.", sources, **_modify(kind, name))
 
 
 def _restore_by(attributes: Any) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from evidence_tracer.checks.cloudtrail import trails_by_arn
+from evidence_tracer.checks.cloudtrail import each_trail, trails_by_arn
 from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.checks.s3 import buckets, policy_exposure
@@ -38,14 +38,9 @@ SECURITY_EVENTS: dict[str, tuple[str, re.Pattern[str]]] = {
 
 @check
 def cloudtrail_cloudwatch_logs(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    trails, failures = trails_by_arn(part)
-    for failure in failures:
-        yield emit.error(failure, emit.arn("cloudtrail", failure.region, "trail/*"), failure.region)
-    if not trails and not failures:
-        home = part.regions[0] if part.regions else "us-east-1"
-        yield emit.failed(emit.arn("cloudtrail", "*", "trail/*"), home,
-                          "There is no CloudTrail trail to deliver to CloudWatch Logs.", (), trail="YOUR-TRAIL")
-    for trail, sources in trails.values():
+    trails, first = each_trail(part, emit, "There is no CloudTrail trail to deliver to CloudWatch Logs.")
+    yield from first
+    for trail, sources in trails:
         group = trail.cloudwatch_logs_group
         evidence = (*sources, *group.sources)
         if group.failure is not None:
