@@ -11,6 +11,7 @@ check modules on demand, so importing a module changes no global state.
 from __future__ import annotations
 
 import functools
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,9 +124,11 @@ class Emit:
 
     def failed(self, resource: str, location: str, message: str, sources: Iterable[str],
                **fields: object) -> Finding:
-        remediation = self.spec.remediation.format(
-            account_id=self.account, partition=self.partition, region=location, **fields
-        )
+        """A failing finding; `fields` fill the remediation template, each quoted for the shell, so a user or
+        group name from AWS pastes as one inert argument."""
+        quoted = {k: shlex.quote(str(v)) for k, v in
+                  {"account_id": self.account, "partition": self.partition, "region": location, **fields}.items()}
+        remediation = self.spec.remediation.format(**quoted)
         return self._make(Status.FAIL, resource, location, message, sources, remediation)
 
     def error(self, failure: Failure, resource: str, location: str, sources: Iterable[str] = ()) -> Finding:

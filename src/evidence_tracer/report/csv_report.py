@@ -12,11 +12,20 @@ COLUMNS = ("check_id", "status", "severity", "criteria", "resource_id", "region"
            "message", "remediation", "evidence_ids")
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """A value a spreadsheet will show, never evaluate: a leading formula character is quoted away."""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
 def render(result: ScanResult) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for f in ordered(result.findings):
-        writer.writerow((f.check_id, f.status.value, f.severity.value, ";".join(f.criteria), f.resource_id,
-                         f.location, f.account, f.message, f.remediation, ";".join(f.evidence_ids)))
+        writer.writerow(tuple(cell(v) for v in (
+            f.check_id, f.status.value, f.severity.value, ";".join(f.criteria), f.resource_id, f.location, f.account,
+            f.message, f.remediation, ";".join(f.evidence_ids))))
     return out.getvalue()

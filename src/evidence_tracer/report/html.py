@@ -9,6 +9,7 @@ import jinja2
 
 from evidence_tracer.models import ScanResult, Status
 from evidence_tracer.report.grouping import DISCLAIMER, by_criterion
+from evidence_tracer.report.inert import inert
 from evidence_tracer.report.json_report import scan_to_dict
 
 
@@ -20,6 +21,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=inert,
     )
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from evidence_tracer.models import ScanResult, Severity, Status
 from evidence_tracer.report.grouping import DISCLAIMER, by_criterion, severity_counts
+from evidence_tracer.report.inert import inert_text
 from evidence_tracer.report.json_report import scan_to_dict
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Foreign text made inert in a Markdown table: no raw HTML, no control or bidi characters, no column
+    break, no line break."""
+    text = inert_text(text, one_line=True)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("`", "'")
 
 
 def render(result: ScanResult) -> str:
@@ -49,7 +54,7 @@ def render(result: ScanResult) -> str:
                   "|---|---|---|---|---|---|---|"]
         for f in open_items:
             lines.append(
-                f"| {f.status.value} | {f.severity.value} | `{f.check_id}` | `{_cell(f.resource_id)}` | "
-                f"{f.account} · {f.location} | {_cell(f.message)} | {_cell(f.remediation) or '—'} |"
+                f"| {f.status.value} | {f.severity.value} | `{f.check_id}` | {_cell(f.resource_id)} | "
+                f"{_cell(f.account)} · {_cell(f.location)} | {_cell(f.message)} | {_cell(f.remediation) or '—'} |"
             )
     return "\n".join(lines) + "\n"
