@@ -49,3 +49,17 @@ def test_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "tracer.yaml").write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(ConfigError, match=r"tracer\.yaml"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("company: {name: A}\ncompany: {name: B}\n", "tracer.yaml:2: invalid YAML: duplicate key 'company'"),
+    ("parameters:\n  access_key_max_age_days: 90\n  access_key_max_age_days: 30\n",
+     "tracer.yaml:3: invalid YAML: duplicate key 'access_key_max_age_days'"),
+    ("parameters: {access_key_max_age_days: true}\n", "tracer.yaml:1: parameters.access_key_max_age_days"),
+    ("parameters: {password_min_length: '16'}\n", "tracer.yaml:1: parameters.password_min_length"),
+    ("sources: {aws: {enabled: 1}}\n", "tracer.yaml:1: sources.aws.enabled"),
+])
+def test_duplicate_keys_and_loose_types_are_errors_not_guesses(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(text, "tracer.yaml")
+    assert message in str(caught.value)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.governance.names import Person
@@ -22,26 +22,27 @@ class _Strict(BaseModel):
 
 
 class Parameters(_Strict):
-    """Policy parameters. Each one appears in policy text *and* drives a check or a register."""
+    """Policy parameters. Each one appears in policy text *and* drives a check or a register. Numbers are
+    strict: `true` is not 1 and "90" is not 90."""
 
-    access_key_max_age_days: int = Field(90, ge=1, le=730)
-    password_min_length: int = Field(14, ge=8, le=128)
-    log_retention_days: int = Field(365, ge=30, le=3650)
-    access_review_cadence_days: int = Field(90, ge=7, le=366)
-    policy_review_cadence_days: int = Field(365, ge=30, le=730)
-    training_cadence_days: int = Field(365, ge=30, le=730)
-    vendor_review_cadence_days: int = Field(365, ge=30, le=730)
-    risk_review_cadence_days: int = Field(365, ge=30, le=730)
-    tabletop_cadence_days: int = Field(365, ge=30, le=730)
-    bcdr_test_cadence_days: int = Field(365, ge=30, le=730)
-    incident_notification_hours: int = Field(72, ge=1, le=720)
+    access_key_max_age_days: StrictInt = Field(90, ge=1, le=730)
+    password_min_length: StrictInt = Field(14, ge=8, le=128)
+    log_retention_days: StrictInt = Field(365, ge=30, le=3650)
+    access_review_cadence_days: StrictInt = Field(90, ge=7, le=366)
+    policy_review_cadence_days: StrictInt = Field(365, ge=30, le=730)
+    training_cadence_days: StrictInt = Field(365, ge=30, le=730)
+    vendor_review_cadence_days: StrictInt = Field(365, ge=30, le=730)
+    risk_review_cadence_days: StrictInt = Field(365, ge=30, le=730)
+    tabletop_cadence_days: StrictInt = Field(365, ge=30, le=730)
+    bcdr_test_cadence_days: StrictInt = Field(365, ge=30, le=730)
+    incident_notification_hours: StrictInt = Field(72, ge=1, le=720)
     # A console password or an active access key unused this long is a dormant credential to remove.
-    inactive_credential_days: int = Field(90, ge=7, le=730)
-    backup_retention_days: int = Field(7, ge=1, le=35)
+    inactive_credential_days: StrictInt = Field(90, ge=7, le=730)
+    backup_retention_days: StrictInt = Field(7, ge=1, le=35)
     # A critical data store's latest backup may be at most this old (a daily plan plus a day's grace).
-    backup_max_age_hours: int = Field(48, ge=1, le=24 * 35)
+    backup_max_age_hours: StrictInt = Field(48, ge=1, le=24 * 35)
     # High/critical GuardDuty findings must be triaged (archived or resolved) within this many days.
-    incident_triage_days: int = Field(7, ge=1, le=90)
+    incident_triage_days: StrictInt = Field(7, ge=1, le=90)
 
 
 class CriticalTag(_Strict):
@@ -57,15 +58,15 @@ class S3Settings(_Strict):
 class AwsSourceConfig(_Strict):
     """How the AWS source reads: which accounts, through which role, how hard it pushes."""
 
-    enabled: bool = True
+    enabled: StrictBool = True
     # auto: every account of the Organization when the caller can list it; always: fail if it cannot.
     organization: Literal["auto", "always", "never"] = "auto"
     role_name: str = Field("EvidenceTracerReadOnly", min_length=1, pattern=r"^[\w+=,.@/-]+$")
-    max_concurrent_accounts: int = Field(4, ge=1, le=32)
-    workers: int = Field(8, ge=1, le=64)
+    max_concurrent_accounts: StrictInt = Field(4, ge=1, le=32)
+    workers: StrictInt = Field(8, ge=1, le=64)
     connect_timeout_seconds: float = Field(5, gt=0, le=60)
     read_timeout_seconds: float = Field(20, gt=0, le=300)
-    max_attempts: int = Field(4, ge=1, le=10)
+    max_attempts: StrictInt = Field(4, ge=1, le=10)
 
 
 class Sources(_Strict):
