@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from evidence_tracer.evidence.redact import MARK, redact
 
 
@@ -28,3 +34,64 @@ def test_facts_about_secrets_and_ids_are_kept() -> None:
                 "PasswordLastUsed": "2026-11-01T00:00:00Z", "Content": "user,arn,password_enabled\n"}
     clean, count = redact(response)
     assert clean == response and count == 0
+
+
+SECRETS = st.one_of(
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", min_size=36, max_size=40).map(
+        lambda s: "ghp_" + s.ljust(36, "x")),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=12, max_size=24).map(lambda s: f"sk_live_{s}x"),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=12, max_size=24).map(lambda s: f"xoxb-{s}x"),
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=13, max_size=13).map(
+        lambda s: f"wJalrXUtnFEMI/K7MDENG/bPxRfiCY{s[:9]}a"),  # 40 characters, mixed case, a slash
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=8, max_size=20).map(lambda s: f"password={s}Q9"),
+    st.just("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"),
+)
+KEYS = st.sampled_from(["Value", "Description", "GroupName", "Tags", "Name", "Comment", "Key", "message"])
+PLAIN = st.text("abcdefghij -_.:/", max_size=12)
+
+
+def _responses(secret: str) -> st.SearchStrategy[object]:
+    leaf = st.one_of(PLAIN, st.just(secret), PLAIN.map(lambda p: f"{p} {secret} {p}"), st.integers())
+    return st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(KEYS, inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_generated_secrets_anywhere_in_a_response_never_survive(data: st.DataObject) -> None:
+    secret = data.draw(SECRETS)
+    response = {"TagSet": [{"Key": "note", "Value": data.draw(_responses(secret))}],
+                "Items": data.draw(_responses(secret))}
+    clean, _ = redact(response)
+    flat = json.dumps(clean)
+    marker = secret.split("\n")[1] if "\n" in secret else secret
+    assert marker not in flat and marker.split("=")[-1] not in flat
+
+
+def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) -> None:
+    """Secrets in S3 tag values and security-group descriptions: not in any file the store writes."""
+    from datetime import UTC, datetime
+
+    from evidence_tracer.evidence.store import EvidenceStore
+    from evidence_tracer.inventory import Inventory, Observed, SourcePart
+    from evidence_tracer.inventory.aws import BUCKETS, Bucket
+    from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
+
+    token = "ghp_" + "A1b2C3d4" * 5
+    assignment = "password=Hunter2Hunter2"
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    record = ApiRecord("r1", "ec2", "DescribeSecurityGroups", {}, "1", "us-east-1", now, "req", {
+        "SecurityGroups": [{"GroupId": "sg-1", "Description": f"temp {assignment} remove",
+                            "IpPermissions": [{"IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": token}]}]}]})
+    tags = Observed.ok({"owner": f"ops {token}"})
+    bucket = Bucket("b", "arn:aws:s3:::b", "us-east-1", Observed.ok(None), Observed.ok(None), Observed.ok(None),
+                    tags, Observed.ok(None))
+    inventory = Inventory((SourcePart("aws", "1", ("us-east-1",), {"partition": "aws"},
+                                      {BUCKETS.slot(): Observed.ok((bucket,))}),))
+    store = EvidenceStore(tmp_path)
+    store.save_scan(ScanResult(ScanInfo("s1", now, now, "1", ("us-east-1",), "0.1.0")), [record], inventory)
+    for path in (tmp_path / ".tracer").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert token.encode() not in data and b"Hunter2Hunter2" not in data, path
+    assert store.load_inventory("s1").parts  # the redacted snapshot still decodes

@@ -20,7 +20,19 @@ _NOT_SECRET = re.compile(
 )
 # Whole subtrees of values that hold configuration secrets (e.g. Lambda / ECS environment variables).
 _SECRET_TREE = re.compile(r"(?i)^(variables|environment|environmentvariables|secrets)$")
-_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S)
+_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.S)
+# Secrets recognised by their value wherever they appear (tag values, descriptions, free text), keeping the
+# name of an assignment (`password=…` -> `password=[REDACTED…]`) so the evidence still says what was there.
+_VALUE_SECRETS = (
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{20,}"),  # GitHub tokens
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),  # Slack tokens
+    re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}"),  # Stripe keys
+    re.compile(r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[/+])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])"
+               r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),  # AWS secret access keys
+)
+_ASSIGNMENT = re.compile(
+    r"(?i)\b((?:aws_)?(?:secret_access_key|password|passwd|pwd|secret|token|api[_-]?key|auth)\s*[=:]\s*)"
+    r"(?!\[REDACTED)([^\s&;,'\"]+)")
 
 
 def _is_secret_key(key: str) -> bool:
@@ -34,6 +46,38 @@ def _scrub_all(value: Any) -> Any:
     if isinstance(value, list):
         return [_scrub_all(v) for v in value]
     return MARK if value not in (None, "") else value
+
+
+def _scrub_text(text: str) -> tuple[str, int]:
+    """A string with every secret recognised by its value replaced, and how many were."""
+    count = 0
+    if "PRIVATE KEY-----" in text:
+        text, n = _PEM.subn(MARK, text)
+        count += n
+    for pattern in _VALUE_SECRETS:
+        text, n = pattern.subn(MARK, text)
+        count += n
+    text, n = _ASSIGNMENT.subn(lambda m: m.group(1) + MARK, text)
+    return text, count + n
+
+
+def redact_values(value: Any) -> tuple[Any, int]:
+    """Only the value-recognised secrets, for structures whose keys are ours (inventory snapshots)."""
+    count = 0
+
+    def walk(node: Any) -> Any:
+        nonlocal count
+        if isinstance(node, dict):
+            return {key: walk(child) for key, child in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, str):
+            text, n = _scrub_text(node)
+            count += n
+            return text
+        return node
+
+    return walk(value), count
 
 
 def redact(value: Any) -> tuple[Any, int]:
@@ -56,10 +100,10 @@ def redact(value: Any) -> tuple[Any, int]:
             return out
         if isinstance(node, list):
             return [walk(v) for v in node]
-        if isinstance(node, str) and "PRIVATE KEY-----" in node:
-            replaced, n = _PEM.subn(MARK, node)
+        if isinstance(node, str):
+            text, n = _scrub_text(node)
             count += n
-            return replaced
+            return text
         return node
 
     return walk(value), count

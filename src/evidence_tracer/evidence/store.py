@@ -30,7 +30,7 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.lock import workspace_lock
-from evidence_tracer.evidence.redact import redact
+from evidence_tracer.evidence.redact import redact, redact_values
 from evidence_tracer.governance.names import validate_person
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
@@ -155,6 +155,13 @@ def resolve_target(target: str) -> tuple[tuple[str, ...], str | None]:
     raise EvidenceError(f"{target!r} is neither a Trust Services Criterion (e.g. CC6.1) nor a control (e.g. AC-06)")
 
 
+def redacted_snapshot(inventory: Inventory) -> bytes:
+    """The inventory snapshot with every value-recognised secret removed (tag values, descriptions…):
+    the snapshot must not keep what the stored API responses redacted."""
+    clean, _ = redact_values(json.loads(dump_inventory(inventory)))
+    return json.dumps(clean, sort_keys=True).encode("utf-8")
+
+
 class EvidenceStore:
     def __init__(self, workspace: Path, lock_timeout: float = 60.0) -> None:
         self.workspace = workspace
@@ -242,7 +249,7 @@ class EvidenceStore:
             items = [self._api_item(r, scan.id) for r in records]
             report = json_report.render(result).encode("utf-8")
             digest = self.put_blob(report)
-            snapshot = self.put_blob(dump_inventory(inventory)) if inventory is not None else None
+            snapshot = self.put_blob(redacted_snapshot(inventory)) if inventory is not None else None
             with self._db() as db:
                 db.execute("BEGIN IMMEDIATE")
                 try:
