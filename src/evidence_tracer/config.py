@@ -69,6 +69,10 @@ class AwsSourceConfig(_Strict):
     max_attempts: StrictInt = Field(4, ge=1, le=10)
 
 
+class EvidenceSettings(_Strict):
+    max_file_mb: StrictInt = Field(100, ge=1, le=10_000)  # the largest file `tracer evidence add` accepts
+
+
 class Sources(_Strict):
     """The evidence sources a scan reads."""
 
@@ -133,6 +137,7 @@ class WorkspaceConfig(_Strict):
     s3: S3Settings = S3Settings()
     sources: Sources = Sources()
     criticality: Criticality = Criticality()
+    evidence: EvidenceSettings = EvidenceSettings()
 
 
 def parse_config(text: str, source: str) -> WorkspaceConfig:

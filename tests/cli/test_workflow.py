@@ -47,7 +47,7 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
     run(ws, "exercises", "add", "tabletop", "--facilitator", "jane@acme.io", "--scenario", "key leak")
     assert "not a date" in run(ws, "people", "add", "x@acme.io", "--role", "r", "--joined", "soon", ok=False)
     memo = tmp_path / "minutes.md"
-    memo.write_text("board review minutes")
+    memo.write_text("board review minutes: security programme reviewed")
     run(ws, "evidence", "add", "GOV-02", str(memo), "--note", "annual review", "--by", "jane@acme.io")
 
     status = run(ws, "status")

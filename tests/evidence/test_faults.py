@@ -81,7 +81,7 @@ def test_concurrent_writers_do_not_corrupt_the_store(tmp_path: Path) -> None:
 def test_a_held_lock_gives_a_clear_error(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path, lock_timeout=0.2)
     memo = tmp_path / "m.txt"
-    memo.write_text("x")
+    memo.write_text("access review: every account kept, none removed")
     with FileLock(str(store.root / "lock")), pytest.raises(WorkspaceLocked, match="another tracer process"):
         store.add_manual("CC1.2", memo, "minutes", "ceo@acme.io")
     store.add_manual("CC1.2", memo, "minutes", "ceo@acme.io")  # free again

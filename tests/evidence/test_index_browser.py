@@ -37,7 +37,7 @@ def test_index_maps_criteria_to_controls_findings_and_evidence(tmp_path: Path) -
     result, records = scan(datetime(2026, 11, 1, tzinfo=UTC))
     store.save_scan(result, records)
     memo = tmp_path / "q3 review.csv"
-    memo.write_text("user,decision\nalice,keep\n")
+    memo.write_text("user,decision,reviewer\nalice,keep,cto@acme.io\n")
     store.add_manual("AC-06", memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
     out = tmp_path / "pkg"
     export_package(store, WorkspaceConfig(), date(2026, 11, 2), out, {"AC-06": "jane@acme.io"})

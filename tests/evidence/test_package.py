@@ -27,7 +27,7 @@ def store(tmp_path: Path) -> EvidenceStore:
     later, later_records = scan(datetime(2026, 11, 20, tzinfo=UTC))
     store.save_scan(later, later_records)
     memo = tmp_path / "access-review-q3.csv"
-    memo.write_text("user,decision\nalice,keep\n")
+    memo.write_text("user,decision,reviewer\nalice,keep,cto@acme.io\n")
     store.add_manual("AC-06", memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
     store.add_manual("CC1.2", memo, "too late for the as-of date", "jane@acme.io",
                      now=datetime(2026, 11, 16, tzinfo=UTC))
@@ -129,7 +129,7 @@ def test_verify_rejects_what_is_not_a_package(tmp_path: Path) -> None:
 def test_export_before_any_scan_still_packages_manual_evidence(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path / "ws")
     memo = tmp_path / "minutes.md"
-    memo.write_text("minutes")
+    memo.write_text("minutes of the 2026 security programme review")
     store.add_manual("GOV-02", memo, "board review", "ceo@acme.io", now=datetime(2026, 1, 5, tzinfo=UTC))
     result = export_package(store, WorkspaceConfig(), date(2026, 2, 1), tmp_path / "pkg")
     assert result.scan_id is None and verify_package(tmp_path / "pkg").ok

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,7 +79,7 @@ def test_index_is_append_only(tmp_path: Path) -> None:
 def test_manual_evidence(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
     memo = tmp_path / "board.pdf"
-    memo.write_bytes(b"%PDF-1.4 minutes")
+    memo.write_bytes(b"%PDF-1.4 minutes of the 2026 security review")
     by_control = store.add_manual("AC-06", memo, "Q3 access review", "jane@acme.io",
                                   now=datetime(2026, 10, 2, tzinfo=UTC))
     assert by_control.criteria == ("CC6.2", "CC6.3") and by_control.control == "AC-06"
@@ -87,9 +88,9 @@ def test_manual_evidence(tmp_path: Path) -> None:
     assert by_criterion.sha256 == by_control.sha256 and by_criterion.media_type == "application/pdf"
     assert [i.id for i in store.items(criterion="CC6.3")] == [by_control.id]
     assert [i.id for i in store.items(control="AC-06")] == [by_control.id]
-    assert store.content(by_control) == b"%PDF-1.4 minutes"
+    assert store.content(by_control) == b"%PDF-1.4 minutes of the 2026 security review"
     memo.write_bytes(b"changed later")  # the store kept its own copy
-    assert store.content(by_control) == b"%PDF-1.4 minutes"
+    assert store.content(by_control) == b"%PDF-1.4 minutes of the 2026 security review"
 
 
 @pytest.mark.parametrize(("target", "author", "note", "error"), [
@@ -100,7 +101,7 @@ def test_manual_evidence(tmp_path: Path) -> None:
 ])
 def test_manual_evidence_rejects(tmp_path: Path, target: str, author: str, note: str, error: type) -> None:
     memo = tmp_path / "m.txt"
-    memo.write_text("x")
+    memo.write_text("access review: every account kept, none removed")
     with pytest.raises(error):
         EvidenceStore(tmp_path).add_manual(target, memo, note, author)
     with pytest.raises(EvidenceError):
@@ -138,3 +139,47 @@ def test_inventory_snapshot_is_kept_with_the_scan(tmp_path: Path) -> None:
     digest = next(p for p in store.blobs.rglob("*") if p.is_file() and b'"_t"' in p.read_bytes())
     digest.write_bytes(digest.read_bytes().replace(b"111122223333", b"999999999999"))
     assert any("inventory of scan" in p for p in store.verify())
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "device", "empty", "near-empty", "missing"])
+def test_what_cannot_be_evidence_is_refused_at_once(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "thing"
+    if kind == "directory":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)  # reading it would hang; it is refused before any read
+    elif kind == "device":
+        target = Path("/dev/zero")  # reading it would never end
+    elif kind == "empty":
+        target.write_bytes(b"")
+    elif kind == "near-empty":
+        target.write_text("  ok\n\n")
+    store = EvidenceStore(tmp_path / "ws")
+    with pytest.raises(EvidenceError) as caught:
+        store.add_manual("GOV-02", target, "minutes", "jane@acme.io")
+    message = str(caught.value)
+    expected = {"directory": "is a directory", "fifo": "device, FIFO or socket", "device": "device, FIFO or socket",
+                "empty": "near-empty", "near-empty": "near-empty", "missing": "cannot read"}[kind]
+    assert expected in message
+    assert store.items() == []
+
+
+def test_oversize_files_are_refused_and_large_ones_stream(tmp_path: Path) -> None:
+    big = tmp_path / "export.bin"
+    with big.open("wb") as out:
+        out.write(os.urandom(64) + b"\0" * (11 * 1024 * 1024))  # binary, over the text-redaction size
+    store = EvidenceStore(tmp_path / "ws")
+    with pytest.raises(EvidenceError, match="over the 1048576-byte limit"):
+        store.add_manual("GOV-02", big, "export", "jane@acme.io", max_bytes=1024 * 1024)
+    item = store.add_manual("GOV-02", big, "export", "jane@acme.io")
+    assert item.size == big.stat().st_size and store.content(item) == big.read_bytes()
+
+
+def test_a_symlink_records_the_real_path_and_text_evidence_is_redacted(tmp_path: Path) -> None:
+    real = tmp_path / "real-minutes.txt"
+    real.write_text("Board minutes, 2026-11-01. Temporary password=Winter2026! was rotated afterwards.\n")
+    link = tmp_path / "minutes.txt"
+    link.symlink_to(real)
+    item = EvidenceStore(tmp_path / "ws").add_manual("GOV-02", link, "minutes", "jane@acme.io")
+    assert item.filename == f"minutes.txt (symlink to {real})"
+    assert b"Winter2026" not in EvidenceStore(tmp_path / "ws").content(item) and item.redactions == 1

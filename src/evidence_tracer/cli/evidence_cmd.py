@@ -39,7 +39,8 @@ def add(
     workspace: Workspace = Path("."),
 ) -> None:
     """Copy a file into the evidence store, hashed and timestamped (UTC)."""
-    item = EvidenceStore(workspace).add_manual(target, file, note, by)
+    limit = load_config(workspace).evidence.max_file_mb * 1024 * 1024
+    item = EvidenceStore(workspace).add_manual(target, file, note, by, max_bytes=limit)
     Console().print(f"Stored {file.name} as evidence {item.id} for {', '.join(item.criteria)}"
                     f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}")
 

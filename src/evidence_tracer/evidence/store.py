@@ -14,7 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import os
 import sqlite3
+import stat
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
@@ -145,6 +148,34 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
+TEXT_REDACTION_LIMIT = 10 * 1024 * 1024
+# A file with fewer than this many non-blank bytes cannot show a control operating (an empty file, "ok").
+MIN_EVIDENCE_BYTES = 32
+
+
+def evidence_file(file: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> Path:
+    """The real path of a file that can be evidence, or a clear refusal: it must be a regular file (not a
+    directory, device, FIFO or socket), at most `max_bytes`, with at least MIN_EVIDENCE_BYTES non-blank bytes."""
+    try:
+        real = file.resolve(strict=True)
+        info = real.stat()
+    except OSError as exc:
+        raise EvidenceError(f"cannot read {file}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
+        raise EvidenceError(f"{file} is {kind}: evidence must be a regular file")
+    if info.st_size > max_bytes:
+        raise EvidenceError(f"{file} is {info.st_size} bytes, over the {max_bytes}-byte limit for one evidence file "
+                            "(evidence.max_file_mb in tracer.yaml)")
+    with real.open("rb") as head:
+        meaningful = len(head.read(4096).strip())
+    if meaningful < MIN_EVIDENCE_BYTES:
+        raise EvidenceError(f"{file} holds {meaningful} non-blank bytes: an empty or near-empty file cannot be "
+                            f"evidence (at least {MIN_EVIDENCE_BYTES} are needed)")
+    return real
+
+
 def resolve_target(target: str) -> tuple[tuple[str, ...], str | None]:
     """A criterion id (CC6.1) or a control id (AC-06) -> (criteria, control)."""
     if target in criteria():
@@ -205,6 +236,38 @@ class EvidenceStore:
         if not path.exists():
             write_atomic(path, data)
         return digest
+
+    def _put_file(self, path: Path) -> tuple[str, int, int]:
+        """Store a file's content: a text file with its secrets redacted first; anything else streamed in
+        chunks (bounded memory) into a temporary blob, renamed to its digest. Returns (digest, size, redactions)."""
+        if path.stat().st_size <= TEXT_REDACTION_LIMIT:
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                clean, count = redact_values(text)
+                data = str(clean).encode("utf-8")
+                return self.put_blob(data), len(data), count
+        hasher, size = hashlib.sha256(), 0
+        with tempfile.NamedTemporaryFile(dir=self.blobs, delete=False) as tmp:
+            try:
+                with path.open("rb") as source:
+                    for chunk in iter(lambda: source.read(1 << 20), b""):
+                        hasher.update(chunk)
+                        tmp.write(chunk)
+                        size += len(chunk)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            except OSError as exc:
+                Path(tmp.name).unlink(missing_ok=True)
+                raise EvidenceError(f"cannot store {path}: {exc.strerror or exc}") from None
+        digest = hasher.hexdigest()
+        target = self.blob_path(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp.name, target)
+        return digest, size, 0
 
     def read_blob(self, digest: str) -> bytes:
         try:
@@ -268,22 +331,21 @@ class EvidenceStore:
                     raise
 
     def add_manual(self, target: str, file: Path, note: str, author: str,
-                   now: datetime | None = None) -> EvidenceItem:
-        """Copy a file into the store as evidence for a criterion or control."""
+                   now: datetime | None = None, max_bytes: int = MAX_EVIDENCE_BYTES) -> EvidenceItem:
+        """Copy a file into the store as evidence for a criterion or control (see `read_evidence_file`)."""
         crit, control = resolve_target(target)
         person = validate_person(author, "--by")
         if not note.strip():
             raise EvidenceError("--note is required: say what the file shows and for which period")
-        try:
-            data = file.read_bytes()
-        except OSError as exc:
-            raise EvidenceError(f"cannot read {file}: {exc}") from None
+        real = evidence_file(file, max_bytes)
+        name = file.name if real == file.absolute() else f"{file.name} (symlink to {real})"
         with workspace_lock(self.root, self.lock_timeout):
+            digest, size, redactions = self._put_file(real)
             item = EvidenceItem(
-                id=uuid.uuid4().hex, kind=Kind.MANUAL, sha256=self.put_blob(data), size=len(data),
-                media_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream",
+                id=uuid.uuid4().hex, kind=Kind.MANUAL, sha256=digest, size=size,
+                media_type=mimetypes.guess_type(real.name)[0] or "application/octet-stream",
                 collected_at=now or datetime.now(UTC), tool_version=__version__, criteria=crit, control=control,
-                note=note.strip(), author=person, filename=file.name,
+                note=note.strip(), author=person, filename=name, redactions=redactions,
             )
             with self._db() as db:
                 self._insert(db, item)
