@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -96,11 +97,19 @@ def test_round_trip_and_tampering(store: EvidenceStore, tmp_path: Path, as_zip: 
     assert missing.missing == [victim] and not missing.changed
     extra = verify_package(tamper({"CC6.1-logical-access/forged.json": b"{}"}))
     assert extra.extra == ["CC6.1-logical-access/forged.json"] and not extra.changed
-    # Rewriting the manifest to hide a change moves the fingerprint.
+    # Rewriting the manifest to hide a change: SHA256SUMS still tells.
     manifest = json.loads(_read(out, "manifest.json"))
     manifest["files"][victim]["sha256"] = hashlib.sha256(one_byte).hexdigest()
     forged = verify_package(tamper({victim: one_byte, "manifest.json": json.dumps(manifest).encode()}))
-    assert forged.ok and forged.fingerprint != exported.fingerprint
+    assert not forged.ok and forged.sums_mismatch == [victim]
+    # Rewriting both consistently moves the fingerprint (a signature is what will catch it without one).
+    sums = b"".join(f"{hashlib.sha256(one_byte).hexdigest()}  {victim}\n".encode()
+                    if line.endswith(f"  {victim}".encode()) else line + b"\n"
+                    for line in _read(out, "SHA256SUMS").splitlines())
+    manifest["files"]["SHA256SUMS"]["sha256"] = hashlib.sha256(sums).hexdigest()
+    both = verify_package(tamper({victim: one_byte, "manifest.json": json.dumps(manifest).encode(),
+                                  "SHA256SUMS": sums}))
+    assert both.ok and both.fingerprint != exported.fingerprint
 
 
 def _read(package: Path, name: str) -> bytes:
@@ -134,3 +143,56 @@ def test_export_before_any_scan_still_packages_manual_evidence(tmp_path: Path) -
     result = export_package(store, WorkspaceConfig(), date(2026, 2, 1), tmp_path / "pkg")
     assert result.scan_id is None and verify_package(tmp_path / "pkg").ok
     assert (tmp_path / "pkg" / "CC1.2-board-oversight").is_dir()
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("../outside.txt", "points outside the package"),
+    ("/etc/passwd", "points outside the package"),
+    ("CC6.1-logical-access/../../x", "points outside the package"),
+    ("C:/windows/x", "points outside the package"),
+])
+def test_entries_outside_the_package_are_refused(tmp_path: Path, name: str, message: str) -> None:
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("manifest.json", b"{}")
+        zf.writestr(name, b"x")
+    with pytest.raises(EvidenceError, match=message):
+        verify_package(bad)
+
+
+def test_duplicate_and_symlinked_entries_are_refused(store: EvidenceStore, tmp_path: Path) -> None:
+    dup = tmp_path / "dup.zip"
+    with zipfile.ZipFile(dup, "w") as zf, pytest.warns(UserWarning):
+        zf.writestr("manifest.json", b"{}")
+        zf.writestr("SHA256SUMS", b"a")
+        zf.writestr("SHA256SUMS", b"b")
+    with pytest.raises(EvidenceError, match="appears twice"):
+        verify_package(dup)
+    link = tmp_path / "link.zip"
+    with zipfile.ZipFile(link, "w") as zf:
+        zf.writestr("manifest.json", b"{}")
+        info = zipfile.ZipInfo("evidence.txt")
+        info.external_attr = (0o120777 << 16)  # a symbolic link to /etc/passwd
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(EvidenceError, match="symbolic link"):
+        verify_package(link)
+    folder = tmp_path / "pkg"
+    export_package(store, WorkspaceConfig(), AS_OF, folder)
+    (folder / "scan" / "peek").symlink_to("/etc/passwd")
+    with pytest.raises(EvidenceError, match="symbolic link"):
+        verify_package(folder)
+
+
+def test_a_zip_bomb_is_refused_quickly_without_inflating_it(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", b"{}")
+        with zf.open("zeros.bin", "w", force_zip64=True) as entry:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(300):  # 300 MB of zeros, about 300 KB compressed
+                entry.write(chunk)
+    assert bomb.stat().st_size < 2_000_000
+    started = time.perf_counter()
+    with pytest.raises(EvidenceError, match="zip bomb"):
+        verify_package(bomb)
+    assert time.perf_counter() - started < 1.0

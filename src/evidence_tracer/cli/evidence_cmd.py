@@ -114,9 +114,10 @@ def verify(
         console.print("Evidence store intact." if not problems else f"{len(problems)} problems in the store.")
         raise typer.Exit(1 if problems else 0)
     result = verify_package(package)
-    for label, names in (("changed", result.changed), ("missing", result.missing), ("extra", result.extra)):
+    for label, names in (("changed", result.changed), ("missing", result.missing), ("extra", result.extra),
+                         ("SHA256SUMS disagrees", result.sums_mismatch)):
         for name in names:
-            console.print(f"[red]{label}[/] {name}")
+            console.print(f"[red]{label}[/] {escape(name)}")
     console.print(f"Fingerprint: {result.fingerprint}")
     bad_fingerprint = expect is not None and expect != result.fingerprint
     if bad_fingerprint:
@@ -125,7 +126,7 @@ def verify(
         console.print(f"Package verified: {result.checked} files match manifest.json.")
         return
     console.print(f"[red]Package NOT verified[/]: {len(result.changed)} changed, {len(result.missing)} missing, "
-                  f"{len(result.extra)} extra.")
+                  f"{len(result.extra)} extra, {len(result.sums_mismatch)} SHA256SUMS mismatches.")
     raise typer.Exit(1)
 
 

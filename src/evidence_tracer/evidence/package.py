@@ -6,12 +6,14 @@ manifest's own digest (the *fingerprint*) is printed at export so the auditor ca
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +68,14 @@ def write_package(files: Mapping[str, bytes], header: Mapping[str, object], out:
     return sha256(manifest)
 
 
+SUMS = "SHA256SUMS"
+MAX_ENTRIES = 100_000
+MAX_TOTAL_BYTES = 8 * 1024**3  # what one package may unpack to
+MAX_RATIO = 200  # a zip entry that claims to inflate more than this is a bomb, not evidence
+_SMALL_FILE_LIMIT = 64 * 1024**2  # manifest.json and SHA256SUMS are read whole; nothing else is
+_CHUNK = 1 << 20
+
+
 @dataclass(frozen=True)
 class Verification:
     fingerprint: str
@@ -73,40 +83,142 @@ class Verification:
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
+    sums_mismatch: list[str] = field(default_factory=list)  # SHA256SUMS lines that disagree with the files
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.extra)
+        return not (self.changed or self.missing or self.extra or self.sums_mismatch)
 
 
-def _read_package(path: Path) -> dict[str, bytes]:
+def _safe_name(name: str, seen: set[str]) -> str:
+    """An entry name that stays inside the package, once; refuse anything else."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts or "" in parts[:-1]:
+        raise EvidenceError(f"refused: the entry {name!r} points outside the package")
+    if name in seen:
+        raise EvidenceError(f"refused: the entry {name!r} appears twice")
+    seen.add(name)
+    if len(seen) > MAX_ENTRIES:
+        raise EvidenceError(f"refused: more than {MAX_ENTRIES} entries")
+    return name
+
+
+def _hash_stream(read: Callable[[int], bytes], limit: int, name: str, keep: bool) -> tuple[str, bytes]:
+    hasher, kept, size = hashlib.sha256(), bytearray(), 0
+    while chunk := read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise EvidenceError(f"refused: {name} is larger than it may be ({limit} bytes)")
+        hasher.update(chunk)
+        if keep:
+            kept += chunk
+    return hasher.hexdigest(), bytes(kept)
+
+
+def _scan_dir(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    digests: dict[str, str] = {}
+    small: dict[str, bytes] = {}
+    seen: set[str] = set()
+    total = 0
+    for root, dirs, names in os.walk(path, followlinks=False):
+        for entry in [*dirs, *names]:
+            full = Path(root) / entry
+            if full.is_symlink():
+                raise EvidenceError(f"refused: {full.relative_to(path).as_posix()} is a symbolic link")
+        for entry in sorted(names):
+            full = Path(root) / entry
+            name = _safe_name(full.relative_to(path).as_posix(), seen)
+            total += full.stat().st_size
+            if total > MAX_TOTAL_BYTES:
+                raise EvidenceError(f"refused: the package holds more than {MAX_TOTAL_BYTES} bytes")
+            keep = name in (MANIFEST, SUMS)
+            with full.open("rb") as handle:
+                digests[name], data = _hash_stream(handle.read, _SMALL_FILE_LIMIT if keep else MAX_TOTAL_BYTES,
+                                                   name, keep)
+            if keep:
+                small[name] = data
+    return digests, small
+
+
+def _scan_zip(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    digests: dict[str, str] = {}
+    small: dict[str, bytes] = {}
+    seen: set[str] = set()
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise EvidenceError(f"refused: more than {MAX_ENTRIES} entries")
+        declared = 0
+        for info in infos:
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise EvidenceError(f"refused: {info.filename} is a symbolic link")
+            declared += info.file_size
+            if declared > MAX_TOTAL_BYTES or (info.file_size > _CHUNK and
+                                              info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+                raise EvidenceError(f"refused: {info.filename} would inflate to {info.file_size} bytes from "
+                                    f"{info.compress_size} (a zip bomb, not a package)")
+        for info in infos:
+            if info.is_dir():
+                _safe_name(info.filename.rstrip("/") + "/x", set())  # a directory must stay inside too
+                continue
+            name = _safe_name(info.filename, seen)
+            keep = name in (MANIFEST, SUMS)
+            with zf.open(info) as handle:  # never more than the entry declared (zip headers can lie)
+                digests[name], data = _hash_stream(handle.read, min(info.file_size, MAX_TOTAL_BYTES), name, keep)
+            if keep:
+                small[name] = data
+    return digests, small
+
+
+def _scan(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
+    if path.is_symlink():
+        raise EvidenceError(f"refused: {path} is a symbolic link; name the package itself")
     if not path.exists():
         raise EvidenceError(f"{path}: no such package")
     if path.is_dir():
-        return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+        return _scan_dir(path)
     try:
-        with zipfile.ZipFile(path) as zf:
-            return {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
-    except (zipfile.BadZipFile, OSError) as exc:
+        return _scan_zip(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise EvidenceError(f"{path}: not a package directory or zip ({exc})") from None
 
 
+def _sums(data: bytes | None) -> dict[str, str] | None:
+    if data is None:
+        return None
+    out: dict[str, str] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        digest, sep, name = line.partition("  ")
+        if sep and len(digest) == 64:
+            out[name] = digest
+    return out
+
+
 def verify_package(path: Path) -> Verification:
-    files = _read_package(path)
-    if MANIFEST not in files:
+    """Every file against manifest.json and against SHA256SUMS, streamed (bounded memory), with traversal,
+    absolute, duplicate and symlinked entries and zip bombs refused before anything is trusted."""
+    digests, small = _scan(path)
+    if MANIFEST not in small:
         raise EvidenceError(f"{path}: no {MANIFEST}; this is not an Evidence Tracer package")
     try:
-        manifest = json.loads(files[MANIFEST])
+        manifest = json.loads(small[MANIFEST])
         listed: dict[str, dict[str, object]] = manifest["files"]
         if manifest.get("format") != FORMAT:
             raise EvidenceError(f"{path}: unknown package format {manifest.get('format')!r}")
     except (ValueError, KeyError, TypeError) as exc:
         raise EvidenceError(f"{path}: {MANIFEST} is unreadable ({exc})") from None
-    result = Verification(fingerprint=sha256(files[MANIFEST]), checked=len(listed))
+    result = Verification(fingerprint=sha256(small[MANIFEST]), checked=len(listed))
     for name, entry in sorted(listed.items()):
-        if name not in files:
+        if name not in digests:
             result.missing.append(name)
-        elif sha256(files[name]) != entry.get("sha256"):
+        elif digests[name] != entry.get("sha256"):
             result.changed.append(name)
-    result.extra.extend(sorted(set(files) - set(listed) - {MANIFEST}))
+    result.extra.extend(sorted(set(digests) - set(listed) - {MANIFEST}))
+    sums = _sums(small.get(SUMS))
+    if sums is None:
+        result.sums_mismatch.append(f"{SUMS} is missing")
+    else:
+        for name in sorted(set(sums) | (set(digests) - {MANIFEST, SUMS})):
+            if sums.get(name) != digests.get(name):
+                result.sums_mismatch.append(name)
     return result
