@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from evidence_tracer.config import load_config
-from evidence_tracer.errors import EvidenceError
+from evidence_tracer.config import CONFIG_FILE, load_config
+from evidence_tracer.errors import ConfigError, EvidenceError
 from evidence_tracer.evidence.store import EvidenceStore, Kind
 from evidence_tracer.governance.overdue import RegisterSnapshot
 from evidence_tracer.governance.registers import Registers
 from evidence_tracer.policies.status import policy_statuses
 from evidence_tracer.readiness import Readiness, ReadinessInputs, assess
+
+
+def require_workspace(workspace: Path) -> Path:
+    """A folder `tracer init` made, or one clear line saying how to make it: nothing is created or invented."""
+    if not workspace.is_dir():
+        raise ConfigError(f"{workspace} does not exist: create a workspace with `tracer init -w {workspace}`")
+    if not (workspace / CONFIG_FILE).is_file():
+        raise ConfigError(f"{workspace} has no {CONFIG_FILE}: run `tracer init` there first (or pass -w WORKSPACE)")
+    return workspace
 
 
 def load_registers(workspace: Path) -> RegisterSnapshot:
@@ -33,4 +42,4 @@ def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
 
 
 def workspace_readiness(workspace: Path, now: datetime) -> Readiness:
-    return assess(readiness_inputs(workspace, now))
+    return assess(readiness_inputs(require_workspace(workspace), now))

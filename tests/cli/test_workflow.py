@@ -92,3 +92,13 @@ def test_interactive_init(tmp_path: Path) -> None:
 def test_init_rejects_a_team_as_owner(tmp_path: Path) -> None:
     out = tracer("init", "-w", str(tmp_path), "--company", "X", "--owner", "team@x.io")
     assert out.returncode == 2 and "group" in out.stderr and not (tmp_path / "tracer.yaml").exists()
+
+
+def test_status_outside_a_workspace_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    out = tracer("status", "-w", str(tmp_path))
+    assert out.returncode == 2 and out.stderr.strip().endswith("run `tracer init` there first (or pass -w WORKSPACE)")
+    assert list(tmp_path.iterdir()) == []
+    missing = tmp_path / "nowhere"
+    out = tracer("report", "--readiness", "-w", str(missing))
+    assert out.returncode == 2 and "tracer init -w" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not missing.exists()
