@@ -103,15 +103,25 @@ def export(
 def verify(
     package: Annotated[Path | None, typer.Argument(help="Package directory or zip. Omit to check the store.")] = None,
     expect: Annotated[str | None, typer.Option(help="The fingerprint the package must have.")] = None,
+    rebuild_index: Annotated[bool, typer.Option("--rebuild-index", help="Rebuild the store's index from its "
+                                                "history first (the index is a cache).")] = False,
     workspace: Workspace = Path("."),
 ) -> None:
     """Check a package (or the workspace store) for changed, missing or extra files. Exits 1 on any problem."""
     console = Console()
     if package is None:
-        problems = EvidenceStore(workspace).verify()
+        store = EvidenceStore(workspace)
+        if rebuild_index:
+            console.print(f"Index rebuilt from the history: {store.rebuild_index()} records.")
+        problems = store.verify()
         for p in problems:
-            console.print(f"[red]{p}[/]")
-        console.print("Evidence store intact." if not problems else f"{len(problems)} problems in the store.")
+            console.print(f"[red]{escape(p)}[/]")
+        for name in store.unreferenced():
+            console.print(f"[yellow]note[/]: unreferenced content {escape(name)} (from an interrupted run, or "
+                          "planted; nothing refers to it)")
+        console.print(f"History head: {store.head()} (pin it: a rewritten history cannot keep it)")
+        console.print("Evidence store intact: its history proves itself." if not problems
+                      else f"{len(problems)} problems in the store.")
         raise typer.Exit(1 if problems else 0)
     result = verify_package(package)
     for label, names in (("changed", result.changed), ("missing", result.missing), ("extra", result.extra),

@@ -146,6 +146,7 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
         "scan_id": scan.scan.id if scan else None, "account_id": scan.scan.account_id if scan else None,
         "accounts": list(scan.scan.accounts or (scan.scan.account_id,)) if scan else [],
         "scope": [c.value for c in config.scope.categories],
+        "store_history_head": store.head(),
     }
     files["index.html"] = environment().get_template("package.html.j2").render(
         header=header, criteria=views, scan=json_report.scan_to_dict(scan.scan) if scan else None,

@@ -32,6 +32,7 @@ from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.history import History
 from evidence_tracer.evidence.lock import workspace_lock
 from evidence_tracer.evidence.redact import redact, redact_values
 from evidence_tracer.governance.names import validate_person
@@ -41,6 +42,10 @@ from evidence_tracer.report import json_report
 from evidence_tracer.snapshot import dump_inventory, load_inventory
 
 STATE_DIR = ".tracer"
+HISTORY_FILE = "log.jsonl"
+_TABLES = ("evidence", "scans")
+_TRIGGERS = frozenset({"evidence_append_only_u", "evidence_append_only_d", "scans_append_only_u",
+                       "scans_append_only_d"})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS evidence (
@@ -203,18 +208,59 @@ class EvidenceStore:
             self.blobs.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise EvidenceError(f"cannot create the evidence store in {self.root}: {exc}") from None
+        self.history = History(self.root / HISTORY_FILE)
+        self.index_missing = not self.index_path.exists() and self.history.path.exists()
+        existed = self.index_path.exists()
         with self._db() as db:
+            found = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            # Recorded before the schema puts them back: their removal is evidence of tampering.
+            self.triggers_removed = sorted(_TRIGGERS - found) if existed else []
             db.executescript(_SCHEMA)
             columns = {row["name"] for row in db.execute("PRAGMA table_info(scans)")}
             if "inventory_sha256" not in columns:  # stores made before snapshots were kept
                 db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
+        if not self.history.path.exists():
+            self._start_history()
+        else:
+            self._roll_forward()
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index.sqlite"
+
+    def _roll_forward(self) -> None:
+        """History the index lacks (a run killed between the two writes, a deleted index) is put back."""
+        entries, problems = self.history.read()
+        if problems or not entries:
+            return  # a damaged history is reported by verify, never copied into the index
+        with self._db() as db:
+            have = {(t, str(r["id"])) for t in _TABLES for r in db.execute(f"SELECT id FROM {t}")}
+        lacking = [e for e in entries if (e.table, str(e.row["id"])) not in have]
+        if not lacking:
+            return
+        with workspace_lock(self.root, self.lock_timeout), self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            for entry in lacking:
+                self._insert_row(db, entry.table, entry.row)
+            db.execute("COMMIT")
+
+    def _start_history(self) -> None:
+        """A store made before the history existed: its index rows become the first entries (once)."""
+        with workspace_lock(self.root, self.lock_timeout):
+            if self.history.path.exists():
+                return
+            with self._db() as db:
+                rows = [("evidence", dict(r)) for r in db.execute("SELECT * FROM evidence ORDER BY collected_at, id")]
+                rows += [("scans", dict(r)) for r in db.execute("SELECT * FROM scans ORDER BY stored_at, id")]
+            self.history.path.touch()
+            self.history.append(rows)
 
     # --- low level -----------------------------------------------------------------------------
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         try:
-            conn = sqlite3.connect(self.root / "index.sqlite", timeout=self.lock_timeout, isolation_level=None)
+            conn = sqlite3.connect(self.index_path, timeout=self.lock_timeout, isolation_level=None)
         except sqlite3.Error as exc:
             raise EvidenceError(f"cannot open {self.root / 'index.sqlite'}: {exc}") from None
         with closing(conn):
@@ -280,17 +326,45 @@ class EvidenceStore:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _insert(self, db: sqlite3.Connection, item: EvidenceItem) -> None:
-        db.execute(
-            "INSERT OR IGNORE INTO evidence (id, kind, sha256, size, media_type, collected_at, tool_version, scan_id,"
-            " account_id, region, service, operation, parameters, request_id, error_code, redactions, criteria,"
-            " control, note, author, filename) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (item.id, item.kind.value, item.sha256, item.size, item.media_type, _iso(item.collected_at),
-             item.tool_version, item.scan_id, item.account_id, item.region, item.service, item.operation,
-             None if item.parameters is None else json.dumps(item.parameters, sort_keys=True),
-             item.request_id, item.error_code, item.redactions, json.dumps(list(item.criteria)), item.control,
-             item.note, item.author, item.filename),
-        )
+    @staticmethod
+    def _evidence_row(item: EvidenceItem) -> dict[str, Any]:
+        return {
+            "id": item.id, "kind": item.kind.value, "sha256": item.sha256, "size": item.size,
+            "media_type": item.media_type, "collected_at": _iso(item.collected_at), "tool_version": item.tool_version,
+            "scan_id": item.scan_id, "account_id": item.account_id, "region": item.region, "service": item.service,
+            "operation": item.operation,
+            "parameters": None if item.parameters is None else json.dumps(item.parameters, sort_keys=True),
+            "request_id": item.request_id, "error_code": item.error_code, "redactions": item.redactions,
+            "criteria": json.dumps(list(item.criteria)), "control": item.control, "note": item.note,
+            "author": item.author, "filename": item.filename,
+        }
+
+    @staticmethod
+    def _insert_row(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+        assert table in _TABLES
+        columns = ", ".join(row)
+        db.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
+                   tuple(row.values()))
+
+    def _commit(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        """History first (durable), then the index in one transaction: the caller holds the lock. A scan id
+        stored before is refused; an evidence record stored before is not written twice."""
+        with self._db() as db:
+            for table, row in rows:
+                if table == "scans" and db.execute("SELECT 1 FROM scans WHERE id = ?", (row["id"],)).fetchone():
+                    raise EvidenceError(f"scan {row['id']} is already stored; scans are never overwritten")
+            known = {r["id"] for r in db.execute("SELECT id FROM evidence")}
+        rows = [(t, r) for t, r in rows if t != "evidence" or r["id"] not in known]
+        self.history.append(rows)
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for table, row in rows:
+                    self._insert_row(db, table, row)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
     def _api_item(self, record: ApiRecord, scan_id: str) -> EvidenceItem:
         response, n_response = redact(record.response)
@@ -313,22 +387,11 @@ class EvidenceStore:
             report = json_report.render(result).encode("utf-8")
             digest = self.put_blob(report)
             snapshot = self.put_blob(redacted_snapshot(inventory)) if inventory is not None else None
-            with self._db() as db:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    for item in items:
-                        self._insert(db, item)
-                    db.execute(
-                        "INSERT INTO scans (id, started_at, finished_at, account_id, regions, tool_version,"
-                        " result_sha256, findings, stored_at, inventory_sha256) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (scan.id, _iso(scan.started_at), _iso(scan.finished_at), scan.account_id,
-                         json.dumps(list(scan.regions)), scan.tool_version, digest, len(result.findings),
-                         _iso(datetime.now(UTC)), snapshot),
-                    )
-                    db.execute("COMMIT")
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
+            scan_row = {"id": scan.id, "started_at": _iso(scan.started_at), "finished_at": _iso(scan.finished_at),
+                        "account_id": scan.account_id, "regions": json.dumps(list(scan.regions)),
+                        "tool_version": scan.tool_version, "result_sha256": digest, "findings": len(result.findings),
+                        "stored_at": _iso(datetime.now(UTC)), "inventory_sha256": snapshot}
+            self._commit([*(("evidence", self._evidence_row(i)) for i in items), ("scans", scan_row)])
 
     def add_manual(self, target: str, file: Path, note: str, author: str,
                    now: datetime | None = None, max_bytes: int = MAX_EVIDENCE_BYTES) -> EvidenceItem:
@@ -347,8 +410,7 @@ class EvidenceStore:
                 collected_at=now or datetime.now(UTC), tool_version=__version__, criteria=crit, control=control,
                 note=note.strip(), author=person, filename=name, redactions=redactions,
             )
-            with self._db() as db:
-                self._insert(db, item)
+            self._commit([("evidence", self._evidence_row(item))])
         return item
 
     # --- reading -------------------------------------------------------------------------------
@@ -430,18 +492,76 @@ class EvidenceStore:
         return row
 
     def verify(self) -> list[str]:
-        """Problems with the store itself: missing or altered content. Empty means intact."""
-        problems = []
+        """What is wrong with the store, judged from the files alone: the history chain, every blob it names,
+        the index against the history (forged, edited or missing rows, dropped triggers), unreferenced blobs.
+        Empty means intact. History the index lacks (a run killed between the two writes) is put back first:
+        that is recovery of what was recorded, not a problem."""
+        self._roll_forward()
+        entries, problems = self.history.read()
+        if self.index_missing:
+            problems.append(f"the index {self.index_path} was missing: run `tracer evidence verify --rebuild-index`")
+        expected = {(e.table, str(e.row["id"])): e.row for e in entries}
+        referenced: dict[str, str] = {}
+        owners = {"sha256": "evidence {}", "result_sha256": "scan {}", "inventory_sha256": "inventory of scan {}"}
+        for (_, row_id), row in expected.items():
+            for column, owner in owners.items():
+                if row.get(column):
+                    referenced[str(row[column])] = owner.format(row_id)
         with self._db() as db:
-            digests = [(r["id"], r["sha256"]) for r in db.execute("SELECT id, sha256 FROM evidence")]
-            for r in db.execute("SELECT * FROM scans"):
-                digests.append((f"scan {r['id']}", r["result_sha256"]))
-                if r["inventory_sha256"]:
-                    digests.append((f"inventory of scan {r['id']}", r["inventory_sha256"]))
-        for owner, digest in digests:
+            actual = {(t, str(r["id"])): dict(r) for t in _TABLES for r in db.execute(f"SELECT * FROM {t}")}
+        for key in sorted(set(actual) - set(expected)):
+            problems.append(f"{key[0]} row {key[1]} is in the index but not in the history (forged or edited)")
+        for key in sorted(set(expected) - set(actual)):
+            problems.append(f"{key[0]} row {key[1]} is in the history but missing from the index "
+                            "(run `tracer evidence verify --rebuild-index`)")
+        for key in sorted(set(expected) & set(actual)):
+            if {k: v for k, v in actual[key].items() if k in expected[key]} != expected[key]:
+                problems.append(f"{key[0]} row {key[1]} in the index differs from the history (edited)")
+        if self.triggers_removed:
+            problems.append(f"the index's append-only triggers had been removed: {', '.join(self.triggers_removed)}")
+        for digest, owner in sorted(referenced.items()):
             path = self.blob_path(digest)
             if not path.exists():
                 problems.append(f"missing content {digest} (of {owner})")
-            elif sha256(path.read_bytes()) != digest:
+            elif _file_sha256(path) != digest:
                 problems.append(f"altered content {digest} (of {owner})")
         return problems
+
+    def unreferenced(self) -> list[str]:
+        """Blobs no history entry names: the content of a run killed before it committed, or a planted file.
+        Harmless to the record (nothing refers to them), reported so nothing hides in the store."""
+        entries, _ = self.history.read()
+        named = {str(e.row[c]) for e in entries for c in ("sha256", "result_sha256", "inventory_sha256")
+                 if e.row.get(c)}
+        return [str(p.relative_to(self.root)) for p in sorted(self.blobs.glob("*/*")) if p.name not in named]
+
+    def rebuild_index(self) -> int:
+        """Rebuild the index from the history (the old one is kept aside); returns the rows restored."""
+        entries, problems = self.history.read()
+        if problems:
+            raise EvidenceError("the history itself is damaged; the index cannot be rebuilt from it: " + problems[0])
+        with workspace_lock(self.root, self.lock_timeout):
+            if self.index_path.exists():
+                os.replace(self.index_path, self.index_path.with_suffix(f".replaced-{uuid.uuid4().hex[:8]}"))
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.index_path}{suffix}").unlink(missing_ok=True)
+            with self._db() as db:
+                db.executescript(_SCHEMA)
+                db.execute("BEGIN IMMEDIATE")
+                for entry in entries:
+                    self._insert_row(db, entry.table, entry.row)
+                db.execute("COMMIT")
+        self.index_missing = False
+        return len(entries)
+
+    def head(self) -> str:
+        """The history's newest hash: pin it, and a rewritten history shows."""
+        return self.history.head()
+
+
+def _file_sha256(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(chunk)
+    return hasher.hexdigest()

@@ -1,0 +1,106 @@
+"""The store's history, which proves itself: an append-only hash chain beside the blobs (`log.jsonl`).
+
+Every evidence record and every scan is one line `{seq, prev, table, row, hash}` where `row` is exactly the
+index row and `hash = sha256(prev + canonical(seq, prev, table, row))` — as in a transparency log, each
+entry commits to all history before it. The SQLite index is a cache rebuilt from this file; `verify`
+recomputes the chain from the files alone. Lines are written and fsynced before the index commits, so a
+process killed between the two leaves history the index lacks (found, and mended by a rebuild), never the
+reverse. Pin `head` (printed by `tracer evidence verify` and in every auditor package): a history rewritten
+from the start cannot keep it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def entry_hash(seq: int, prev: str, table: str, row: Mapping[str, Any]) -> str:
+    body = _canonical({"seq": seq, "prev": prev, "table": table, "row": row})
+    return hashlib.sha256(prev.encode() + body).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    prev: str
+    table: str  # evidence | scans
+    row: dict[str, Any]
+    hash: str
+
+
+class History:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> tuple[list[Entry], list[str]]:
+        """Every entry, and what is wrong with the chain (empty when it proves itself)."""
+        entries: list[Entry] = []
+        problems: list[str] = []
+        if not self.path.exists():
+            return entries, problems
+        prev = GENESIS
+        with self.path.open("rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                if not raw.endswith(b"\n"):
+                    break  # a write killed midway: never acknowledged, dropped by the next append
+                try:
+                    data = json.loads(raw)
+                    entry = Entry(int(data["seq"]), str(data["prev"]), str(data["table"]), dict(data["row"]),
+                                  str(data["hash"]))
+                except (ValueError, KeyError, TypeError):
+                    problems.append(f"history line {number} is unreadable (truncated or rewritten)")
+                    break
+                if entry.seq != number or entry.prev != prev:
+                    problems.append(f"history line {number} does not follow line {number - 1}: history was "
+                                    "removed or reordered")
+                if entry_hash(entry.seq, entry.prev, entry.table, entry.row) != entry.hash:
+                    problems.append(f"history line {number} was rewritten (its hash does not match)")
+                entries.append(entry)
+                prev = entry.hash
+        return entries, problems
+
+    def _drop_torn_tail(self) -> None:
+        """Cut a last line a killed writer left without its newline (it was never acknowledged)."""
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with self.path.open("r+b") as handle:
+                handle.truncate(data.rfind(b"\n") + 1)
+
+    def head(self) -> str:
+        entries, _ = self.read()
+        return entries[-1].hash if entries else GENESIS
+
+    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
+        """Append rows (the caller holds the workspace lock); durable before it returns."""
+        entries, _ = self.read()
+        seq, prev = (entries[-1].seq, entries[-1].hash) if entries else (0, GENESIS)
+        added: list[Entry] = []
+        for table, row in rows:
+            seq += 1
+            entry = Entry(seq, prev, table, dict(row), entry_hash(seq, prev, table, row))
+            added.append(entry)
+            prev = entry.hash
+        if not added:
+            return added
+        self._drop_torn_tail()
+        payload = b"".join(_canonical({"seq": e.seq, "prev": e.prev, "table": e.table, "row": e.row,
+                                       "hash": e.hash}) + b"\n" for e in added)
+        with self.path.open("ab") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        return added

@@ -1,0 +1,117 @@
+"""The store's history proves itself: a hash chain beside the blobs, the index a cache rebuilt from it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from evidence_tracer.evidence.history import GENESIS
+from evidence_tracer.evidence.store import EvidenceStore
+from evidence_tracer.report import json_report
+from tests.cli.conftest import tracer
+from tests.evidence.samples import scan
+
+
+def _store_with_two_scans(tmp_path: Path) -> tuple[EvidenceStore, list[str]]:
+    store = EvidenceStore(tmp_path)
+    heads = [store.head()]
+    for day in (1, 2):
+        result, records = scan(datetime(2026, 11, day, tzinfo=UTC))
+        store.save_scan(result, records)
+        heads.append(store.head())
+    return store, heads
+
+
+def test_every_write_extends_a_chain_that_verifies(tmp_path: Path) -> None:
+    store, heads = _store_with_two_scans(tmp_path)
+    assert heads[0] == GENESIS and len(set(heads)) == 3
+    assert store.verify() == [] and store.unreferenced() == []
+    lines = (tmp_path / ".tracer" / "log.jsonl").read_text().splitlines()
+    assert len(lines) == 6 and json.loads(lines[1])["prev"] == json.loads(lines[0])["hash"]
+
+
+def test_dropped_triggers_and_a_forged_all_pass_scan_are_found(tmp_path: Path) -> None:
+    store, _ = _store_with_two_scans(tmp_path)
+    real = store.load_scan()
+    forged = json_report.to_dict(real)
+    for f in forged["findings"]:
+        f["status"] = "pass"
+    digest = store.put_blob(json.dumps(forged).encode())
+    db = sqlite3.connect(store.index_path)
+    db.executescript("DROP TRIGGER scans_append_only_u; DROP TRIGGER scans_append_only_d;")
+    db.execute("UPDATE scans SET result_sha256 = ? WHERE id = ?", (digest, real.scan.id))
+    db.execute("INSERT INTO scans SELECT 'forged-' || id, started_at, finished_at, account_id, regions, tool_version,"
+               " result_sha256, findings, stored_at, inventory_sha256 FROM scans WHERE id = ?", (real.scan.id,))
+    db.commit()
+    db.close()
+    problems = EvidenceStore(tmp_path).verify()
+    assert f"scans row {real.scan.id} in the index differs from the history (edited)" in problems
+    assert f"scans row forged-{real.scan.id} is in the index but not in the history (forged or edited)" in problems
+    assert any("append-only triggers had been removed" in p for p in problems)
+
+
+def test_a_deleted_index_is_reported_and_rebuilt_from_history(tmp_path: Path) -> None:
+    store, _ = _store_with_two_scans(tmp_path)
+    latest = store.load_scan().scan.id
+    store.index_path.unlink()
+    reopened = EvidenceStore(tmp_path)
+    assert any("was missing" in p for p in reopened.verify())
+    assert reopened.load_scan().scan.id == latest  # put back from the history on open
+    assert reopened.rebuild_index() == 6
+    assert reopened.verify() == [] and len(reopened.scans()) == 2
+
+
+def test_rewritten_or_removed_history_is_found(tmp_path: Path) -> None:
+    _store_with_two_scans(tmp_path)
+    log = tmp_path / ".tracer" / "log.jsonl"
+    lines = log.read_text().splitlines()
+    edited = json.loads(lines[2])
+    edited["row"]["sha256"] = "f" * 64
+    log.write_text("\n".join([*lines[:2], json.dumps(edited), *lines[3:]]) + "\n")
+    assert any("history line 3 was rewritten" in p for p in EvidenceStore(tmp_path).verify())
+    log.write_text("\n".join([*lines[:2], *lines[3:]]) + "\n")
+    assert any("does not follow" in p for p in EvidenceStore(tmp_path).verify())
+
+
+def test_a_run_killed_between_history_and_index_is_completed_on_open(tmp_path: Path) -> None:
+    store, _ = _store_with_two_scans(tmp_path)
+    result, records = scan(datetime(2026, 11, 3, tzinfo=UTC))
+    rows = [("evidence", store._evidence_row(store._api_item(r, result.scan.id))) for r in records]
+    store.history.append(rows)  # the process died here, before the index committed
+    reopened = EvidenceStore(tmp_path)
+    assert reopened.verify() == []
+    assert len(reopened.items(scan_id=result.scan.id)) == len(records)
+
+
+def test_a_store_from_before_the_history_gets_one_and_planted_blobs_are_noted(tmp_path: Path) -> None:
+    _store_with_two_scans(tmp_path)
+    (tmp_path / ".tracer" / "log.jsonl").unlink()  # as a 0.1.0 store was: index and blobs only
+    migrated = EvidenceStore(tmp_path)
+    assert migrated.verify() == [] and len(migrated.history.read()[0]) == 6
+    planted = migrated.blob_path("ab" * 32)
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(b"planted")
+    assert migrated.verify() == [] and migrated.unreferenced() == [str(planted.relative_to(tmp_path / ".tracer"))]
+
+
+def test_cli_verify_prints_the_head_and_rebuilds(tmp_path: Path) -> None:
+    store, _ = _store_with_two_scans(tmp_path)
+    store.index_path.unlink()
+    out = tracer("evidence", "verify", "--rebuild-index", "-w", str(tmp_path))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Index rebuilt from the history: 6 records." in out.stdout and store.head() in out.stdout.replace("\n", "")
+    assert "intact" in out.stdout
+
+
+def test_a_torn_last_line_from_a_killed_append_is_dropped_not_trusted(tmp_path: Path) -> None:
+    _, heads = _store_with_two_scans(tmp_path)
+    log = tmp_path / ".tracer" / "log.jsonl"
+    with log.open("ab") as out:
+        out.write(b'{"seq": 7, "prev": "')  # the writer died mid-line: never acknowledged
+    reopened = EvidenceStore(tmp_path)
+    assert reopened.verify() == [] and reopened.head() == heads[-1]
+    result, records = scan(datetime(2026, 11, 4, tzinfo=UTC))
+    reopened.save_scan(result, records)
+    assert reopened.verify() == [] and log.read_bytes().endswith(b"\n")
