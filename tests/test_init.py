@@ -42,3 +42,13 @@ def test_existing_config_is_not_overwritten(tmp_path: Path) -> None:
         create_workspace(tmp_path, InitAnswers(company="B", owner="jane@acme.io"))
     create_workspace(tmp_path, InitAnswers(company="B", owner="jane@acme.io"), force=True)
     assert load_config(tmp_path).company.name == "B"
+
+
+def test_init_creates_the_signing_key_and_records_its_fingerprint(tmp_path: Path) -> None:
+    from evidence_tracer.config import load_config
+    from evidence_tracer.evidence.signing import fingerprint, load_or_create_key
+
+    create_workspace(tmp_path, InitAnswers(company="Acme", owner="cto@acme.io"))
+    key = load_or_create_key(tmp_path / ".tracer")
+    assert load_config(tmp_path).signing.public_key_fingerprint == fingerprint(key.public_key())
+    assert (tmp_path / ".tracer" / "signing-key").stat().st_mode & 0o077 == 0

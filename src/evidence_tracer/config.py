@@ -73,6 +73,11 @@ class EvidenceSettings(_Strict):
     max_file_mb: StrictInt = Field(100, ge=1, le=10_000)  # the largest file `tracer evidence add` accepts
 
 
+class Signing(_Strict):
+    # The fingerprint (SHA256:…) of the workspace key that signs auditor packages; `tracer init` writes it.
+    public_key_fingerprint: str = Field("", pattern=r"^(SHA256:[A-Za-z0-9+/]{43})?$")
+
+
 class Sources(_Strict):
     """The evidence sources a scan reads."""
 
@@ -138,6 +143,7 @@ class WorkspaceConfig(_Strict):
     sources: Sources = Sources()
     criticality: Criticality = Criticality()
     evidence: EvidenceSettings = EvidenceSettings()
+    signing: Signing = Signing()
 
 
 def parse_config(text: str, source: str) -> WorkspaceConfig:

@@ -12,6 +12,8 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, parse_config
 from evidence_tracer.errors import ConfigError
+from evidence_tracer.evidence.signing import fingerprint, load_or_create_key
+from evidence_tracer.evidence.store import STATE_DIR
 from evidence_tracer.governance.names import validate_person
 
 CATEGORY_GUIDANCE = {
@@ -99,5 +101,9 @@ def create_workspace(workspace: Path, answers: InitAnswers, force: bool = False)
     path = workspace / CONFIG_FILE
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists; use --force to replace it")
-    write_atomic(path, render_config(answers))
+    key = load_or_create_key(workspace / STATE_DIR)
+    text = render_config(answers) + (
+        "# The key that signs auditor packages (its private part stays in .tracer/signing-key, never exported).\n"
+        f"signing:\n  public_key_fingerprint: \"{fingerprint(key.public_key())}\"\n")
+    write_atomic(path, text)
     return path

@@ -122,6 +122,7 @@ class Readiness:
     gaps: tuple[Gap, ...]
     plan: tuple[PlanWeek, ...]
     coverage: tuple[ServiceCoverage, ...] = ()
+    signing_key: str = ""  # the fingerprint auditor packages are signed with (tracer.yaml)
 
     @property
     def coverage_line(self) -> str:
@@ -251,6 +252,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         generated_at=now, company=config.company.name, scope=tuple(c.value for c in config.scope.categories),
         scan_id=inputs.scan.scan.id if inputs.scan else None, percent=percent, criteria=per_criterion,
         gaps=ordered, plan=plan(ordered, now.date(), config), coverage=coverage,
+        signing_key=config.signing.public_key_fingerprint,
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
 import time
 import zipfile
 from datetime import UTC, date, datetime
@@ -54,7 +55,8 @@ def test_export_is_organised_by_criterion_with_sidecars(store: EvidenceStore, tm
     assert manifest["scan_id"] == findings["scan"]["id"] == result.scan_id
     assert findings["scan"]["started_at"].startswith("2026-11-01")
     assert not any("CC1.2" in f for f in files)
-    assert set(manifest["files"]) == files - {"manifest.json"}
+    # Everything is in the manifest but the manifest itself, its signature and the public key that checks it.
+    assert set(manifest["files"]) == files - {"manifest.json", "manifest.json.sig", "allowed_signers"}
     html = (out / "index.html").read_text()
     assert "jane@acme.io" in html and "AC-06" in html and "Who has access" in html and "alice" in html
 
@@ -64,7 +66,8 @@ def test_round_trip_and_tampering(store: EvidenceStore, tmp_path: Path, as_zip: 
     out = tmp_path / ("pkg.zip" if as_zip else "pkg")
     exported = export_package(store, WorkspaceConfig(), AS_OF, out)
     clean = verify_package(out)
-    assert clean.ok and clean.fingerprint == exported.fingerprint and clean.checked == exported.files - 1
+    assert clean.ok and clean.fingerprint == exported.fingerprint and clean.checked == exported.files - 3
+    assert clean.signer is not None and clean.signer.startswith("SHA256:")
 
     def tamper(edit: dict[str, bytes | None]) -> Path:
         """A copy of the package with files changed (bytes), deleted (None) or added."""
@@ -109,7 +112,9 @@ def test_round_trip_and_tampering(store: EvidenceStore, tmp_path: Path, as_zip: 
     manifest["files"]["SHA256SUMS"]["sha256"] = hashlib.sha256(sums).hexdigest()
     both = verify_package(tamper({victim: one_byte, "manifest.json": json.dumps(manifest).encode(),
                                   "SHA256SUMS": sums}))
-    assert both.ok and both.fingerprint != exported.fingerprint
+    # ...and the signature over manifest.json, which the forger cannot make without the workspace key.
+    assert not both.ok and both.signature_problem is not None and "does not match" in both.signature_problem
+    assert both.fingerprint != exported.fingerprint
 
 
 def _read(package: Path, name: str) -> bytes:
@@ -196,3 +201,19 @@ def test_a_zip_bomb_is_refused_quickly_without_inflating_it(tmp_path: Path) -> N
     with pytest.raises(EvidenceError, match="zip bomb"):
         verify_package(bomb)
     assert time.perf_counter() - started < 1.0
+
+
+def test_an_auditor_verifies_the_signature_with_ssh_keygen(store: EvidenceStore, tmp_path: Path) -> None:
+    """With OpenSSH's own tool (Debian's openssh-client), not with Evidence Tracer."""
+    from evidence_tracer.evidence.signing import VERIFY_COMMAND
+
+    out = tmp_path / "pkg"
+    export_package(store, WorkspaceConfig(), AS_OF, out)
+    good = subprocess.run(VERIFY_COMMAND, shell=True, cwd=out, capture_output=True, text=True, check=False)
+    assert good.returncode == 0 and 'Good "evidence-tracer" signature' in good.stdout + good.stderr
+    manifest = out / "manifest.json"
+    manifest.write_bytes(manifest.read_bytes().replace(b'"size"', b'"size" ', 1))
+    bad = subprocess.run(VERIFY_COMMAND, shell=True, cwd=out, capture_output=True, text=True, check=False)
+    assert bad.returncode != 0
+    assert (store.root / "signing-key").stat().st_mode & 0o077 == 0  # the private key stays private
+    assert not any("PRIVATE KEY" in p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())

@@ -103,6 +103,8 @@ def export(
 def verify(
     package: Annotated[Path | None, typer.Argument(help="Package directory or zip. Omit to check the store.")] = None,
     expect: Annotated[str | None, typer.Option(help="The fingerprint the package must have.")] = None,
+    expect_key: Annotated[str | None, typer.Option(help="The signing key fingerprint (SHA256:…) the package "
+                                                   "must be signed with.")] = None,
     rebuild_index: Annotated[bool, typer.Option("--rebuild-index", help="Rebuild the store's index from its "
                                                 "history first (the index is a cache).")] = False,
     workspace: Workspace = Path("."),
@@ -129,14 +131,22 @@ def verify(
         for name in names:
             console.print(f"[red]{label}[/] {escape(name)}")
     console.print(f"Fingerprint: {result.fingerprint}")
+    if result.signature_problem:
+        console.print(f"[red]signature[/]: {escape(result.signature_problem)}")
+    else:
+        console.print(f"Signed by key {result.signer} (check it is the company's: tracer.yaml signing.public_key)")
     bad_fingerprint = expect is not None and expect != result.fingerprint
     if bad_fingerprint:
         console.print(f"[red]fingerprint mismatch[/]: expected {expect}")
+    if expect_key is not None and expect_key != result.signer:
+        console.print(f"[red]signing key mismatch[/]: expected {escape(expect_key)}")
+        bad_fingerprint = True
     if result.ok and not bad_fingerprint:
         console.print(f"Package verified: {result.checked} files match manifest.json.")
         return
     console.print(f"[red]Package NOT verified[/]: {len(result.changed)} changed, {len(result.missing)} missing, "
-                  f"{len(result.extra)} extra, {len(result.sums_mismatch)} SHA256SUMS mismatches.")
+                  f"{len(result.extra)} extra, {len(result.sums_mismatch)} SHA256SUMS mismatches"
+                  f"{', signature invalid' if result.signature_problem else ''}.")
     raise typer.Exit(1)
 
 

@@ -15,6 +15,7 @@ from evidence_tracer.catalog.criteria import Criterion, criteria
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.credential_report import AccessRow, access_table, parse_credential_report
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence import signing
 from evidence_tracer.evidence.package import write_package
 from evidence_tracer.evidence.store import (
     EvidenceItem,
@@ -105,6 +106,7 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
                    owners: Mapping[str, str] | None = None) -> ExportResult:
     cutoff = end_of_day(as_of)
     owners = owners or {}
+    key = signing.load_or_create_key(store.root)
     try:
         scan: ScanResult | None = store.load_scan(as_of=cutoff)
     except EvidenceError:
@@ -147,13 +149,16 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
         "accounts": list(scan.scan.accounts or (scan.scan.account_id,)) if scan else [],
         "scope": [c.value for c in config.scope.categories],
         "store_history_head": store.head(),
+        "signing_key": signing.fingerprint(key.public_key()),
     }
     files["index.html"] = environment().get_template("package.html.j2").render(
         header=header, criteria=views, scan=json_report.scan_to_dict(scan.scan) if scan else None,
         access=access, disclaimer=DISCLAIMER, css=stylesheet(), max_key_age=config.parameters.access_key_max_age_days,
+        verify_command=signing.VERIFY_COMMAND,
     ).encode()
     files["SHA256SUMS"] = "".join(
         f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())
     ).encode()
-    fingerprint = write_package(files, header, out)
-    return ExportResult(out, fingerprint, len(files) + 1, scan.scan.id if scan else None)
+    fingerprint = write_package(files, header, out, key)
+    # manifest.json, its signature and the public key join the files.
+    return ExportResult(out, fingerprint, len(files) + 3, scan.scan.id if scan else None)

@@ -17,7 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence import signing
 from evidence_tracer.evidence.store import sha256
 
 MANIFEST = "manifest.json"
@@ -30,12 +33,17 @@ def manifest_for(files: Mapping[str, bytes], header: Mapping[str, object]) -> by
     return (json.dumps({"format": FORMAT, **header, "files": entries}, indent=2, sort_keys=True) + "\n").encode()
 
 
-def write_package(files: Mapping[str, bytes], header: Mapping[str, object], out: Path) -> str:
-    """Write files + manifest to a new directory or a .zip; return the fingerprint (manifest SHA-256)."""
-    if MANIFEST in files:
-        raise EvidenceError("a package file may not be named manifest.json")
+def write_package(files: Mapping[str, bytes], header: Mapping[str, object], out: Path,
+                  key: Ed25519PrivateKey | None = None) -> str:
+    """Write files + manifest (+ its OpenSSH signature and the public key, when a key is given) to a new
+    directory or a .zip; return the fingerprint (manifest SHA-256)."""
+    if set(files) & {MANIFEST, signing.SIGNATURE_FILE, signing.SIGNERS_FILE}:
+        raise EvidenceError("a package file may not be named manifest.json, manifest.json.sig or allowed_signers")
     manifest = manifest_for(files, header)
     everything = {**files, MANIFEST: manifest}
+    if key is not None:
+        everything[signing.SIGNATURE_FILE] = signing.sign(manifest, key)
+        everything[signing.SIGNERS_FILE] = signing.allowed_signers(key.public_key())
     if out.exists() and (out.is_file() or any(out.iterdir())):
         raise EvidenceError(f"{out} already exists; choose a new path (packages are never overwritten)")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -74,6 +82,8 @@ MAX_TOTAL_BYTES = 8 * 1024**3  # what one package may unpack to
 MAX_RATIO = 200  # a zip entry that claims to inflate more than this is a bomb, not evidence
 _SMALL_FILE_LIMIT = 64 * 1024**2  # manifest.json and SHA256SUMS are read whole; nothing else is
 _CHUNK = 1 << 20
+_OUTSIDE_MANIFEST = frozenset({MANIFEST, signing.SIGNATURE_FILE, signing.SIGNERS_FILE})
+_KEPT = frozenset({*_OUTSIDE_MANIFEST, SUMS})  # small files read whole
 
 
 @dataclass(frozen=True)
@@ -84,10 +94,12 @@ class Verification:
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     sums_mismatch: list[str] = field(default_factory=list)  # SHA256SUMS lines that disagree with the files
+    signer: str | None = None  # the fingerprint of the key whose signature over manifest.json holds
+    signature_problem: str | None = None
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.extra or self.sums_mismatch)
+        return not (self.changed or self.missing or self.extra or self.sums_mismatch or self.signature_problem)
 
 
 def _safe_name(name: str, seen: set[str]) -> str:
@@ -131,7 +143,7 @@ def _scan_dir(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
             total += full.stat().st_size
             if total > MAX_TOTAL_BYTES:
                 raise EvidenceError(f"refused: the package holds more than {MAX_TOTAL_BYTES} bytes")
-            keep = name in (MANIFEST, SUMS)
+            keep = name in _KEPT
             with full.open("rb") as handle:
                 digests[name], data = _hash_stream(handle.read, _SMALL_FILE_LIMIT if keep else MAX_TOTAL_BYTES,
                                                    name, keep)
@@ -162,7 +174,7 @@ def _scan_zip(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
                 _safe_name(info.filename.rstrip("/") + "/x", set())  # a directory must stay inside too
                 continue
             name = _safe_name(info.filename, seen)
-            keep = name in (MANIFEST, SUMS)
+            keep = name in _KEPT
             with zf.open(info) as handle:  # never more than the entry declared (zip headers can lie)
                 digests[name], data = _hash_stream(handle.read, min(info.file_size, MAX_TOTAL_BYTES), name, keep)
             if keep:
@@ -207,18 +219,27 @@ def verify_package(path: Path) -> Verification:
             raise EvidenceError(f"{path}: unknown package format {manifest.get('format')!r}")
     except (ValueError, KeyError, TypeError) as exc:
         raise EvidenceError(f"{path}: {MANIFEST} is unreadable ({exc})") from None
-    result = Verification(fingerprint=sha256(small[MANIFEST]), checked=len(listed))
+    signer, problem = None, None
+    if signing.SIGNATURE_FILE not in small or signing.SIGNERS_FILE not in small:
+        problem = "the package is not signed (no manifest.json.sig and allowed_signers)"
+    else:
+        try:
+            signer = signing.verify(small[MANIFEST], small[signing.SIGNATURE_FILE], small[signing.SIGNERS_FILE])
+        except EvidenceError as exc:
+            problem = str(exc)
+    result = Verification(fingerprint=sha256(small[MANIFEST]), checked=len(listed), signer=signer,
+                          signature_problem=problem)
     for name, entry in sorted(listed.items()):
         if name not in digests:
             result.missing.append(name)
         elif digests[name] != entry.get("sha256"):
             result.changed.append(name)
-    result.extra.extend(sorted(set(digests) - set(listed) - {MANIFEST}))
+    result.extra.extend(sorted(set(digests) - set(listed) - _OUTSIDE_MANIFEST))
     sums = _sums(small.get(SUMS))
     if sums is None:
         result.sums_mismatch.append(f"{SUMS} is missing")
     else:
-        for name in sorted(set(sums) | (set(digests) - {MANIFEST, SUMS})):
+        for name in sorted(set(sums) | (set(digests) - _OUTSIDE_MANIFEST - {SUMS})):
             if sums.get(name) != digests.get(name):
                 result.sums_mismatch.append(name)
     return result

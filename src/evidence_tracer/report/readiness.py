@@ -22,7 +22,7 @@ def to_dict(r: Readiness) -> dict[str, Any]:
     return {
         "generated_at": r.generated_at.isoformat().replace("+00:00", "Z"),
         "company": r.company, "scope": list(r.scope), "scan_id": r.scan_id, "readiness_percent": r.percent,
-        "ready_for_audit": r.ready_for_audit, "disclaimer": DISCLAIMER,
+        "ready_for_audit": r.ready_for_audit, "disclaimer": DISCLAIMER, "signing_key": r.signing_key,
         "boundary_coverage": [{"service": c.name, "automated_checks": list(c.checks), "manual_evidence": c.evidenced}
                               for c in r.coverage],
         "criteria": [
@@ -46,6 +46,7 @@ def to_markdown(r: Readiness) -> str:
              f"AWS scan: {r.scan_id or 'none yet'}", "",
              "Open gaps: " + ", ".join(f"{s.value} {r.gap_count(s)}" for s in Severity) + ".", "",
              f"Boundary: {r.coverage_line}.", "",
+             f"Auditor packages are signed with key `{r.signing_key or 'not set (run tracer init)'}`.", "",
              "## Criteria", "", "| Criterion | Readiness | Pass | Fail | Error | Manual evidence | Owners | Policies |",
              "|---|---:|---:|---:|---:|---:|---|---|"]
     for c in r.criteria:
