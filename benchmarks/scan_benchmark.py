@@ -13,22 +13,22 @@ naive one-call-per-resource-per-check count. Figures are printed, never asserted
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import logging
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import boto3
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.proxy import LoopbackProxy
 
 REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 # The base account (1x); 16x is the issue's reference account (400 users, 577 buckets, 1200 groups).
@@ -95,45 +95,6 @@ def seed(endpoint: str, scale: int) -> dict[str, int]:
     return n
 
 
-class _Delay(BaseHTTPRequestHandler):
-    """Forwards every request to moto after a fixed delay (a real AWS round trip)."""
-
-    target: tuple[str, int] = ("127.0.0.1", 0)
-    delay = 0.08
-
-    def _forward(self) -> None:
-        time.sleep(self.delay)
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        conn = http.client.HTTPConnection(*self.target, timeout=60)
-        conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-        for key, value in self.headers.items():
-            conn.putheader(key, value)
-        conn.endheaders(body or None)
-        answer = conn.getresponse()
-        payload = answer.read()
-        self.send_response(answer.status)
-        for key, value in answer.getheaders():
-            if key.lower() not in ("transfer-encoding", "connection", "content-length"):
-                self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-        conn.close()
-
-    do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _forward
-
-    def log_message(self, *_: Any) -> None:
-        return
-
-
-def latency_proxy(port: int, delay_ms: int) -> tuple[ThreadingHTTPServer, str]:
-    handler = type("Delay", (_Delay,), {"target": ("127.0.0.1", port), "delay": delay_ms / 1000})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 def naive_calls(n: dict[str, int]) -> int:
     """One call per resource per check that reads it, plus one per region per regional check."""
     per_user = 3  # ListMFADevices, ListAccessKeys, GetLoginProfile
@@ -196,11 +157,12 @@ def main() -> None:
             seeded = time.perf_counter() - t0
             endpoint, proxy = f"http://{host}:{port}", None
             if args.latency_ms:
-                proxy, endpoint = latency_proxy(port, args.latency_ms)
+                proxy = LoopbackProxy(port, delay_seconds=args.latency_ms / 1000)
+                endpoint = proxy.endpoint
             with tempfile.TemporaryDirectory() as tmp:
                 elapsed, rss_kb, calls = scan(endpoint, Path(tmp), args.workers)
             if proxy:
-                proxy.shutdown()
+                proxy.close()
         finally:
             server.stop()
         total = sum(calls.values())
