@@ -61,27 +61,7 @@ def _scrub_text(text: str) -> tuple[str, int]:
     return text, count + n
 
 
-def redact_values(value: Any) -> tuple[Any, int]:
-    """Only the value-recognised secrets, for structures whose keys are ours (inventory snapshots)."""
-    count = 0
-
-    def walk(node: Any) -> Any:
-        nonlocal count
-        if isinstance(node, dict):
-            return {key: walk(child) for key, child in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        if isinstance(node, str):
-            text, n = _scrub_text(node)
-            count += n
-            return text
-        return node
-
-    return walk(value), count
-
-
-def redact(value: Any) -> tuple[Any, int]:
-    """A copy of `value` with secrets replaced by MARK, and how many were replaced."""
+def _redact(value: Any, by_key: bool) -> tuple[Any, int]:
     count = 0
 
     def walk(node: Any) -> Any:
@@ -89,10 +69,10 @@ def redact(value: Any) -> tuple[Any, int]:
         if isinstance(node, dict):
             out = {}
             for key, child in node.items():
-                if _is_secret_key(str(key)) and isinstance(child, str | bytes | dict | list) and child:
+                if by_key and _is_secret_key(str(key)) and isinstance(child, str | bytes | dict | list) and child:
                     out[key] = MARK
                     count += 1
-                elif _SECRET_TREE.match(str(key)) and isinstance(child, dict | list) and child:
+                elif by_key and _SECRET_TREE.match(str(key)) and isinstance(child, dict | list) and child:
                     out[key] = _scrub_all(child)
                     count += 1
                 else:
@@ -107,3 +87,13 @@ def redact(value: Any) -> tuple[Any, int]:
         return node
 
     return walk(value), count
+
+
+def redact(value: Any) -> tuple[Any, int]:
+    """A copy of `value` with secrets replaced by MARK (by key name and by value), and how many were."""
+    return _redact(value, by_key=True)
+
+
+def redact_values(value: Any) -> tuple[Any, int]:
+    """Only the value-recognised secrets, for structures whose keys are ours (inventory snapshots)."""
+    return _redact(value, by_key=False)
