@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import SourcePart
 from evidence_tracer.inventory.aws import DETECTORS
@@ -34,26 +35,23 @@ def guardduty_enabled(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
 @check
 def guardduty_findings_triaged(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     days = ctx.config.parameters.incident_triage_days
-    for region in part.regions:
-        observed = part.get(DETECTORS, region)
-        resource = emit.arn("guardduty", region, "detector/*")
-        if observed.value is None:
-            assert observed.failure is not None
-            yield emit.error(observed.failure, resource, region, observed.sources)
+    detectors, errors = listed(part, emit, DETECTORS, "detector/*")
+    yield from errors
+    for region, detector, listing in detectors:
+        if detector.status.upper() != "ENABLED":
+            continue  # a suspended detector finds nothing; guardduty_enabled reports it
+        arn = emit.arn("guardduty", region, f"detector/{detector.detector_id}")
+        findings = detector.open_findings
+        sources = (*listing, *findings.sources)
+        if findings.failure is not None:
+            yield emit.error(findings.failure, arn, region, sources)
             continue
-        for detector in (d for d in observed.value if d.status.upper() == "ENABLED"):
-            arn = emit.arn("guardduty", region, f"detector/{detector.detector_id}")
-            findings = detector.open_findings
-            sources = (*observed.sources, *findings.sources)
-            if findings.failure is not None:
-                yield emit.error(findings.failure, arn, region, sources)
-                continue
-            stale = [f for f in findings.value or () if f.created_at and (ctx.now - f.created_at).days > days]
-            if stale:
-                kinds = ", ".join(sorted({f.type for f in stale})[:3])
-                yield emit.failed(arn, region, f"{len(stale)} high or critical GuardDuty finding(s) in {region} are "
-                                  f"open after more than {days} days ({kinds}).", sources,
-                                  detector=detector.detector_id, finding_id=stale[0].finding_id)
-            else:
-                yield emit.passed(arn, region, f"No high or critical GuardDuty finding in {region} is open past "
-                                  f"{days} days ({len(findings.value or ())} open within it).", sources)
+        stale = [f for f in findings.value or () if f.created_at and (ctx.now - f.created_at).days > days]
+        if stale:
+            kinds = ", ".join(sorted({f.type for f in stale})[:3])
+            yield emit.failed(arn, region, f"{len(stale)} high or critical GuardDuty finding(s) in {region} are "
+                              f"open after more than {days} days ({kinds}).", sources,
+                              detector=detector.detector_id, finding_id=stale[0].finding_id)
+        else:
+            yield emit.passed(arn, region, f"No high or critical GuardDuty finding in {region} is open past "
+                              f"{days} days ({len(findings.value or ())} open within it).", sources)

@@ -70,6 +70,18 @@ def _critical(ctx: CheckContext, b: Bucket) -> str | None:
     return critical_reason(ctx.config, (b.name, b.arn), b.tags.value or {})
 
 
+def _critical_or(ctx: CheckContext, emit: Emit, b: Bucket, not_critical: str,
+                 sources: tuple[str, ...]) -> tuple[str | None, Finding | None]:
+    """Why the bucket is critical, or the finding to give instead: `error` when its tags (what would make it
+    critical) could not be read, else `not_applicable` with `not_critical` (which says what to declare)."""
+    why = _critical(ctx, b)
+    if why is not None:
+        return why, None
+    if b.tags.failure is not None:
+        return None, emit.error(b.tags.failure, b.arn, b.region, b.tags.sources)
+    return None, emit.not_applicable(b.arn, b.region, not_critical, sources)
+
+
 @check
 def s3_bucket_encryption(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """AWS has encrypted every new object with SSE-S3 since January 2023, whatever the bucket says; what is
@@ -78,13 +90,10 @@ def s3_bucket_encryption(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
     if unlisted:
         yield unlisted
     for b in found:
-        why = _critical(ctx, b)
-        if why is None:
-            if b.tags.failure is not None:
-                yield emit.error(b.tags.failure, b.arn, b.region, b.tags.sources)
-            else:
-                yield emit.not_applicable(b.arn, b.region, f"{b.name} is not critical: AWS encrypts its objects with "
-                                          f"SSE-S3 by default; to require SSE-KMS, {DECLARE_CRITICAL}.", b.tags.sources)
+        why, instead = _critical_or(ctx, emit, b, f"{b.name} is not critical: AWS encrypts its objects with SSE-S3 "
+                                    f"by default; to require SSE-KMS, {DECLARE_CRITICAL}.", b.tags.sources)
+        if instead is not None:
+            yield instead
             continue
         enc = b.encryption
         sources = (*enc.sources, *b.tags.sources)
@@ -104,16 +113,13 @@ def s3_bucket_versioning(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
     found, unlisted = buckets(emit, part)
     if unlisted:
         yield unlisted
+    marker = ctx.config.s3.critical_tag
     for b in found:
-        why = _critical(ctx, b)
-        if why is None and b.tags.failure is not None:
-            yield emit.error(b.tags.failure, b.arn, b.region, b.tags.sources)
-            continue
-        if why is None:
-            yield emit.not_applicable(b.arn, b.region, f"{b.name} is not marked critical; to require versioning, "
-                                      f"{DECLARE_CRITICAL} (or tag it {ctx.config.s3.critical_tag.key}="
-                                      f"{ctx.config.s3.critical_tag.value}, or list it in s3.critical_buckets).",
-                                      b.tags.sources)
+        why, instead = _critical_or(ctx, emit, b, f"{b.name} is not marked critical; to require versioning, "
+                                    f"{DECLARE_CRITICAL} (or tag it {marker.key}={marker.value}, or list it in "
+                                    "s3.critical_buckets).", b.tags.sources)
+        if instead is not None:
+            yield instead
             continue
         ver = b.versioning
         sources = (*ver.sources, *b.tags.sources)
@@ -195,14 +201,11 @@ def s3_critical_bucket_tls_only(part: SourcePart, ctx: CheckContext, emit: Emit)
     if unlisted:
         yield unlisted
     for b in found:
-        why = _critical(ctx, b)
         sources = (*b.policy.sources, *b.tags.sources)
-        if why is None:
-            if b.tags.failure is not None:
-                yield emit.error(b.tags.failure, b.arn, b.region, sources)
-            else:
-                yield emit.not_applicable(b.arn, b.region, f"{b.name} is not critical; to require TLS-only access, "
-                                          f"{DECLARE_CRITICAL}.", sources)
+        why, instead = _critical_or(ctx, emit, b, f"{b.name} is not critical; to require TLS-only access, "
+                                    f"{DECLARE_CRITICAL}.", sources)
+        if instead is not None:
+            yield instead
         elif b.policy.failure is not None:
             yield emit.error(b.policy.failure, b.arn, b.region, sources)
         elif b.policy.value and _denies_plain_http(b.policy.value):
