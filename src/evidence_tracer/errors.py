@@ -31,3 +31,8 @@ class WorkspaceLocked(EvidenceError):
 
 class GovernanceError(TracerError):
     """A register, owner or policy record is invalid."""
+
+
+class StorageError(TracerError):
+    """A file could not be written (a full or read-only disk, a permission): the message names file and cause;
+    the file's previous content is untouched."""

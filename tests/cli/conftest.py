@@ -49,3 +49,22 @@ def moto_server() -> Iterator[str]:
         os.environ.update(saved)
     yield endpoint
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `tracer demo` workspace per session (in a child process: the demo's in-process moto must not reset
+    the session server's backends). Tests that change it work on a copy (`copy_demo`)."""
+    ws = tmp_path_factory.mktemp("demo") / "ws"
+    out = tracer("demo", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
+    assert out.returncode == 0, out.stderr
+    return ws
+
+
+@pytest.fixture
+def copy_demo(demo_workspace: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "ws"
+    shutil.copytree(demo_workspace, target, symlinks=True)
+    return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from rich.table import Table
 from evidence_tracer import __version__
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.cli import evidence_cmd, governance_cmd
-from evidence_tracer.cli.output import print_summary, scan_progress
+from evidence_tracer.cli.output import print_summary, safe, scan_progress, table
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import ConfigError, TracerError
 from evidence_tracer.evidence.store import EvidenceStore
@@ -24,6 +25,7 @@ from evidence_tracer.init import CATEGORY_GUIDANCE, InitAnswers, create_workspac
 from evidence_tracer.models import Status
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.grouping import DISCLAIMER
+from evidence_tracer.report.inert import inert_text
 from evidence_tracer.report.readiness import headline, render_readiness
 from evidence_tracer.scanner import reevaluate, run_scan
 from evidence_tracer.sources.enabled import enabled_sources
@@ -82,11 +84,11 @@ def scan(
     result = outcome.result
     store.save_scan(result, outcome.records, outcome.inventory)
     print_summary(console, result)
-    console.print(f"Scan {result.scan.id} stored with {len(outcome.records)} evidence records in {store.root}.")
+    console.print(f"Scan {result.scan.id} stored with {len(outcome.records)} evidence records in {safe(store.root)}.")
     if fmt is not None:
         _write(render(result, fmt), output)
         if output is not None:
-            console.print(f"Report written to {output}")
+            console.print(f"Report written to {safe(output)}")
     if strict and (result.count(Status.FAIL) or result.count(Status.ERROR)):
         raise typer.Exit(1)
 
@@ -94,16 +96,14 @@ def scan(
 @app.command()
 def scans(workspace: Workspace = Path(".")) -> None:
     """List the scans kept in the workspace (never overwritten)."""
-    table = Table(title="Stored scans")
-    for col in ("Scan id", "Finished (UTC)", "Account", "Regions", "Pass", "Fail", "Error"):
-        table.add_column(col)
     store = EvidenceStore(workspace)
+    rows: list[tuple[object, ...]] = []
     for info in store.scans():
         result = store.load_scan(info.id)
-        table.add_row(info.id, info.finished_at.strftime("%Y-%m-%d %H:%M:%S"), info.account_id,
-                      ", ".join(info.regions), str(result.count(Status.PASS)), str(result.count(Status.FAIL)),
-                      str(result.count(Status.ERROR)))
-    Console(width=200).print(table)
+        rows.append((info.id, info.finished_at.strftime("%Y-%m-%d %H:%M:%S"), ", ".join(info.accounts or
+                     (info.account_id,)), ", ".join(info.regions), result.count(Status.PASS),
+                     result.count(Status.FAIL), result.count(Status.ERROR)))
+    table("Stored scans", ("Scan id", "Finished (UTC)", "Accounts", "Regions", "Pass", "Fail", "Error"), rows)
 
 
 @app.command()
@@ -138,21 +138,21 @@ def status(workspace: Workspace = Path("."),
     r = workspace_readiness(workspace, datetime.now(UTC))
     console = Console()
     style = "green" if r.ready_for_audit else "yellow"
-    console.print(f"[bold {style}]{headline(r)}[/] · {r.company} · scope {', '.join(r.scope)} · "
-                  f"scan {r.scan_id or 'none yet'}")
+    console.print(f"[bold {style}]{headline(r)}[/] · {safe(r.company)} · scope {', '.join(r.scope)} · "
+                  f"scan {safe(r.scan_id or 'none yet')}")
     console.print(f"Boundary: {escape(r.coverage_line)}")
     table = Table(title="Criteria")
     for col in ("Criterion", "Ready", "Fail", "Error", "Evidence", "Owners"):
         table.add_column(col)
     for c in r.criteria:
         table.add_row(c.criterion.id, f"{int(100 * c.score)}%", str(c.count(Status.FAIL)), str(c.count(Status.ERROR)),
-                      str(c.evidence_count), ", ".join(c.owners) or "[red]none[/]")
+                      str(c.evidence_count), safe(", ".join(c.owners)) or "[red]none[/]")
     console.print(table)
     console.print(f"[bold]Most urgent gaps[/] ({len(r.gaps)} open):")
     for g in r.gaps[:limit]:
-        console.print(f"  {g.severity.value:8} {g.title}" + (f" [dim]({g.owner})[/]" if g.owner else ""))
+        console.print(f"  {g.severity.value:8} {safe(g.title)}" + (f" [dim]({safe(g.owner)})[/]" if g.owner else ""))
     week = r.plan[0]
-    console.print(f"[bold]Week {week.week} from {week.start}[/] — {week.phase}: " + "; ".join(week.tasks[:3]))
+    console.print(f"[bold]Week {week.week} from {week.start}[/] — {week.phase}: " + safe("; ".join(week.tasks[:3])))
     console.print(f"[dim]{DISCLAIMER}[/]")
 
 
@@ -205,7 +205,7 @@ def init(
         parameters={"access_key_max_age_days": access_key_max_age} if access_key_max_age else {},
     )
     path = create_workspace(workspace, answers, force)
-    Console().print(f"Created {path} (scope: {', '.join(c.value for c in answers.categories())}). Next: "
+    Console().print(f"Created {safe(path)} (scope: {', '.join(c.value for c in answers.categories())}). Next: "
                     "tracer scan, tracer policies generate, tracer status")
 
 
@@ -225,12 +225,13 @@ def demo(
                   f"plan of {len(run.readiness.plan)} weeks")
     console.print("[bold]Reports:[/]")
     for label, path in run.reports.items():
-        console.print(f"  {label:22} {path}")
+        console.print(f"  {label:22} {safe(path)}")
     state = "verified" if run.package_verified else "[red]FAILED verification[/]"
-    console.print(f"[bold]Auditor package:[/] {run.package.path} ({run.package.files} files, {state}; "
+    console.print(f"[bold]Auditor package:[/] {safe(run.package.path)} ({run.package.files} files, {state}; "
                   f"fingerprint {run.package.fingerprint})")
-    console.print(f"Next: [bold]tracer status -w {out}[/], [bold]tracer policies list -w {out}[/], "
-                  f"[bold]tracer evidence users -w {out}[/], [bold]tracer scans -w {out}[/]")
+    where = safe(shlex.quote(str(out)))
+    console.print(f"Next: [bold]tracer status -w {where}[/], [bold]tracer policies list -w {where}[/], "
+                  f"[bold]tracer evidence users -w {where}[/], [bold]tracer scans -w {where}[/]")
 
 
 @app.command()
@@ -264,5 +265,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)
     except TracerError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {inert_text(str(exc))}\n")
+        sys.exit(EXIT_USAGE)
+    except OSError as exc:  # a write outside our own helpers (disk full, read-only): still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"error: {inert_text(where + (exc.strerror or str(exc)), one_line=True)}\n")
         sys.exit(EXIT_USAGE)

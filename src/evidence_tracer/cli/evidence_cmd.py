@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from evidence_tracer.catalog.controls import controls
+from evidence_tracer.cli.output import safe, table
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.export import export_package, scan_access
@@ -41,7 +41,7 @@ def add(
     """Copy a file into the evidence store, hashed and timestamped (UTC)."""
     limit = load_config(workspace).evidence.max_file_mb * 1024 * 1024
     item = EvidenceStore(workspace).add_manual(target, file, note, by, max_bytes=limit)
-    Console().print(f"Stored {file.name} as evidence {item.id} for {', '.join(item.criteria)}"
+    Console().print(f"Stored {safe(file.name)} as evidence {item.id} for {', '.join(item.criteria)}"
                     f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}")
 
 
@@ -63,14 +63,13 @@ def list_(
     if criterion:
         supporting = _supporting(store, criterion)
         items = [i for i in items if criterion in i.criteria or i.id in supporting]
-    table = Table(title=f"{len(items)} evidence items")
-    for col in ("Collected (UTC)", "Kind", "Criteria / control", "Source", "SHA-256"):
-        table.add_column(col)
+    rows: list[tuple[object, ...]] = []
     for i in items:
         target = ", ".join(i.criteria) + (f" ({i.control})" if i.control else "")
         source = i.note + " — " + i.source if i.kind is Kind.MANUAL and i.note else i.source
-        table.add_row(i.collected_at.strftime("%Y-%m-%d %H:%M:%S"), i.kind.value, target, source, i.sha256[:16])
-    Console(width=200).print(table)
+        rows.append((i.collected_at.strftime("%Y-%m-%d %H:%M:%S"), i.kind.value, target, source, i.sha256[:16]))
+    table(f"{len(items)} evidence items", ("Collected (UTC)", "Kind", "Criteria / control", "Source", "SHA-256"),
+          rows)
 
 
 def _supporting(store: EvidenceStore, criterion: str) -> set[str]:
@@ -93,7 +92,7 @@ def export(
     store = EvidenceStore(workspace)
     result = export_package(store, load_config(workspace), day, out, _owners(workspace))
     console = Console()
-    console.print(f"Package written to {result.path} ({result.files} files, as of {day.isoformat()}, "
+    console.print(f"Package written to {safe(result.path)} ({result.files} files, as of {day.isoformat()}, "
                   f"scan {result.scan_id or 'none'}).")
     console.print(f"Fingerprint (SHA-256 of manifest.json): [bold]{result.fingerprint}[/]")
     console.print("Give the fingerprint to the auditor separately; `tracer evidence verify` checks the package.")
@@ -117,9 +116,9 @@ def verify(
             console.print(f"Index rebuilt from the history: {store.rebuild_index()} records.")
         problems = store.verify()
         for p in problems:
-            console.print(f"[red]{escape(p)}[/]")
+            console.print(f"[red]{safe(p)}[/]")
         for name in store.unreferenced():
-            console.print(f"[yellow]note[/]: unreferenced content {escape(name)} (from an interrupted run, or "
+            console.print(f"[yellow]note[/]: unreferenced content {safe(name)} (from an interrupted run, or "
                           "planted; nothing refers to it)")
         console.print(f"History head: {store.head()} (pin it: a rewritten history cannot keep it)")
         console.print("Evidence store intact: its history proves itself." if not problems
@@ -129,17 +128,17 @@ def verify(
     for label, names in (("changed", result.changed), ("missing", result.missing), ("extra", result.extra),
                          ("SHA256SUMS disagrees", result.sums_mismatch)):
         for name in names:
-            console.print(f"[red]{label}[/] {escape(name)}")
+            console.print(f"[red]{label}[/] {safe(name)}")
     console.print(f"Fingerprint: {result.fingerprint}")
     if result.signature_problem:
-        console.print(f"[red]signature[/]: {escape(result.signature_problem)}")
+        console.print(f"[red]signature[/]: {safe(result.signature_problem)}")
     else:
         console.print(f"Signed by key {result.signer} (check it is the company's: tracer.yaml signing.public_key)")
     bad_fingerprint = expect is not None and expect != result.fingerprint
     if bad_fingerprint:
-        console.print(f"[red]fingerprint mismatch[/]: expected {expect}")
+        console.print(f"[red]fingerprint mismatch[/]: expected {safe(expect)}")
     if expect_key is not None and expect_key != result.signer:
-        console.print(f"[red]signing key mismatch[/]: expected {escape(expect_key)}")
+        console.print(f"[red]signing key mismatch[/]: expected {safe(expect_key)}")
         bad_fingerprint = True
     if result.ok and not bad_fingerprint:
         console.print(f"Package verified: {result.checked} files match manifest.json.")
@@ -155,22 +154,22 @@ def users(
     scan: Annotated[str | None, typer.Option(help="Scan id (default: the latest).")] = None,
     workspace: Workspace = Path("."),
 ) -> None:
-    """The IAM credential report of a stored scan, as a review table."""
+    """The IAM credential report of a stored scan, as a review grid."""
     store = EvidenceStore(workspace)
     result = store.load_scan(scan)
     reviewed = scan_access(store, result, load_config(workspace).parameters.access_key_max_age_days)
     if reviewed is None:
         raise EvidenceError(f"scan {result.scan.id} holds no credential report")
     report, rows = reviewed
-    table = Table(title=f"IAM credential report — scan {result.scan.id} (evidence {report.id})")
+    grid = Table(title=f"IAM credential report — scan {result.scan.id} (evidence {report.id})")
     for col in ("Identity", "Console", "Last sign-in", "MFA", "Active keys", "Oldest key (days)", "Concerns"):
-        table.add_column(col)
+        grid.add_column(col)
     for r in rows:
-        table.add_row(escape(r.user), "yes" if r.console else "no", r.last_sign_in, "yes" if r.mfa else "[red]no[/]",
+        grid.add_row(safe(r.user), "yes" if r.console else "no", r.last_sign_in, "yes" if r.mfa else "[red]no[/]",
                       r.active_keys, "—" if r.oldest_key_days is None else str(r.oldest_key_days),
-                      f"[red]{escape('; '.join(r.concerns))}[/]" if r.concerns else "—")
+                      f"[red]{safe('; '.join(r.concerns))}[/]" if r.concerns else "—")
     console = Console(width=200)
-    console.print(table)
+    console.print(grid)
     try:
         inventory = store.load_inventory(result.scan.id)
     except EvidenceError:
@@ -186,8 +185,8 @@ def identity_center_access(inventory: Inventory) -> list[Table | str]:
         for region in part.regions:
             observed = part.get(IDENTITY_CENTER, region)
             if observed.failure is not None:
-                out.append(f"[yellow]Identity Center in {escape(part.account)} {escape(region)} could not be read: "
-                           f"{escape(observed.failure.describe())}[/]")
+                out.append(f"[yellow]Identity Center in {safe(part.account)} {safe(region)} could not be read: "
+                           f"{safe(observed.failure.describe())}[/]")
                 continue
             for center in observed.value or ():
                 users, assignments = center.users, center.assignments
@@ -195,19 +194,19 @@ def identity_center_access(inventory: Inventory) -> list[Table | str]:
                     failure = users.failure or assignments.failure
                     assert failure is not None
                     out.append(f"[yellow]Identity Center users or assignments could not be read: "
-                               f"{escape(failure.describe())}[/]")
+                               f"{safe(failure.describe())}[/]")
                     continue
                 held: dict[str, list[str]] = {}
                 for a in assignments.value or ():
                     held.setdefault(a.principal_id, []).append(f"{a.permission_set} in {a.account}")
-                table = Table(title=f"IAM Identity Center {escape(center.instance_arn)} — "
-                                    f"account {escape(part.account)}")
+                grid = Table(title=f"IAM Identity Center {safe(center.instance_arn)} — "
+                                    f"account {safe(part.account)}")
                 for col in ("User", "Name", "Email", "Permission sets (direct)"):
-                    table.add_column(col)
+                    grid.add_column(col)
                 for u in users.value or ():
-                    table.add_row(escape(u.user_name), escape(u.display_name), escape(", ".join(u.emails)),
-                                  escape(", ".join(held.get(u.user_id, []))) or "—")
-                out.append(table)
+                    grid.add_row(safe(u.user_name), safe(u.display_name), safe(", ".join(u.emails)),
+                                  safe(", ".join(held.get(u.user_id, []))) or "—")
+                out.append(grid)
     return out
 
 

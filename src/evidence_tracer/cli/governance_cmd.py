@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from evidence_tracer.cli.output import safe, table
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.governance.registers import (
@@ -49,15 +49,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
-    Console(width=200).print(table)
-
-
 def _d(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
@@ -69,7 +60,7 @@ def policies_generate(workspace: Workspace = Path("."),
                       force: Annotated[bool, typer.Option(help="Replace files edited by hand.")] = False) -> None:
     """Render the ten core policies into policies/ from tracer.yaml's parameters."""
     for doc, what in generate(workspace, load_config(workspace), force):
-        Console().print(f"{doc.filename:28} {what}")
+        Console().print(f"{safe(doc.filename):28} {safe(what)}")
 
 
 @policies.command("list")
@@ -77,7 +68,7 @@ def policies_list(workspace: Workspace = Path(".")) -> None:
     """Each policy's state: approved (for its current text), acknowledgments, next review."""
     config = load_config(workspace)
     statuses = policy_status.policy_statuses(workspace, config, Registers(workspace).policies.load(), _now())
-    _table("Policies", ("Policy", "Title", "State", "Approved by", "Review due", "Acks", "Matches tracer.yaml"), [
+    table("Policies", ("Policy", "Title", "State", "Approved by", "Review due", "Acks", "Matches tracer.yaml"), [
         (s.name, s.title, s.state.value, s.approval.approved_by if s.approval else "—", _d(s.review_due),
          str(len(s.acknowledged_by)), "no: regenerate" if s.stale else ("yes" if s.file_sha256 else "—"))
         for s in statuses])
@@ -87,7 +78,7 @@ def policies_list(workspace: Workspace = Path(".")) -> None:
 def policies_approve(name: str, by: By, workspace: Workspace = Path(".")) -> None:
     """Approve a policy's current text (its SHA-256 is recorded; any later edit voids the approval)."""
     record = policy_status.approve(workspace, name, by, _now())
-    Console().print(f"{name} approved by {record.approved_by} at {record.approved_at:%Y-%m-%d %H:%M} UTC "
+    Console().print(f"{safe(name)} approved by {safe(record.approved_by)} at {record.approved_at:%Y-%m-%d %H:%M} UTC "
                     f"(text sha256 {record.sha256[:16]}…)")
 
 
@@ -95,7 +86,7 @@ def policies_approve(name: str, by: By, workspace: Workspace = Path(".")) -> Non
 def policies_ack(name: str, by: By, workspace: Workspace = Path(".")) -> None:
     """Record that a person has read and accepted a policy's current, approved text."""
     record = policy_status.acknowledge(workspace, name, by, _now())
-    Console().print(f"{record.person} acknowledged {name}.")
+    Console().print(f"{safe(record.person)} acknowledged {safe(name)}.")
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -117,7 +108,7 @@ def people_add(
                           training_completed=_opt_date(training, "--training"), production_access=production_access)
     register = Registers(workspace).people
     register.save(upsert_person(register.load(), record))
-    Console().print(f"{record.email} recorded in {register.path}")
+    Console().print(f"{safe(record.email)} recorded in {safe(register.path)}")
 
 
 @people.command("update")
@@ -141,14 +132,14 @@ def people_update(
     if not changes:
         raise GovernanceError("nothing to update: give at least one option")
     register.save(upsert_person(current, build(PersonRecord, **{**person.model_dump(), **changes})))
-    Console().print(f"{email} updated: {', '.join(changes)}")
+    Console().print(f"{safe(email)} updated: {', '.join(changes)}")
 
 
 @people.command("list")
 def people_list(workspace: Workspace = Path(".")) -> None:
     """The people register."""
     rows = Registers(workspace).people.load().people
-    _table("People", ("Email", "Role", "Joined", "Left", "Access removed", "Background check", "Training"), [
+    table("People", ("Email", "Role", "Joined", "Left", "Access removed", "Background check", "Training"), [
         (p.email, p.role, _d(p.joined), _d(p.left), _d(p.access_removed), _d(p.background_check),
          _d(p.training_completed)) for p in rows])
 
@@ -172,13 +163,13 @@ def vendors_add(
     register = Registers(workspace).vendors
     others = tuple(v for v in register.load().vendors if v.name.lower() != name.lower())
     register.save(VendorsFile(vendors=(*others, record)))
-    Console().print(f"{name} recorded in {register.path}")
+    Console().print(f"{safe(name)} recorded in {safe(register.path)}")
 
 
 @vendors.command("list")
 def vendors_list(workspace: Workspace = Path(".")) -> None:
     """The vendor register."""
-    _table("Vendors", ("Vendor", "Data received", "DPA", "SOC 2 report", "Owner"), [
+    table("Vendors", ("Vendor", "Data received", "DPA", "SOC 2 report", "Owner"), [
         (v.name, v.data_received or "none", "yes" if v.dpa_on_file else "no", _d(v.soc2_report_date), v.owner or "—")
         for v in Registers(workspace).vendors.load().vendors])
 
@@ -213,14 +204,14 @@ def risks_review(risk_id: str, workspace: Workspace = Path(".")) -> None:
         raise GovernanceError(f"no risk {risk_id!r} in {register.path}")
     register.save(RisksFile(risks=tuple(
         r.model_copy(update={"last_reviewed": _now().date()}) if r.id == risk_id else r for r in current.risks)))
-    Console().print(f"{risk_id} reviewed.")
+    Console().print(f"{safe(risk_id)} reviewed.")
 
 
 @risks.command("list")
 def risks_list(workspace: Workspace = Path(".")) -> None:
     """The risk register, highest score first."""
     rows = sorted(Registers(workspace).risks.load().risks, key=lambda r: -r.score)
-    _table("Risks", ("Id", "Risk", "L", "I", "Score", "Treatment", "Owner", "Reviewed"), [
+    table("Risks", ("Id", "Risk", "L", "I", "Score", "Treatment", "Owner", "Reviewed"), [
         (r.id, r.title, str(r.likelihood), str(r.impact), str(r.score), r.treatment.value, r.owner,
          _d(r.last_reviewed)) for r in rows])
 
@@ -247,7 +238,7 @@ def access_reviews_add(
 @access_reviews.command("list")
 def access_reviews_list(workspace: Workspace = Path(".")) -> None:
     """Recorded access reviews."""
-    _table("Access reviews", ("Date", "Reviewer", "Systems", "Outcome", "Evidence"), [
+    table("Access reviews", ("Date", "Reviewer", "Systems", "Outcome", "Evidence"), [
         (_d(r.date), r.reviewer, r.systems, r.outcome or "—", r.evidence_id or "—")
         for r in Registers(workspace).access_reviews.load().access_reviews])
 
@@ -272,7 +263,7 @@ def exercises_add(
 @exercises.command("list")
 def exercises_list(workspace: Workspace = Path(".")) -> None:
     """Recorded exercises."""
-    _table("Exercises", ("Kind", "Date", "Facilitator", "Scenario", "Lessons"), [
+    table("Exercises", ("Kind", "Date", "Facilitator", "Scenario", "Lessons"), [
         (e.kind.value, _d(e.date), e.facilitator, e.scenario, e.lessons or "—")
         for e in Registers(workspace).exercises.load().exercises])
 

@@ -12,9 +12,26 @@ from rich.table import Table
 
 from evidence_tracer.models import ScanResult, Status
 from evidence_tracer.report.grouping import DISCLAIMER, by_criterion, ordered
+from evidence_tracer.report.inert import inert_text
 from evidence_tracer.sources.base import Progress as ProgressFn
 
 STATE_STYLE = {"gaps": "bold red", "unverified": "yellow", "ready": "green", "n/a": "dim"}
+
+
+def safe(value: object) -> str:
+    """A string the CLI did not write, made inert for the terminal: Rich markup escaped, control and bidi
+    characters (terminal escape sequences included) dropped, line breaks flattened."""
+    return escape(inert_text(str(value), one_line=True))
+
+
+def table(title: str, columns: tuple[str, ...], rows: list[tuple[object, ...]], width: int = 200) -> None:
+    """Print a table whose every cell is foreign text (escaped with `safe`)."""
+    shown = Table(title=safe(title))
+    for col in columns:
+        shown.add_column(col)
+    for row in rows:
+        shown.add_row(*(safe(cell) for cell in row))
+    Console(width=width).print(shown)
 
 
 @contextmanager
@@ -25,7 +42,7 @@ def scan_progress(console: Console) -> Iterator[ProgressFn]:
         task = bar.add_task("identity and regions", total=None)
 
         def update(label: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=escape(label))
+            bar.update(task, completed=done, total=total, description=safe(label))
 
         yield update
 
@@ -33,23 +50,23 @@ def scan_progress(console: Console) -> Iterator[ProgressFn]:
 def print_summary(console: Console, result: ScanResult, limit: int = 15) -> None:
     scan = result.scan
     accounts = ", ".join(scan.accounts or (scan.account_id,))
-    console.print(f"[bold]Account[/] {escape(accounts)} · [bold]regions[/] {escape(', '.join(scan.regions))} · "
-                  f"scan {escape(scan.id)}")
-    table = Table(title="Findings by criterion", title_justify="left")
+    console.print(f"[bold]Account[/] {safe(accounts)} · [bold]regions[/] {safe(', '.join(scan.regions))} · "
+                  f"scan {safe(scan.id)}")
+    grid = Table(title="Findings by criterion", title_justify="left")
     for column in ("Criterion", "Title", "Pass", "Fail", "Error", "N/A", "State"):
-        table.add_column(column, justify="right" if column in ("Pass", "Fail", "Error", "N/A") else "left")
+        grid.add_column(column, justify="right" if column in ("Pass", "Fail", "Error", "N/A") else "left")
     for g in by_criterion(result.findings):
-        table.add_row(g.criterion_id, g.title, str(g.count(Status.PASS)), str(g.count(Status.FAIL)),
+        grid.add_row(g.criterion_id, safe(g.title), str(g.count(Status.PASS)), str(g.count(Status.FAIL)),
                       str(g.count(Status.ERROR)), str(g.count(Status.NOT_APPLICABLE)),
                       f"[{STATE_STYLE[g.state]}]{g.state}[/]")
-    console.print(table)
+    console.print(grid)
     gaps = [f for f in ordered(result.findings) if f.status in (Status.FAIL, Status.ERROR)]
     if gaps:
         console.print(f"[bold]Top gaps[/] ({len(gaps)} open):")
         for f in gaps[:limit]:
             style = "red" if f.status is Status.FAIL else "yellow"
             console.print(f"  [{style}]{f.status.value:5}[/] {f.severity.value:8} {f.check_id:32} "
-                          f"{escape(f.account)} {escape(f.message)}")
+                          f"{safe(f.account)} {safe(f.message)}")
         if len(gaps) > limit:
             console.print(f"  … and {len(gaps) - limit} more in the full report.")
     errors = result.count(Status.ERROR)

@@ -11,6 +11,7 @@ from the start cannot keep it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from evidence_tracer.errors import StorageError
 
 GENESIS = "0" * 64
 
@@ -99,8 +102,14 @@ class History:
         self._drop_torn_tail()
         payload = b"".join(_canonical({"seq": e.seq, "prev": e.prev, "table": e.table, "row": e.row,
                                        "hash": e.hash}) + b"\n" for e in added)
-        with self.path.open("ab") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
+        size = self.path.stat().st_size if self.path.exists() else 0
+        try:
+            with self.path.open("ab") as out:
+                out.write(payload)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:  # a full disk: what was half-written is taken back, so the error means "not kept"
+            with contextlib.suppress(OSError):  # else the torn last line is cut by the next append
+                os.truncate(self.path, size)
+            raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
         return added

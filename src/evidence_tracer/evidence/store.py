@@ -11,6 +11,7 @@ intact and never leaves a row without its content.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import mimetypes
@@ -31,7 +32,7 @@ from evidence_tracer import __version__
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import criteria
-from evidence_tracer.errors import EvidenceError
+from evidence_tracer.errors import EvidenceError, StorageError
 from evidence_tracer.evidence.history import History
 from evidence_tracer.evidence.lock import workspace_lock
 from evidence_tracer.evidence.redact import redact, redact_values
@@ -204,12 +205,20 @@ class EvidenceStore:
         self.root = workspace / STATE_DIR
         self.blobs = self.root / "blobs"
         self.lock_timeout = lock_timeout
+        self.history = History(self.root / HISTORY_FILE)
+        self.index_missing = not self.index_path.exists() and self.history.path.exists()
+        self._memory: sqlite3.Connection | None = None
+        self.read_only = self.blobs.is_dir() and not _can_write(self.root)
+        if self.read_only:
+            # A read-only workspace (an auditor's copy, a read-only mount) is read, never written: the
+            # index is rebuilt in memory from the history, which is the record anyway.
+            self.triggers_removed = []
+            self._memory = self._index_in_memory()
+            return
         try:
             self.blobs.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise EvidenceError(f"cannot create the evidence store in {self.root}: {exc}") from None
-        self.history = History(self.root / HISTORY_FILE)
-        self.index_missing = not self.index_path.exists() and self.history.path.exists()
+            raise EvidenceError(f"cannot create the evidence store in {self.root}: {exc.strerror or exc}") from None
         existed = self.index_path.exists()
         with self._db() as db:
             found = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
@@ -230,6 +239,8 @@ class EvidenceStore:
 
     def _roll_forward(self) -> None:
         """History the index lacks (a run killed between the two writes, a deleted index) is put back."""
+        if self.read_only:
+            return
         entries, problems = self.history.read()
         if problems or not entries:
             return  # a damaged history is reported by verify, never copied into the index
@@ -257,8 +268,43 @@ class EvidenceStore:
 
     # --- low level -----------------------------------------------------------------------------
 
+    def _index_in_memory(self) -> sqlite3.Connection:
+        """The index of a read-only store: from the history, or (a store older than its history) a copy of the
+        index file opened immutable."""
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        memory.row_factory = sqlite3.Row
+        memory.executescript(_SCHEMA)
+        if self.history.path.exists():
+            entries, _ = self.history.read()  # a damaged chain is verify's to report
+            for entry in entries:
+                self._insert_row(memory, entry.table, entry.row)
+        elif self.index_path.exists():
+            with closing(self._disk_index()) as disk:
+                disk.backup(memory)
+        return memory
+
+    def _disk_index(self) -> sqlite3.Connection:
+        """The index file opened without writing anything beside it (for a read-only store)."""
+        try:
+            conn = sqlite3.connect(f"{self.index_path.as_uri()}?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error as exc:
+            raise EvidenceError(f"cannot open {self.index_path}: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise StorageError(f"cannot write to {self.root}: the workspace is read-only (status, report and "
+                               "verify still work)")
+
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
+        if self._memory is not None:
+            try:
+                yield self._memory
+            except sqlite3.Error as exc:
+                raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
+            return
         try:
             conn = sqlite3.connect(self.index_path, timeout=self.lock_timeout, isolation_level=None)
         except sqlite3.Error as exc:
@@ -270,7 +316,7 @@ class EvidenceStore:
             try:
                 yield conn
             except sqlite3.Error as exc:
-                raise EvidenceError(f"evidence index error: {exc}") from None
+                raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
 
     def blob_path(self, digest: str) -> Path:
         return self.blobs / digest[:2] / digest
@@ -382,6 +428,7 @@ class EvidenceStore:
         """Store a finished scan, every API record it made and (when given) the collected inventory the
         checks ran on, all or nothing."""
         scan = result.scan
+        self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
             items = [self._api_item(r, scan.id) for r in records]
             report = json_report.render(result).encode("utf-8")
@@ -401,6 +448,7 @@ class EvidenceStore:
         if not note.strip():
             raise EvidenceError("--note is required: say what the file shows and for which period")
         real = evidence_file(file, max_bytes)
+        self._refuse_if_read_only()
         name = file.name if real == file.absolute() else f"{file.name} (symlink to {real})"
         with workspace_lock(self.root, self.lock_timeout):
             digest, size, redactions = self._put_file(real)
@@ -507,8 +555,7 @@ class EvidenceStore:
             for column, owner in owners.items():
                 if row.get(column):
                     referenced[str(row[column])] = owner.format(row_id)
-        with self._db() as db:
-            actual = {(t, str(r["id"])): dict(r) for t in _TABLES for r in db.execute(f"SELECT * FROM {t}")}
+        actual = self._index_rows()
         for key in sorted(set(actual) - set(expected)):
             problems.append(f"{key[0]} row {key[1]} is in the index but not in the history (forged or edited)")
         for key in sorted(set(expected) - set(actual)):
@@ -527,6 +574,19 @@ class EvidenceStore:
                 problems.append(f"altered content {digest} (of {owner})")
         return problems
 
+    def _index_rows(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """The index file's rows (in a read-only store, the file on disk, not the copy made in memory)."""
+        if not self.read_only:
+            with self._db() as db:
+                return {(t, str(r["id"])): dict(r) for t in _TABLES for r in db.execute(f"SELECT * FROM {t}")}
+        if not self.index_path.exists():
+            return {}
+        with closing(self._disk_index()) as disk:
+            try:
+                return {(t, str(r["id"])): dict(r) for t in _TABLES for r in disk.execute(f"SELECT * FROM {t}")}
+            except sqlite3.Error as exc:
+                raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
+
     def unreferenced(self) -> list[str]:
         """Blobs no history entry names: the content of a run killed before it committed, or a planted file.
         Harmless to the record (nothing refers to them), reported so nothing hides in the store."""
@@ -540,6 +600,7 @@ class EvidenceStore:
         entries, problems = self.history.read()
         if problems:
             raise EvidenceError("the history itself is damaged; the index cannot be rebuilt from it: " + problems[0])
+        self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
             if self.index_path.exists():
                 os.replace(self.index_path, self.index_path.with_suffix(f".replaced-{uuid.uuid4().hex[:8]}"))
@@ -557,6 +618,18 @@ class EvidenceStore:
     def head(self) -> str:
         """The history's newest hash: pin it, and a rewritten history shows."""
         return self.history.head()
+
+
+def _can_write(folder: Path) -> bool:
+    """Whether files can be created in `folder` (a probe, since permission bits say nothing to root and
+    nothing about a read-only mount)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return False
+        raise StorageError(f"cannot use {folder}: {exc.strerror or exc}") from None
 
 
 def _file_sha256(path: Path) -> str:
