@@ -52,3 +52,15 @@ def test_init_creates_the_signing_key_and_records_its_fingerprint(tmp_path: Path
     key = load_or_create_key(tmp_path / ".tracer")
     assert load_config(tmp_path).signing.public_key_fingerprint == fingerprint(key.public_key())
     assert (tmp_path / ".tracer" / "signing-key").stat().st_mode & 0o077 == 0
+
+
+def test_answers_cannot_inject_yaml(tmp_path: Path) -> None:
+    company = 'Evil" Co\nowners:\n  AC: the team\nparameters: {access_key_max_age_days: 9999}  # x'
+    contact = "sec@evil.example\nsources: {aws: {enabled: false}}"
+    create_workspace(tmp_path, InitAnswers(company=company, owner="jane@acme.io", security_contact=contact,
+                                           services=("S3\nboundary: []", "EC2"), regions=("eu-west-1",)))
+    config = load_config(tmp_path)
+    assert config.company.name == company and config.company.security_contact == contact
+    assert config.parameters.access_key_max_age_days == 90 and config.sources.aws.enabled
+    assert config.boundary.services == ("S3\nboundary: []", "EC2")
+    assert unowned(config) == [] and "the team" not in str(config.owners)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls
@@ -51,8 +50,14 @@ class InitAnswers:
         return chosen
 
 
+def _scalar(value: str) -> str:
+    """A user's answer as one double-quoted YAML scalar (JSON's quoting is valid YAML): a newline, a quote or
+    a `key:` inside it stays text and cannot add or change a setting."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _flow(values: tuple[str, ...] | list[str]) -> str:
-    return yaml.safe_dump(list(values), default_flow_style=True).strip()
+    return "[" + ", ".join(_scalar(v) for v in values) + "]"
 
 
 def render_config(answers: InitAnswers) -> str:
@@ -64,8 +69,8 @@ def render_config(answers: InitAnswers) -> str:
     lines = [
         "# Evidence Tracer workspace. Every threshold lives here once and flows into the policies and the checks.",
         "company:",
-        f"  name: {yaml.safe_dump(answers.company, default_style=None).strip().removesuffix('...').strip()}",
-        f"  security_contact: {answers.security_contact or owner}",
+        f"  name: {_scalar(answers.company)}",
+        f"  security_contact: {_scalar(answers.security_contact or owner)}",
         "",
         "# Trust Services Criteria categories in scope:",
         guidance,
@@ -93,7 +98,9 @@ def render_config(answers: InitAnswers) -> str:
         "",
     ]
     text = "\n".join(lines)
-    parse_config(text, CONFIG_FILE)  # never write a file that would not load
+    parsed = parse_config(text, CONFIG_FILE)  # never write a file that would not load
+    if (parsed.company.name, parsed.company.security_contact) != (answers.company, answers.security_contact or owner):
+        raise ConfigError("the company name or security contact cannot be written as given")
     return text
 
 

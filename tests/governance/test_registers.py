@@ -62,3 +62,17 @@ def test_risk_ids() -> None:
     risk = RiskRecord(id="R-007", title="abc", likelihood=2, impact=3, treatment="accept", owner="j@acme.io",
                       last_reviewed=date(2026, 1, 1))
     assert next_risk_id(RisksFile(risks=(risk,))) == "R-008" and risk.score == 6
+
+
+def test_secrets_in_register_free_text_never_reach_the_file(tmp_path: Path) -> None:
+    from evidence_tracer.governance.registers import AccessReviewRecord, AccessReviewsFile
+
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # an AWS secret access key (key ids are not secrets)
+    pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1234\n-----END RSA PRIVATE KEY-----"
+    reg = Registers(tmp_path).access_reviews
+    reg.save(AccessReviewsFile(access_reviews=(AccessReviewRecord(
+        date=date(2026, 11, 2), reviewer="dave@acme.io", systems="AWS IAM",
+        outcome=f"rotated {secret}; db password=hunter2hunter2 removed; {pem}"),)))
+    text = reg.path.read_text()
+    assert secret not in text and "hunter2hunter2" not in text and "MIIEowIBAAKCAQEA1234" not in text
+    assert reg.load().access_reviews[0].outcome.startswith("rotated ")  # the rest of the note is kept

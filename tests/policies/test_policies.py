@@ -111,3 +111,17 @@ def test_stale_when_parameters_changed_since_generation(tmp_path: Path) -> None:
     changed = parse_config("parameters: {password_min_length: 16}\n", "t")
     stale = {s.name: s.stale for s in policy_statuses(tmp_path, changed, Registers(tmp_path).policies.load(), NOW)}
     assert stale["access_control"] and not stale["incident_response"]
+
+
+def test_a_policy_file_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
+    generate(tmp_path, CONFIG)
+    path = tmp_path / "policies" / "access_control.md"
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(elsewhere)
+    for attempt in (lambda: approve(tmp_path, "access_control", "ceo@acme.io", NOW),
+                    lambda: policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)):
+        with pytest.raises(GovernanceError, match="not a regular file"):
+            attempt()
+    assert Registers(tmp_path).policies.load().approvals == ()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.errors import GovernanceError
+from evidence_tracer.evidence.redact import redact_values
 from evidence_tracer.governance.names import Person
 from evidence_tracer.yamlfile import dump_model, load_model
 
@@ -154,8 +155,11 @@ class Register(Generic[F]):
         return load_model(self.path, self.model)
 
     def save(self, value: F) -> None:
+        """Write the register; secrets pasted into free text (a key in an outcome, a password in a note) are
+        redacted first, so they never reach the disk, the history or a package."""
+        clean, _ = redact_values(value.model_dump(mode="json", exclude_none=True))
         header = f"# {self.title}\n# Edited by `tracer` and by hand; every field is validated on load.\n"
-        write_atomic(self.path, dump_model(value, header))
+        write_atomic(self.path, dump_model(self.model.model_validate(clean), header))
 
 
 class Registers:

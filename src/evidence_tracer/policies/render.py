@@ -103,6 +103,17 @@ def render_policy(name: str, config: WorkspaceConfig) -> PolicyDoc:
     return PolicyDoc(name, str(meta["title"]), str(meta.get("summary", "")), text, ctl, crit)
 
 
+def read_policy(path: Path) -> bytes:
+    """A policy file's bytes; a symlink (or anything but a regular file) is refused."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise GovernanceError(f"{path} is not a regular file (a symlink?); a policy must be the workspace's own "
+                              "file: replace the link with the text itself")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GovernanceError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 def _generated_hashes(folder: Path) -> dict[str, str]:
     path = folder / _GENERATED
     if not path.exists():
@@ -123,7 +134,7 @@ def generate(workspace: Path, config: WorkspaceConfig, force: bool = False) -> l
     for name in POLICY_NAMES:
         doc = render_policy(name, config)
         path = folder / doc.filename
-        current = sha256(path.read_bytes()) if path.exists() else None
+        current = sha256(read_policy(path)) if path.exists() or path.is_symlink() else None
         if current == doc.sha256:
             outcome.append((doc, "unchanged"))
             continue

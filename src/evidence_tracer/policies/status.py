@@ -12,7 +12,7 @@ from evidence_tracer.errors import GovernanceError
 from evidence_tracer.evidence.store import sha256
 from evidence_tracer.governance.names import validate_person
 from evidence_tracer.governance.registers import PoliciesFile, PolicyAck, PolicyApproval, Registers
-from evidence_tracer.policies.render import POLICIES_DIR, POLICY_NAMES, render_policy
+from evidence_tracer.policies.render import POLICIES_DIR, POLICY_NAMES, read_policy, render_policy
 
 
 class PolicyState(StrEnum):
@@ -39,6 +39,12 @@ def _file(workspace: Path, name: str) -> Path:
     return workspace / POLICIES_DIR / f"{name}.md"
 
 
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of a policy file, None when it does not exist. A symlink is refused: the approved text must
+    be the workspace's own file, not whatever a link points at (and may later point at)."""
+    return sha256(read_policy(path)) if path.exists() or path.is_symlink() else None
+
+
 def policy_statuses(workspace: Path, config: WorkspaceConfig, policies: PoliciesFile, now: datetime
                     ) -> list[PolicyStatus]:
     out = []
@@ -46,7 +52,7 @@ def policy_statuses(workspace: Path, config: WorkspaceConfig, policies: Policies
     for name in POLICY_NAMES:
         doc = render_policy(name, config)
         path = _file(workspace, name)
-        digest = sha256(path.read_bytes()) if path.exists() else None
+        digest = _digest(path)
         approvals = [a for a in policies.approvals if a.policy == name]
         latest = max(approvals, key=lambda a: a.approved_at) if approvals else None
         due = (latest.approved_at + cadence).date() if latest else None
@@ -69,10 +75,10 @@ def policy_statuses(workspace: Path, config: WorkspaceConfig, policies: Policies
 def _current_digest(workspace: Path, name: str) -> str:
     if name not in POLICY_NAMES:
         raise GovernanceError(f"unknown policy {name!r}; the policies are: {', '.join(POLICY_NAMES)}")
-    path = _file(workspace, name)
-    if not path.exists():
-        raise GovernanceError(f"{path} does not exist; run `tracer policies generate` first")
-    return sha256(path.read_bytes())
+    digest = _digest(_file(workspace, name))
+    if digest is None:
+        raise GovernanceError(f"{_file(workspace, name)} does not exist; run `tracer policies generate` first")
+    return digest
 
 
 def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApproval:
