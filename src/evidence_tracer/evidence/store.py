@@ -208,17 +208,33 @@ class EvidenceStore:
         self.history = History(self.root / HISTORY_FILE)
         self.index_missing = not self.index_path.exists() and self.history.path.exists()
         self._memory: sqlite3.Connection | None = None
+        self.index_problem: str | None = None
+        self.triggers_removed: list[str] = []
         self.read_only = self.blobs.is_dir() and not _can_write(self.root)
         if self.read_only:
             # A read-only workspace (an auditor's copy, a read-only mount) is read, never written: the
             # index is rebuilt in memory from the history, which is the record anyway.
-            self.triggers_removed = []
             self._memory = self._index_in_memory()
             return
         try:
             self.blobs.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise EvidenceError(f"cannot create the evidence store in {self.root}: {exc.strerror or exc}") from None
+        try:
+            self._open_index()
+        except EvidenceError as exc:
+            if not self.history.path.exists():
+                raise
+            # A corrupt index is a damaged cache: read from the history, refuse writes until it is rebuilt.
+            self.index_problem = str(exc)
+            self._memory = self._index_in_memory()
+            return
+        if not self.history.path.exists():
+            self._start_history()
+        else:
+            self._roll_forward()
+
+    def _open_index(self) -> None:
         existed = self.index_path.exists()
         with self._db() as db:
             found = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
@@ -228,10 +244,6 @@ class EvidenceStore:
             columns = {row["name"] for row in db.execute("PRAGMA table_info(scans)")}
             if "inventory_sha256" not in columns:  # stores made before snapshots were kept
                 db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
-        if not self.history.path.exists():
-            self._start_history()
-        else:
-            self._roll_forward()
 
     @property
     def index_path(self) -> Path:
@@ -239,7 +251,7 @@ class EvidenceStore:
 
     def _roll_forward(self) -> None:
         """History the index lacks (a run killed between the two writes, a deleted index) is put back."""
-        if self.read_only:
+        if self._memory is not None:
             return
         entries, problems = self.history.read()
         if problems or not entries:
@@ -293,6 +305,9 @@ class EvidenceStore:
         return conn
 
     def _refuse_if_read_only(self) -> None:
+        if self.index_problem is not None:
+            raise EvidenceError(f"{self.index_problem}; nothing was written: run `tracer evidence verify "
+                                "--rebuild-index` (the index is rebuilt from the history)")
         if self.read_only:
             raise StorageError(f"cannot write to {self.root}: the workspace is read-only (status, report and "
                                "verify still work)")
@@ -308,12 +323,12 @@ class EvidenceStore:
         try:
             conn = sqlite3.connect(self.index_path, timeout=self.lock_timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise EvidenceError(f"cannot open {self.root / 'index.sqlite'}: {exc}") from None
+            raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
         with closing(conn):
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
             try:
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
                 yield conn
             except sqlite3.Error as exc:
                 raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
@@ -555,7 +570,9 @@ class EvidenceStore:
             for column, owner in owners.items():
                 if row.get(column):
                     referenced[str(row[column])] = owner.format(row_id)
-        actual = self._index_rows()
+        if self.index_problem is not None:
+            problems.append(f"{self.index_problem}: run `tracer evidence verify --rebuild-index`")
+        actual = expected if self.index_problem is not None else self._index_rows()
         for key in sorted(set(actual) - set(expected)):
             problems.append(f"{key[0]} row {key[1]} is in the index but not in the history (forged or edited)")
         for key in sorted(set(expected) - set(actual)):
@@ -600,7 +617,11 @@ class EvidenceStore:
         entries, problems = self.history.read()
         if problems:
             raise EvidenceError("the history itself is damaged; the index cannot be rebuilt from it: " + problems[0])
-        self._refuse_if_read_only()
+        if self.read_only:
+            self._refuse_if_read_only()
+        if self._memory is not None:
+            self._memory.close()
+            self._memory, self.index_problem = None, None
         with workspace_lock(self.root, self.lock_timeout):
             if self.index_path.exists():
                 os.replace(self.index_path, self.index_path.with_suffix(f".replaced-{uuid.uuid4().hex[:8]}"))
@@ -613,6 +634,7 @@ class EvidenceStore:
                     self._insert_row(db, entry.table, entry.row)
                 db.execute("COMMIT")
         self.index_missing = False
+        self._open_index()
         return len(entries)
 
     def head(self) -> str:
