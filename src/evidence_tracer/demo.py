@@ -63,7 +63,7 @@ DEMO_MANUAL = {
     "CM-01": ("branch-protection-main.json", "Branch protection on main: 1 review + CI required",
               '{"required_pull_request_reviews": {"required_approving_review_count": 1},'
               ' "required_status_checks": {"strict": true, "contexts": ["ci"]}}\n'),
-    "CC1.4": ("org-chart.txt", "Org chart with security roles",
+    "GOV-03": ("org-chart.txt", "Org chart with security roles",
               "CEO: alice.founder@acme.example (security owner)\nEngineering: bob.engineer, dave.ops\n"),
 }
 
@@ -149,8 +149,8 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     store = EvidenceStore(workspace)
     store.save_scan(outcome.result, outcome.records, outcome.inventory)
     now = datetime.now(UTC)
+    _registers(workspace, now)  # approvals and acknowledgments are by people the register lists
     _policies(workspace, now)
-    _registers(workspace, now)
     uploads = workspace / "uploads"
     uploads.mkdir(exist_ok=True)
     for target, (name, note, text) in DEMO_MANUAL.items():

@@ -20,8 +20,32 @@ from evidence_tracer.models import Finding, Gap, ScanResult, Severity, Status
 from evidence_tracer.policies.status import PolicyState, PolicyStatus
 
 READY_PERCENT = 90
+# "Ready for audit" also needs no open critical gap and at most this many high ones, whatever the percentage.
+READY_MAX_HIGH_GAPS = 2
 SCAN_FRESH = timedelta(days=31)
 SOURCE_ORDER = {"owner": 0, "policy": 1, "scan": 2, "register": 3, "evidence": 4}
+# How much a finding weighs in its control's automated credit: seven failing MFA users cost more than one.
+SEVERITY_WEIGHT = {Severity.CRITICAL: 8, Severity.HIGH: 4, Severity.MEDIUM: 2, Severity.LOW: 1, Severity.INFO: 1}
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """A named owner, an approved policy: needed before a control earns anything, worth nothing by itself."""
+
+    name: str  # owner | policy
+    met: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One way a control earns credit, with what earned it: `refs` are evidence ids, finding resources or
+    register rules an auditor can look up."""
+
+    name: str  # automated | evidence
+    credit: float  # 0..1
+    detail: str
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,12 +64,29 @@ class ControlReadiness:
     owner: str
     policy_state: PolicyState | None
     findings: tuple[Finding, ...]
-    evidence_count: int
-    parts: tuple[tuple[str, bool], ...]  # (owner|policy|automated|evidence, met)
+    evidence: tuple[EvidenceItem, ...]  # manual evidence filed against this control and current for its cadence
+    stale: tuple[EvidenceItem, ...]  # filed against it, but older than its cadence allows
+    prerequisites: tuple[Prerequisite, ...]
+    parts: tuple[Part, ...]
+
+    @property
+    def evidence_count(self) -> int:
+        return len(self.evidence)
+
+    @property
+    def blocked(self) -> bool:
+        return not all(p.met for p in self.prerequisites)
 
     @property
     def score(self) -> float:
-        return sum(met for _, met in self.parts) / len(self.parts) if self.parts else 1.0
+        """0 while a prerequisite is missing; otherwise the mean credit of its parts (none: nothing earned)."""
+        if self.blocked or not self.parts:
+            return 0.0
+        return sum(p.credit for p in self.parts) / len(self.parts)
+
+    @property
+    def earned(self) -> bool:
+        return self.score >= 1.0
 
 
 @dataclass(frozen=True)
@@ -134,17 +175,54 @@ class Readiness:
 
     @property
     def ready_for_audit(self) -> bool:
-        blocking = any(g.severity in (Severity.CRITICAL, Severity.HIGH) for g in self.gaps)
-        return self.percent >= READY_PERCENT and not blocking
+        """At least READY_PERCENT, no critical gap and at most READY_MAX_HIGH_GAPS high ones."""
+        return (self.percent >= READY_PERCENT and self.gap_count(Severity.CRITICAL) == 0
+                and self.gap_count(Severity.HIGH) <= READY_MAX_HIGH_GAPS)
+
+    def why_not_ready(self) -> tuple[str, ...]:
+        reasons = []
+        if self.percent < READY_PERCENT:
+            reasons.append(f"{self.percent}% is below {READY_PERCENT}%")
+        if self.gap_count(Severity.CRITICAL):
+            reasons.append(f"{self.gap_count(Severity.CRITICAL)} critical gaps open")
+        if self.gap_count(Severity.HIGH) > READY_MAX_HIGH_GAPS:
+            reasons.append(f"{self.gap_count(Severity.HIGH)} high gaps open (at most {READY_MAX_HIGH_GAPS})")
+        return tuple(reasons)
+
+    def control(self, control_id: str) -> ControlReadiness | None:
+        return next((x for c in self.criteria for x in c.controls if x.control.id == control_id), None)
 
     def gap_count(self, severity: Severity) -> int:
         return sum(1 for g in self.gaps if g.severity is severity)
 
 
-def _evidence_for(control: Control, manual: Iterable[EvidenceItem]) -> int:
-    """Items filed against the control, or against one of its criteria."""
-    return sum(1 for m in manual if m.control == control.id or (m.control is None and set(m.criteria) &
-                                                                  set(control.criteria)))
+def _evidence_for(control: Control, manual: Iterable[EvidenceItem], now: datetime
+                  ) -> tuple[tuple[EvidenceItem, ...], tuple[EvidenceItem, ...]]:
+    """(current, stale) items filed against this control. An item filed against a criterion only counts for
+    no control: one file must not close every control of CC6.1 at once."""
+    mine = [m for m in manual if m.control == control.id]
+    limit = now - control.frequency.current_for
+    return (tuple(m for m in mine if m.collected_at >= limit), tuple(m for m in mine if m.collected_at < limit))
+
+
+def _automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now: datetime) -> Part:
+    """Credit weighted by severity over the findings that judged something; not applicable judges nothing."""
+    if scan is None:
+        return Part("automated", 0.0, "no AWS scan yet")
+    if now - scan.scan.finished_at > SCAN_FRESH:
+        return Part("automated", 0.0, f"the latest scan ({scan.scan.id}) is older than {SCAN_FRESH.days} days")
+    judged = [f for f in findings if f.status in (Status.PASS, Status.FAIL, Status.ERROR)]
+    if not judged:
+        return Part("automated", 0.0, "nothing examined: every check was not applicable or absent "
+                    "(not applicable is not a pass; file evidence that the control is designed, or scan the "
+                    "resources it covers)")
+    total = sum(SEVERITY_WEIGHT[f.severity] for f in judged)
+    passed = sum(SEVERITY_WEIGHT[f.severity] for f in judged if f.status is Status.PASS)
+    counts = {s: sum(1 for f in judged if f.status is s) for s in (Status.PASS, Status.FAIL, Status.ERROR)}
+    detail = (f"{counts[Status.PASS]} pass, {counts[Status.FAIL]} fail, {counts[Status.ERROR]} error "
+              f"(weighted by severity: {passed}/{total}) in scan {scan.scan.id}")
+    refs = tuple(f"{f.status.value}: {f.check_id} {f.resource_id}" for f in judged)
+    return Part("automated", passed / total, detail, refs)
 
 
 def _scan_gaps(findings: Iterable[Finding], control: Control, owner: str) -> list[Gap]:
@@ -192,42 +270,64 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         if control.id in assessed:
             return assessed[control.id]
         owner = owners.get(control.id, "")
-        parts: list[tuple[str, bool]] = [("owner", bool(owner))]
         if not owner:
             family = control.id.rsplit("-", 1)[0]
             add(Gap(Severity.HIGH, f"{control.id} {control.title} has no named owner",
                     f"Add to tracer.yaml: owners: {{{control.id}: person@company.com}} (or the family {family})",
                     "owner", control.id, control.criteria))
         state = policy_state.get(control.policy)
-        parts.append(("policy", state is PolicyState.APPROVED))
         if state is not PolicyState.APPROVED:
             severity = Severity.MEDIUM if state is PolicyState.OVERDUE else Severity.HIGH
             how = ("tracer policies generate, review it, then tracer policies approve "
                    f"{control.policy} --by APPROVER")
             add(Gap(severity, f"Policy {control.policy} is {state.value if state else 'missing'}", how, "policy",
                     None, (), owner))
+        prerequisites = (
+            Prerequisite("owner", bool(owner), owner or "no named owner"),
+            Prerequisite("policy", state is PolicyState.APPROVED,
+                         f"{control.policy}: {state.value if state else 'missing'}"),
+        )
+        parts: list[Part] = []
         mine = tuple(f for f in findings if f.check_id in control.checks)
         if control.checks:
-            ok = bool(mine) and all(f.status in (Status.PASS, Status.NOT_APPLICABLE) for f in mine)
-            parts.append(("automated", ok))
+            automated = _automated_part(mine, inputs.scan, now)
+            parts.append(automated)
             if inputs.scan is None:
                 add(Gap(Severity.HIGH, "No AWS scan yet", "tracer scan", "scan", None, (), ""))
+            elif automated.refs == () and automated.credit == 0.0:
+                add(Gap(Severity.MEDIUM, f"{control.id} {control.title}: {automated.detail}",
+                        "tracer scan (with the resources in the boundary), or file evidence of the control: "
+                        f"tracer evidence add {control.id} FILE --note ... --by ...", "scan", control.id,
+                        control.criteria, owner))
             for gap in _scan_gaps(mine, control, owner):
                 add(gap)
-        count = _evidence_for(control, inputs.manual)
-        if control.evidence or control.registers:
+        current, stale = _evidence_for(control, inputs.manual, now)
+        if control.evidence or control.registers or control.satisfied_by:
+            rule_gaps = reg_by_control.get(control.id, [])
             if control.satisfied_by is not None:  # the workspace's own record, which includes its register rules
-                register_ok = self_evident[control.satisfied_by]
+                ok, basis = self_evident[control.satisfied_by], f"the workspace's {control.satisfied_by.value}"
+            elif control.registers:
+                ok, basis = not rule_gaps, f"register rules {', '.join(control.registers)}"
             else:
-                register_ok = bool(control.registers) and not reg_by_control.get(control.id)
-            parts.append(("evidence", count > 0 or register_ok))
-            for g in reg_by_control.get(control.id, []):
+                ok, basis = bool(current), "manual evidence filed against this control"
+            if control.registers and rule_gaps:
+                ok = False  # an upload does not cancel what the register shows
+            elif not ok and current and not control.registers:
+                ok = True
+            detail = (f"{basis}: " + ("met" if ok else "not met")
+                      + (f"; {len(current)} current item(s)" if current else "")
+                      + (f"; {len(stale)} older than its {control.frequency.value} cadence allows" if stale else ""))
+            refs = tuple(f"evidence {m.id} ({m.filename}, {m.collected_at:%Y-%m-%d})" for m in current)
+            parts.append(Part("evidence", 1.0 if ok else 0.0, detail, refs + tuple(control.registers)))
+            for g in rule_gaps:
                 add(Gap(g.severity, g.title, g.action, g.source, g.control, control.criteria, g.owner or owner))
-            if count == 0 and not register_ok and not reg_by_control.get(control.id):
-                add(Gap(Severity.MEDIUM, f"No evidence for {control.id} {control.title}",
+            if not ok and not rule_gaps:
+                what = (f"Evidence for {control.id} {control.title} is older than its {control.frequency.value} "
+                        "cadence" if stale else f"No evidence for {control.id} {control.title}")
+                add(Gap(Severity.MEDIUM, what,
                         f"Collect: {'; '.join(control.evidence)}. Then: tracer evidence add {control.id} FILE "
                         "--note ... --by ...", "evidence", control.id, control.criteria, owner))
-        result = ControlReadiness(control, owner, state, mine, count, tuple(parts))
+        result = ControlReadiness(control, owner, state, mine, current, stale, prerequisites, tuple(parts))
         assessed[control.id] = result
         return result
 

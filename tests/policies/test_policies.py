@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,13 +10,20 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.checks.registry import CheckContext
 from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.errors import GovernanceError
-from evidence_tracer.governance.registers import Registers
+from evidence_tracer.governance.registers import PeopleFile, PersonRecord, Registers
 from evidence_tracer.models import Status
 from evidence_tracer.policies.render import POLICY_NAMES, generate, render_policy
 from evidence_tracer.policies.status import PolicyState, acknowledge, approve, policy_statuses
 from tests.checks.builders import key, ok, run, user, with_iam
 
 GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(autouse=True)
+def people(tmp_path: Path) -> None:
+    """Approvers and readers are people the register lists."""
+    Registers(tmp_path).people.save(PeopleFile(people=tuple(
+        PersonRecord(email=e, role="staff", joined=date(2025, 1, 6)) for e in ("ceo@acme.io", "bob@acme.io"))))
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 CONFIG = parse_config(
     "company: {name: Acme, security_contact: sec@acme.io}\n"
@@ -125,3 +132,15 @@ def test_a_policy_file_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
         with pytest.raises(GovernanceError, match="not a regular file"):
             attempt()
     assert Registers(tmp_path).policies.load().approvals == ()
+
+
+def test_approvals_and_acknowledgments_need_a_person_in_the_register(tmp_path: Path) -> None:
+    generate(tmp_path, CONFIG)
+    with pytest.raises(GovernanceError, match="not in the people register"):
+        approve(tmp_path, "access_control", "stranger@acme.io", NOW)
+    approve(tmp_path, "access_control", "ceo@acme.io", NOW)
+    with pytest.raises(GovernanceError, match="not in the people register"):
+        acknowledge(tmp_path, "access_control", "stranger@acme.io", NOW)
+    with pytest.raises(GovernanceError, match="in the future"):
+        acknowledge(tmp_path, "access_control", "bob@acme.io", datetime.now(UTC) + timedelta(days=3))
+    assert len(Registers(tmp_path).policies.load().acknowledgments) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from importlib import resources
 
@@ -21,6 +22,27 @@ class SelfEvidence(StrEnum):
     POLICY_APPROVALS = "policy_approvals"
 
 
+class Frequency(StrEnum):
+    """How often a control operates; it sets how long a piece of manual evidence stays current."""
+
+    CONTINUOUS = "continuous"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+    PER_EVENT = "per_event"  # each hire, change, incident: the latest occurrence must be within a year
+
+    @property
+    def current_for(self) -> timedelta:
+        days = {"continuous": 31, "monthly": 31, "quarterly": 92, "annual": 365, "per_event": 365}
+        return timedelta(days=days[self.value])
+
+
+class ControlType(StrEnum):
+    PREVENTIVE = "preventive"
+    DETECTIVE = "detective"
+    CORRECTIVE = "corrective"
+
+
 @dataclass(frozen=True)
 class Control:
     id: str
@@ -31,6 +53,8 @@ class Control:
     evidence: tuple[str, ...]
     policy: str
     registers: tuple[str, ...]  # register rules (governance.overdue.RULES) that show it operating
+    frequency: Frequency
+    type: ControlType
     satisfied_by: SelfEvidence | None = None
 
 
@@ -42,7 +66,8 @@ def controls() -> dict[str, Control]:
         cid: Control(
             id=cid, title=str(v["title"]), statement=str(v["statement"]), criteria=tuple(v["criteria"]),
             checks=tuple(v.get("checks", ())), evidence=tuple(v.get("evidence", ())), policy=str(v["policy"]),
-            registers=tuple(v.get("registers", ())),
+            registers=tuple(v.get("registers", ())), frequency=Frequency(v["frequency"]),
+            type=ControlType(v["type"]),
             satisfied_by=SelfEvidence(v["satisfied_by"]) if v.get("satisfied_by") else None,
         )
         for cid, v in raw.items()

@@ -37,6 +37,7 @@ from evidence_tracer.evidence.history import History
 from evidence_tracer.evidence.lock import workspace_lock
 from evidence_tracer.evidence.redact import redact, redact_values
 from evidence_tracer.governance.names import validate_person
+from evidence_tracer.governance.registers import FUTURE_TOLERANCE
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 from evidence_tracer.report import json_report
@@ -464,6 +465,8 @@ class EvidenceStore:
             raise EvidenceError("--note is required: say what the file shows and for which period")
         real = evidence_file(file, max_bytes)
         self._refuse_if_read_only()
+        if now is not None and now > datetime.now(UTC) + FUTURE_TOLERANCE:
+            raise EvidenceError(f"evidence cannot be dated {now:%Y-%m-%d} (in the future)")
         name = file.name if real == file.absolute() else f"{file.name} (symlink to {real})"
         with workspace_lock(self.root, self.lock_timeout):
             digest, size, redactions = self._put_file(real)

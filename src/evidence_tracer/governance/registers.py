@@ -7,12 +7,12 @@ version them; the CLI edits them atomically and validates every field with file:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.errors import GovernanceError
@@ -23,8 +23,24 @@ from evidence_tracer.yamlfile import dump_model, load_model
 REGISTERS_DIR = "registers"
 
 
+# A date in a register may be at most this far ahead of today (time zones); later ones are refused.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _not_in_the_future(self) -> _Record:
+        """A training "completed" next month, a review dated next week: records of what has not happened are
+        refused, in every register, whether typed at the CLI or by hand."""
+        latest = datetime.now(UTC) + FUTURE_TOLERANCE
+        for name, value in self:
+            when = value if isinstance(value, datetime) else (
+                datetime.combine(value, time(), UTC) if isinstance(value, date) else None)
+            if when is not None and (when if when.tzinfo else when.replace(tzinfo=UTC)) > latest:
+                raise ValueError(f"{name} {value.isoformat()} is in the future; record things once they happened")
+        return self
 
 
 class PersonRecord(_Record):
@@ -139,7 +155,8 @@ def build(model: type[F], **fields: object) -> F:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join((f"{'.'.join(str(p) for p in e['loc'])}: " if e["loc"] else "")
+                             + str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
         raise GovernanceError(problems) from None
 
 

@@ -11,7 +11,14 @@ from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.evidence.store import sha256
 from evidence_tracer.governance.names import validate_person
-from evidence_tracer.governance.registers import PoliciesFile, PolicyAck, PolicyApproval, Registers
+from evidence_tracer.governance.registers import (
+    PoliciesFile,
+    PolicyAck,
+    PolicyApproval,
+    Registers,
+    build,
+    find_person,
+)
 from evidence_tracer.policies.render import POLICIES_DIR, POLICY_NAMES, read_policy, render_policy
 
 
@@ -81,10 +88,18 @@ def _current_digest(workspace: Path, name: str) -> str:
     return digest
 
 
+def _registered(workspace: Path, by: str) -> str:
+    """The person, who must be in the people register: an approval or acknowledgment by someone the company
+    does not list is not evidence of anything."""
+    person = validate_person(by, "--by")
+    find_person(Registers(workspace).people.load(), person)
+    return person
+
+
 def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApproval:
     """Record approval of the policy's current text (its SHA-256): any later edit voids it."""
-    record = PolicyApproval(policy=name, approved_by=validate_person(by, "--by"), approved_at=now,
-                            sha256=_current_digest(workspace, name))
+    record = build(PolicyApproval, policy=name, approved_by=_registered(workspace, by), approved_at=now,
+                   sha256=_current_digest(workspace, name))
     register = Registers(workspace).policies
     current = register.load()
     register.save(PoliciesFile(approvals=(*current.approvals, record), acknowledgments=current.acknowledgments))
@@ -98,6 +113,7 @@ def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck
     current = register.load()
     if not any(a.policy == name and a.sha256 == digest for a in current.approvals):
         raise GovernanceError(f"{name} is not approved in its current form; approve it before acknowledgments")
-    record = PolicyAck(policy=name, person=validate_person(by, "--by"), acknowledged_at=now, sha256=digest)
+    record = build(PolicyAck, policy=name, person=_registered(workspace, by), acknowledged_at=now,
+                   sha256=digest)
     register.save(PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, record)))
     return record

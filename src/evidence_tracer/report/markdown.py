@@ -8,7 +8,7 @@ from evidence_tracer.report.inert import inert_text
 from evidence_tracer.report.json_report import scan_to_dict
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     """Foreign text made inert in a Markdown table: no raw HTML, no control or bidi characters, no column
     break, no line break."""
     text = inert_text(text, one_line=True)
@@ -54,7 +54,7 @@ def render(result: ScanResult) -> str:
                   "|---|---|---|---|---|---|---|"]
         for f in open_items:
             lines.append(
-                f"| {f.status.value} | {f.severity.value} | `{f.check_id}` | {_cell(f.resource_id)} | "
-                f"{_cell(f.account)} · {_cell(f.location)} | {_cell(f.message)} | {_cell(f.remediation) or '—'} |"
+                f"| {f.status.value} | {f.severity.value} | `{f.check_id}` | {cell(f.resource_id)} | "
+                f"{cell(f.account)} · {cell(f.location)} | {cell(f.message)} | {cell(f.remediation) or '—'} |"
             )
     return "\n".join(lines) + "\n"

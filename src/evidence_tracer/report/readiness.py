@@ -6,10 +6,11 @@ import json
 from typing import Any
 
 from evidence_tracer.models import Severity, Status
-from evidence_tracer.readiness import Readiness
+from evidence_tracer.readiness import READY_MAX_HIGH_GAPS, READY_PERCENT, ControlReadiness, Readiness
 from evidence_tracer.report import Format
 from evidence_tracer.report.grouping import DISCLAIMER
 from evidence_tracer.report.html import environment, stylesheet
+from evidence_tracer.report.markdown import cell
 
 
 def headline(r: Readiness) -> str:
@@ -22,7 +23,8 @@ def to_dict(r: Readiness) -> dict[str, Any]:
     return {
         "generated_at": r.generated_at.isoformat().replace("+00:00", "Z"),
         "company": r.company, "scope": list(r.scope), "scan_id": r.scan_id, "readiness_percent": r.percent,
-        "ready_for_audit": r.ready_for_audit, "disclaimer": DISCLAIMER, "signing_key": r.signing_key,
+        "ready_for_audit": r.ready_for_audit, "not_ready_because": list(r.why_not_ready()),
+        "disclaimer": DISCLAIMER, "signing_key": r.signing_key,
         "boundary_coverage": [{"service": c.name, "automated_checks": list(c.checks), "manual_evidence": c.evidenced}
                               for c in r.coverage],
         "criteria": [
@@ -30,7 +32,11 @@ def to_dict(r: Readiness) -> dict[str, Any]:
              "automated": {"pass": c.count(Status.PASS), "fail": c.count(Status.FAIL), "error": c.count(Status.ERROR)},
              "manual_evidence": c.evidence_count, "owners": list(c.owners), "policies": list(c.policies),
              "controls": [{"id": x.control.id, "owner": x.owner, "percent": int(100 * x.score),
-                           "parts": dict(x.parts)} for x in c.controls]}
+                           "earned": x.earned,
+                           "prerequisites": {p.name: p.met for p in x.prerequisites},
+                           "parts": [{"name": p.name, "credit": round(p.credit, 3), "detail": p.detail,
+                                      "refs": list(p.refs)} for p in x.parts],
+                           "evidence": [m.id for m in x.evidence]} for x in c.controls]}
             for c in r.criteria
         ],
         "gaps": [{"severity": g.severity.value, "title": g.title, "action": g.action, "source": g.source,
@@ -41,10 +47,11 @@ def to_dict(r: Readiness) -> dict[str, Any]:
 
 
 def to_markdown(r: Readiness) -> str:
-    lines = [f"# SOC 2 readiness — {r.company}", "", f"**{headline(r)}**", "", f"> {DISCLAIMER}", "",
+    lines = [f"# SOC 2 readiness — {cell(r.company)}", "", f"**{headline(r)}**", "", f"> {DISCLAIMER}", "",
              f"Generated {r.generated_at:%Y-%m-%d %H:%M} UTC · scope: {', '.join(r.scope)} · "
              f"AWS scan: {r.scan_id or 'none yet'}", "",
              "Open gaps: " + ", ".join(f"{s.value} {r.gap_count(s)}" for s in Severity) + ".", "",
+             *([f"Not ready because: {'; '.join(r.why_not_ready())}.", ""] if r.why_not_ready() else []),
              f"Boundary: {r.coverage_line}.", "",
              f"Auditor packages are signed with key `{r.signing_key or 'not set (run tracer init)'}`.", "",
              "## Criteria", "", "| Criterion | Readiness | Pass | Fail | Error | Manual evidence | Owners | Policies |",
@@ -52,25 +59,52 @@ def to_markdown(r: Readiness) -> str:
     for c in r.criteria:
         lines.append(f"| {c.criterion.id} {c.criterion.title} | {int(100 * c.score)}% | {c.count(Status.PASS)} | "
                      f"{c.count(Status.FAIL)} | {c.count(Status.ERROR)} | {c.evidence_count} | "
-                     f"{', '.join(c.owners) or '**none**'} | {', '.join(c.policies)} |")
+                     f"{cell(', '.join(c.owners)) or '**none**'} | {', '.join(c.policies)} |")
+    lines += ["", "## Controls: what earned each credit", "", EARNING, "",
+              "| Control | Credit | Owner | Policy | Automated | Evidence |", "|---|---:|---|---|---|---|"]
+    for x in controls_in_scope(r):
+        lines.append(f"| {x.control.id} {x.control.title} | {int(100 * x.score)}% | "
+                     + " | ".join(cell(p) for p in (*_prerequisite_cells(x), *_part_cells(x))) + " |")
     lines += ["", "## Gaps, most urgent first", ""]
     for i, g in enumerate(r.gaps, 1):
         where = f" ({g.control})" if g.control else ""
-        who = f" — owner {g.owner}" if g.owner else ""
-        lines.append(f"{i}. **{g.severity.value}** {g.title}{where}{who}. Fix: {g.action}")
+        who = f" — owner {cell(g.owner)}" if g.owner else ""
+        lines.append(f"{i}. **{g.severity.value}** {cell(g.title)}{where}{who}. Fix: {cell(g.action)}")
     if not r.gaps:
         lines.append("None.")
     lines += ["", "## Plan to audit (week by week)", ""]
     for w in r.plan:
         lines.append(f"### Week {w.week} (from {w.start}) — {w.phase}")
-        lines += [f"- {t}" for t in w.tasks] + [""]
+        lines += [f"- {cell(t)}" for t in w.tasks] + [""]
     return "\n".join(lines)
+
+
+EARNING = ("A control earns credit only from evidence: its automated checks (weighted by severity; not applicable "
+           "judges nothing) and manual evidence filed against that control within its cadence, or the registers "
+           "that show it operating. A named owner and an approved policy are prerequisites: without them a "
+           f"control earns nothing, with them nothing by themselves. Ready for audit means at least {READY_PERCENT}%, "
+           f"no critical gap and at most {READY_MAX_HIGH_GAPS} high gaps.")
+
+
+def controls_in_scope(r: Readiness) -> list[ControlReadiness]:
+    return list({x.control.id: x for c in r.criteria for x in c.controls}.values())
+
+
+def _prerequisite_cells(x: ControlReadiness) -> list[str]:
+    return [("✓ " if p.met else "✗ ") + p.detail for p in x.prerequisites]
+
+
+def _part_cells(x: ControlReadiness) -> list[str]:
+    by_name = {p.name: p for p in x.parts}
+    return [f"{int(100 * by_name[n].credit)}%: {by_name[n].detail}" if n in by_name else "—"
+            for n in ("automated", "evidence")]
 
 
 def to_html(r: Readiness) -> str:
     return environment().get_template("readiness.html.j2").render(
         r=r, headline=headline(r), disclaimer=DISCLAIMER, css=stylesheet(), severities=list(Severity),
-        status=Status,
+        status=Status, earning=EARNING, controls=controls_in_scope(r), prerequisite_cells=_prerequisite_cells,
+        part_cells=_part_cells,
     )
 
 
