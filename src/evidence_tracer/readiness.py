@@ -164,6 +164,7 @@ class Readiness:
     plan: tuple[PlanWeek, ...]
     coverage: tuple[ServiceCoverage, ...] = ()
     signing_key: str = ""  # the fingerprint auditor packages are signed with (tracer.yaml)
+    unassigned: tuple[EvidenceItem, ...] = ()  # manual evidence filed against a criterion only: no credit
 
     @property
     def coverage_line(self) -> str:
@@ -353,6 +354,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         scan_id=inputs.scan.scan.id if inputs.scan else None, percent=percent, criteria=per_criterion,
         gaps=ordered, plan=plan(ordered, now.date(), config), coverage=coverage,
         signing_key=config.signing.public_key_fingerprint,
+        unassigned=tuple(m for m in inputs.manual if m.control is None),
     )
 
 

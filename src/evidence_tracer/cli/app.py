@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from evidence_tracer import __version__
@@ -24,6 +23,7 @@ from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
 from evidence_tracer.models import Status
 from evidence_tracer.report import Format, render
+from evidence_tracer.report.explain import explain
 from evidence_tracer.report.grouping import DISCLAIMER
 from evidence_tracer.report.inert import inert_text
 from evidence_tracer.report.readiness import headline, render_readiness
@@ -133,14 +133,22 @@ def report(
 
 @app.command()
 def status(workspace: Workspace = Path("."),
-           limit: Annotated[int, typer.Option(help="How many gaps to show.")] = 10) -> None:
+           limit: Annotated[int, typer.Option(help="How many gaps to show.")] = 10,
+           explain_: Annotated[str | None, typer.Option("--explain", help="Show how a control (AC-01) or a "
+                                                         "criterion (CC6.1) earned its figure.")] = None) -> None:
     """Where the workspace stands: readiness percentage, the most urgent gaps, this week's plan."""
     r = workspace_readiness(workspace, datetime.now(UTC))
     console = Console()
+    if explain_ is not None:
+        for line in explain(r, explain_):
+            console.print(safe(line), highlight=False, soft_wrap=True)
+        return
     style = "green" if r.ready_for_audit else "yellow"
     console.print(f"[bold {style}]{headline(r)}[/] · {safe(r.company)} · scope {', '.join(r.scope)} · "
                   f"scan {safe(r.scan_id or 'none yet')}")
-    console.print(f"Boundary: {escape(r.coverage_line)}")
+    for reason in r.why_not_ready():
+        console.print(f"  [yellow]not ready:[/] {safe(reason)}")
+    console.print(f"Boundary: {safe(r.coverage_line)}")
     table = Table(title="Criteria")
     for col in ("Criterion", "Ready", "Fail", "Error", "Evidence", "Owners"):
         table.add_column(col)
