@@ -144,8 +144,8 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     config = load_config(workspace)
     with demo_environment():
         seed_demo_account()
-        outcome = run_scan(enabled_sources(config, aws_context=AwsContext(region="us-east-1")), config,
-                           progress=progress)
+        context = AwsContext(region="us-east-1", simulated="moto, in process (demo)")
+        outcome = run_scan(enabled_sources(config, aws_context=context), config, progress=progress)
     store = EvidenceStore(workspace)
     store.save_scan(outcome.result, outcome.records, outcome.inventory)
     now = datetime.now(UTC)

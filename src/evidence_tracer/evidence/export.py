@@ -12,11 +12,13 @@ from pathlib import Path
 from evidence_tracer import __version__
 from evidence_tracer.catalog.controls import Control, controls_for_criterion
 from evidence_tracer.catalog.criteria import Criterion, criteria
-from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig
 from evidence_tracer.credential_report import AccessRow, access_table, parse_credential_report
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence import signing
+from evidence_tracer.evidence.completeness import completeness, endpoint_warning
 from evidence_tracer.evidence.package import write_package
+from evidence_tracer.evidence.package_contents import governance_files, readiness_files, scan_history
 from evidence_tracer.evidence.store import (
     EvidenceItem,
     EvidenceStore,
@@ -25,10 +27,12 @@ from evidence_tracer.evidence.store import (
     end_of_day,
     sha256,
 )
+from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import Finding, ScanResult, Status
 from evidence_tracer.report import json_report
 from evidence_tracer.report.grouping import DISCLAIMER, ordered
 from evidence_tracer.report.html import environment, stylesheet
+from evidence_tracer.workspace import workspace_readiness
 
 
 @dataclass
@@ -105,12 +109,21 @@ def scan_access(store: EvidenceStore, scan: ScanResult, max_age: int) -> tuple[E
 def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, out: Path,
                    owners: Mapping[str, str] | None = None) -> ExportResult:
     cutoff = end_of_day(as_of)
+    now = datetime.now(UTC)
+    if as_of > now.date():
+        raise EvidenceError(f"--as-of {as_of} is in the future: a package cannot hold evidence not yet collected")
+    first = store.scans()[:1]
+    if first and as_of < first[0].finished_at.date():
+        raise EvidenceError(f"--as-of {as_of} is before the first scan ({first[0].finished_at.date()}): the "
+                            "package would hold no AWS evidence")
     owners = owners or {}
     key = signing.load_or_create_key(store.root)
     try:
         scan: ScanResult | None = store.load_scan(as_of=cutoff)
     except EvidenceError:
         scan = None
+    readiness = workspace_readiness(store.workspace, min(cutoff, now)) if (
+        store.workspace / CONFIG_FILE).is_file() else None
     in_scope = [c for c in criteria().values() if c.category in config.scope.categories]
     findings = ordered(scan.findings) if scan else []
     api_items = {i.id: i for i in store.items(kind=Kind.API, scan_id=scan.scan.id)} if scan else {}
@@ -140,8 +153,19 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
 
     reviewed = scan_access(store, scan, config.parameters.access_key_max_age_days) if scan else None
     access = reviewed[1] if reviewed else []
+    ipe: dict[str, object] = {}
     if scan:
         files["scan/findings.json"] = json_report.render(scan).encode()
+        try:
+            inventory: Inventory | None = store.load_inventory(scan.scan.id)
+        except EvidenceError:
+            inventory = None  # a scan stored before snapshots were kept
+        ipe = completeness(api_items.values(), store.content, inventory, scan.scan.regions)
+        files["scan/completeness.json"] = (json.dumps(ipe, indent=2, sort_keys=True, default=str) + "\n").encode()
+    files["scan/history.json"] = scan_history(store, cutoff)
+    files.update(governance_files(store.workspace, config, min(cutoff, now)))
+    if readiness is not None:
+        files.update(readiness_files(readiness))
     header = {
         "as_of": as_of.isoformat(), "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "tool_version": __version__, "company": config.company.name,
@@ -150,11 +174,17 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
         "scope": [c.value for c in config.scope.categories],
         "store_history_head": store.head(),
         "signing_key": signing.fingerprint(key.public_key()),
+        "endpoint_warning": endpoint_warning(ipe),
+        "readiness": {"percent": readiness.percent, "ready_for_audit": readiness.ready_for_audit} if readiness
+        else None,
     }
+    verdicts = {c.criterion.id: c for c in readiness.criteria} if readiness else {}
+    control_credit = {x.control.id: x for c in readiness.criteria for x in c.controls} if readiness else {}
     files["index.html"] = environment().get_template("package.html.j2").render(
         header=header, criteria=views, scan=json_report.scan_to_dict(scan.scan) if scan else None,
         access=access, disclaimer=DISCLAIMER, css=stylesheet(), max_key_age=config.parameters.access_key_max_age_days,
-        verify_command=signing.VERIFY_COMMAND,
+        verify_command=signing.VERIFY_COMMAND, verdicts=verdicts, control_credit=control_credit, ipe=ipe,
+        governance=sorted(n for n in files if n.startswith(("governance/", "readiness/", "scan/"))),
     ).encode()
     files["SHA256SUMS"] = "".join(
         f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())

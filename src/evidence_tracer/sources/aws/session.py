@@ -51,7 +51,7 @@ class AwsContext:
 
     def __init__(self, profile: str | None = None, region: str | None = None, *,
                  timeouts: Timeouts | None = None, allowed: Iterable[str] | None = None,
-                 credentials: Mapping[str, str] | None = None) -> None:
+                 credentials: Mapping[str, str] | None = None, simulated: str = "") -> None:
         try:
             self.session = boto3.session.Session(profile_name=profile, region_name=region, **(credentials or {}))
         except BotoCoreError as exc:  # e.g. ProfileNotFound
@@ -59,6 +59,7 @@ class AwsContext:
         self.allowed = guard.AllowList(operation_keys() if allowed is None else allowed)
         guard.install(self.session.events, self.allowed)
         self.home_region: str = self.session.region_name or DEFAULT_REGION
+        self.simulated = simulated  # e.g. the demo's in-process moto, which no endpoint URL reveals
         self.timeouts = timeouts or Timeouts()
         self._config = Config(
             retries={"mode": "adaptive", "max_attempts": self.timeouts.max_attempts},
@@ -70,6 +71,13 @@ class AwsContext:
             self.session.events.register("before-sign.s3-control", _strip_account_host_prefix)
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
+
+    @property
+    def endpoint(self) -> str:
+        """Where the calls go: "" for AWS's own endpoints, else the override (moto, LocalStack, a proxy).
+        Recorded with every scan so a package can say when its evidence did not come from AWS."""
+        return self.simulated or os.environ.get("AWS_ENDPOINT_URL") or next(
+            (v for k, v in sorted(os.environ.items()) if k.startswith("AWS_ENDPOINT_URL_")), "")
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.home_region)

@@ -183,7 +183,8 @@ def collect_account(
     for region, failure in unusable.items():
         for dataset in _regional_datasets():
             data[dataset.slot(region)] = Observed.failed(failure)
-    return SourcePart(source=SOURCE, account=account_id, regions=regions, attributes={"partition": partition},
+    return SourcePart(source=SOURCE, account=account_id, regions=regions,
+                      attributes={"partition": partition, "endpoint": ctx.endpoint},
                       data=data)
 
 
@@ -224,7 +225,7 @@ class AwsSource(EvidenceSource):
         creds = raw["Credentials"]
         return AwsContext(region=ctx.home_region, timeouts=self.settings.timeouts, credentials={
             "aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
-            "aws_session_token": creds["SessionToken"]})
+            "aws_session_token": creds["SessionToken"]}, simulated=ctx.simulated)
 
     def _member(self, ctx: AwsContext, account: str, partition: str, regions: Sequence[str] | None,
                 progress: Progress | None) -> tuple[SourcePart, list[Any]]:
@@ -238,7 +239,8 @@ class AwsSource(EvidenceSource):
             failure = exc.failure
         except (AwsSourceError, CollectionError) as exc:
             failure = Failure("sts", "AssumeRole", GLOBAL, "AccountUnreadable", str(exc))
-        return SourcePart(source=SOURCE, account=account, attributes={"partition": partition},
+        return SourcePart(source=SOURCE, account=account, attributes={"partition": partition,
+                                                                      "endpoint": self.context().endpoint},
                           failure=failure), rec.records
 
     def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:

@@ -1,0 +1,79 @@
+"""Completeness of system-generated evidence (what auditors call IPE): who scanned, which regions were enabled
+and which were scanned, and for every population (buckets, users, instances…) the listing calls behind it
+with their parameters, pages, row counts and whether the last page was the last. Built from the API records
+the scan stored, so an auditor can recompute every figure from the package."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from evidence_tracer.evidence.store import EvidenceItem
+from evidence_tracer.inventory import Inventory
+
+# Request parameters that only turn pages: two calls that differ only in these list one population.
+_PAGE_PARAMS = frozenset({"NextToken", "Marker", "ContinuationToken", "StartingToken", "nextToken",
+                          "PaginationToken", "ExclusiveStartKey", "NextMarker", "StartAfter"})
+# Response fields that say more pages follow.
+_MORE = ("NextToken", "NextMarker", "nextToken", "NextContinuationToken", "PaginationToken")
+NOT_AWS = "not a real AWS endpoint"
+
+
+def _rows(response: Mapping[str, Any]) -> dict[str, int]:
+    return {k: len(v) for k, v in response.items() if isinstance(v, list)}
+
+
+def _truncated(response: Mapping[str, Any]) -> bool:
+    return response.get("IsTruncated") is True or any(response.get(k) for k in _MORE)
+
+
+def completeness(items: Iterable[EvidenceItem], content: Callable[[EvidenceItem], bytes],
+                 inventory: Inventory | None, scanned_regions: Iterable[str]) -> dict[str, Any]:
+    """The completeness record of one scan; `content` reads an item's stored (redacted) response."""
+    calls = sorted(items, key=lambda i: (i.collected_at, i.id))
+    identity: list[dict[str, Any]] = []
+    enabled: set[str] = set()
+    groups: dict[tuple[str, ...], dict[str, Any]] = {}
+    for item in calls:
+        response = json.loads(content(item)) if item.media_type == "application/json" else {}
+        if not isinstance(response, dict):
+            response = {}
+        if item.operation == "GetCallerIdentity" and not item.error_code:
+            identity.append({"account": response.get("Account"), "arn": response.get("Arn"),
+                             "user_id": response.get("UserId"), "evidence_id": item.id})
+        if item.operation == "DescribeRegions" and not item.error_code:
+            enabled |= {str(r.get("RegionName")) for r in response.get("Regions", [])
+                        if r.get("OptInStatus", "opt-in-not-required") in ("opt-in-not-required", "opted-in")}
+        parameters = {k: v for k, v in (item.parameters or {}).items() if k not in _PAGE_PARAMS}
+        key = (item.account_id or "", item.region or "", item.service or "", item.operation or "",
+               json.dumps(parameters, sort_keys=True))
+        group = groups.setdefault(key, {
+            "account": item.account_id, "region": item.region, "service": item.service,
+            "operation": item.operation, "parameters": parameters, "pages": 0, "rows": {}, "errors": [],
+            "complete": True, "evidence_ids": []})
+        group["pages"] += 1
+        group["evidence_ids"].append(item.id)
+        for name, count in _rows(response).items():
+            group["rows"][name] = group["rows"].get(name, 0) + count
+        if item.error_code:
+            group["errors"].append(item.error_code)
+        group["complete"] = not item.error_code and not _truncated(response)  # judged on the last page
+    endpoints = {p.account: p.attribute("endpoint", "") for p in inventory.parts} if inventory else {}
+    scanned = sorted(set(scanned_regions))
+    return {
+        "identity": identity,
+        "endpoints": [{"account": a, "endpoint": e or "AWS (default endpoints)", "real_aws": not e}
+                      for a, e in sorted(endpoints.items())],
+        "regions": {"enabled": sorted(enabled), "scanned": scanned,
+                    "enabled_not_scanned": sorted(enabled - set(scanned)),
+                    "scanned_not_enabled": sorted(set(scanned) - enabled) if enabled else []},
+        "populations": list(groups.values()),
+        "calls": len(calls),
+    }
+
+
+def endpoint_warning(record: Mapping[str, Any]) -> str:
+    """"" when every account was read from AWS itself, else the line the package index must show."""
+    fake = [f"{e['account']}: {e['endpoint']}" for e in record.get("endpoints", []) if not e["real_aws"]]
+    return f"{NOT_AWS} — {'; '.join(fake)}" if fake else ""

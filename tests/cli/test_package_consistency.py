@@ -1,0 +1,104 @@
+"""The auditor package holds everything the readiness verdict counted, and shows the same verdict."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from evidence_tracer.catalog.controls import controls
+from evidence_tracer.cli.app import main
+from evidence_tracer.evidence.package import verify_package
+from evidence_tracer.evidence.package_contents import catalog_hashes
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(list(argv))
+    out = capsys.readouterr()
+    return int(done.value.code or 0), out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def package(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from evidence_tracer.config import load_config
+    from evidence_tracer.evidence.export import export_package
+    from evidence_tracer.evidence.store import EvidenceStore
+    from evidence_tracer.governance.owners import owners_of
+
+    out = tmp_path_factory.mktemp("pkg") / "package"
+    config = load_config(demo_workspace)
+    export_package(EvidenceStore(demo_workspace), config, datetime.now(UTC).date(), out, owners_of(config))
+    return out
+
+
+def test_the_package_shows_the_readiness_verdict_it_counted(package: Path, demo_workspace: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert verify_package(package).ok
+    code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", str(demo_workspace))
+    assert code == 0
+    live = json.loads(out)
+    packed = json.loads((package / "readiness" / "readiness.json").read_text())
+    assert {c["id"]: c["percent"] for c in packed["criteria"]} == {c["id"]: c["percent"] for c in live["criteria"]}
+    assert packed["readiness_percent"] == live["readiness_percent"]
+    index = (package / "index.html").read_text()
+    shown = dict(re.findall(r'data-criterion="([^"]+)">(\d+)%', index))
+    assert shown == {c["id"]: str(c["percent"]) for c in packed["criteria"]}
+    manifest = json.loads((package / "manifest.json").read_text())["files"]
+    names = " ".join(manifest)
+    counted = [(x["id"], e) for c in packed["criteria"] for x in c["controls"] for e in x["evidence"]]
+    assert counted, "the demo counts manual evidence"
+    for control, evidence_id in counted:  # every item the verdict counted is in the package
+        assert f"manual-{evidence_id[:12]}" in names, (control, evidence_id)
+    automated = {x["id"] for c in packed["criteria"] for x in c["controls"]
+                 if any(p["name"] == "automated" and p["credit"] > 0 for p in x["parts"])}
+    findings = json.loads((package / "scan" / "findings.json").read_text())["findings"]
+    passed = {f["check_id"] for f in findings if f["status"] == "pass"}
+    assert automated
+    for control in automated:  # automated credit comes from passing findings the package holds
+        assert passed & set(controls()[control].checks), control
+
+
+def test_the_package_holds_governance_history_and_completeness(package: Path, demo_workspace: Path) -> None:
+    gov = package / "governance"
+    assert (gov / "tracer.yaml").read_bytes() == (demo_workspace / "tracer.yaml").read_bytes()
+    approvals = {a["policy"]: a for a in json.loads((gov / "policies" / "approvals.json").read_text())}
+    ac = approvals["access_control"]
+    assert ac["state"] == "approved" and ac["approved_by"] == "alice.founder@acme.example"
+    assert ac["text_matches_approval"] and ac["version"] == 1 and ac["effective_date"]
+    assert (gov / "policies" / "access_control.md").is_file()
+    assert approvals["vendor_management"]["state"] == "draft" and approvals["vendor_management"]["approved_by"] is None
+    acks = list(csv.DictReader(io.StringIO((gov / "policies" / "acknowledgments.csv").read_text())))
+    assert len(acks) == 6 and {a["how_obtained"] for a in acks} == {"tracer policies ack (CLI, by the person named)"}
+    assert {p.name for p in (gov / "registers").iterdir()} >= {"people.yaml", "vendors.yaml", "policies.yaml"}
+    assert json.loads((gov / "catalog.json").read_text()) == catalog_hashes()
+    history = json.loads((package / "scan" / "history.json").read_text())
+    assert len(history) == 1 and history[0]["findings"]["fail"] > 0
+    ipe = json.loads((package / "scan" / "completeness.json").read_text())
+    assert ipe["identity"] and ipe["identity"][0]["arn"].startswith("arn:aws:")
+    assert sorted(ipe["regions"]["scanned"]) == ["eu-west-1", "us-east-1", "us-west-2"]
+    assert ipe["regions"]["enabled_not_scanned"]  # moto enables every region; the boundary names three
+    buckets = next(p for p in ipe["populations"] if p["operation"] == "ListBuckets")
+    assert buckets["rows"]["Buckets"] >= 3 and buckets["complete"] and buckets["pages"] >= 1
+    assert all("NextToken" not in p["parameters"] for p in ipe["populations"])
+    assert ipe["endpoints"] == [{"account": "123456789012", "endpoint": "moto, in process (demo)",
+                                 "real_aws": False}]
+    index = (package / "index.html").read_text()
+    assert "not a real AWS endpoint" in index and 'href="readiness/readiness.html"' in index
+    assert 'href="governance/policies/approvals.json"' in index
+
+
+def test_as_of_in_the_future_or_before_the_first_scan_is_an_error(demo_workspace: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    code, _, err = _run(capsys, "evidence", "export", "--as-of", tomorrow, "--out", str(tmp_path / "a"),
+                        "-w", str(demo_workspace))
+    assert code == 2 and "in the future" in err and not (tmp_path / "a").exists()
+    code, _, err = _run(capsys, "evidence", "export", "--as-of", "2020-01-01", "--out", str(tmp_path / "b"),
+                        "-w", str(demo_workspace))
+    assert code == 2 and "before the first scan" in err and not (tmp_path / "b").exists()
