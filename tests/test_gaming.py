@@ -57,7 +57,7 @@ def _old_scan() -> ScanResult:
     return ScanResult(info, base.findings)
 
 
-NO_OWNERS = parse_config("boundary: {accounts: ['1'], regions: [us-east-1], services: [S3]}\n", "t")
+NO_OWNERS = parse_config("boundary: {accounts: ['111122223333'], regions: [us-east-1], services: [S3]}\n", "t")
 HIGHS = {c: Status.FAIL for c in ("ec2_sg_open_admin_ports", "rds_not_publicly_accessible", "iam_user_console_mfa")}
 
 ATTEMPTS: dict[str, tuple[Callable[[], ReadinessInputs], str]] = {

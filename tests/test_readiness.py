@@ -16,7 +16,7 @@ from tests.governance.test_overdue import healthy
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)  # a Sunday
 EVERYONE = "\n".join(f"  {cid}: jane@acme.io" for cid in controls())
 FULL = parse_config(
-    "boundary: {accounts: ['1'], regions: [us-east-1], services: [S3]}\n"
+    "boundary: {accounts: ['111122223333'], regions: [us-east-1], services: [S3]}\n"
     f"owners:\n{EVERYONE}\n", "tracer.yaml")
 
 

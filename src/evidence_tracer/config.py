@@ -5,6 +5,7 @@ Parsed with pydantic; every error names the file, the line and the dotted field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -95,11 +96,40 @@ class Criticality(_Strict):
                                               "critical", "sensitive")
 
 
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def check_account(value: str) -> str:
+    """An AWS account id (12 digits, leading zeros kept), or a ValueError saying what it looks like."""
+    if not ACCOUNT_ID.match(value):
+        hint = " (that is a region)" if REGION.match(value) else ""
+        raise ValueError(f"{value!r} is not an AWS account id: 12 digits{hint}")
+    return value
+
+
+def check_region(value: str) -> str:
+    if not REGION.match(value):
+        hint = " (that is an account id)" if ACCOUNT_ID.match(value) else ""
+        raise ValueError(f"{value!r} is not an AWS region like eu-west-1{hint}")
+    return value
+
+
 class Boundary(_Strict):
     accounts: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     ci_cd: tuple[str, ...] = ()
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_account(v) for v in value)
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_region(v) for v in value)
 
 
 class Company(_Strict):

@@ -11,8 +11,8 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, parse_config
 from evidence_tracer.errors import ConfigError
+from evidence_tracer.evidence.lock import STATE_DIR
 from evidence_tracer.evidence.signing import fingerprint, load_or_create_key
-from evidence_tracer.evidence.store import STATE_DIR
 from evidence_tracer.governance.names import validate_person
 
 CATEGORY_GUIDANCE = {

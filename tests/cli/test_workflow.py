@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from evidence_tracer.catalog.criteria import Category
+from evidence_tracer.config import load_config
 from tests.cli.conftest import fake_aws_env, tracer
 
 
@@ -25,6 +27,9 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
     assert any(g["title"] == "No AWS scan yet" for g in before["gaps"])
 
     run(ws, "scan", env=fake_aws_env(moto_server))
+    run(ws, "people", "add", "jane@acme.io", "--role", "CTO", "--joined", "2024-01-10",
+        "--background-check", "2024-01-05", "--training", "2026-09-01")
+    run(ws, "people", "add", "sam@acme.io", "--role", "Engineer", "--joined", "2025-02-01")
     run(ws, "policies", "generate")
     assert "every 60 days" in (ws / "policies" / "access_control.md").read_text()
     for policy in ("information_security", "access_control", "incident_response", "change_management",
@@ -34,9 +39,6 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
         run(ws, "policies", "ack", policy, "--by", "jane@acme.io")
     assert run(ws, "policies", "approve", "access_control", "--by", "the team", ok=False).count("named person")
 
-    run(ws, "people", "add", "jane@acme.io", "--role", "CTO", "--joined", "2024-01-10",
-        "--background-check", "2024-01-05", "--training", "2026-09-01")
-    run(ws, "people", "add", "sam@acme.io", "--role", "Engineer", "--joined", "2025-02-01")
     run(ws, "people", "update", "sam@acme.io", "--left", "2026-10-01")  # no access removal recorded
     run(ws, "vendors", "add", "AWS", "--data", "all production data", "--dpa", "--soc2-report", "2026-06-30")
     run(ws, "risks", "add", "Leaked access key", "--likelihood", "3", "--impact", "5", "--treatment", "mitigate",
@@ -81,12 +83,21 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
 
 
 def test_interactive_init(tmp_path: Path) -> None:
-    answers = "Beta Corp\nkim@beta.io\ny\nn\ny\nn\neu-west-1, eu-central-1\n"
+    answers = ("Beta Corp\nkim@beta.io\ny\nn\ny\nn\n"
+               "eu-west-1\n012345678901\n"  # a region where an account id belongs is asked again
+               "123456789012, eu-west-1\neu-west-1, eu-central-1\n"
+               "S3, RDS, Snowflake\nGitHub Actions\n")
     out = tracer("init", "-w", str(tmp_path), "--interactive", stdin=answers)
     assert out.returncode == 0, out.stderr
-    text = (tmp_path / "tracer.yaml").read_text()
-    assert "categories: [security, availability, privacy]" in text
-    assert "regions: [eu-west-1, eu-central-1]" in text and "kim@beta.io" in text
+    assert "'eu-west-1' is not an AWS account id: 12 digits (that is a region); try again" in out.stdout
+    assert "'123456789012' is not an AWS region like eu-west-1 (that is an account id); try again" in out.stdout
+    assert "Snowflake is not a service Evidence Tracer checks" in out.stdout
+    config = load_config(tmp_path)
+    assert config.scope.categories == (Category.SECURITY, Category.AVAILABILITY, Category.PRIVACY)
+    assert config.boundary.accounts == ("012345678901",)
+    assert config.boundary.regions == ("eu-west-1", "eu-central-1")
+    assert config.boundary.services == ("S3", "RDS", "Snowflake") and config.boundary.ci_cd == ("GitHub Actions",)
+    assert "kim@beta.io" in (tmp_path / "tracer.yaml").read_text()
 
 
 def test_init_rejects_a_team_as_owner(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -15,9 +16,10 @@ from rich.table import Table
 
 from evidence_tracer import __version__
 from evidence_tracer.atomic import write_atomic
+from evidence_tracer.catalog.services import find_service
 from evidence_tracer.cli import evidence_cmd, governance_cmd
 from evidence_tracer.cli.output import print_summary, safe, scan_progress, table
-from evidence_tracer.config import load_config
+from evidence_tracer.config import check_account, check_region, load_config
 from evidence_tracer.errors import ConfigError, TracerError
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
@@ -200,9 +202,10 @@ def init(
             "Do you process EU/UK personal data or health data?")
         processing_integrity = processing_integrity if processing_integrity is not None else typer.confirm(
             "Do customers rely on the accuracy of your processing (payments, payroll, billing)?")
-        if not region:
-            answer = typer.prompt("AWS regions in scope (comma-separated, empty for all enabled)", default="")
-            region = [r.strip() for r in answer.split(",") if r.strip()]
+        account = account or _ask_list("AWS account ids in scope (12 digits, comma-separated)", check_account)
+        region = region or _ask_list("AWS regions in scope (comma-separated, empty for all enabled)", check_region)
+        service = service or _ask_list("Services in the system (e.g. S3, RDS, Lambda, ECS; comma-separated)", _service)
+        ci_cd = ci_cd or _ask_list("CI/CD systems (e.g. GitHub Actions; comma-separated)", str)
     if not company or not owner:
         raise ConfigError("tracer init needs --company and --owner (or --interactive)")
     answers = InitAnswers(
@@ -215,6 +218,24 @@ def init(
     path = create_workspace(workspace, answers, force)
     Console().print(f"Created {safe(path)} (scope: {', '.join(c.value for c in answers.categories())}). Next: "
                     "tracer scan, tracer policies generate, tracer status")
+
+
+def _ask_list(question: str, check: Callable[[str], str]) -> list[str]:
+    """Ask until every comma-separated answer passes `check` (which raises ValueError saying why)."""
+    while True:
+        answer = typer.prompt(question, default="", show_default=False)
+        values = [v.strip() for v in answer.split(",") if v.strip()]
+        try:
+            return [check(v) for v in values]
+        except ValueError as exc:
+            typer.echo(f"  {inert_text(str(exc), one_line=True)}; try again")
+
+
+def _service(written: str) -> str:
+    if find_service(written) is None:
+        typer.echo(f"  note: {inert_text(written, one_line=True)} is not a service Evidence Tracer checks; it is "
+                   "kept, and readiness will ask for evidence of it")
+    return written
 
 
 @app.command()

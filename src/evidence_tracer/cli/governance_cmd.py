@@ -18,6 +18,7 @@ from evidence_tracer.governance.registers import (
     ExerciseKind,
     ExerciseRecord,
     ExercisesFile,
+    PeopleFile,
     PersonRecord,
     Registers,
     RiskRecord,
@@ -29,6 +30,7 @@ from evidence_tracer.governance.registers import (
     find_person,
     next_risk_id,
     upsert_person,
+    with_changes,
 )
 from evidence_tracer.policies import status as policy_status
 from evidence_tracer.policies.render import generate
@@ -102,12 +104,19 @@ def people_add(
     production_access: Annotated[bool, typer.Option(help="Has production access.")] = True,
     workspace: Workspace = Path("."),
 ) -> None:
-    """Add (or replace) a person."""
+    """Add a person (someone already listed is changed with `people update`, never replaced)."""
     record = build(PersonRecord, email=email, name=name, role=role, joined=_date(joined, "--joined"),
-                          background_check=_opt_date(background_check, "--background-check"),
-                          training_completed=_opt_date(training, "--training"), production_access=production_access)
+                   background_check=_opt_date(background_check, "--background-check"),
+                   training_completed=_opt_date(training, "--training"), production_access=production_access)
     register = Registers(workspace).people
-    register.save(upsert_person(register.load(), record))
+
+    def add(current: PeopleFile) -> tuple[PeopleFile, None]:
+        if any(p.email.lower() == record.email.lower() for p in current.people):
+            raise GovernanceError(f"{record.email} is already in the people register; change them with "
+                                  "`tracer people update` (their history is kept)")
+        return upsert_person(current, record), None
+
+    register.update(add)
     Console().print(f"{safe(record.email)} recorded in {safe(register.path)}")
 
 
@@ -121,17 +130,20 @@ def people_update(
     role: Annotated[str | None, typer.Option(help="New job title.")] = None,
     workspace: Workspace = Path("."),
 ) -> None:
-    """Record a training, a background check, a role change or a departure."""
-    register = Registers(workspace).people
-    current = register.load()
-    person = find_person(current, email)
+    """Record a training, a background check, a role change or a departure (earlier values stay in the
+    person's history)."""
     changes = {k: v for k, v in {
         "background_check": _opt_date(background_check, "--background-check"),
         "training_completed": _opt_date(training, "--training"), "left": _opt_date(left, "--left"),
         "access_removed": _opt_date(access_removed, "--access-removed"), "role": role}.items() if v is not None}
     if not changes:
         raise GovernanceError("nothing to update: give at least one option")
-    register.save(upsert_person(current, build(PersonRecord, **{**person.model_dump(), **changes})))
+
+    def update(current: PeopleFile) -> tuple[PeopleFile, None]:
+        person = find_person(current, email)
+        return upsert_person(current, with_changes(person, changes, _now())), None
+
+    Registers(workspace).people.update(update)
     Console().print(f"{safe(email)} updated: {', '.join(changes)}")
 
 
@@ -149,21 +161,32 @@ def people_list(workspace: Workspace = Path(".")) -> None:
 @vendors.command("add")
 def vendors_add(
     name: str,
-    data: Annotated[str, typer.Option(help="What customer data it receives ('' for none).")] = "",
-    purpose: Annotated[str, typer.Option(help="What it is used for.")] = "",
-    dpa: Annotated[bool, typer.Option(help="A data processing agreement is on file.")] = False,
+    data: Annotated[str | None, typer.Option(help="What customer data it receives ('' for none).")] = None,
+    purpose: Annotated[str | None, typer.Option(help="What it is used for.")] = None,
+    dpa: Annotated[bool | None, typer.Option("--dpa/--no-dpa", help="A data processing agreement is on file.")
+                   ] = None,
     soc2_report: Annotated[str | None, typer.Option(help="Date of its latest SOC 2 report.")] = None,
     owner: Annotated[str | None, typer.Option(help="Person who owns the relationship.")] = None,
     workspace: Workspace = Path("."),
 ) -> None:
-    """Add (or replace) a vendor."""
-    record = build(VendorRecord, name=name, purpose=purpose, data_received=data, dpa_on_file=dpa,
-                          soc2_report_date=_opt_date(soc2_report, "--soc2-report"), last_review=_now().date(),
-                          owner=owner)
+    """Add a vendor, or change the fields given of one already listed (the others are kept); either way it
+    counts as reviewed today."""
+    given = {k: v for k, v in {"purpose": purpose, "data_received": data, "dpa_on_file": dpa,
+                               "soc2_report_date": _opt_date(soc2_report, "--soc2-report"),
+                               "owner": owner}.items() if v is not None}
+
+    def add(current: VendorsFile) -> tuple[VendorsFile, str]:
+        fields = {**given, "last_review": _now().date()}
+        found = next((v for v in current.vendors if v.name.lower() == name.lower()), None)
+        if found is None:
+            record = build(VendorRecord, name=name, **fields)
+            return VendorsFile(vendors=(*current.vendors, record)), "recorded"
+        record = with_changes(found, fields, _now())
+        return VendorsFile(vendors=tuple(record if v is found else v for v in current.vendors)), "updated"
+
     register = Registers(workspace).vendors
-    others = tuple(v for v in register.load().vendors if v.name.lower() != name.lower())
-    register.save(VendorsFile(vendors=(*others, record)))
-    Console().print(f"{safe(name)} recorded in {safe(register.path)}")
+    what = register.update(add)
+    Console().print(f"{safe(name)} {what} in {safe(register.path)}")
 
 
 @vendors.command("list")
@@ -187,11 +210,12 @@ def risks_add(
     workspace: Workspace = Path("."),
 ) -> None:
     """Add a risk (reviewed today)."""
-    register = Registers(workspace).risks
-    current = register.load()
-    record = build(RiskRecord, id=next_risk_id(current), title=title, likelihood=likelihood, impact=impact,
-                        treatment=treatment, owner=owner, last_reviewed=_now().date(), fraud_related=fraud)
-    register.save(RisksFile(risks=(*current.risks, record)))
+    def add(current: RisksFile) -> tuple[RisksFile, RiskRecord]:
+        record = build(RiskRecord, id=next_risk_id(current), title=title, likelihood=likelihood, impact=impact,
+                       treatment=treatment, owner=owner, last_reviewed=_now().date(), fraud_related=fraud)
+        return RisksFile(risks=(*current.risks, record)), record
+
+    record = Registers(workspace).risks.update(add)
     Console().print(f"{record.id} recorded (score {record.score}).")
 
 
@@ -199,11 +223,14 @@ def risks_add(
 def risks_review(risk_id: str, workspace: Workspace = Path(".")) -> None:
     """Mark a risk as reviewed today."""
     register = Registers(workspace).risks
-    current = register.load()
-    if not any(r.id == risk_id for r in current.risks):
-        raise GovernanceError(f"no risk {risk_id!r} in {register.path}")
-    register.save(RisksFile(risks=tuple(
-        r.model_copy(update={"last_reviewed": _now().date()}) if r.id == risk_id else r for r in current.risks)))
+
+    def review(current: RisksFile) -> tuple[RisksFile, None]:
+        if not any(r.id == risk_id for r in current.risks):
+            raise GovernanceError(f"no risk {risk_id!r} in {register.path}")
+        return RisksFile(risks=tuple(with_changes(r, {"last_reviewed": _now().date()}, _now())
+                                     if r.id == risk_id else r for r in current.risks)), None
+
+    register.update(review)
     Console().print(f"{safe(risk_id)} reviewed.")
 
 
@@ -230,8 +257,8 @@ def access_reviews_add(
     """Record an access review."""
     record = build(AccessReviewRecord, date=_opt_date(date_, "--date") or _now().date(), reviewer=reviewer,
                                 systems=systems, outcome=outcome, evidence_id=evidence)
-    register = Registers(workspace).access_reviews
-    register.save(AccessReviewsFile(access_reviews=(*register.load().access_reviews, record)))
+    Registers(workspace).access_reviews.update(
+        lambda current: (AccessReviewsFile(access_reviews=(*current.access_reviews, record)), None))
     Console().print(f"Access review of {record.date} recorded.")
 
 
@@ -255,8 +282,8 @@ def exercises_add(
     """Record an incident-response tabletop or a BC/DR test."""
     record = build(ExerciseRecord, kind=kind, date=_opt_date(date_, "--date") or _now().date(), facilitator=facilitator,
                             scenario=scenario, lessons=lessons)
-    register = Registers(workspace).exercises
-    register.save(ExercisesFile(exercises=(*register.load().exercises, record)))
+    Registers(workspace).exercises.update(
+        lambda current: (ExercisesFile(exercises=(*current.exercises, record)), None))
     Console().print(f"{kind.value} of {record.date} recorded.")
 
 

@@ -10,6 +10,8 @@ from filelock import FileLock, Timeout
 
 from evidence_tracer.errors import WorkspaceLocked
 
+STATE_DIR = ".tracer"  # a workspace's own state: the evidence store and the lock every writer takes
+
 
 @contextmanager
 def workspace_lock(state_dir: Path, timeout: float = 60.0) -> Iterator[None]:

@@ -34,7 +34,7 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.errors import EvidenceError, StorageError
 from evidence_tracer.evidence.history import History
-from evidence_tracer.evidence.lock import workspace_lock
+from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact, redact_values
 from evidence_tracer.governance.names import validate_person
 from evidence_tracer.governance.registers import FUTURE_TOLERANCE
@@ -43,7 +43,6 @@ from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 from evidence_tracer.report import json_report
 from evidence_tracer.snapshot import dump_inventory, load_inventory
 
-STATE_DIR = ".tracer"
 HISTORY_FILE = "log.jsonl"
 _TABLES = ("evidence", "scans")
 _TRIGGERS = frozenset({"evidence_append_only_u", "evidence_append_only_d", "scans_append_only_u",

@@ -7,6 +7,7 @@ version them; the CLI edits them atomically and validates every field with file:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +16,8 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evidence_tracer.atomic import write_atomic
-from evidence_tracer.errors import GovernanceError
+from evidence_tracer.errors import GovernanceError, StorageError
+from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact_values
 from evidence_tracer.governance.names import Person
 from evidence_tracer.yamlfile import dump_model, load_model
@@ -43,6 +45,15 @@ class _Record(BaseModel):
         return self
 
 
+class Change(_Record):
+    """A value a record held before a change: dated facts are never overwritten, only superseded."""
+
+    field: str
+    recorded_at: datetime
+    previous: str | None = None
+    value: str | None = None
+
+
 class PersonRecord(_Record):
     email: Person
     name: str = ""
@@ -53,6 +64,7 @@ class PersonRecord(_Record):
     background_check: date | None = None
     training_completed: date | None = None
     production_access: bool = True
+    history: tuple[Change, ...] = ()
 
 
 class VendorRecord(_Record):
@@ -63,6 +75,7 @@ class VendorRecord(_Record):
     soc2_report_date: date | None = None
     last_review: date | None = None
     owner: Person | None = None
+    history: tuple[Change, ...] = ()
 
 
 class Treatment(StrEnum):
@@ -81,6 +94,7 @@ class RiskRecord(_Record):
     owner: Person
     last_reviewed: date
     fraud_related: bool = False
+    history: tuple[Change, ...] = ()
 
     @property
     def score(self) -> int:
@@ -148,6 +162,7 @@ class PoliciesFile(_Record):
 
 
 F = TypeVar("F", bound=_Record)
+R = TypeVar("R")
 
 
 def build(model: type[F], **fields: object) -> F:
@@ -161,9 +176,10 @@ def build(model: type[F], **fields: object) -> F:
 
 
 class Register(Generic[F]):
-    """One register file: load (defaults when absent), save atomically."""
+    """One register file: load (defaults when absent), save atomically, update under the workspace lock."""
 
     def __init__(self, workspace: Path, filename: str, model: type[F], title: str) -> None:
+        self.workspace = workspace
         self.path = workspace / REGISTERS_DIR / filename
         self.model = model
         self.title = title
@@ -176,7 +192,19 @@ class Register(Generic[F]):
         redacted first, so they never reach the disk, the history or a package."""
         clean, _ = redact_values(value.model_dump(mode="json", exclude_none=True))
         header = f"# {self.title}\n# Edited by `tracer` and by hand; every field is validated on load.\n"
-        write_atomic(self.path, dump_model(self.model.model_validate(clean), header))
+        write_atomic(self.path, dump_model(build(self.model, **clean), header))
+
+    def update(self, change: Callable[[F], tuple[F, R]]) -> R:
+        """Read, change and write under the workspace lock: ten people added at once are ten people."""
+        state = self.workspace / STATE_DIR
+        try:
+            state.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot write {state}: {exc.strerror or exc}") from None
+        with workspace_lock(state):
+            new, result = change(self.load())
+            self.save(new)
+        return result
 
 
 class Registers:
@@ -191,8 +219,29 @@ class Registers:
 
 
 def upsert_person(current: PeopleFile, record: PersonRecord) -> PeopleFile:
-    others = tuple(p for p in current.people if p.email.lower() != record.email.lower())
-    return PeopleFile(people=(*others, record))
+    """The register with `record` in its person's place (order kept), or appended."""
+    key = record.email.lower()
+    if not any(p.email.lower() == key for p in current.people):
+        return PeopleFile(people=(*current.people, record))
+    return PeopleFile(people=tuple(record if p.email.lower() == key else p for p in current.people))
+
+
+def with_changes(record: F, changes: Mapping[str, object], now: datetime) -> F:
+    """`record` with `changes` applied; every field whose value changes leaves its previous value in the
+    record's history (when it has one), so a training date is superseded, never lost."""
+    current = record.model_dump()
+    changed = {k: v for k, v in changes.items() if current.get(k) != v}
+    if not changed:
+        return record
+    update: dict[str, object] = dict(changed)
+    if "history" in type(record).model_fields:
+        def text(value: object) -> str | None:
+            return None if value is None else (value.isoformat() if isinstance(value, date) else str(value))
+
+        update["history"] = (*current.get("history", ()), *(
+            Change(field=k, previous=text(current.get(k)), value=text(v), recorded_at=now).model_dump()
+            for k, v in changed.items()))
+    return build(type(record), **{**current, **update})
 
 
 def find_person(current: PeopleFile, email: str) -> PersonRecord:

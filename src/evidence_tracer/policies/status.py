@@ -100,20 +100,20 @@ def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApprova
     """Record approval of the policy's current text (its SHA-256): any later edit voids it."""
     record = build(PolicyApproval, policy=name, approved_by=_registered(workspace, by), approved_at=now,
                    sha256=_current_digest(workspace, name))
-    register = Registers(workspace).policies
-    current = register.load()
-    register.save(PoliciesFile(approvals=(*current.approvals, record), acknowledgments=current.acknowledgments))
+    Registers(workspace).policies.update(lambda current: (PoliciesFile(
+        approvals=(*current.approvals, record), acknowledgments=current.acknowledgments), None))
     return record
 
 
 def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck:
     """Record that a person has read and accepted the policy's current text."""
     digest = _current_digest(workspace, name)
-    register = Registers(workspace).policies
-    current = register.load()
-    if not any(a.policy == name and a.sha256 == digest for a in current.approvals):
-        raise GovernanceError(f"{name} is not approved in its current form; approve it before acknowledgments")
-    record = build(PolicyAck, policy=name, person=_registered(workspace, by), acknowledged_at=now,
-                   sha256=digest)
-    register.save(PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, record)))
-    return record
+    person = _registered(workspace, by)
+
+    def add(current: PoliciesFile) -> tuple[PoliciesFile, PolicyAck]:
+        if not any(a.policy == name and a.sha256 == digest for a in current.approvals):
+            raise GovernanceError(f"{name} is not approved in its current form; approve it before acknowledgments")
+        record = build(PolicyAck, policy=name, person=person, acknowledged_at=now, sha256=digest)
+        return PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, record)), record
+
+    return Registers(workspace).policies.update(add)
