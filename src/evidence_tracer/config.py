@@ -44,6 +44,8 @@ class Parameters(_Strict):
     backup_max_age_hours: StrictInt = Field(48, ge=1, le=24 * 35)
     # High/critical GuardDuty findings must be triaged (archived or resolved) within this many days.
     incident_triage_days: StrictInt = Field(7, ge=1, le=90)
+    # A resolved sev1/sev2 incident gets its post-incident review within this many days.
+    post_incident_review_days: StrictInt = Field(14, ge=1, le=90)
 
 
 class CriticalTag(_Strict):

@@ -4,7 +4,7 @@ into a percentage, a prioritised gap list and a week-by-week plan to audit. No I
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,8 +14,10 @@ from evidence_tracer.catalog.services import find_service
 from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.evidence.store import EvidenceItem
+from evidence_tracer.governance.exceptions import Accepted, Lapsed, match
 from evidence_tracer.governance.overdue import RegisterSnapshot, register_gaps
 from evidence_tracer.governance.owners import owners_of, unowned
+from evidence_tracer.governance.registers import ExceptionRecord
 from evidence_tracer.models import Finding, Gap, ScanResult, Severity, Status
 from evidence_tracer.policies.status import PolicyState, PolicyStatus
 
@@ -56,6 +58,7 @@ class ReadinessInputs:
     manual: tuple[EvidenceItem, ...]
     policies: tuple[PolicyStatus, ...]
     registers: RegisterSnapshot
+    exceptions: tuple[ExceptionRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ class Readiness:
     coverage: tuple[ServiceCoverage, ...] = ()
     signing_key: str = ""  # the fingerprint auditor packages are signed with (tracer.yaml)
     unassigned: tuple[EvidenceItem, ...] = ()  # manual evidence filed against a criterion only: no credit
+    accepted: tuple[Accepted, ...] = ()  # failures management accepted: shown as such, never as passes
 
     @property
     def coverage_line(self) -> str:
@@ -226,11 +230,13 @@ def _automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now:
     return Part("automated", passed / total, detail, refs)
 
 
-def _scan_gaps(findings: Iterable[Finding], control: Control, owner: str) -> list[Gap]:
+def _scan_gaps(findings: Iterable[Finding], control: Control, owner: str, lapsed: Mapping[Finding, Lapsed]
+               ) -> list[Gap]:
     gaps = []
     for f in findings:
         if f.status is Status.FAIL:
-            gaps.append(Gap(f.severity, f"{f.check_id}: {f.message}", f.remediation, "scan", control.id,
+            note = f" ({lapsed[f].reason})" if f in lapsed else ""
+            gaps.append(Gap(f.severity, f"{f.check_id}: {f.message}{note}", f.remediation, "scan", control.id,
                             f.criteria, owner))
         elif f.status is Status.ERROR:
             gaps.append(Gap(Severity.HIGH, f"{f.check_id} could not run: {f.message}",
@@ -244,7 +250,8 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     owners = owners_of(config)
     policy_state = {p.name: p.state for p in inputs.policies}
     in_scope = [c for c in criteria().values() if c.category in config.scope.categories]
-    findings = inputs.scan.findings if inputs.scan else ()
+    accepted, lapsed = match(inputs.scan.findings if inputs.scan else (), inputs.exceptions, now.date())
+    findings = tuple(f for f in (inputs.scan.findings if inputs.scan else ()) if f not in accepted)
     approved = tuple(p.name for p in inputs.policies if p.state is PolicyState.APPROVED)
     reg_gaps = register_gaps(inputs.registers, config.parameters, now.date(), approved,
                              {p.name: p.acknowledged_by for p in inputs.policies})
@@ -300,7 +307,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
                         "tracer scan (with the resources in the boundary), or file evidence of the control: "
                         f"tracer evidence add {control.id} FILE --note ... --by ...", "scan", control.id,
                         control.criteria, owner))
-            for gap in _scan_gaps(mine, control, owner):
+            for gap in _scan_gaps(mine, control, owner, lapsed):
                 add(gap)
         current, stale = _evidence_for(control, inputs.manual, now)
         if control.evidence or control.registers or control.satisfied_by:
@@ -311,8 +318,10 @@ def assess(inputs: ReadinessInputs) -> Readiness:
                 ok, basis = not rule_gaps, f"register rules {', '.join(control.registers)}"
             else:
                 ok, basis = bool(current), "manual evidence filed against this control"
-            if control.registers and rule_gaps:
+            if control.registers and any(g.severity is not Severity.LOW for g in rule_gaps):
                 ok = False  # an upload does not cancel what the register shows
+            elif control.registers and rule_gaps:
+                ok = bool(current)  # "nothing recorded" is answered by evidence filed against the control
             elif not ok and current and not control.registers:
                 ok = True
             detail = (f"{basis}: " + ("met" if ok else "not met")
@@ -321,8 +330,10 @@ def assess(inputs: ReadinessInputs) -> Readiness:
             refs = tuple(f"evidence {m.id} ({m.filename}, {m.collected_at:%Y-%m-%d})" for m in current)
             parts.append(Part("evidence", 1.0 if ok else 0.0, detail, refs + tuple(control.registers)))
             for g in rule_gaps:
+                if ok and g.severity is Severity.LOW:
+                    continue  # answered by the evidence filed against the control
                 add(Gap(g.severity, g.title, g.action, g.source, g.control, control.criteria, g.owner or owner))
-            if not ok and not rule_gaps:
+            if not ok and not any(g.severity is not Severity.LOW for g in rule_gaps):
                 what = (f"Evidence for {control.id} {control.title} is older than its {control.frequency.value} "
                         "cadence" if stale else f"No evidence for {control.id} {control.title}")
                 add(Gap(Severity.MEDIUM, what,
@@ -354,7 +365,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         scan_id=inputs.scan.scan.id if inputs.scan else None, percent=percent, criteria=per_criterion,
         gaps=ordered, plan=plan(ordered, now.date(), config), coverage=coverage,
         signing_key=config.signing.public_key_fingerprint,
-        unassigned=tuple(m for m in inputs.manual if m.control is None),
+        unassigned=tuple(m for m in inputs.manual if m.control is None), accepted=tuple(accepted.values()),
     )
 
 

@@ -26,7 +26,7 @@ def require_workspace(workspace: Path) -> Path:
 def load_registers(workspace: Path) -> RegisterSnapshot:
     regs = Registers(workspace)
     return RegisterSnapshot(regs.people.load(), regs.vendors.load(), regs.risks.load(), regs.access_reviews.load(),
-                            regs.exercises.load())
+                            regs.exercises.load(), regs.incidents.load())
 
 
 def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
@@ -38,7 +38,7 @@ def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
         scan = None
     policies = policy_statuses(workspace, config, Registers(workspace).policies.load(), now)
     return ReadinessInputs(config, now, scan, tuple(store.items(kind=Kind.MANUAL, as_of=now)), tuple(policies),
-                           load_registers(workspace))
+                           load_registers(workspace), Registers(workspace).exceptions.load().exceptions)
 
 
 def workspace_readiness(workspace: Path, now: datetime) -> Readiness:

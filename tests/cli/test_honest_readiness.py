@@ -64,3 +64,32 @@ def test_explain_decomposes_a_control_and_a_criterion(demo_workspace: Path,
     assert "GOV-02 Oversight of the security programme" in out and "evidence " in out
     code, _, err = _run(capsys, "status", "--explain", "XX-9", "-w", str(demo_workspace))
     assert code == 2 and "neither a control" in err
+
+
+def test_exceptions_and_incidents_through_the_cli(copy_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = str(copy_demo)
+    code, out = _run(capsys, "exceptions", "add", "s3_bucket_policy_not_public", "--reason",
+                     "static marketing site, public by design", "--compensating-control",
+                     "holds only the public website; CI is its only writer", "--approved-by", PEOPLE[0],
+                     "--expires", "2099-01-01", "-w", ws)[:2]
+    assert code == 2, out  # more than a year ahead
+    from datetime import UTC, datetime, timedelta
+    until = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()
+    code, out, err = _run(capsys, "exceptions", "add", "s3_bucket_policy_not_public", "--reason",
+                          "static marketing site, public by design", "--compensating-control",
+                          "holds only the public website; CI is its only writer", "--approved-by", PEOPLE[0],
+                          "--expires", until, "-w", ws)
+    assert code == 0, err
+    assert "EX-001" in out and "not a pass" in out
+    code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", ws)
+    data = json.loads(out)
+    assert [e["resource_id"] for e in data["accepted_exceptions"]] == ["arn:aws:s3:::acme-marketing-site"]
+    assert not any(g["title"].startswith("s3_bucket_policy_not_public") for g in data["gaps"])
+    code, _, err = _run(capsys, "incidents", "add", "Leaked key used to list buckets", "--severity", "sev2",
+                        "--detected", "2026-10-01", "--resolved", "2026-10-02", "--owner", PEOPLE[2], "-w", ws)
+    assert code == 0, err
+    code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", ws)
+    assert any(g["title"].startswith("Incident INC-001") for g in json.loads(out)["gaps"])
+    assert _run(capsys, "incidents", "update", "INC-001", "--post-incident-review", "2026-10-09", "-w", ws)[0] == 0
+    code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", ws)
+    assert not any(g["title"].startswith("Incident INC-001") for g in json.loads(out)["gaps"])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from evidence_tracer.config import Parameters
@@ -10,6 +11,9 @@ from evidence_tracer.governance.registers import (
     ExerciseKind,
     ExerciseRecord,
     ExercisesFile,
+    IncidentRecord,
+    IncidentSeverity,
+    IncidentsFile,
     PeopleFile,
     PersonRecord,
     RiskRecord,
@@ -45,6 +49,9 @@ def healthy() -> RegisterSnapshot:
             ExerciseRecord(kind=ExerciseKind.TABLETOP, date=ago(40), facilitator="a@acme.io", scenario="key leak"),
             ExerciseRecord(kind=ExerciseKind.BCDR, date=ago(40), facilitator="a@acme.io", scenario="restore db"),
         )),
+        incidents=IncidentsFile(incidents=(IncidentRecord(
+            id="INC-001", title="phishing mail", severity=IncidentSeverity.SEV3, detected=ago(60), resolved=ago(59),
+            owner="a@acme.io"),)),
     )
 
 
@@ -113,3 +120,17 @@ def test_vendor_risk_review_and_exercise_gaps() -> None:
     assert found["Incident-response tabletop missing or overdue"][0] == "IR-01"
     # The cadence is the workspace's: a 120-day access review cadence makes 91 days fine.
     assert not any(t.startswith("Access review") for t in titles(bad, Parameters(access_review_cadence_days=120)))
+
+
+def test_incidents_need_reviews_and_notifications_and_none_is_a_low_prompt() -> None:
+    serious = IncidentRecord(id="INC-002", title="leaked key used", severity=IncidentSeverity.SEV1,
+                             detected=ago(40), resolved=ago(30), owner="a@acme.io", customer_impact=True)
+    found = titles(replace(healthy(), incidents=IncidentsFile(incidents=(serious,))))
+    assert found["Incident INC-002 (leaked key used) has no post-incident review 14 days after it was resolved"] == (
+        "IR-02", Severity.HIGH)
+    assert found["Incident INC-002 (leaked key used) affected customers who were not notified within 72 hours"
+                 ] == ("IR-02", Severity.CRITICAL)
+    reviewed = serious.model_copy(update={"post_incident_review": ago(25), "customers_notified": ago(39)})
+    assert titles(replace(healthy(), incidents=IncidentsFile(incidents=(reviewed,)))) == {}
+    assert titles(replace(healthy(), incidents=IncidentsFile())) == {
+        "No incidents recorded in the period": ("IR-02", Severity.LOW)}

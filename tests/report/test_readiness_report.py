@@ -40,7 +40,7 @@ def test_json_shape() -> None:
     data = json.loads(render_readiness(sample(), Format.JSON))  # type: ignore[arg-type]
     assert set(data) == {"generated_at", "company", "scope", "scan_id", "readiness_percent", "ready_for_audit",
                          "disclaimer", "criteria", "gaps", "plan", "boundary_coverage", "signing_key",
-                         "not_ready_because"}
+                         "not_ready_because", "accepted_exceptions"}
     assert data["ready_for_audit"] is False and 0 < data["readiness_percent"] < 100
     assert len(data["criteria"]) == 33 and len(data["plan"]) == 13
     assert data["gaps"][0]["severity"] in ("critical", "high")

@@ -49,6 +49,8 @@ app.add_typer(governance_cmd.vendors, name="vendors")
 app.add_typer(governance_cmd.risks, name="risks")
 app.add_typer(governance_cmd.access_reviews, name="access-reviews")
 app.add_typer(governance_cmd.exercises, name="exercises")
+app.add_typer(governance_cmd.incidents, name="incidents")
+app.add_typer(governance_cmd.exceptions, name="exceptions")
 
 Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory (holds tracer.yaml).")]
 

@@ -14,6 +14,8 @@ from evidence_tracer.governance.registers import (
     AccessReviewsFile,
     ExerciseKind,
     ExercisesFile,
+    IncidentSeverity,
+    IncidentsFile,
     PeopleFile,
     RisksFile,
     VendorsFile,
@@ -28,6 +30,7 @@ class RegisterSnapshot:
     risks: RisksFile = field(default_factory=RisksFile)
     access_reviews: AccessReviewsFile = field(default_factory=AccessReviewsFile)
     exercises: ExercisesFile = field(default_factory=ExercisesFile)
+    incidents: IncidentsFile = field(default_factory=IncidentsFile)
 
 
 # Every rule a register is judged by, and the register it reads. The control each rule shows operating is
@@ -48,6 +51,7 @@ RULES: dict[str, str] = {
     "access_reviews.cadence": "access_reviews",
     "exercises.tabletop": "exercises",
     "exercises.bcdr_test": "exercises",
+    "incidents.reviews": "incidents",
 }
 _CLOUD_PROVIDERS = ("aws", "amazon web services")
 
@@ -152,4 +156,34 @@ def register_gaps(regs: RegisterSnapshot, p: Parameters, today: date,
             gaps.append(_gap(Severity.MEDIUM, f"{label} missing or overdue" + (f" (last {latest})" if latest else ""),
                              f"Run it and record it: tracer exercises add {kind.value} --date DATE "
                              "--facilitator EMAIL --scenario TEXT", rule))
+    gaps += _incident_gaps(regs.incidents, p, today)
+    return gaps
+
+
+def _incident_gaps(incidents: IncidentsFile, p: Parameters, today: date) -> list[Gap]:
+    """A serious incident without its post-incident review, or with customers affected and not notified. An
+    empty register is a low gap: "no incidents" is a statement management makes, with evidence filed against
+    the control."""
+    rule = "incidents.reviews"
+    if not incidents.incidents:
+        return [_gap(Severity.LOW, "No incidents recorded in the period",
+                     "Record incidents as they happen (tracer incidents add); if there were none, file management's "
+                     "statement and the post-incident review template: tracer evidence add "
+                     f"{control_of_rule(rule)} FILE --note ...",
+                     rule)]
+    gaps = []
+    for i in incidents.incidents:
+        serious = i.severity in (IncidentSeverity.SEV1, IncidentSeverity.SEV2)
+        if serious and i.resolved is not None and i.post_incident_review is None and \
+                i.resolved + timedelta(days=p.post_incident_review_days) < today:
+            gaps.append(_gap(Severity.HIGH, f"Incident {i.id} ({i.title}) has no post-incident review "
+                             f"{p.post_incident_review_days} days after it was resolved",
+                             f"Hold the review, then: tracer incidents update {i.id} --post-incident-review DATE",
+                             rule, owner=i.owner))
+        if i.customer_impact and i.customers_notified is None and \
+                i.detected + timedelta(hours=p.incident_notification_hours) < today:
+            gaps.append(_gap(Severity.CRITICAL, f"Incident {i.id} ({i.title}) affected customers who were not "
+                             f"notified within {p.incident_notification_hours} hours",
+                             f"Notify them, then: tracer incidents update {i.id} --customers-notified DATE", rule,
+                             owner=i.owner))
     return gaps

@@ -7,11 +7,11 @@ version them; the CLI edits them atomically and validates every field with file:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -31,6 +31,8 @@ FUTURE_TOLERANCE = timedelta(days=1)
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # Fields that name a date ahead on purpose (an expiry); every other date records something that happened.
+    future_fields: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
     def _not_in_the_future(self) -> _Record:
@@ -38,6 +40,8 @@ class _Record(BaseModel):
         refused, in every register, whether typed at the CLI or by hand."""
         latest = datetime.now(UTC) + FUTURE_TOLERANCE
         for name, value in self:
+            if name in self.future_fields:
+                continue
             when = value if isinstance(value, datetime) else (
                 datetime.combine(value, time(), UTC) if isinstance(value, date) else None)
             if when is not None and (when if when.tzinfo else when.replace(tzinfo=UTC)) > latest:
@@ -122,6 +126,44 @@ class ExerciseRecord(_Record):
     lessons: str = ""
 
 
+class IncidentSeverity(StrEnum):
+    SEV1 = "sev1"  # customer data exposed or the service down for everyone
+    SEV2 = "sev2"  # a security control failed or a part of the service is down
+    SEV3 = "sev3"  # contained, no customer impact
+    SEV4 = "sev4"  # a near miss or a suspicious event worth recording
+
+
+class IncidentRecord(_Record):
+    id: str = Field(pattern=r"^INC-\d{3,}$")
+    title: str = Field(min_length=3)
+    severity: IncidentSeverity
+    detected: date
+    resolved: date | None = None
+    owner: Person
+    customer_impact: bool = False
+    customers_notified: date | None = None
+    post_incident_review: date | None = None  # the date the review was held
+    summary: str = ""
+    history: tuple[Change, ...] = ()
+
+
+class ExceptionRecord(_Record):
+    """A gap management accepts on purpose (a marketing bucket that is public by design): shown to the
+    auditor as an accepted exception, never as a pass; a gap again once it expires or the resource changes."""
+
+    future_fields: ClassVar[frozenset[str]] = frozenset({"expires"})
+
+    id: str = Field(pattern=r"^EX-\d{3,}$")
+    check_id: str = Field(min_length=3)
+    resource_id: str = Field(min_length=1)
+    reason: str = Field(min_length=10)
+    compensating_control: str = Field(min_length=10)
+    approved_by: Person
+    approved_at: datetime
+    expires: date
+    finding_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")  # what the finding said when it was accepted
+
+
 class PolicyApproval(_Record):
     policy: str
     approved_by: Person
@@ -154,6 +196,14 @@ class AccessReviewsFile(_Record):
 
 class ExercisesFile(_Record):
     exercises: tuple[ExerciseRecord, ...] = ()
+
+
+class IncidentsFile(_Record):
+    incidents: tuple[IncidentRecord, ...] = ()
+
+
+class ExceptionsFile(_Record):
+    exceptions: tuple[ExceptionRecord, ...] = ()
 
 
 class PoliciesFile(_Record):
@@ -216,6 +266,11 @@ class Registers:
         self.exercises = Register(workspace, "exercises.yaml", ExercisesFile,
                                   "Incident-response tabletops and BC/DR tests")
         self.policies = Register(workspace, "policies.yaml", PoliciesFile, "Policy approvals and acknowledgments")
+        self.incidents = Register(workspace, "incidents.yaml", IncidentsFile,
+                                  "Security incidents: severity, customer impact, notification, post-incident review")
+        self.exceptions = Register(workspace, "exceptions.yaml", ExceptionsFile,
+                                   "Accepted exceptions: gaps management accepts, with reason, compensating control "
+                                   "and expiry")
 
 
 def upsert_person(current: PeopleFile, record: PersonRecord) -> PeopleFile:
@@ -251,6 +306,10 @@ def find_person(current: PeopleFile, email: str) -> PersonRecord:
     raise GovernanceError(f"{email} is not in the people register; add them with `tracer people add`")
 
 
+def next_id(prefix: str, existing: Iterable[str]) -> str:
+    numbers = [int(i.split("-")[1]) for i in existing]
+    return f"{prefix}-{(max(numbers) + 1) if numbers else 1:03d}"
+
+
 def next_risk_id(current: RisksFile) -> str:
-    numbers = [int(r.id.split("-")[1]) for r in current.risks]
-    return f"R-{(max(numbers) + 1) if numbers else 1:03d}"
+    return next_id("R", (r.id for r in current.risks))

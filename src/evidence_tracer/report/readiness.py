@@ -39,6 +39,11 @@ def to_dict(r: Readiness) -> dict[str, Any]:
                            "evidence": [m.id for m in x.evidence]} for x in c.controls]}
             for c in r.criteria
         ],
+        "accepted_exceptions": [{"id": a.exception.id, "check_id": a.finding.check_id,
+                                 "resource_id": a.finding.resource_id, "finding": a.finding.message,
+                                 "reason": a.exception.reason, "compensating_control": a.exception.compensating_control,
+                                 "approved_by": a.exception.approved_by, "expires": a.exception.expires.isoformat()}
+                                for a in r.accepted],
         "gaps": [{"severity": g.severity.value, "title": g.title, "action": g.action, "source": g.source,
                   "control": g.control, "criteria": list(g.criteria), "owner": g.owner} for g in r.gaps],
         "plan": [{"week": w.week, "starts": w.start.isoformat(), "phase": w.phase, "tasks": list(w.tasks)}
@@ -72,6 +77,13 @@ def to_markdown(r: Readiness) -> str:
         lines.append(f"{i}. **{g.severity.value}** {cell(g.title)}{where}{who}. Fix: {cell(g.action)}")
     if not r.gaps:
         lines.append("None.")
+    if r.accepted:
+        lines += ["", "## Accepted exceptions (failures management accepts — not passes)", ""]
+        for a in r.accepted:
+            lines.append(f"- **{a.exception.id}** `{a.finding.check_id}` {cell(a.finding.resource_id)}: "
+                         f"{cell(a.finding.message)} Reason: {cell(a.exception.reason)}. Compensating control: "
+                         f"{cell(a.exception.compensating_control)}. Approved by {cell(a.exception.approved_by)}, "
+                         f"expires {a.exception.expires}.")
     lines += ["", "## Plan to audit (week by week)", ""]
     for w in r.plan:
         lines.append(f"### Week {w.week} (from {w.start}) — {w.phase}")
