@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from evidence_tracer.config import load_config
+from evidence_tracer.deliverables.build import FOLDER as DELIVERABLES
+from evidence_tracer.deliverables.build import workspace_deliverables
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.evidence.export import ExportResult, export_package
 from evidence_tracer.evidence.package import verify_package
@@ -173,4 +175,9 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         path = reports_dir / f"readiness{fmt.suffix}"
         path.write_text(render_readiness(readiness, fmt), encoding="utf-8")
         reports[f"readiness ({fmt.value})"] = path
+    for name, data in workspace_deliverables(workspace, now).items():
+        path = workspace / DELIVERABLES / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        reports[name] = path
     return DemoRun(workspace, outcome, reports, package, verified, readiness)

@@ -169,6 +169,7 @@ class Readiness:
     signing_key: str = ""  # the fingerprint auditor packages are signed with (tracer.yaml)
     unassigned: tuple[EvidenceItem, ...] = ()  # manual evidence filed against a criterion only: no credit
     accepted: tuple[Accepted, ...] = ()  # failures management accepted: shown as such, never as passes
+    scan_finished: datetime | None = None
 
     @property
     def coverage_line(self) -> str:
@@ -366,6 +367,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         gaps=ordered, plan=plan(ordered, now.date(), config), coverage=coverage,
         signing_key=config.signing.public_key_fingerprint,
         unassigned=tuple(m for m in inputs.manual if m.control is None), accepted=tuple(accepted.values()),
+        scan_finished=inputs.scan.scan.finished_at if inputs.scan else None,
     )
 
 

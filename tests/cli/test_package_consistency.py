@@ -102,3 +102,24 @@ def test_as_of_in_the_future_or_before_the_first_scan_is_an_error(demo_workspace
     code, _, err = _run(capsys, "evidence", "export", "--as-of", "2020-01-01", "--out", str(tmp_path / "b"),
                         "-w", str(demo_workspace))
     assert code == 2 and "before the first scan" in err and not (tmp_path / "b").exists()
+
+
+def test_the_deliverables_are_in_the_package_and_on_the_command_line(package: Path, demo_workspace: Path,
+                                                                     tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    for name in ("control-matrix.xlsx", "control-matrix.csv", "request-list.csv", "system-description.md",
+                 "system-description.html", "management-assertion.md"):
+        assert (package / "deliverables" / name).stat().st_size > 500, name
+        assert f'href="deliverables/{name}"' in (package / "index.html").read_text()
+    code, _, err = _run(capsys, "matrix", "-o", str(tmp_path / "m.xlsx"), "-w", str(demo_workspace))
+    assert code == 0, err
+    sheet = load_workbook(tmp_path / "m.xlsx")["Control matrix"]
+    statuses = {row[2].value: row[11].value for row in sheet.iter_rows(min_row=2)}
+    packed = json.loads((package / "readiness" / "readiness.json").read_text())
+    earned = {x["id"] for c in packed["criteria"] for x in c["controls"] if x["earned"]}
+    assert {k for k, v in statuses.items() if str(v).startswith("evidenced")} == earned
+    code, out, _ = _run(capsys, "matrix", "-w", str(demo_workspace))
+    assert code == 0 and out.startswith("Criteria,Criteria text,Control")
+    assert (demo_workspace / "deliverables" / "system-description.html").is_file()  # the demo writes them too

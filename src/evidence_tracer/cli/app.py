@@ -20,6 +20,7 @@ from evidence_tracer.catalog.services import find_service
 from evidence_tracer.cli import evidence_cmd, governance_cmd
 from evidence_tracer.cli.output import print_summary, safe, scan_progress, table
 from evidence_tracer.config import check_account, check_region, load_config
+from evidence_tracer.deliverables.build import MATRIX_XLSX, workspace_deliverables
 from evidence_tracer.errors import ConfigError, TracerError
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
@@ -238,6 +239,33 @@ def _service(written: str) -> str:
         typer.echo(f"  note: {inert_text(written, one_line=True)} is not a service Evidence Tracer checks; it is "
                    "kept, and readiness will ask for evidence of it")
     return written
+
+
+@app.command()
+def matrix(workspace: Workspace = Path("."),
+           output: Annotated[Path | None, typer.Option("--output", "-o", help="A .xlsx or .csv file (default: CSV "
+                                                       "on stdout).")] = None) -> None:
+    """The control matrix: one row per in-scope control with criteria, owner, frequency, type, evidence and
+    status (XLSX with the request list as a second sheet, or CSV)."""
+    files = workspace_deliverables(workspace, datetime.now(UTC))
+    if output is None:
+        sys.stdout.write(files["control-matrix.csv"].decode("utf-8"))
+        return
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise ConfigError(f"{output}: the matrix is written as .xlsx or .csv")
+    write_atomic(output, files[MATRIX_XLSX if output.suffix.lower() == ".xlsx" else "control-matrix.csv"])
+    Console().print(f"Control matrix written to {safe(output)}")
+
+
+@app.command()
+def deliverables(workspace: Workspace = Path("."),
+                 out: Annotated[Path, typer.Option("--out", help="Folder to write them to.")] = Path("deliverables"),
+                 ) -> None:
+    """Write the Type 1 deliverables: control matrix (XLSX, CSV), request (PBC) list, system description
+    draft (DC 200, Markdown and HTML) and the management assertion draft."""
+    for name, data in workspace_deliverables(workspace, datetime.now(UTC)).items():
+        write_atomic(out / name, data)
+        Console().print(f"  {safe(out / name)}")
 
 
 @app.command()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -14,9 +13,12 @@ from evidence_tracer.catalog.controls import Control, controls_for_criterion
 from evidence_tracer.catalog.criteria import Criterion, criteria
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig
 from evidence_tracer.credential_report import AccessRow, access_table, parse_credential_report
+from evidence_tracer.deliverables.build import FOLDER as DELIVERABLES
+from evidence_tracer.deliverables.build import deliverable_files
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence import signing
 from evidence_tracer.evidence.completeness import completeness, endpoint_warning
+from evidence_tracer.evidence.layout import item_path
 from evidence_tracer.evidence.package import write_package
 from evidence_tracer.evidence.package_contents import governance_files, readiness_files, scan_history
 from evidence_tracer.evidence.store import (
@@ -32,7 +34,7 @@ from evidence_tracer.models import Finding, ScanResult, Status
 from evidence_tracer.report import json_report
 from evidence_tracer.report.grouping import DISCLAIMER, ordered
 from evidence_tracer.report.html import environment, stylesheet
-from evidence_tracer.workspace import workspace_readiness
+from evidence_tracer.workspace import load_registers, workspace_readiness
 
 
 @dataclass
@@ -82,16 +84,6 @@ class ExportResult:
     scan_id: str | None
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "file"
-
-
-def item_filename(item: EvidenceItem) -> str:
-    if item.kind is Kind.API:
-        return _safe(f"{item.service}-{item.operation}-{item.region}-{item.id[:12]}") + ".json"
-    return f"manual-{item.id[:12]}-{_safe(item.filename or 'evidence')}"
-
-
 def _sidecar(item: EvidenceItem) -> bytes:
     return canonical_json(item.metadata())
 
@@ -132,7 +124,7 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
     files: dict[str, bytes] = {}
 
     def place(item: EvidenceItem, criterion: Criterion) -> ItemView:
-        path = f"{criterion.folder}/{item_filename(item)}"
+        path = item_path(item, criterion)
         if path not in files:
             files[path] = store.content(item)
             files[path + ".meta.json"] = _sidecar(item)
@@ -166,6 +158,8 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
     files.update(governance_files(store.workspace, config, min(cutoff, now)))
     if readiness is not None:
         files.update(readiness_files(readiness))
+        made = deliverable_files(readiness, config, load_registers(store.workspace), as_of, ipe or None)
+        files.update({f"{DELIVERABLES}/{name}": data for name, data in made.items()})
     header = {
         "as_of": as_of.isoformat(), "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "tool_version": __version__, "company": config.company.name,
@@ -184,7 +178,7 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
         header=header, criteria=views, scan=json_report.scan_to_dict(scan.scan) if scan else None,
         access=access, disclaimer=DISCLAIMER, css=stylesheet(), max_key_age=config.parameters.access_key_max_age_days,
         verify_command=signing.VERIFY_COMMAND, verdicts=verdicts, control_credit=control_credit, ipe=ipe,
-        governance=sorted(n for n in files if n.startswith(("governance/", "readiness/", "scan/"))),
+        governance=sorted(n for n in files if n.startswith(("governance/", "readiness/", "scan/", "deliverables/"))),
     ).encode()
     files["SHA256SUMS"] = "".join(
         f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())

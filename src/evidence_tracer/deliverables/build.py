@@ -1,0 +1,68 @@
+"""Every deliverable as files, from one readiness assessment: what `tracer deliverables` writes and the
+auditor package holds under deliverables/."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from evidence_tracer.config import WorkspaceConfig, load_config
+from evidence_tracer.deliverables import requests as pbc
+from evidence_tracer.deliverables.assertion import management_assertion
+from evidence_tracer.deliverables.matrix import matrix_csv, matrix_rows, matrix_xlsx
+from evidence_tracer.deliverables.system_description import describe, to_html, to_markdown
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.governance.overdue import RegisterSnapshot
+from evidence_tracer.inventory import Inventory
+from evidence_tracer.readiness import Readiness
+from evidence_tracer.report.csv_report import cell
+
+FOLDER = "deliverables"
+MATRIX_XLSX = "control-matrix.xlsx"
+
+
+def _requests_csv(requests: list[pbc.Request]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(pbc.COLUMNS)
+    writer.writerows([[cell(str(v)) for v in row] for row in pbc.request_rows(requests)])
+    return out.getvalue()
+
+
+def deliverable_files(r: Readiness, config: WorkspaceConfig, registers: RegisterSnapshot, as_of: date,
+                      completeness: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+    rows = matrix_rows(r)
+    requests = pbc.request_list(r, completeness)
+    description = describe(r, config, registers, as_of, completeness)
+    return {
+        MATRIX_XLSX: matrix_xlsx(rows, {"Requests (PBC)": (pbc.COLUMNS, pbc.WIDTHS, pbc.request_rows(requests))}),
+        "control-matrix.csv": matrix_csv(rows).encode("utf-8"),
+        "request-list.csv": _requests_csv(requests).encode("utf-8"),
+        "system-description.md": to_markdown(description).encode("utf-8"),
+        "system-description.html": to_html(description).encode("utf-8"),
+        "management-assertion.md": management_assertion(config.company.name, r.scope, as_of).encode("utf-8"),
+    }
+
+
+def workspace_deliverables(workspace: Path, now: datetime) -> dict[str, bytes]:
+    """The deliverables of a workspace as of `now`, with the latest scan's completeness record."""
+    from evidence_tracer.evidence.completeness import completeness
+    from evidence_tracer.evidence.store import EvidenceStore, Kind
+    from evidence_tracer.workspace import load_registers, workspace_readiness
+
+    r = workspace_readiness(workspace, now)
+    store = EvidenceStore(workspace)
+    ipe = None
+    if r.scan_id:
+        scan = store.load_scan(r.scan_id)
+        try:
+            inventory: Inventory | None = store.load_inventory(r.scan_id)
+        except EvidenceError:
+            inventory = None  # a scan stored before snapshots were kept
+        ipe = completeness(store.items(kind=Kind.API, scan_id=r.scan_id), store.content, inventory,
+                           scan.scan.regions)
+    return deliverable_files(r, load_config(workspace), load_registers(workspace), now.date(), ipe)
