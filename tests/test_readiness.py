@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from evidence_tracer.catalog.controls import controls
@@ -17,6 +18,7 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)  # a Sunday
 EVERYONE = "\n".join(f"  {cid}: jane@acme.io" for cid in controls())
 FULL = parse_config(
     "boundary: {accounts: ['111122223333'], regions: [us-east-1], services: [S3]}\n"
+    "audit: {target_date: 2027-03-01}\n"
     f"owners:\n{EVERYONE}\n", "tracer.yaml")
 
 
@@ -111,18 +113,37 @@ def test_overdue_policy_review_is_medium() -> None:
     assert gap.severity is Severity.MEDIUM and "review overdue" in gap.title
 
 
-def test_plan_is_thirteen_weeks_from_next_monday_along_the_90_day_path() -> None:
+def test_without_a_target_date_the_plan_starts_next_monday_and_says_so() -> None:
     r = assess(inputs(config=parse_config("owners: {AC: cto@acme.io}\n", "t"), manual=()))
     assert len(r.plan) == 13 and r.plan[0].start == date(2026, 11, 23)
     assert all(b.start - a.start == timedelta(weeks=1) for a, b in zip(r.plan, r.plan[1:], strict=False))
-    phases = [w.phase for w in r.plan]
-    assert phases.index("Scope and owners") < phases.index("Policies") < phases.index(
-        "Remediation: critical and high") < phases.index("Evidence and registers") < phases.index(
-        "Readiness assessment") < phases.index("Audit")
-    assert any("has no named owner" in t for w in r.plan[:2] for t in w.tasks)
-    assert "CPA firm" in " ".join(r.plan[-2].tasks)
-    everything = assess(inputs())
-    assert everything.plan[4].tasks == ("Nothing open — done.",)
+    assert any(g.title.startswith("No audit target date") for g in r.gaps)
+    assert any("has no named owner" in t for t in r.plan[0].tasks)
+
+
+def test_a_plan_anchored_on_the_target_date_never_recedes_and_shows_what_is_late() -> None:
+    bad = scan(
+        Finding("iam_root_mfa", Status.FAIL, Severity.CRITICAL, ("CC6.1",), "root", "global", "1", "no root MFA",
+                "enrol"),
+        *(Finding("ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), f"sg-{i}", "us-east-1", "1",
+                  f"sg-{i} opens SSH", "revoke") for i in range(8)))
+    first = assess(inputs(scan=bad))
+    later = assess(inputs(scan=replace(bad, scan=replace(bad.scan, finished_at=NOW + timedelta(days=27))),
+                          now=NOW + timedelta(days=28)))
+    assert [w.start for w in first.plan] == [w.start for w in later.plan]  # re-run four weeks on: same dates
+    assert first.plan[-1].start <= date(2027, 3, 1) < first.plan[-1].start + timedelta(days=7)
+    assert not any(w.late for w in first.plan)
+    late = [w.week for w in later.plan if w.late]
+    assert late and all(later.plan[i - 1].start + timedelta(days=7) <= later.generated_at.date() for i in late)
+    week1 = " ".join(first.plan[0].tasks)
+    assert "iam_root_mfa" in week1 and "~30 min" in week1  # the ten-minute fix is not left for week 5
+    assert "shortlist 2-3 CPA firms" in week1 and "$8-15K" in week1 and "not an endorsement" in week1
+    assert "Engage the CPA firm" in first.plan[1].tasks[0]
+    everything = " ".join(t for w in first.plan for t in w.tasks)
+    for task in ("penetration test", "$3-8K", "system description", "security training", "device management"):
+        assert task in everything, task
+    fixes = [t for w in first.plan[3:5] for t in w.tasks if "ec2_sg_open_admin_ports" in t]
+    assert len(fixes) == 8 and sum("ec2_sg_open_admin_ports" in t for t in first.plan[3].tasks) == 3  # 6 h a week
 
 
 def test_approved_and_acknowledged_policies_are_their_own_evidence() -> None:

@@ -6,6 +6,7 @@ Parsed with pydantic; every error names the file, the line and the dotted field.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -164,8 +165,16 @@ def _control_ref(value: str) -> str:
 ControlRef = Annotated[str, AfterValidator(_control_ref)]
 
 
+class Audit(_Strict):
+    # The date the Type 1 report is to be "as of": the plan is dated backwards from it and never recedes.
+    target_date: date | None = None
+    # Hours per week each owner can give to the programme; the plan spreads their tasks to fit.
+    weekly_hours_per_owner: StrictInt = Field(6, ge=1, le=40)
+
+
 class WorkspaceConfig(_Strict):
     company: Company = Company()
+    audit: Audit = Audit()
     scope: Scope = Scope()
     # Control id (AC-06) or family (AC) -> the one person who owns it. A specific id beats its family.
     owners: dict[ControlRef, Person] = Field(default_factory=dict)

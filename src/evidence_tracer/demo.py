@@ -4,7 +4,7 @@ init -> scan -> policies -> registers -> evidence -> auditor package -> readines
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -142,7 +142,8 @@ def _policies(workspace: Path, now: datetime) -> None:
 
 def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     _fresh(workspace)
-    create_workspace(workspace, DEMO_ANSWERS)
+    report_date = datetime.now(UTC).date() + timedelta(weeks=12)  # a report date one quarter out
+    create_workspace(workspace, replace(DEMO_ANSWERS, audit_date=report_date))
     config = load_config(workspace)
     with demo_environment():
         seed_demo_account()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from evidence_tracer.atomic import write_atomic
@@ -39,6 +40,7 @@ class InitAnswers:
     services: tuple[str, ...] = ()
     ci_cd: tuple[str, ...] = ()
     parameters: dict[str, int] = field(default_factory=dict)
+    audit_date: date | None = None
 
     def categories(self) -> list[Category]:
         chosen = [Category.SECURITY]
@@ -91,6 +93,11 @@ def render_config(answers: InitAnswers) -> str:
         "# Policy parameters (days unless named otherwise).",
         "parameters:",
         *[f"  {key}: {value}" for key, value in params.items()],
+        "",
+        "# The as-of date of the Type 1 report: the plan is dated backwards from it.",
+        "audit:",
+        f"  target_date: {answers.audit_date.isoformat()}" if answers.audit_date else
+        "  target_date: null  # YYYY-MM-DD once you know it",
         "",
         "s3:",
         "  critical_buckets: []",

@@ -86,7 +86,7 @@ def test_interactive_init(tmp_path: Path) -> None:
     answers = ("Beta Corp\nkim@beta.io\ny\nn\ny\nn\n"
                "eu-west-1\n012345678901\n"  # a region where an account id belongs is asked again
                "123456789012, eu-west-1\neu-west-1, eu-central-1\n"
-               "S3, RDS, Snowflake\nGitHub Actions\n")
+               "S3, RDS, Snowflake\nGitHub Actions\n2027-03-31\n")
     out = tracer("init", "-w", str(tmp_path), "--interactive", stdin=answers)
     assert out.returncode == 0, out.stderr
     assert "'eu-west-1' is not an AWS account id: 12 digits (that is a region); try again" in out.stdout
@@ -98,6 +98,7 @@ def test_interactive_init(tmp_path: Path) -> None:
     assert config.boundary.regions == ("eu-west-1", "eu-central-1")
     assert config.boundary.services == ("S3", "RDS", "Snowflake") and config.boundary.ci_cd == ("GitHub Actions",)
     assert "kim@beta.io" in (tmp_path / "tracer.yaml").read_text()
+    assert config.audit.target_date is not None and config.audit.target_date.isoformat() == "2027-03-31"
 
 
 def test_init_rejects_a_team_as_owner(tmp_path: Path) -> None:

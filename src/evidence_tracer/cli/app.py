@@ -6,7 +6,7 @@ import json
 import shlex
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -164,8 +164,13 @@ def status(workspace: Workspace = Path("."),
     console.print(f"[bold]Most urgent gaps[/] ({len(r.gaps)} open):")
     for g in r.gaps[:limit]:
         console.print(f"  {g.severity.value:8} {safe(g.title)}" + (f" [dim]({safe(g.owner)})[/]" if g.owner else ""))
-    week = r.plan[0]
+    today = datetime.now(UTC).date()
+    week = next((w for w in r.plan if w.start <= today < w.start + timedelta(days=7)), r.plan[0])
+    late = [w.week for w in r.plan if w.late]
     console.print(f"[bold]Week {week.week} from {week.start}[/] — {week.phase}: " + safe("; ".join(week.tasks[:3])))
+    if late:
+        console.print(f"[red]Late:[/] weeks {', '.join(map(str, late))} still have open tasks "
+                      "(tracer report --readiness shows them)")
     console.print(f"[dim]{DISCLAIMER}[/]")
 
 
@@ -187,6 +192,8 @@ def init(
     ci_cd: Annotated[list[str] | None, typer.Option("--ci-cd", help="CI/CD system (repeatable).")] = None,
     access_key_max_age: Annotated[int | None, typer.Option(help="Days before an access key must be rotated.")
                                   ] = None,
+    audit_date: Annotated[str | None, typer.Option(help="As-of date of the Type 1 report (YYYY-MM-DD); the plan "
+                                                   "is dated from it.")] = None,
     interactive: Annotated[bool, typer.Option(help="Ask for anything not given as a flag.")] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing tracer.yaml.")] = False,
 ) -> None:
@@ -209,6 +216,8 @@ def init(
         region = region or _ask_list("AWS regions in scope (comma-separated, empty for all enabled)", check_region)
         service = service or _ask_list("Services in the system (e.g. S3, RDS, Lambda, ECS; comma-separated)", _service)
         ci_cd = ci_cd or _ask_list("CI/CD systems (e.g. GitHub Actions; comma-separated)", str)
+        audit_date = audit_date or typer.prompt("Target date of the Type 1 report (YYYY-MM-DD, empty to decide "
+                                                "later)", default="", show_default=False) or None
     if not company or not owner:
         raise ConfigError("tracer init needs --company and --owner (or --interactive)")
     answers = InitAnswers(
@@ -217,10 +226,20 @@ def init(
         processing_integrity=bool(processing_integrity), accounts=tuple(account or ()), regions=tuple(region or ()),
         services=tuple(service or ()), ci_cd=tuple(ci_cd or ()),
         parameters={"access_key_max_age_days": access_key_max_age} if access_key_max_age else {},
+        audit_date=_audit_date(audit_date),
     )
     path = create_workspace(workspace, answers, force)
     Console().print(f"Created {safe(path)} (scope: {', '.join(c.value for c in answers.categories())}). Next: "
                     "tracer scan, tracer policies generate, tracer status")
+
+
+def _audit_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--audit-date {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _ask_list(question: str, check: Callable[[str], str]) -> list[str]:

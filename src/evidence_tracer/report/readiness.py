@@ -46,7 +46,8 @@ def to_dict(r: Readiness) -> dict[str, Any]:
                                 for a in r.accepted],
         "gaps": [{"severity": g.severity.value, "title": g.title, "action": g.action, "source": g.source,
                   "control": g.control, "criteria": list(g.criteria), "owner": g.owner} for g in r.gaps],
-        "plan": [{"week": w.week, "starts": w.start.isoformat(), "phase": w.phase, "tasks": list(w.tasks)}
+        "plan": [{"week": w.week, "starts": w.start.isoformat(), "phase": w.phase, "tasks": list(w.tasks),
+                  "late": w.late}
                  for w in r.plan],
     }
 
@@ -86,7 +87,7 @@ def to_markdown(r: Readiness) -> str:
                          f"expires {a.exception.expires}.")
     lines += ["", "## Plan to audit (week by week)", ""]
     for w in r.plan:
-        lines.append(f"### Week {w.week} (from {w.start}) — {w.phase}")
+        lines.append(f"### Week {w.week} (from {w.start}) — {w.phase}" + (" — **late**" if w.late else ""))
         lines += [f"- {cell(t)}" for t in w.tasks] + [""]
     return "\n".join(lines)
 
