@@ -47,6 +47,16 @@ class Parameters(_Strict):
     incident_triage_days: StrictInt = Field(7, ge=1, le=90)
     # A resolved sev1/sev2 incident gets its post-incident review within this many days.
     post_incident_review_days: StrictInt = Field(14, ge=1, le=90)
+    # New people complete security training within this many days of joining (then every training cadence).
+    training_new_hire_days: StrictInt = Field(30, ge=1, le=90)
+    # Vulnerabilities in code, dependencies and images are fixed within these many days (change management).
+    vuln_critical_fix_days: StrictInt = Field(14, ge=1, le=90)
+    vuln_high_fix_days: StrictInt = Field(30, ge=1, le=180)
+    # Customer data is deleted within this many days of a contract's end or a verified deletion request.
+    data_deletion_days: StrictInt = Field(30, ge=1, le=365)
+    # Recovery time objective (hours to restore the service); the recovery point objective is
+    # backup_max_age_hours (the most data a restore may lose).
+    rto_hours: StrictInt = Field(24, ge=1, le=24 * 14)
 
 
 class CriticalTag(_Strict):

@@ -144,3 +144,61 @@ def test_approvals_and_acknowledgments_need_a_person_in_the_register(tmp_path: P
     with pytest.raises(GovernanceError, match="in the future"):
         acknowledge(tmp_path, "access_control", "bob@acme.io", datetime.now(UTC) + timedelta(days=3))
     assert len(Registers(tmp_path).policies.load().acknowledgments) == 0
+
+
+def test_customising_a_policy_is_not_punished_but_a_different_threshold_is(tmp_path: Path) -> None:
+    generate(tmp_path, CONFIG)
+    path = tmp_path / "policies" / "access_control.md"
+
+    def stale() -> bool:
+        return next(s for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
+                    if s.name == "access_control").stale
+
+    path.write_text(path.read_text().replace("## Principles", "## Principles\n\nOur own wording, added by hand."))
+    assert not stale()  # the stated parameters still match tracer.yaml
+    path.write_text(path.read_text().replace("| access_key_max_age_days | 90 |", "| access_key_max_age_days | 120 |"))
+    assert stale()  # it now states another threshold than the checks use
+    changed = CONFIG.model_copy(update={"parameters": CONFIG.parameters.model_copy(
+        update={"access_key_max_age_days": 120})})
+    assert not next(s for s in policy_statuses(tmp_path, changed, Registers(tmp_path).policies.load(), NOW)
+                    if s.name == "access_control").stale
+
+
+def test_no_threshold_is_written_into_a_template() -> None:
+    import re
+
+    folder = Path(__file__).parents[2] / "src" / "evidence_tracer" / "policies" / "templates"
+    for template in folder.glob("*.j2"):
+        literal = re.sub(r"\{\{.*?\}\}", "", template.read_text(), flags=re.S)
+        found = re.findall(r"\b\d+\s+(?:days?|hours?|weeks?)\b", literal)
+        assert found in ([], ["72\n   hours"]), (template.name, found)  # the GDPR's own 72 hours is the law's
+
+
+def test_out_of_scope_controls_are_not_listed() -> None:
+    security = render_policy("data_handling", CONFIG).text
+    assert "PRIV-01" not in security and "CONF-01" not in security
+    privacy = CONFIG.model_copy(update={"scope": parse_config("scope: {categories: [security, privacy]}", "t").scope})
+    text = render_policy("data_handling", privacy).text
+    assert "PRIV-01" in text and "CONF-01" not in text
+
+
+def test_the_core_policies_cover_what_a_team_adopts() -> None:
+    def flat(name: str) -> str:
+        return " ".join(render_policy(name, CONFIG).text.split())
+
+    access = flat("access_control")
+    for topic in ("Provisioning and deprovisioning", "source of truth", "break-glass", "OpenID Connect",
+                  "Database access", "Segregation of duties", "enrol their own device"):
+        assert topic in access, topic
+    incident = flat("incident_response")
+    for topic in ("| sev1 |", "Incident lead", "Escalation", "within 72 hours of", "Evidence handling",
+                  "post-incident review is held within 14 days"):
+        assert topic in incident, topic
+    change = flat("change_management")
+    for topic in ("schema changes", "Emergency change", "Bypassing", "Environments", "Rollback"):
+        assert topic.lower() in change.lower(), topic
+    bcdr = flat("business_continuity")
+    assert "(RTO)" in bcdr and "within 24 hours" in bcdr and "(RPO)" in bcdr and "48 hours of data" in bcdr
+    for name in POLICY_NAMES:
+        text = render_policy(name, CONFIG).text
+        assert "| Version |" in text and "| Owner |" in text and "Approved by:" in text, name

@@ -80,7 +80,9 @@ def register_gaps(regs: RegisterSnapshot, p: Parameters, today: date,
             gaps.append(_gap(Severity.MEDIUM, f"No background check recorded for {person.email}",
                              f"tracer people update {person.email} --background-check DATE",
                              "people.background_checks"))
-        if _older(person.training_completed, p.training_cadence_days, today):
+        new_hire = person.joined + timedelta(days=p.training_new_hire_days) >= today
+        if not (new_hire and person.training_completed is None) and _older(person.training_completed,
+                                                                           p.training_cadence_days, today):
             gaps.append(_gap(Severity.MEDIUM, f"Security training missing or overdue for {person.email}",
                              f"tracer people update {person.email} --training DATE", "people.training"))
         missing = [pol for pol in approved_policies if person.email not in acknowledged.get(pol, ())]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,8 @@ import yaml
 
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import Control, controls
-from evidence_tracer.catalog.criteria import sort_key
-from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.catalog.criteria import criteria, sort_key
+from evidence_tracer.config import Parameters, WorkspaceConfig
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.evidence.store import sha256
 from evidence_tracer.governance.owners import owners_of
@@ -90,14 +91,23 @@ def render_policy(name: str, config: WorkspaceConfig) -> PolicyDoc:
     assert loader is not None
     source, _, _ = loader.get_source(env, f"{name}.md.j2")
     meta, body = _split_front_matter(source, name)
-    ctl = controls_of_policy(name)
-    crit = tuple(sorted({c for control in ctl for c in control.criteria}, key=sort_key))
+    catalog = criteria()
+    in_scope = set(config.scope.categories)
+    # Controls whose criteria are all out of scope are not listed: the policy states what is examined.
+    ctl = tuple(c for c in controls_of_policy(name) if any(catalog[k].category in in_scope for k in c.criteria))
+    crit = tuple(sorted({c for control in ctl for c in control.criteria if catalog[c].category in in_scope},
+                        key=sort_key))
+    template = env.from_string(body)
+    params = _Parameters(config.parameters)
+    context = {
+        "company": config.company, "p": params, "boundary": config.boundary,
+        "scope": [c.value for c in config.scope.categories], "owner": policy_owner(name, config),
+        "owners": owners_of(config), "controls": ctl, "criteria": crit, "title": str(meta["title"]),
+        "version": str(meta.get("version", "1.0")), "stated_parameters": params.stated,
+    }
     try:
-        text = env.from_string(body).render(
-            company=config.company, p=config.parameters, boundary=config.boundary,
-            scope=[c.value for c in config.scope.categories], owner=policy_owner(name, config),
-            owners=owners_of(config), controls=ctl, criteria=crit,
-        )
+        template.render(**context)  # first pass: learn which parameters the text states
+        text = template.render(**context)
     except jinja2.TemplateError as exc:
         raise GovernanceError(f"policy template {name}: {exc}") from None
     return PolicyDoc(name, str(meta["title"]), str(meta.get("summary", "")), text, ctl, crit)
@@ -112,6 +122,54 @@ def read_policy(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise GovernanceError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+class _Parameters:
+    """tracer.yaml's parameters as a template sees them, remembering which ones the text states."""
+
+    def __init__(self, values: Parameters) -> None:
+        self._values = values.model_dump()
+        self._used: set[str] = set()
+
+    def __getattr__(self, name: str) -> object:
+        if name not in self._values:
+            raise AttributeError(name)
+        self._used.add(name)
+        return self._values[name]
+
+    def __getitem__(self, name: str) -> object:
+        return self._values[name]
+
+    def stated(self) -> list[str]:
+        return sorted(self._used)
+
+
+_PARAMETER_ROW = re.compile(r"^\|\s*([a-z0-9_]+)\s*\|\s*([^|]+?)\s*\|\s*$")
+_TABLE_TITLE = "Parameters stated in this policy"
+
+
+def stated_values(text: str) -> dict[str, str] | None:
+    """The parameter table of a policy file (name -> value as written), or None when it has none."""
+    if _TABLE_TITLE not in text:
+        return None
+    rows: dict[str, str] = {}
+    for line in text.split(_TABLE_TITLE, 1)[1].splitlines()[1:]:
+        if line.startswith("## "):
+            break
+        found = _PARAMETER_ROW.match(line.strip())
+        if found and found.group(1) != "parameter":
+            rows[found.group(1)] = found.group(2)
+    return rows
+
+
+def matches_parameters(text: str, config: WorkspaceConfig) -> bool | None:
+    """Whether a (possibly hand-edited) policy states tracer.yaml's current values; None when it has no
+    parameter table to compare (then only the generated text can be compared)."""
+    stated = stated_values(text)
+    if stated is None:
+        return None
+    current = config.parameters.model_dump()
+    return all(name in current and str(current[name]) == value for name, value in stated.items())
 
 
 def _generated_hashes(folder: Path) -> dict[str, str]:

@@ -19,7 +19,13 @@ from evidence_tracer.governance.registers import (
     build,
     find_person,
 )
-from evidence_tracer.policies.render import POLICIES_DIR, POLICY_NAMES, read_policy, render_policy
+from evidence_tracer.policies.render import (
+    POLICIES_DIR,
+    POLICY_NAMES,
+    matches_parameters,
+    read_policy,
+    render_policy,
+)
 
 
 class PolicyState(StrEnum):
@@ -39,7 +45,7 @@ class PolicyStatus:
     approval: PolicyApproval | None
     review_due: date | None
     acknowledged_by: tuple[str, ...]
-    stale: bool  # the file differs from what tracer.yaml's parameters render now
+    stale: bool  # the file states parameter values other than tracer.yaml's (hand edits elsewhere are fine)
 
 
 def _file(workspace: Path, name: str) -> Path:
@@ -74,8 +80,11 @@ def policy_statuses(workspace: Path, config: WorkspaceConfig, policies: Policies
         else:
             state = PolicyState.APPROVED
         acks = tuple(sorted({a.person for a in policies.acknowledgments if a.policy == name and a.sha256 == digest}))
-        out.append(PolicyStatus(name, doc.title, state, digest, latest, due, acks,
-                                stale=digest is not None and digest != doc.sha256))
+        stale = False
+        if digest is not None:
+            matches = matches_parameters(read_policy(path).decode("utf-8", "replace"), config)
+            stale = (digest != doc.sha256) if matches is None else not matches
+        out.append(PolicyStatus(name, doc.title, state, digest, latest, due, acks, stale=stale))
     return out
 
 
