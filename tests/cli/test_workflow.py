@@ -74,7 +74,7 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
     # One parameter, two effects: the policy is now out of date and its approval void once regenerated.
     config = ws / "tracer.yaml"
     config.write_text(config.read_text().replace("access_key_max_age_days: 60", "access_key_max_age_days: 30"))
-    assert "no: regenerate" in run(ws, "policies", "list")
+    assert "no: states other values" in run(ws, "policies", "list")
     run(ws, "policies", "generate")
     listed = run(ws, "policies", "list")
     assert "approval void" in listed

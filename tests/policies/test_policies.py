@@ -202,3 +202,37 @@ def test_the_core_policies_cover_what_a_team_adopts() -> None:
     for name in POLICY_NAMES:
         text = render_policy(name, CONFIG).text
         assert "| Version |" in text and "| Owner |" in text and "Approved by:" in text, name
+
+
+def test_acknowledgments_import_from_a_form_export(tmp_path: Path) -> None:
+    from evidence_tracer.policies.status import import_acknowledgments
+
+    generate(tmp_path, CONFIG)
+    approve(tmp_path, "access_control", "ceo@acme.io", NOW)
+    approve(tmp_path, "acceptable_use", "ceo@acme.io", NOW)
+    good = tmp_path / "form.csv"
+    good.write_text("email,policy,version,timestamp,extra\n"
+                    "bob@acme.io,access_control,1,2026-11-22T13:00:00Z,x\n"
+                    "CEO@acme.io,acceptable_use,1,2026-11-22T14:00:00+00:00,\n")
+    result = import_acknowledgments(tmp_path, good, NOW)
+    assert (result.recorded, result.already) == (2, 0)
+    acks = Registers(tmp_path).policies.load().acknowledgments
+    assert {a.person for a in acks} == {"bob@acme.io", "ceo@acme.io"}
+    assert all(a.method.startswith("imported from form.csv (sha256 ") for a in acks)
+    assert import_acknowledgments(tmp_path, good, NOW).already == 2  # importing twice adds nothing
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,policy,version,timestamp\n"
+                   "stranger@acme.io,access_control,1,2026-11-22T13:00:00Z\n"
+                   "bob@acme.io,access_control,2,2026-11-22T13:00:00Z\n"
+                   "bob@acme.io,data_handling,1,2026-11-22T13:00:00Z\n"
+                   "bob@acme.io,acceptable_use,1,2026-11-01T13:00:00Z\n"
+                   "bob@acme.io,acceptable_use,1,2026-11-22 13:00\n"
+                   "ceo@acme.io,acceptable_use,1,2030-01-01T00:00:00Z\n")
+    with pytest.raises(GovernanceError) as error:
+        import_acknowledgments(tmp_path, bad, NOW)
+    message = str(error.value)
+    for line, problem in ((2, "not in the people register"), (3, "not the approved version 1"),
+                          (4, "not approved in its current form"), (5, "before the text was approved"),
+                          (6, "no time zone"), (7, "in the future")):
+        assert f"bad.csv:{line}: " in message and problem in message, (line, problem)
+    assert len(Registers(tmp_path).policies.load().acknowledgments) == 2  # nothing from the bad file

@@ -85,9 +85,13 @@ def policies_list(workspace: Workspace = Path(".")) -> None:
     """Each policy's state: approved (for its current text), acknowledgments, next review."""
     config = load_config(workspace)
     statuses = policy_status.policy_statuses(workspace, config, Registers(workspace).policies.load(), _now())
-    table("Policies", ("Policy", "Title", "State", "Approved by", "Review due", "Acks", "Matches tracer.yaml"), [
-        (s.name, s.title, s.state.value, s.approval.approved_by if s.approval else "—", _d(s.review_due),
-         str(len(s.acknowledged_by)), "no: regenerate" if s.stale else ("yes" if s.file_sha256 else "—"))
+    recorded = Registers(workspace).policies.load()
+    table("Policies", ("Policy", "Title", "State", "Version", "Approved by", "Review due", "Acks",
+                       "Matches tracer.yaml"), [
+        (s.name, s.title, s.state.value,
+         str(policy_status.version_of(recorded, s.name, s.approval.sha256)) if s.approval else "—",
+         s.approval.approved_by if s.approval else "—", _d(s.review_due),
+         str(len(s.acknowledged_by)), "no: states other values" if s.stale else ("yes" if s.file_sha256 else "—"))
         for s in statuses])
 
 
@@ -100,8 +104,20 @@ def policies_approve(name: str, by: By, workspace: Workspace = Path(".")) -> Non
 
 
 @policies.command("ack")
-def policies_ack(name: str, by: By, workspace: Workspace = Path(".")) -> None:
-    """Record that a person has read and accepted a policy's current, approved text."""
+def policies_ack(
+    name: Annotated[str | None, typer.Argument(help="The policy (omit with --import).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="The person (email).")] = None,
+    import_: Annotated[Path | None, typer.Option("--import", help="A CSV export from a form or HR tool with the "
+                                                 "columns email, policy, version, timestamp.")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """Record that a person has read and accepted a policy's current, approved text — or import many."""
+    if import_ is not None:
+        result = policy_status.import_acknowledgments(workspace, import_, _now())
+        Console().print(f"{result.recorded} acknowledgments imported ({result.already} already recorded).")
+        return
+    if name is None or by is None:
+        raise GovernanceError("give a policy and --by PERSON, or --import FILE.csv")
     record = policy_status.acknowledge(workspace, name, by, _now())
     Console().print(f"{safe(record.person)} acknowledged {safe(name)}.")
 

@@ -18,14 +18,13 @@ from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig
 from evidence_tracer.evidence.store import EvidenceStore, sha256
 from evidence_tracer.governance.registers import REGISTERS_DIR, Registers
 from evidence_tracer.policies.render import POLICIES_DIR, read_policy
-from evidence_tracer.policies.status import policy_statuses
+from evidence_tracer.policies.status import policy_statuses, version_of
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report import Format
 from evidence_tracer.report.csv_report import cell
 from evidence_tracer.report.readiness import render_readiness
 
 CATALOG_FILES = ("criteria.yaml", "controls.yaml", "checks.yaml", "services.yaml")
-ACK_METHOD = "tracer policies ack (CLI, by the person named)"
 
 
 def _json(value: Any) -> bytes:
@@ -49,12 +48,11 @@ def governance_files(workspace: Path, config: WorkspaceConfig, now: datetime) ->
         path = workspace / POLICIES_DIR / f"{status.name}.md"
         if status.file_sha256 is not None:
             files[f"governance/policies/{status.name}.md"] = read_policy(path)
-        approved = sorted({a.sha256: a for a in policies.approvals if a.policy == status.name}.values(),
-                          key=lambda a: a.approved_at)
         latest = status.approval
         approvals.append({
             "policy": status.name, "title": status.title, "state": status.state.value,
-            "text_sha256": status.file_sha256, "version": len(approved) or None,
+            "text_sha256": status.file_sha256,
+            "version": version_of(policies, status.name, latest.sha256) if latest else None,
             "approved_by": latest.approved_by if latest else None,
             "approved_at": latest.approved_at.isoformat() if latest else None,
             "effective_date": latest.approved_at.date().isoformat() if latest else None,
@@ -70,7 +68,7 @@ def governance_files(workspace: Path, config: WorkspaceConfig, now: datetime) ->
     current = {a["policy"]: a["text_sha256"] for a in approvals}
     for ack in sorted(policies.acknowledgments, key=lambda a: (a.acknowledged_at, a.policy, a.person)):
         writer.writerow([cell(ack.policy), cell(ack.person), ack.acknowledged_at.isoformat(), ack.sha256,
-                         "yes" if current.get(ack.policy) == ack.sha256 else "no (an earlier text)", ACK_METHOD])
+                         "yes" if current.get(ack.policy) == ack.sha256 else "no (an earlier text)", cell(ack.method)])
     files["governance/policies/acknowledgments.csv"] = out.getvalue().encode("utf-8")
     for register in sorted((workspace / REGISTERS_DIR).glob("*.yaml")):
         if register.is_file() and not register.is_symlink():

@@ -23,6 +23,7 @@ from evidence_tracer.governance.names import Person
 from evidence_tracer.yamlfile import dump_model, load_model
 
 REGISTERS_DIR = "registers"
+ACK_BY_CLI = "tracer policies ack (by the person named)"
 
 
 # A date in a register may be at most this far ahead of today (time zones); later ones are refused.
@@ -176,6 +177,7 @@ class PolicyAck(_Record):
     person: Person
     acknowledged_at: datetime
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    method: str = ACK_BY_CLI  # how it was obtained: the CLI, or the file (and its hash) it was imported from
 
 
 class PeopleFile(_Record):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -124,5 +126,75 @@ def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck
             raise GovernanceError(f"{name} is not approved in its current form; approve it before acknowledgments")
         record = build(PolicyAck, policy=name, person=person, acknowledged_at=now, sha256=digest)
         return PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, record)), record
+
+    return Registers(workspace).policies.update(add)
+
+
+def version_of(policies: PoliciesFile, name: str, sha256: str) -> int | None:
+    """The approved version number of a policy text: 1 for the first text approved, 2 for the next…"""
+    texts = list(dict.fromkeys(a.sha256 for a in sorted(policies.approvals, key=lambda a: a.approved_at)
+                               if a.policy == name))
+    return texts.index(sha256) + 1 if sha256 in texts else None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    recorded: int
+    already: int
+
+
+def import_acknowledgments(workspace: Path, csv_file: Path, now: datetime) -> ImportResult:
+    """Acknowledgments collected outside the tool (a form, an HR system) as CSV with the columns email,
+    policy, version and timestamp. Every row is checked against the people register and the approved
+    version before anything is written; one bad row stops the import, naming file, line and problem."""
+    try:
+        raw = csv_file.read_bytes()
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise GovernanceError(f"{csv_file}: cannot read it as CSV: {exc}") from None
+    needed = {"email", "policy", "version", "timestamp"}
+    if not rows or not needed <= set(rows[0]):
+        raise GovernanceError(f"{csv_file}:1: the header must name {', '.join(sorted(needed))}")
+    method = f"imported from {csv_file.name} (sha256 {sha256(raw)})"
+    people = Registers(workspace).people.load()
+
+    def add(current: PoliciesFile) -> tuple[PoliciesFile, ImportResult]:
+        problems: list[str] = []
+        new: list[PolicyAck] = []
+        have = {(a.policy, a.person.lower(), a.sha256) for a in current.acknowledgments}
+        already = 0
+        for line, row in enumerate(rows, start=2):
+            where = f"{csv_file}:{line}"
+            try:
+                name = row["policy"].strip()
+                digest = _current_digest(workspace, name)
+                approvals = [a for a in current.approvals if a.policy == name and a.sha256 == digest]
+                if not approvals:
+                    raise GovernanceError(f"{name} is not approved in its current form")
+                version = version_of(current, name, digest)
+                if row["version"].strip() != str(version):
+                    raise GovernanceError(f"version {row['version'].strip()!r} is not the approved version "
+                                          f"{version} of {name}")
+                person = find_person(people, row["email"].strip()).email
+                when = datetime.fromisoformat(row["timestamp"].strip().replace("Z", "+00:00"))
+                if when.tzinfo is None:
+                    raise GovernanceError(f"timestamp {row['timestamp']!r} has no time zone (add Z or +00:00)")
+                if when < min(a.approved_at for a in approvals):
+                    raise GovernanceError(f"acknowledged at {when:%Y-%m-%d %H:%M} before the text was approved")
+                record = build(PolicyAck, policy=name, person=person, acknowledged_at=when, sha256=digest,
+                               method=method)
+            except (GovernanceError, ValueError, KeyError) as exc:
+                problems.append(f"{where}: {exc}")
+                continue
+            key = (record.policy, record.person.lower(), record.sha256)
+            if key in have:
+                already += 1
+                continue
+            have.add(key)
+            new.append(record)
+        if problems:
+            raise GovernanceError("nothing imported:\n" + "\n".join(problems))
+        return (PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, *new)),
+                ImportResult(len(new), already))
 
     return Registers(workspace).policies.update(add)
