@@ -38,3 +38,25 @@ def test_a_clean_inventory_passes_everything_it_judges() -> None:
     findings = evaluate(inventory(), ctx())
     assert {f.check_id for f in findings} == set(specs())
     assert {f.status for f in findings} <= {Status.PASS, Status.NOT_APPLICABLE}
+
+
+def test_remediations_work_when_followed() -> None:
+    from evidence_tracer.checks.registry import specs
+
+    def text(check_id: str) -> str:
+        spec = specs()[check_id]
+        return spec.remediation.format(region="eu-west-1", account_id="111122223333", partition="aws",
+                                       user="bob", slot="1", group_id="sg-1", permission="[]", bucket="b")
+
+    trail = text("cloudtrail_multi_region")
+    policy = trail[trail.index("'{"):trail.index("}'") + 2]
+    import json
+
+    statements = json.loads(policy.strip("'"))["Statement"]
+    assert {s["Action"] for s in statements} == {"s3:GetBucketAcl", "s3:PutObject"}
+    assert all(s["Principal"] == {"Service": "cloudtrail.amazonaws.com"} for s in statements)
+    assert "their own device" in text("iam_user_console_mfa") and "never by an administrator" in text(
+        "iam_user_console_mfa")
+    assert "token.actions.githubusercontent.com" in text("iam_access_key_age")
+    assert "every port in that range closes" in text("ec2_sg_open_admin_ports")
+    assert "already encrypts every new object with SSE-S3" in text("s3_bucket_encryption")
