@@ -92,10 +92,36 @@ class Signing(_Strict):
     public_key_fingerprint: str = Field("", pattern=r"^(SHA256:[A-Za-z0-9+/]{43})?$")
 
 
+class GitHubSourceConfig(_Strict):
+    """GitHub, read with a token from `token_env` (or the gh CLI's login). Repositories in scope are named here;
+    empty means every repository of the organisation."""
+
+    enabled: StrictBool = False
+    organization: str = ""
+    repositories: tuple[str, ...] = ()
+    api_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"
+    # More organisation owners than this is a finding: admins should be few and named.
+    max_admins: StrictInt = Field(3, ge=1, le=50)
+    timeout_seconds: float = Field(20, gt=0, le=300)
+
+
+class OktaSourceConfig(_Strict):
+    """Okta, read with an API token (SSWS) from `token_env`."""
+
+    enabled: StrictBool = False
+    org_url: str = ""  # https://acme.okta.com
+    token_env: str = "OKTA_API_TOKEN"
+    max_admins: StrictInt = Field(3, ge=1, le=50)
+    timeout_seconds: float = Field(20, gt=0, le=300)
+
+
 class Sources(_Strict):
     """The evidence sources a scan reads."""
 
     aws: AwsSourceConfig = AwsSourceConfig()
+    github: GitHubSourceConfig = GitHubSourceConfig()
+    okta: OktaSourceConfig = OktaSourceConfig()
 
 
 class Criticality(_Strict):

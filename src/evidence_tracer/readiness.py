@@ -252,6 +252,8 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     owners = owners_of(config)
     policy_state = {p.name: p.state for p in inputs.policies}
     in_scope = [c for c in criteria().values() if c.category in config.scope.categories]
+    check_specs = specs()
+    read_sources = set(inputs.scan.scan.sources) if inputs.scan else {"aws"}
     accepted, lapsed = match(inputs.scan.findings if inputs.scan else (), inputs.exceptions, now.date())
     findings = tuple(f for f in (inputs.scan.findings if inputs.scan else ()) if f not in accepted)
     approved = tuple(p.name for p in inputs.policies if p.state is PolicyState.APPROVED)
@@ -299,7 +301,10 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         )
         parts: list[Part] = []
         mine = tuple(f for f in findings if f.check_id in control.checks)
-        if control.checks:
+        # Only checks of the sources this workspace reads can earn or cost credit (GitHub checks say nothing
+        # about a team on GitLab): a control whose checks all belong to other sources is judged on evidence.
+        examined = [c for c in control.checks if check_specs[c].source in read_sources]
+        if examined:
             automated = _automated_part(mine, inputs.scan, now)
             parts.append(automated)
             if inputs.scan is None:

@@ -22,7 +22,8 @@ from tests.sources.aws.faults import inject_error, respond
 
 REGIONS = ["us-east-1"]
 _ERROR_CODE = {"ec2": "UnauthorizedOperation"}
-NEEDED = sorted({op for spec in specs().values() for op in spec.needs})
+AWS_CHECKS = {cid: spec for cid, spec in specs().items() if spec.source == "aws"}
+NEEDED = sorted({op for spec in AWS_CHECKS.values() for op in spec.needs})
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def demo_account() -> Iterator[None]:
 
 
 def test_every_need_is_a_declared_operation_that_feeds_a_dataset() -> None:
-    for spec in specs().values():
+    for spec in AWS_CHECKS.values():
         assert spec.needs, f"{spec.check_id} declares no operations"
         for op in spec.needs:
             assert op in operation_keys(), f"{spec.check_id} needs undeclared {op}"
@@ -64,7 +65,7 @@ def test_the_demo_account_judges_every_check_without_error(demo_account: None) -
     _answer_what_moto_lacks(ctx)
     # moto does not implement Access Analyzer, and its credential report has no root row.
     allowed_errors = {"iam_access_analyzer_enabled", "iam_root_recent_use"}
-    findings = evaluate(_collect(_datasets_for(list(specs())), ctx), CheckContext(WorkspaceConfig(), NOW))
+    findings = evaluate(_collect(_datasets_for(list(AWS_CHECKS)), ctx), CheckContext(WorkspaceConfig(), NOW))
     errored = {f.check_id for f in findings if f.status is Status.ERROR}
     assert errored <= allowed_errors, errored
 
@@ -72,7 +73,7 @@ def test_the_demo_account_judges_every_check_without_error(demo_account: None) -
 @pytest.mark.parametrize("operation", NEEDED)
 def test_access_denied_on_a_needed_operation_is_an_error(demo_account: None, operation: str) -> None:
     service, name = operation.split(":")
-    checks = [cid for cid, spec in specs().items() if operation in spec.needs]
+    checks = [cid for cid, spec in AWS_CHECKS.items() if operation in spec.needs]
     ctx = AwsContext(region="us-east-1")
     inject_error(ctx, service, name, _ERROR_CODE.get(service, "AccessDenied"))
     _answer_what_moto_lacks(ctx)

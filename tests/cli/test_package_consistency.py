@@ -15,6 +15,7 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.cli.app import main
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.package_contents import catalog_hashes
+from evidence_tracer.governance.registers import ACK_BY_CLI
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -74,7 +75,7 @@ def test_the_package_holds_governance_history_and_completeness(package: Path, de
     assert (gov / "policies" / "access_control.md").is_file()
     assert approvals["vendor_management"]["state"] == "draft" and approvals["vendor_management"]["approved_by"] is None
     acks = list(csv.DictReader(io.StringIO((gov / "policies" / "acknowledgments.csv").read_text())))
-    assert len(acks) == 6 and {a["how_obtained"] for a in acks} == {"tracer policies ack (CLI, by the person named)"}
+    assert len(acks) == 6 and {a["how_obtained"] for a in acks} == {ACK_BY_CLI}
     assert {p.name for p in (gov / "registers").iterdir()} >= {"people.yaml", "vendors.yaml", "policies.yaml"}
     assert json.loads((gov / "catalog.json").read_text()) == catalog_hashes()
     history = json.loads((package / "scan" / "history.json").read_text())

@@ -27,7 +27,8 @@ from evidence_tracer.errors import ConfigError
 from evidence_tracer.inventory import GLOBAL, Failure, Inventory, SourcePart
 from evidence_tracer.models import Finding, Severity, Status
 
-CHECK_MODULES = ("iam", "identity", "s3", "ec2", "network", "cloudtrail", "guardduty", "monitoring", "data")
+CHECK_MODULES = ("iam", "identity", "s3", "ec2", "network", "cloudtrail", "guardduty", "monitoring", "data",
+                 "github")
 _TAG = "__tracer_check__"
 
 

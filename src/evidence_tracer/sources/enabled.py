@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.criticality import critical_reason
+from evidence_tracer.errors import ConfigError
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
 from evidence_tracer.sources.base import EvidenceSource
+from evidence_tracer.sources.github.source import GitHubSettings, GitHubSource
 
 
 def aws_settings(config: WorkspaceConfig, profile: str | None = None, organization: str | None = None) -> AwsSettings:
@@ -24,4 +26,10 @@ def enabled_sources(config: WorkspaceConfig, profile: str | None = None, organiz
     sources: list[EvidenceSource] = []
     if config.sources.aws.enabled:
         sources.append(AwsSource(aws_settings(config, profile, organization), aws_context))
+    gh = config.sources.github
+    if gh.enabled:
+        if not gh.organization:
+            raise ConfigError("tracer.yaml: sources.github.organization is required when GitHub is enabled")
+        sources.append(GitHubSource(GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env,
+                                                   gh.timeout_seconds)))
     return sources

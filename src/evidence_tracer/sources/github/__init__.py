@@ -1,0 +1,1 @@
+"""GitHub as an evidence source: organisation, members and change management, read-only."""
