@@ -169,7 +169,7 @@ def github_api(org: FakeOrg) -> FakeApi:
     api = FakeApi()
 
     def ids() -> dict[str, int]:
-        return _ids(org.members + org.outside_collaborators)
+        return _ids(org.members + org.admins + org.without_2fa + org.outside_collaborators)
 
     def auth(request: Request) -> Reply | None:
         if request.headers.get("authorization") != f"Bearer {org.token}":

@@ -50,6 +50,7 @@ class HttpReader:
     timeout: float = 20.0
     max_retries: int = 2
     max_wait_seconds: float = 5.0  # longest Retry-After honoured; a longer limit is a failure, not a hang
+    backoff: float = 0.5  # seconds before the first retry of a 5xx without Retry-After (then doubled-ish)
     sleep: Callable[[float], None] = time.sleep
     transport: httpx.BaseTransport | None = None
     records: list[ApiRecord] = field(default_factory=list)
@@ -91,7 +92,7 @@ class HttpReader:
             limited = response.status_code == 429 or (
                 response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0")
             if (limited or response.status_code in RETRYABLE) and attempt < self.max_retries:
-                wait = float(response.headers.get("retry-after", "1") or 1)
+                wait = float(response.headers.get("retry-after") or self.backoff * (attempt + 1))
                 if wait <= self.max_wait_seconds:
                     self.sleep(wait)
                     continue
