@@ -21,10 +21,12 @@ from typing import Any
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.inventory import aws as aws_values
 from evidence_tracer.inventory import base
+from evidence_tracer.inventory import github as github_values
+from evidence_tracer.inventory import identity as identity_values
 from evidence_tracer.inventory.base import NOT_COLLECTED, Failure, Inventory, Observed
 
 FORMAT = 2
-VALUE_MODULES: tuple[ModuleType, ...] = (base, aws_values)
+VALUE_MODULES: tuple[ModuleType, ...] = (base, aws_values, github_values, identity_values)
 
 
 def _classes() -> dict[str, type]:

@@ -28,7 +28,7 @@ from evidence_tracer.inventory import GLOBAL, Failure, Inventory, SourcePart
 from evidence_tracer.models import Finding, Severity, Status
 
 CHECK_MODULES = ("iam", "identity", "s3", "ec2", "network", "cloudtrail", "guardduty", "monitoring", "data",
-                 "github")
+                 "github", "idp")
 _TAG = "__tracer_check__"
 
 

@@ -321,10 +321,25 @@ def checks() -> None:
 
 
 @app.command()
-def permissions(workspace: Workspace = Path(".")) -> None:
-    """Print the minimal read-only IAM policy the scan needs (generated from the declared operations)."""
+def permissions(workspace: Workspace = Path("."),
+                source: Annotated[str, typer.Option(help="aws (an IAM policy), github or okta (token permissions).")
+                                  ] = "aws") -> None:
+    """Print the minimal read-only permissions a source needs (generated from its declared operations)."""
     from evidence_tracer.sources.aws.calls import iam_policy_document
     from evidence_tracer.sources.aws.declared import aws_operations
+
+    if source == "github":
+        from evidence_tracer.sources.github.operations import token_permissions
+
+        sys.stdout.write(token_permissions())
+        return
+    if source == "okta":
+        from evidence_tracer.sources.okta.operations import token_permissions as okta_permissions
+
+        sys.stdout.write(okta_permissions())
+        return
+    if source != "aws":
+        raise ConfigError(f"--source {source!r}: the sources are aws, github and okta")
 
     role = load_config(workspace).sources.aws.role_name if (workspace / "tracer.yaml").exists() else \
         "EvidenceTracerReadOnly"

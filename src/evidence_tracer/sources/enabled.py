@@ -9,6 +9,7 @@ from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
 from evidence_tracer.sources.base import EvidenceSource
 from evidence_tracer.sources.github.source import GitHubSettings, GitHubSource
+from evidence_tracer.sources.okta.source import OktaSettings, OktaSource
 
 
 def aws_settings(config: WorkspaceConfig, profile: str | None = None, organization: str | None = None) -> AwsSettings:
@@ -32,4 +33,9 @@ def enabled_sources(config: WorkspaceConfig, profile: str | None = None, organiz
             raise ConfigError("tracer.yaml: sources.github.organization is required when GitHub is enabled")
         sources.append(GitHubSource(GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env,
                                                    gh.timeout_seconds)))
+    okta = config.sources.okta
+    if okta.enabled:
+        if not okta.org_url:
+            raise ConfigError("tracer.yaml: sources.okta.org_url is required when Okta is enabled")
+        sources.append(OktaSource(OktaSettings(okta.org_url, okta.token_env, okta.timeout_seconds)))
     return sources

@@ -210,3 +210,15 @@ def test_a_forbidden_needed_operation_is_an_error(github: tuple[FakeApi, GitHubS
     for repo in repos:  # each resource whose answer was refused is judged `error`, never `pass`
         statuses = by(findings, check_id, f"acme/{repo}" if repo else "")
         assert Status.ERROR in statuses and Status.PASS not in statuses, (operation, check_id, repo, statuses)
+
+
+def test_organisation_gaps_fail_through_the_fake(github: tuple[FakeApi, GitHubSettings], org: FakeOrg) -> None:
+    org.two_factor_required = False
+    org.admins = ["alice", "bob", "mallory", "eve", "trent"]
+    org.members += ["eve", "trent"]
+    _, findings = scan(github[1])
+    assert by(findings, "github_org_2fa_required") == {Status.FAIL}
+    assert by(findings, "github_admins_few") == {Status.FAIL}
+    org.without_2fa = []
+    _, findings = scan(github[1])
+    assert by(findings, "github_members_2fa") == {Status.PASS}
