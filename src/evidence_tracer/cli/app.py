@@ -261,6 +261,63 @@ def _service(written: str) -> str:
 
 
 @app.command()
+def changes(
+    from_: Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD, UTC).")],
+    to: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD, UTC).")],
+    by: Annotated[str, typer.Option("--by", help="Who collected the population (a person's email).")],
+    repo: Annotated[list[str] | None, typer.Option("--repo", help="A repository (repeatable; default: those in "
+                                                   "tracer.yaml).")] = None,
+    workspace: Workspace = Path("."),
+) -> None:
+    """The change population for CC8.1: pull requests merged into each default branch in the period (author,
+    approvers, CI, merge time) and direct pushes, stored as evidence for CM-01 with its queries and counts."""
+    import tempfile
+
+    from evidence_tracer.sources.github.changes import change_population
+    from evidence_tracer.sources.github.source import GitHubSettings
+    from evidence_tracer.sources.github.token import github_token
+
+    gh = load_config(workspace).sources.github
+    repositories = tuple(repo or gh.repositories)
+    if not gh.organization or not repositories:
+        raise ConfigError("tracer changes needs sources.github.organization and repositories in tracer.yaml "
+                          "(or --repo)")
+    start, end = _day(from_, "--from"), _day(to, "--to") + timedelta(days=1, microseconds=-1)
+    if end < start:
+        raise ConfigError("--to is before --from")
+    token = github_token(gh.token_env, gh.api_url)
+    if not token:
+        raise ConfigError(f"no GitHub token: set {gh.token_env} or log in with `gh auth login`")
+    settings = GitHubSettings(gh.organization, repositories, gh.api_url, gh.token_env, gh.timeout_seconds)
+    population, records = change_population(settings, token, repositories, start, end)
+    store = EvidenceStore(workspace)
+    store.save_records(records)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"change-population-{from_}-to-{to}.json"
+        path.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")
+        counts = population.counts
+        item = store.add_manual("CM-01", path, f"Change population {from_} to {to} (tracer changes): "
+                                f"{counts.get('merged_in_period', 0)} merged pull requests, "
+                                f"{counts.get('direct_pushes', 0)} direct pushes", by)
+    table(f"Changes {from_} to {to}", ("Repository", "Change", "Author", "Approvers", "CI", "Merged", "Concerns"),
+          [(c.repository, f"{c.kind} {c.reference[:12]}", c.author, ", ".join(c.approvers) or "—", c.ci,
+            c.merged_at, "; ".join(c.concerns) or "—") for c in population.changes])
+    for failure in population.failures:
+        Console().print(f"[red]error[/]: {safe(failure)}")
+    Console().print(f"{len(population.changes)} changes; {len(records)} API calls kept as evidence; the population "
+                    f"is evidence {item.id} for CM-01.")
+    if population.failures:
+        raise typer.Exit(1)
+
+
+def _day(value: str, option: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@app.command()
 def matrix(workspace: Workspace = Path("."),
            output: Annotated[Path | None, typer.Option("--output", "-o", help="A .xlsx or .csv file (default: CSV "
                                                        "on stdout).")] = None) -> None:

@@ -427,7 +427,7 @@ class EvidenceStore:
                 db.execute("ROLLBACK")
                 raise
 
-    def _api_item(self, record: ApiRecord, scan_id: str) -> EvidenceItem:
+    def _api_item(self, record: ApiRecord, scan_id: str | None) -> EvidenceItem:
         response, n_response = redact(record.response)
         parameters, n_params = redact(record.parameters)
         data = canonical_json(response)
@@ -454,6 +454,15 @@ class EvidenceStore:
                         "tool_version": scan.tool_version, "result_sha256": digest, "findings": len(result.findings),
                         "stored_at": _iso(datetime.now(UTC)), "inventory_sha256": snapshot}
             self._commit([*(("evidence", self._evidence_row(i)) for i in items), ("scans", scan_row)])
+
+    def save_records(self, records: Iterable[ApiRecord]) -> list[EvidenceItem]:
+        """Store API records made outside a scan (the change population of `tracer changes`), redacted and
+        hashed like a scan's, each under its own record id."""
+        self._refuse_if_read_only()
+        with workspace_lock(self.root, self.lock_timeout):
+            items = [self._api_item(r, None) for r in records]
+            self._commit([("evidence", self._evidence_row(i)) for i in items])
+        return items
 
     def add_manual(self, target: str, file: Path, note: str, author: str,
                    now: datetime | None = None, max_bytes: int = MAX_EVIDENCE_BYTES) -> EvidenceItem:

@@ -222,3 +222,14 @@ def test_organisation_gaps_fail_through_the_fake(github: tuple[FakeApi, GitHubSe
     org.without_2fa = []
     _, findings = scan(github[1])
     assert by(findings, "github_members_2fa") == {Status.PASS}
+
+
+@pytest.mark.parametrize(("source", "doc"), [("github", "github-token.md"), ("okta", "okta-token.md")])
+def test_the_shipped_token_documents_are_generated_from_the_declarations(source: str, doc: str,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from evidence_tracer.cli.app import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["permissions", "--source", source])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == (Path(__file__).parents[3] / "docs" / doc).read_text()
