@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.evidence.store import EvidenceItem, Kind
+from evidence_tracer.inventory import Inventory, Observed, SourcePart
+from evidence_tracer.inventory.aws import CREDENTIAL_REPORT, CredentialReportRow
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
 from evidence_tracer.policies.render import POLICY_NAMES
 from evidence_tracer.policies.status import PolicyState, PolicyStatus
@@ -43,9 +45,16 @@ def manual_for_everything() -> tuple[EvidenceItem, ...]:
                  enumerate(controls().values()) if c.evidence)
 
 
+def accounts() -> Inventory:
+    """An inventory whose one account is the register's one person, covered by the last access review."""
+    row = CredentialReportRow(user="a@acme.io", arn="arn:aws:iam::111122223333:user/a@acme.io", created=None,
+                              password_enabled=True, password_last_used=None, mfa_active=True, access_keys=())
+    return Inventory((SourcePart("aws", "111122223333", data={CREDENTIAL_REPORT.slot(): Observed.ok((row,))}),))
+
+
 def inputs(config: WorkspaceConfig = FULL, **changes: object) -> ReadinessInputs:
     base = {"config": config, "now": NOW, "scan": passing_scan(), "manual": manual_for_everything(),
-            "policies": policies(), "registers": healthy()}
+            "policies": policies(), "registers": healthy(), "inventory": accounts()}
     return ReadinessInputs(**{**base, **changes})  # type: ignore[arg-type]
 
 

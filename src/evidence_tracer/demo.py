@@ -3,18 +3,26 @@ init -> scan -> policies -> registers -> evidence -> auditor package -> readines
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from evidence_tracer.config import load_config
+from evidence_tracer.config import CONFIG_FILE, load_config
 from evidence_tracer.deliverables.build import FOLDER as DELIVERABLES
 from evidence_tracer.deliverables.build import workspace_deliverables
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.evidence.export import ExportResult, export_package
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore
+from evidence_tracer.fakes.demo import DEMO_GITHUB_TOKEN_ENV, DEMO_OKTA_TOKEN_ENV, demo_github, demo_okta
+from evidence_tracer.fakes.github import github_api
+from evidence_tracer.fakes.okta import okta_api
+from evidence_tracer.fakes.server import serve
 from evidence_tracer.governance.owners import owners_of
 from evidence_tracer.governance.registers import (
     AccessReviewRecord,
@@ -42,6 +50,8 @@ from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, DEMO_REGIONS,
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.base import Progress
 from evidence_tracer.sources.enabled import enabled_sources
+from evidence_tracer.sources.github.changes import change_population
+from evidence_tracer.sources.github.source import GitHubSettings
 from evidence_tracer.workspace import workspace_readiness
 
 MARKER = ".tracer-demo"
@@ -94,10 +104,13 @@ def _registers(workspace: Path, now: datetime) -> None:
     regs = Registers(workspace)
     regs.people.save(PeopleFile(people=(
         PersonRecord(email=FOUNDER, name="Alice Founder", role="CEO", joined=today - timedelta(days=700),
+                     github="alice-founder",
                      background_check=today - timedelta(days=700), training_completed=today - timedelta(days=40)),
         PersonRecord(email=ENGINEER, name="Bob Engineer", role="Engineer", joined=today - timedelta(days=400),
+                     github="bob-eng",
                      background_check=today - timedelta(days=400), training_completed=today - timedelta(days=420)),
         PersonRecord(email=OPS, name="Dave Ops", role="DevOps engineer", joined=today - timedelta(days=200),
+                     github="dave-ops",
                      training_completed=today - timedelta(days=190)),
         PersonRecord(email=CONTRACTOR, name="Carol Contractor", role="Contract engineer",
                      joined=today - timedelta(days=300), left=today - timedelta(days=20),
@@ -140,20 +153,60 @@ def _policies(workspace: Path, now: datetime) -> None:
         acknowledge(workspace, "information_security", person, now)
 
 
+@contextmanager
+def _tokens(values: dict[str, str]) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def _demo_sources(github_url: str, okta_url: str) -> str:
+    return ("\n# The demo's GitHub organisation and Okta org are local fakes that ran only during `tracer demo`; for\n"
+            "# your own, point api_url at https://api.github.com and org_url at https://YOUR-ORG.okta.com.\n"
+            "sources:\n"
+            f"  github: {{enabled: true, organization: acme, repositories: [app, infra], api_url: \"{github_url}\", "
+            f"token_env: {DEMO_GITHUB_TOKEN_ENV}}}\n"
+            f"  okta: {{enabled: true, org_url: \"{okta_url}\", token_env: {DEMO_OKTA_TOKEN_ENV}}}\n")
+
+
 def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     _fresh(workspace)
     report_date = datetime.now(UTC).date() + timedelta(weeks=12)  # a report date one quarter out
     create_workspace(workspace, replace(DEMO_ANSWERS, audit_date=report_date))
-    config = load_config(workspace)
-    with demo_environment():
+    now = datetime.now(UTC)
+    days = [(now - timedelta(days=d)).strftime("%Y-%m-%dT%H:%M:%SZ") for d in (20, 12, 5, 2)]
+    github_org, okta_org = demo_github(days), demo_okta()
+    with demo_environment(), serve(github_api(github_org)) as github, serve(okta_api(okta_org)) as okta, \
+            _tokens({DEMO_GITHUB_TOKEN_ENV: github_org.token, DEMO_OKTA_TOKEN_ENV: okta_org.token}):
+        config_file = workspace / CONFIG_FILE
+        config_file.write_text(config_file.read_text(encoding="utf-8") + _demo_sources(github.base_url,
+                                                                                        okta.base_url))
+        config = load_config(workspace)
         seed_demo_account()
         context = AwsContext(region="us-east-1", simulated="moto, in process (demo)")
         outcome = run_scan(enabled_sources(config, aws_context=context), config, progress=progress)
+        gh = config.sources.github
+        population, records = change_population(
+            GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env), github_org.token,
+            gh.repositories, now - timedelta(days=30), now)
     store = EvidenceStore(workspace)
     store.save_scan(outcome.result, outcome.records, outcome.inventory)
-    now = datetime.now(UTC)
+    store.save_records(records)
     _registers(workspace, now)  # approvals and acknowledgments are by people the register lists
     _policies(workspace, now)
+    changes_file = workspace / "uploads" / "change-population-last-30-days.json"
+    changes_file.parent.mkdir(exist_ok=True)
+    changes_file.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")
+    store.add_manual("CM-01", changes_file, "Change population, last 30 days (tracer changes): "
+                     f"{population.counts.get('merged_in_period', 0)} merged pull requests, "
+                     f"{population.counts.get('direct_pushes', 0)} direct push", FOUNDER)
     uploads = workspace / "uploads"
     uploads.mkdir(exist_ok=True)
     for target, (name, note, text) in DEMO_MANUAL.items():

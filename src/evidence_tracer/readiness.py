@@ -17,7 +17,9 @@ from evidence_tracer.evidence.store import EvidenceItem
 from evidence_tracer.governance.exceptions import Accepted, Lapsed, match
 from evidence_tracer.governance.overdue import RegisterSnapshot, register_gaps
 from evidence_tracer.governance.owners import owners_of, unowned
+from evidence_tracer.governance.reconcile import reconcile
 from evidence_tracer.governance.registers import ExceptionRecord
+from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import Finding, Gap, ScanResult, Severity, Status
 from evidence_tracer.policies.status import PolicyState, PolicyStatus
 
@@ -59,6 +61,7 @@ class ReadinessInputs:
     policies: tuple[PolicyStatus, ...]
     registers: RegisterSnapshot
     exceptions: tuple[ExceptionRecord, ...] = ()
+    inventory: Inventory | None = None  # the latest scan's: its accounts are reconciled with the people register
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     approved = tuple(p.name for p in inputs.policies if p.state is PolicyState.APPROVED)
     reg_gaps = register_gaps(inputs.registers, config.parameters, now.date(), approved,
                              {p.name: p.acknowledged_by for p in inputs.policies})
+    reg_gaps += reconcile(inputs.inventory, inputs.registers, now.date()).gaps
     reg_by_control: dict[str, list[Gap]] = {}
     for g in reg_gaps:
         reg_by_control.setdefault(g.control or "", []).append(g)

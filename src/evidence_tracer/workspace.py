@@ -37,8 +37,14 @@ def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
     except EvidenceError:
         scan = None
     policies = policy_statuses(workspace, config, Registers(workspace).policies.load(), now)
+    inventory = None
+    if scan is not None:
+        try:
+            inventory = store.load_inventory(scan.scan.id)
+        except EvidenceError:
+            inventory = None  # a scan stored before snapshots were kept: nothing to reconcile
     return ReadinessInputs(config, now, scan, tuple(store.items(kind=Kind.MANUAL, as_of=now)), tuple(policies),
-                           load_registers(workspace), Registers(workspace).exceptions.load().exceptions)
+                           load_registers(workspace), Registers(workspace).exceptions.load().exceptions, inventory)
 
 
 def workspace_readiness(workspace: Path, now: datetime) -> Readiness:

@@ -43,8 +43,8 @@ def healthy() -> RegisterSnapshot:
                                                   soc2_report_date=ago(100)),)),
         risks=RisksFile(risks=(RiskRecord(id="R-001", title="insider", likelihood=2, impact=5, treatment="mitigate",
                                           owner="a@acme.io", last_reviewed=ago(10), fraud_related=True),)),
-        access_reviews=AccessReviewsFile(access_reviews=(AccessReviewRecord(date=ago(30), reviewer="a@acme.io",
-                                                                            systems="AWS"),)),
+        access_reviews=AccessReviewsFile(access_reviews=(AccessReviewRecord(
+            date=ago(30), reviewer="a@acme.io", systems="AWS", identities=("aws-iam:111122223333:a@acme.io",)),)),
         exercises=ExercisesFile(exercises=(
             ExerciseRecord(kind=ExerciseKind.TABLETOP, date=ago(40), facilitator="a@acme.io", scenario="key leak"),
             ExerciseRecord(kind=ExerciseKind.BCDR, date=ago(40), facilitator="a@acme.io", scenario="restore db"),

@@ -18,6 +18,7 @@ from evidence_tracer.evidence.export import export_package, scan_access
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore, Kind, resolve_target
 from evidence_tracer.governance.owners import owners_of
+from evidence_tracer.governance.reconcile import AccessRow, reconcile
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.aws import IDENTITY_CENTER
 
@@ -176,6 +177,19 @@ def users(
         return  # a scan stored before snapshots were kept
     for row in identity_center_access(inventory):
         console.print(row)
+    accounts = access_table(workspace, inventory)
+    table(f"Who has access where — {len(accounts)} accounts across AWS, GitHub and the identity provider "
+          "(record a review of it: tracer access-reviews add --from-table)",
+          ("System", "Account", "Identity", "Active", "Admin", "Person", "Concerns"),
+          [(a.system, a.account, a.identity, "yes" if a.active else "no", "yes" if a.admin else "", a.person or "—",
+            "; ".join(a.concerns) or "—") for a in accounts])
+
+
+def access_table(workspace: Path, inventory: Inventory) -> tuple[AccessRow, ...]:
+    """Every account the latest scan found, reconciled with the people register."""
+    from evidence_tracer.workspace import load_registers
+
+    return reconcile(inventory, load_registers(workspace), datetime.now(UTC).date()).rows
 
 
 def identity_center_access(inventory: Inventory) -> list[Table | str]:

@@ -43,6 +43,7 @@ from evidence_tracer.governance.registers import (
 from evidence_tracer.models import Status
 from evidence_tracer.policies import status as policy_status
 from evidence_tracer.policies.render import generate
+from evidence_tracer.report.csv_report import cell
 
 Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
 By = Annotated[str, typer.Option("--by", help="The person (email).")]
@@ -133,10 +134,11 @@ def people_add(
     background_check: Annotated[str | None, typer.Option(help="Date the check completed.")] = None,
     training: Annotated[str | None, typer.Option(help="Date security training was completed.")] = None,
     production_access: Annotated[bool, typer.Option(help="Has production access.")] = True,
+    github: Annotated[str | None, typer.Option(help="Their GitHub login.")] = None,
     workspace: Workspace = Path("."),
 ) -> None:
     """Add a person (someone already listed is changed with `people update`, never replaced)."""
-    record = build(PersonRecord, email=email, name=name, role=role, joined=_date(joined, "--joined"),
+    record = build(PersonRecord, email=email, name=name, role=role, joined=_date(joined, "--joined"), github=github,
                    background_check=_opt_date(background_check, "--background-check"),
                    training_completed=_opt_date(training, "--training"), production_access=production_access)
     register = Registers(workspace).people
@@ -159,11 +161,12 @@ def people_update(
     left: Annotated[str | None, typer.Option(help="Last working day.")] = None,
     access_removed: Annotated[str | None, typer.Option(help="Date all access was removed.")] = None,
     role: Annotated[str | None, typer.Option(help="New job title.")] = None,
+    github: Annotated[str | None, typer.Option(help="Their GitHub login.")] = None,
     workspace: Workspace = Path("."),
 ) -> None:
     """Record a training, a background check, a role change or a departure (earlier values stay in the
     person's history)."""
-    changes = {k: v for k, v in {
+    changes = {k: v for k, v in {"github": github,
         "background_check": _opt_date(background_check, "--background-check"),
         "training_completed": _opt_date(training, "--training"), "left": _opt_date(left, "--left"),
         "access_removed": _opt_date(access_removed, "--access-removed"), "role": role}.items() if v is not None}
@@ -283,14 +286,48 @@ def access_reviews_add(
     date_: Annotated[str | None, typer.Option("--date", help="Review date (default today).")] = None,
     outcome: Annotated[str, typer.Option(help="Changes made.")] = "",
     evidence: Annotated[str, typer.Option(help="Evidence id of the review record (tracer evidence add).")] = "",
+    from_table: Annotated[bool, typer.Option("--from-table", help="Record the review against the access table of "
+                                             "the latest scan (tracer evidence users): every account reviewed is "
+                                             "listed and the table is kept as evidence for the review.")] = False,
     workspace: Workspace = Path("."),
 ) -> None:
     """Record an access review."""
+    identities: tuple[str, ...] = ()
+    if from_table:
+        identities, evidence = _review_table(workspace, reviewer)
     record = build(AccessReviewRecord, date=_opt_date(date_, "--date") or _now().date(), reviewer=reviewer,
-                                systems=systems, outcome=outcome, evidence_id=evidence)
+                   systems=systems, outcome=outcome, evidence_id=evidence, identities=identities)
     Registers(workspace).access_reviews.update(
         lambda current: (AccessReviewsFile(access_reviews=(*current.access_reviews, record)), None))
-    Console().print(f"Access review of {record.date} recorded.")
+    Console().print(f"Access review of {record.date} recorded"
+                    + (f" against {len(record.identities)} accounts (evidence {record.evidence_id})."
+                       if record.identities else "."))
+
+
+def _review_table(workspace: Path, reviewer: str) -> tuple[tuple[str, ...], str]:
+    """The active accounts of the latest scan's access table, and the evidence id of the table itself."""
+    import csv
+    import io
+    import tempfile
+
+    from evidence_tracer.cli.evidence_cmd import access_table
+
+    store = EvidenceStore(workspace)
+    scan = store.load_scan()
+    rows = [r for r in access_table(workspace, store.load_inventory(scan.scan.id)) if r.active]
+    if not rows:
+        raise GovernanceError(f"scan {scan.scan.id} holds no accounts to review; run tracer scan first")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["system", "account", "identity", "admin", "person", "concerns"])
+    writer.writerows([[cell(r.system), cell(r.account), cell(r.identity), "yes" if r.admin else "no",
+                       cell(r.person or ""), cell("; ".join(r.concerns))] for r in rows])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"access-table-{scan.scan.id}.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        item = store.add_manual("AC-06", path, f"Access table reviewed ({len(rows)} accounts, scan {scan.scan.id})",
+                                reviewer)
+    return tuple(r.key for r in rows), item.id
 
 
 @access_reviews.command("list")

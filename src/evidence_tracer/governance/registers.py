@@ -69,6 +69,7 @@ class PersonRecord(_Record):
     background_check: date | None = None
     training_completed: date | None = None
     production_access: bool = True
+    github: str | None = None  # their GitHub login (GitHub does not show members' emails)
     history: tuple[Change, ...] = ()
 
 
@@ -112,6 +113,7 @@ class AccessReviewRecord(_Record):
     systems: str = Field(min_length=2)
     outcome: str = ""
     evidence_id: str = ""
+    identities: tuple[str, ...] = ()  # "system:account:identity" rows reviewed (tracer access-reviews add --from-table)
 
 
 class ExerciseKind(StrEnum):
