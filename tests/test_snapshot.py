@@ -72,7 +72,9 @@ def test_a_snapshot_written_before_evidence_sources_still_decodes_and_reevaluate
     held = {slot.split("@")[0] for slot in part.data}
     old_checks = {f.check_id for f in stored.findings}
     judged, not_collected = set(), set()
-    for check_id, spec in specs().items():
+    for check_id, spec in specs().items():  # the AWS checks: the old snapshot holds one AWS account
+        if spec.source != "aws":
+            continue
         if check_id in old_checks:
             continue
         needed = {d for op in spec.needs for d in datasets_fed_by(op)}

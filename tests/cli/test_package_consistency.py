@@ -87,10 +87,14 @@ def test_the_package_holds_governance_history_and_completeness(package: Path, de
     buckets = next(p for p in ipe["populations"] if p["operation"] == "ListBuckets")
     assert buckets["rows"]["Buckets"] >= 3 and buckets["complete"] and buckets["pages"] >= 1
     assert all("NextToken" not in p["parameters"] for p in ipe["populations"])
-    assert ipe["endpoints"] == [{"account": "123456789012", "endpoint": "moto, in process (demo)",
-                                 "real_aws": False}]
+    endpoints = {e["source"]: e for e in ipe["endpoints"]}
+    assert endpoints["aws"] == {"source": "aws", "account": "123456789012", "endpoint": "moto, in process (demo)",
+                                "real": False}
+    assert not endpoints["github"]["real"] and endpoints["github"]["endpoint"].startswith("http://127.0.0.1:")
+    assert not endpoints["okta"]["real"]
     index = (package / "index.html").read_text()
-    assert "not a real AWS endpoint" in index and 'href="readiness/readiness.html"' in index
+    assert "not a real AWS endpoint" in index and "not a real GitHub endpoint" in index
+    assert 'href="readiness/readiness.html"' in index
     assert 'href="governance/policies/approvals.json"' in index
 
 

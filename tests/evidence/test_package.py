@@ -217,3 +217,15 @@ def test_an_auditor_verifies_the_signature_with_ssh_keygen(store: EvidenceStore,
     assert bad.returncode != 0
     assert (store.root / "signing-key").stat().st_mode & 0o077 == 0  # the private key stays private
     assert not any("PRIVATE KEY" in p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())
+
+
+def test_endpoints_say_whether_they_are_the_provider_itself() -> None:
+    from evidence_tracer.evidence.completeness import endpoint_of
+    from evidence_tracer.inventory import SourcePart
+
+    assert endpoint_of(SourcePart("aws", "1", attributes={"endpoint": ""}))["real"]
+    assert not endpoint_of(SourcePart("aws", "1", attributes={"endpoint": "http://localhost:4566"}))["real"]
+    assert endpoint_of(SourcePart("github", "acme", attributes={"api_url": "https://api.github.com"}))["real"]
+    assert not endpoint_of(SourcePart("github", "acme", attributes={"api_url": "http://127.0.0.1:9"}))["real"]
+    assert endpoint_of(SourcePart("okta", "acme.okta.com", attributes={"org_url": "https://acme.okta.com"}))["real"]
+    assert not endpoint_of(SourcePart("okta", "x", attributes={"org_url": "https://okta.com.evil.example"}))["real"]

@@ -8,16 +8,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 from evidence_tracer.evidence.store import EvidenceItem
-from evidence_tracer.inventory import Inventory
+from evidence_tracer.inventory import Inventory, SourcePart
 
 # Request parameters that only turn pages: two calls that differ only in these list one population.
 _PAGE_PARAMS = frozenset({"NextToken", "Marker", "ContinuationToken", "StartingToken", "nextToken",
                           "PaginationToken", "ExclusiveStartKey", "NextMarker", "StartAfter"})
 # Response fields that say more pages follow.
 _MORE = ("NextToken", "NextMarker", "nextToken", "NextContinuationToken", "PaginationToken")
-NOT_AWS = "not a real AWS endpoint"
 
 
 def _rows(response: Mapping[str, Any]) -> dict[str, int]:
@@ -59,12 +59,10 @@ def completeness(items: Iterable[EvidenceItem], content: Callable[[EvidenceItem]
         if item.error_code:
             group["errors"].append(item.error_code)
         group["complete"] = not item.error_code and not _truncated(response)  # judged on the last page
-    endpoints = {p.account: p.attribute("endpoint", "") for p in inventory.parts} if inventory else {}
     scanned = sorted(set(scanned_regions))
     return {
         "identity": identity,
-        "endpoints": [{"account": a, "endpoint": e or "AWS (default endpoints)", "real_aws": not e}
-                      for a, e in sorted(endpoints.items())],
+        "endpoints": [endpoint_of(part) for part in (inventory.parts if inventory else ())],
         "regions": {"enabled": sorted(enabled), "scanned": scanned,
                     "enabled_not_scanned": sorted(enabled - set(scanned)),
                     "scanned_not_enabled": sorted(set(scanned) - enabled) if enabled else []},
@@ -73,7 +71,25 @@ def completeness(items: Iterable[EvidenceItem], content: Callable[[EvidenceItem]
     }
 
 
+# The hosts each provider serves its real API from (anything else — moto, LocalStack, a local fake — is not it).
+REAL_HOSTS = {"github": ("api.github.com",), "okta": (".okta.com", ".oktapreview.com", ".okta-emea.com")}
+
+
+def endpoint_of(part: SourcePart) -> dict[str, Any]:
+    """Where a part was read from, and whether that is the provider itself."""
+    if part.source == "aws":
+        override = part.attribute("endpoint", "")
+        return {"source": "aws", "account": part.account, "endpoint": override or "AWS (default endpoints)",
+                "real": not override}
+    url = part.attribute("api_url") or part.attribute("org_url")
+    host = urlparse(url).hostname or ""
+    real = any(host == h or (h.startswith(".") and host.endswith(h)) for h in REAL_HOSTS.get(part.source, ()))
+    return {"source": part.source, "account": part.account, "endpoint": url or "unknown", "real": real}
+
+
 def endpoint_warning(record: Mapping[str, Any]) -> str:
-    """"" when every account was read from AWS itself, else the line the package index must show."""
-    fake = [f"{e['account']}: {e['endpoint']}" for e in record.get("endpoints", []) if not e["real_aws"]]
-    return f"{NOT_AWS} — {'; '.join(fake)}" if fake else ""
+    """"" when every part was read from the provider itself, else the line the package index must show."""
+    fake = [e for e in record.get("endpoints", []) if not e["real"]]
+    names = {"aws": "AWS", "github": "GitHub", "okta": "Okta"}
+    return "; ".join(f"not a real {names.get(e['source'], e['source'])} endpoint — {e['account']}: {e['endpoint']}"
+                     for e in fake)
