@@ -116,12 +116,25 @@ class OktaSourceConfig(_Strict):
     timeout_seconds: float = Field(20, gt=0, le=300)
 
 
+class GoogleSourceConfig(_Strict):
+    """Google Workspace, read with a service account's key and domain-wide delegation (read-only scope)."""
+
+    enabled: StrictBool = False
+    admin_email: str = ""
+    credentials_file: str = ""  # default: GOOGLE_APPLICATION_CREDENTIALS
+    customer: str = "my_customer"
+    api_url: str = "https://admin.googleapis.com"
+    max_admins: StrictInt = Field(3, ge=1, le=50)
+    timeout_seconds: float = Field(20, gt=0, le=300)
+
+
 class Sources(_Strict):
     """The evidence sources a scan reads."""
 
     aws: AwsSourceConfig = AwsSourceConfig()
     github: GitHubSourceConfig = GitHubSourceConfig()
     okta: OktaSourceConfig = OktaSourceConfig()
+    google: GoogleSourceConfig = GoogleSourceConfig()
 
 
 class Criticality(_Strict):

@@ -307,7 +307,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         mine = tuple(f for f in findings if f.check_id in control.checks)
         # Only checks of the sources this workspace reads can earn or cost credit (GitHub checks say nothing
         # about a team on GitLab): a control whose checks all belong to other sources is judged on evidence.
-        examined = [c for c in control.checks if check_specs[c].source in read_sources]
+        examined = [c for c in control.checks if any(check_specs[c].judges(s) for s in read_sources)]
         if examined:
             automated = _automated_part(mine, inputs.scan, now)
             parts.append(automated)

@@ -1,5 +1,6 @@
-"""Identity-provider checks (Okta): every active person has a second factor, admins are few and named, and
-AWS and GitHub sign-in go through SSO (CC6.1, CC6.2, CC6.3)."""
+"""Identity-provider checks: every active person has a second factor and admins are few and named (Okta and
+Google Workspace); AWS and GitHub sign-in go through SSO (Okta, whose API lists its applications)
+(CC6.1, CC6.2, CC6.3)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ GITHUB_APPS = frozenset({"githubcloud", "github_enterprise_cloud", "githubent", 
 
 
 def _org(part: SourcePart) -> str:
-    return part.attribute("org_url", f"https://{part.account}")
+    return part.attribute("org_url") or f"https://{part.source}/{part.account}"
 
 
 @check
@@ -55,7 +56,7 @@ def idp_admins_few(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[
     assert admins.value is not None and users.value is not None
     names = {u.id: u.login for u in users.value}
     listed = sorted(names.get(a, f"unknown user {a}") for a in admins.value)
-    limit = ctx.config.sources.okta.max_admins
+    limit = (ctx.config.sources.google if part.source == "google" else ctx.config.sources.okta).max_admins
     sources = admins.sources + users.sources
     if len(listed) <= limit:
         yield emit.passed(f"{_org(part)}/admins", GLOBAL, f"{len(listed)} administrator(s): "

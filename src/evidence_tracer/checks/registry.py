@@ -51,6 +51,12 @@ class CheckSpec:
     remediation: str
     # The operations whose answers the check reads, as "service:Operation" of its source's declarations.
     needs: tuple[str, ...]
+    # Every source whose parts it judges (an identity-provider check judges Okta and Google Workspace alike);
+    # `source` is the first, whose operations `needs` names.
+    sources: tuple[str, ...] = ()
+
+    def judges(self, source: str) -> bool:
+        return source in (self.sources or (self.source,))
 
 
 CheckFn = Callable[[SourcePart, CheckContext, "Emit"], Iterable[Finding]]
@@ -63,7 +69,8 @@ def specs() -> dict[str, CheckSpec]:
     try:
         return {
             cid: CheckSpec(
-                check_id=cid, title=str(v["title"]), source=str(v.get("source", "aws")), service=str(v["service"]),
+                check_id=cid, title=str(v["title"]), source=str(v.get("sources", [v.get("source", "aws")])[0]),
+                sources=tuple(str(x) for x in v.get("sources", [v.get("source", "aws")])), service=str(v["service"]),
                 severity=Severity(v["severity"]), criteria=criteria_of_check(cid),
                 remediation=str(v["remediation"]), needs=tuple(str(n) for n in v["needs"]),
             )
@@ -163,6 +170,6 @@ def run_check(check_id: str, part: SourcePart, context: CheckContext) -> tuple[F
 def evaluate(inventory: Inventory, context: CheckContext) -> tuple[Finding, ...]:
     """Run every registered check over every part of its source."""
     return tuple(
-        f for cid in all_checks() for part in inventory.of(specs()[cid].source)
+        f for cid in all_checks() for part in inventory.parts if specs()[cid].judges(part.source)
         for f in run_check(cid, part, context)
     )

@@ -379,8 +379,8 @@ def checks() -> None:
 
 @app.command()
 def permissions(workspace: Workspace = Path("."),
-                source: Annotated[str, typer.Option(help="aws (an IAM policy), github or okta (token permissions).")
-                                  ] = "aws") -> None:
+                source: Annotated[str, typer.Option(
+                    help="aws (an IAM policy), github, okta or google (token permissions).")] = "aws") -> None:
     """Print the minimal read-only permissions a source needs (generated from its declared operations)."""
     from evidence_tracer.sources.aws.calls import iam_policy_document
     from evidence_tracer.sources.aws.declared import aws_operations
@@ -395,8 +395,13 @@ def permissions(workspace: Workspace = Path("."),
 
         sys.stdout.write(okta_permissions())
         return
+    if source == "google":
+        from evidence_tracer.sources.google.source import token_permissions as google_permissions
+
+        sys.stdout.write(google_permissions())
+        return
     if source != "aws":
-        raise ConfigError(f"--source {source!r}: the sources are aws, github and okta")
+        raise ConfigError(f"--source {source!r}: the sources are aws, github, okta and google")
 
     role = load_config(workspace).sources.aws.role_name if (workspace / "tracer.yaml").exists() else \
         "EvidenceTracerReadOnly"

@@ -23,6 +23,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     groups: dict[str, str]
+    body: bytes = b""
 
 
 @dataclass
@@ -60,7 +61,7 @@ class FakeApi:
             found = pattern.match(request.path)
             if found:
                 return handler(Request(request.method, request.path, request.query, request.headers,
-                                       found.groupdict()))
+                                       found.groupdict(), request.body))
         return Reply(404, {"message": "Not Found"})
 
 
@@ -82,7 +83,10 @@ def serve(api: FakeApi) -> Iterator[FakeApi]:
         def _handle(self) -> None:
             parts = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            request = Request(self.command, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, {})
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            request = Request(self.command, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, {},
+                              body)
             api.seen.append(request)
             reply = api.answer(request)
             payload = reply.raw if reply.raw is not None else (

@@ -9,6 +9,7 @@ from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
 from evidence_tracer.sources.base import EvidenceSource
 from evidence_tracer.sources.github.source import GitHubSettings, GitHubSource
+from evidence_tracer.sources.google.source import GoogleSettings, GoogleSource
 from evidence_tracer.sources.okta.source import OktaSettings, OktaSource
 
 
@@ -38,4 +39,10 @@ def enabled_sources(config: WorkspaceConfig, profile: str | None = None, organiz
         if not okta.org_url:
             raise ConfigError("tracer.yaml: sources.okta.org_url is required when Okta is enabled")
         sources.append(OktaSource(OktaSettings(okta.org_url, okta.token_env, okta.timeout_seconds)))
+    google = config.sources.google
+    if google.enabled:
+        if not google.admin_email:
+            raise ConfigError("tracer.yaml: sources.google.admin_email is required when Google Workspace is enabled")
+        sources.append(GoogleSource(GoogleSettings(google.admin_email, google.credentials_file, google.customer,
+                                                   google.api_url, google.timeout_seconds)))
     return sources

@@ -1,0 +1,1 @@
+"""Google Workspace as an evidence source: the Admin SDK Directory's users, read-only."""
