@@ -59,7 +59,7 @@ def by(findings: tuple[Finding, ...], check_id: str, text: str = "") -> set[Stat
 
 
 def test_two_step_verification_and_admins(server: tuple[FakeApi, GoogleSettings]) -> None:
-    inventory, findings = scan(server[1])
+    _, findings = scan(server[1])
     assert by(findings, "idp_mfa_enrolled", "alice") == {Status.PASS}
     assert by(findings, "idp_mfa_enrolled", "bob") == {Status.FAIL}
     assert by(findings, "idp_mfa_enrolled", "carol") == set()  # suspended
