@@ -4,7 +4,7 @@ secret scanning and Dependabot alerts (CC6.1, CC8.1, CC7.1)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from evidence_tracer.checks.registry import CheckContext, Emit, check
@@ -15,6 +15,8 @@ from evidence_tracer.inventory.github import (
     ORG,
     REPOSITORIES,
     BranchRules,
+    DeployKey,
+    GitHubEnvironment,
     GitHubRepo,
 )
 from evidence_tracer.models import Finding
@@ -43,7 +45,8 @@ def _repos(part: SourcePart, emit: Emit) -> Iterator[GitHubRepo | Finding]:
 
 
 def _each(part: SourcePart, emit: Emit, pick: Callable[[GitHubRepo], Observed[T]],
-          judge: Callable[[GitHubRepo, T, tuple[str, ...]], Finding]) -> Iterator[Finding]:
+          judge: Callable[[GitHubRepo, T, tuple[str, ...]], Iterable[Finding]]) -> Iterator[Finding]:
+    """For each readable repository, the findings `judge` makes of what `pick` observed (or its error)."""
     for repo in _repos(part, emit):
         if isinstance(repo, Finding):
             yield repo
@@ -53,17 +56,18 @@ def _each(part: SourcePart, emit: Emit, pick: Callable[[GitHubRepo], Observed[T]
             yield emit.error(observed.failure, f"https://github.com/{repo.full_name}", repo.full_name,
                              observed.sources)
             continue
-        yield judge(repo, observed.value, observed.sources)  # type: ignore[arg-type]
+        yield from judge(repo, observed.value, observed.sources)  # type: ignore[arg-type]
 
 
 def _rules(part: SourcePart, emit: Emit, ok: Callable[[BranchRules], bool], good: str, bad: Callable[[GitHubRepo,
            BranchRules], str]) -> Iterator[Finding]:
-    def judge(repo: GitHubRepo, rules: BranchRules, sources: tuple[str, ...]) -> Finding:
+    def judge(repo: GitHubRepo, rules: BranchRules, sources: tuple[str, ...]) -> Iterator[Finding]:
         where = f"https://github.com/{repo.full_name}"
         if ok(rules):
-            return emit.passed(where, repo.full_name, f"{repo.full_name}@{repo.default_branch}: {good}.", sources)
-        return emit.failed(where, repo.full_name, f"{repo.full_name}@{repo.default_branch}: {bad(repo, rules)}.",
-                           sources, repo=repo.full_name, branch=repo.default_branch, org=emit.account)
+            yield emit.passed(where, repo.full_name, f"{repo.full_name}@{repo.default_branch}: {good}.", sources)
+        else:
+            yield emit.failed(where, repo.full_name, f"{repo.full_name}@{repo.default_branch}: {bad(repo, rules)}.",
+                              sources, repo=repo.full_name, branch=repo.default_branch, org=emit.account)
     yield from _each(part, emit, lambda r: r.rules, judge)
 
 
@@ -151,60 +155,46 @@ def github_branch_no_force_push(part: SourcePart, ctx: CheckContext, emit: Emit)
 
 @check
 def github_codeowners(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    def judge(repo: GitHubRepo, path: str | None, sources: tuple[str, ...]) -> Finding:
+    def judge(repo: GitHubRepo, path: str | None, sources: tuple[str, ...]) -> Iterator[Finding]:
         where = f"https://github.com/{repo.full_name}"
         if path:
-            return emit.passed(where, repo.full_name, f"{repo.full_name} has a CODEOWNERS file ({path}).", sources)
-        return emit.failed(where, repo.full_name, f"{repo.full_name} has no CODEOWNERS file.", sources,
-                           repo=repo.full_name)
+            yield emit.passed(where, repo.full_name, f"{repo.full_name} has a CODEOWNERS file ({path}).", sources)
+        else:
+            yield emit.failed(where, repo.full_name, f"{repo.full_name} has no CODEOWNERS file.", sources,
+                              repo=repo.full_name)
     yield from _each(part, emit, lambda r: r.codeowners, judge)
 
 
 @check
 def github_environment_reviewers(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    for repo in _repos(part, emit):
-        if isinstance(repo, Finding):
-            yield repo
-            continue
+    def judge(repo: GitHubRepo, envs: tuple[GitHubEnvironment, ...], sources: tuple[str, ...]) -> Iterator[Finding]:
         where = f"https://github.com/{repo.full_name}"
-        envs = repo.environments
-        if envs.value is None:
-            assert envs.failure is not None
-            yield emit.error(envs.failure, where, repo.full_name, envs.sources)
-            continue
-        production = [e for e in envs.value if any(w in e.name.lower() for w in PRODUCTION)]
+        production = [e for e in envs if any(w in e.name.lower() for w in PRODUCTION)]
         if not production:
             yield emit.not_applicable(where, repo.full_name, f"{repo.full_name} deploys to no production "
-                                      "environment through GitHub.", envs.sources)
+                                      "environment through GitHub.", sources)
         for env in production:
             if env.required_reviewers:
                 yield emit.passed(f"{where}/environments/{env.name}", repo.full_name, f"Deployments to {env.name} "
-                                  f"need the approval of one of {env.required_reviewers} reviewer(s).", envs.sources)
+                                  f"need the approval of one of {env.required_reviewers} reviewer(s).", sources)
             else:
                 yield emit.failed(f"{where}/environments/{env.name}", repo.full_name, f"Deployments to {env.name} "
-                                  "need no reviewer's approval.", envs.sources, repo=repo.full_name,
-                                  environment=env.name)
+                                  "need no reviewer's approval.", sources, repo=repo.full_name, environment=env.name)
+    yield from _each(part, emit, lambda r: r.environments, judge)
 
 
 @check
 def github_deploy_keys_read_only(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    for repo in _repos(part, emit):
-        if isinstance(repo, Finding):
-            yield repo
-            continue
+    def judge(repo: GitHubRepo, keys: tuple[DeployKey, ...], sources: tuple[str, ...]) -> Iterator[Finding]:
         where = f"https://github.com/{repo.full_name}"
-        keys = repo.deploy_keys
-        if keys.value is None:
-            assert keys.failure is not None
-            yield emit.error(keys.failure, where, repo.full_name, keys.sources)
-            continue
-        writers = [k for k in keys.value if not k.read_only]
+        writers = [k for k in keys if not k.read_only]
         if not writers:
             yield emit.passed(where, repo.full_name, f"{repo.full_name}: no deploy key can write "
-                              f"({len(keys.value)} read-only).", keys.sources)
+                              f"({len(keys)} read-only).", sources)
         for key in writers:
             yield emit.failed(f"{where}/keys/{key.id}", repo.full_name, f"Deploy key {key.title!r} can push to "
-                              f"{repo.full_name}.", keys.sources, repo=repo.full_name, key_id=key.id)
+                              f"{repo.full_name}.", sources, repo=repo.full_name, key_id=key.id)
+    yield from _each(part, emit, lambda r: r.deploy_keys, judge)
 
 
 @check
@@ -227,10 +217,11 @@ def github_secret_scanning(part: SourcePart, ctx: CheckContext, emit: Emit) -> I
 
 @check
 def github_dependabot_alerts(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    def judge(repo: GitHubRepo, enabled: bool, sources: tuple[str, ...]) -> Finding:
+    def judge(repo: GitHubRepo, enabled: bool, sources: tuple[str, ...]) -> Iterator[Finding]:
         where = f"https://github.com/{repo.full_name}"
         if enabled:
-            return emit.passed(where, repo.full_name, f"{repo.full_name} has Dependabot alerts enabled.", sources)
-        return emit.failed(where, repo.full_name, f"{repo.full_name} has Dependabot alerts disabled.", sources,
-                           repo=repo.full_name)
+            yield emit.passed(where, repo.full_name, f"{repo.full_name} has Dependabot alerts enabled.", sources)
+        else:
+            yield emit.failed(where, repo.full_name, f"{repo.full_name} has Dependabot alerts disabled.", sources,
+                              repo=repo.full_name)
     yield from _each(part, emit, lambda r: r.dependabot_alerts, judge)
