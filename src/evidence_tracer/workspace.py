@@ -8,6 +8,7 @@ from pathlib import Path
 from evidence_tracer.config import CONFIG_FILE, load_config
 from evidence_tracer.errors import ConfigError, EvidenceError
 from evidence_tracer.evidence.store import EvidenceStore, Kind
+from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, registers_as_of
 from evidence_tracer.governance.overdue import RegisterSnapshot
 from evidence_tracer.governance.registers import Registers
 from evidence_tracer.policies.status import policy_statuses
@@ -36,7 +37,8 @@ def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
         scan = store.load_scan(as_of=now)
     except EvidenceError:
         scan = None
-    policies = policy_statuses(workspace, config, Registers(workspace).policies.load(), now)
+    regs = Registers(workspace)
+    policies = policy_statuses(workspace, config, policies_as_of(regs.policies.load(), now), now)
     inventory = None
     if scan is not None:
         try:
@@ -44,7 +46,8 @@ def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
         except EvidenceError:
             inventory = None  # a scan stored before snapshots were kept: nothing to reconcile
     return ReadinessInputs(config, now, scan, tuple(store.items(kind=Kind.MANUAL, as_of=now)), tuple(policies),
-                           load_registers(workspace), Registers(workspace).exceptions.load().exceptions, inventory)
+                           registers_as_of(load_registers(workspace), now),
+                           exceptions_as_of(regs.exceptions.load(), now).exceptions, inventory)
 
 
 def workspace_readiness(workspace: Path, now: datetime) -> Readiness:

@@ -16,13 +16,16 @@ from typing import Any
 from evidence_tracer import __version__
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig
 from evidence_tracer.evidence.store import EvidenceStore, sha256
-from evidence_tracer.governance.registers import REGISTERS_DIR, Registers
+from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, registers_as_of
+from evidence_tracer.governance.registers import Registers
 from evidence_tracer.policies.render import POLICIES_DIR, read_policy
 from evidence_tracer.policies.status import policy_statuses, version_of
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report import Format
 from evidence_tracer.report.csv_report import cell
 from evidence_tracer.report.readiness import render_readiness
+from evidence_tracer.workspace import load_registers
+from evidence_tracer.yamlfile import dump_model
 
 CATALOG_FILES = ("criteria.yaml", "controls.yaml", "checks.yaml", "services.yaml")
 
@@ -42,7 +45,8 @@ def governance_files(workspace: Path, config: WorkspaceConfig, now: datetime) ->
     config_path = workspace / CONFIG_FILE
     if config_path.is_file():
         files["governance/tracer.yaml"] = config_path.read_bytes()
-    policies = Registers(workspace).policies.load()
+    registers = Registers(workspace)
+    policies = policies_as_of(registers.policies.load(), now)
     approvals = []
     for status in policy_statuses(workspace, config, policies, now):
         path = workspace / POLICIES_DIR / f"{status.name}.md"
@@ -70,11 +74,28 @@ def governance_files(workspace: Path, config: WorkspaceConfig, now: datetime) ->
         writer.writerow([cell(ack.policy), cell(ack.person), ack.acknowledged_at.isoformat(), ack.sha256,
                          "yes" if current.get(ack.policy) == ack.sha256 else "no (an earlier text)", cell(ack.method)])
     files["governance/policies/acknowledgments.csv"] = out.getvalue().encode("utf-8")
-    for register in sorted((workspace / REGISTERS_DIR).glob("*.yaml")):
-        if register.is_file() and not register.is_symlink():
-            files[f"governance/registers/{register.name}"] = register.read_bytes()
+    files.update(_registers_as_of(workspace, registers, now))
     files["governance/catalog.json"] = _json(catalog_hashes())
     return files
+
+
+def _registers_as_of(workspace: Path, registers: Registers, moment: datetime) -> dict[str, bytes]:
+    """Every register as it stood at `moment` (records dated later left out), with the history its records
+    carry. A register never written is not invented."""
+    snapshot = registers_as_of(load_registers(workspace), moment)
+    filtered: dict[str, Any] = {
+        "people": snapshot.people, "vendors": snapshot.vendors, "risks": snapshot.risks,
+        "access_reviews": snapshot.access_reviews, "exercises": snapshot.exercises,
+        "incidents": snapshot.incidents, "policies": policies_as_of(registers.policies.load(), moment),
+        "exceptions": exceptions_as_of(registers.exceptions.load(), moment),
+    }
+    out = {}
+    for name, value in filtered.items():
+        register = getattr(registers, name)
+        if register.path.is_file():
+            header = f"# {register.title} — as of {moment:%Y-%m-%d %H:%M} UTC (records dated later left out)\n"
+            out[f"governance/registers/{register.path.name}"] = dump_model(value, header).encode("utf-8")
+    return out
 
 
 def scan_history(store: EvidenceStore, cutoff: datetime) -> bytes:

@@ -125,6 +125,9 @@ def reconcile(inventory: Inventory | None, registers: RegisterSnapshot, today: d
                                  "no one in the people register",
                                  f"Add its owner (tracer people add EMAIL …{hint}) or remove the account",
                                  "people.orphan_accounts"))
+        if row.active and person is not None and person.training_completed is None and (
+                person.left is None or person.left >= today):
+            concerns.append("holds access without recorded security training")
         if not row.human and row.active and person is None:
             concerns.append("machine identity: give it an owner and prefer a role")
         flagged.append(AccessRow(row.system, row.account, row.identity, row.active, row.admin, row.human,

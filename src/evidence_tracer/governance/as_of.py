@@ -1,0 +1,56 @@
+"""The registers as they stood at a past moment: records dated after it are left out, so a readiness view or a
+package "as of" a date counts only what had happened by then (a review held later does not count earlier)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from evidence_tracer.governance.overdue import RegisterSnapshot
+from evidence_tracer.governance.registers import (
+    AccessReviewsFile,
+    ExceptionsFile,
+    ExercisesFile,
+    IncidentsFile,
+    PeopleFile,
+    PoliciesFile,
+    RisksFile,
+    VendorsFile,
+)
+
+
+def _after(value: date | datetime | None, moment: datetime) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, datetime):
+        return value > moment
+    return value > moment.date()
+
+
+def registers_as_of(regs: RegisterSnapshot, moment: datetime) -> RegisterSnapshot:
+    people = PeopleFile(people=tuple(
+        p.model_copy(update={k: None for k in ("left", "access_removed", "background_check", "training_completed")
+                             if _after(getattr(p, k), moment)})
+        for p in regs.people.people if not _after(p.joined, moment)))
+    return RegisterSnapshot(
+        people=people,
+        vendors=VendorsFile(vendors=tuple(v.model_copy(update={"soc2_report_date": None})
+                                          if _after(v.soc2_report_date, moment) else v for v in regs.vendors.vendors)),
+        risks=RisksFile(risks=tuple(r for r in regs.risks.risks if not _after(r.last_reviewed, moment))),
+        access_reviews=AccessReviewsFile(access_reviews=tuple(
+            r for r in regs.access_reviews.access_reviews if not _after(r.date, moment))),
+        exercises=ExercisesFile(exercises=tuple(e for e in regs.exercises.exercises if not _after(e.date, moment))),
+        incidents=IncidentsFile(incidents=tuple(
+            i.model_copy(update={k: None for k in ("resolved", "customers_notified", "post_incident_review")
+                                 if _after(getattr(i, k), moment)})
+            for i in regs.incidents.incidents if not _after(i.detected, moment))),
+    )
+
+
+def policies_as_of(policies: PoliciesFile, moment: datetime) -> PoliciesFile:
+    return PoliciesFile(approvals=tuple(a for a in policies.approvals if not _after(a.approved_at, moment)),
+                        acknowledgments=tuple(a for a in policies.acknowledgments
+                                              if not _after(a.acknowledged_at, moment)))
+
+
+def exceptions_as_of(exceptions: ExceptionsFile, moment: datetime) -> ExceptionsFile:
+    return ExceptionsFile(exceptions=tuple(e for e in exceptions.exceptions if not _after(e.approved_at, moment)))
