@@ -23,13 +23,19 @@ from evidence_tracer.fakes.demo import DEMO_GITHUB_TOKEN_ENV, DEMO_OKTA_TOKEN_EN
 from evidence_tracer.fakes.github import github_api
 from evidence_tracer.fakes.okta import okta_api
 from evidence_tracer.fakes.server import serve
+from evidence_tracer.governance.exceptions import finding_digest
 from evidence_tracer.governance.owners import owners_of
 from evidence_tracer.governance.registers import (
     AccessReviewRecord,
     AccessReviewsFile,
+    ExceptionRecord,
+    ExceptionsFile,
     ExerciseKind,
     ExerciseRecord,
     ExercisesFile,
+    IncidentRecord,
+    IncidentSeverity,
+    IncidentsFile,
     PeopleFile,
     PersonRecord,
     Registers,
@@ -40,6 +46,7 @@ from evidence_tracer.governance.registers import (
     VendorsFile,
 )
 from evidence_tracer.init import InitAnswers, create_workspace
+from evidence_tracer.models import Finding, Status
 from evidence_tracer.policies.render import generate
 from evidence_tracer.policies.status import acknowledge, approve
 from evidence_tracer.readiness import Readiness
@@ -143,6 +150,25 @@ def _registers(workspace: Path, now: datetime) -> None:
     )))
 
 
+def _incident_and_exception(workspace: Path, now: datetime, findings: tuple[Finding, ...]) -> None:
+    """A contained phishing incident with its review, and the marketing site's bucket accepted as public on
+    purpose (shown as an accepted exception, never a pass)."""
+    regs = Registers(workspace)
+    today = now.date()
+    regs.incidents.save(IncidentsFile(incidents=(IncidentRecord(
+        id="INC-001", title="Phishing mail with a fake AWS login page", severity=IncidentSeverity.SEV3,
+        detected=today - timedelta(days=45), resolved=today - timedelta(days=45), owner=OPS,
+        post_incident_review=today - timedelta(days=40), summary="Reported by Bob; no credentials entered."),)))
+    public = next(f for f in findings if f.check_id == "s3_bucket_policy_not_public"
+                  and f.resource_id.endswith(":acme-marketing-site") and f.status is Status.FAIL)
+    regs.exceptions.save(ExceptionsFile(exceptions=(ExceptionRecord(
+        id="EX-001", check_id=public.check_id, resource_id=public.resource_id,
+        reason="The marketing website is served from this bucket and is public by design",
+        compensating_control="The bucket holds only the public website; only the CI role can write to it",
+        approved_by=FOUNDER, approved_at=now, expires=today + timedelta(days=180),
+        finding_sha256=finding_digest(public)),)))
+
+
 def _policies(workspace: Path, now: datetime) -> None:
     generate(workspace, load_config(workspace))
     for name in ("information_security", "access_control", "incident_response", "change_management",
@@ -201,6 +227,7 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     store.save_records(records)
     _registers(workspace, now)  # approvals and acknowledgments are by people the register lists
     _policies(workspace, now)
+    _incident_and_exception(workspace, now, outcome.result.findings)
     changes_file = workspace / "uploads" / "change-population-last-30-days.json"
     changes_file.parent.mkdir(exist_ok=True)
     changes_file.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")

@@ -80,7 +80,7 @@ def test_exceptions_and_incidents_through_the_cli(copy_demo: Path, capsys: pytes
                           "holds only the public website; CI is its only writer", "--approved-by", PEOPLE[0],
                           "--expires", until, "-w", ws)
     assert code == 0, err
-    assert "EX-001" in out and "not a pass" in out
+    assert "EX-002" in out and "not a pass" in out  # the demo accepted EX-001 already
     code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", ws)
     data = json.loads(out)
     assert [e["resource_id"] for e in data["accepted_exceptions"]] == ["arn:aws:s3:::acme-marketing-site"]
@@ -89,7 +89,7 @@ def test_exceptions_and_incidents_through_the_cli(copy_demo: Path, capsys: pytes
                         "--detected", "2026-10-01", "--resolved", "2026-10-02", "--owner", PEOPLE[2], "-w", ws)
     assert code == 0, err
     code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", ws)
-    assert any(g["title"].startswith("Incident INC-001") for g in json.loads(out)["gaps"])
-    assert _run(capsys, "incidents", "update", "INC-001", "--post-incident-review", "2026-10-09", "-w", ws)[0] == 0
+    assert any(g["title"].startswith("Incident INC-002") for g in json.loads(out)["gaps"])
+    assert _run(capsys, "incidents", "update", "INC-002", "--post-incident-review", "2026-10-09", "-w", ws)[0] == 0
     code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", ws)
-    assert not any(g["title"].startswith("Incident INC-001") for g in json.loads(out)["gaps"])
+    assert not any(g["title"].startswith("Incident INC-002") for g in json.loads(out)["gaps"])
