@@ -185,9 +185,13 @@ class Readiness:
 
     @property
     def ready_for_audit(self) -> bool:
-        """At least READY_PERCENT, no critical gap and at most READY_MAX_HIGH_GAPS high ones."""
-        return (self.percent >= READY_PERCENT and self.gap_count(Severity.CRITICAL) == 0
-                and self.gap_count(Severity.HIGH) <= READY_MAX_HIGH_GAPS)
+        """At least READY_PERCENT, no critical gap, and at most READY_MAX_HIGH_GAPS high gaps and accepted
+        critical or high exceptions together: accepting failures is not a way around fixing them."""
+        return not self.why_not_ready()
+
+    @property
+    def serious_exceptions(self) -> int:
+        return sum(1 for a in self.accepted if a.finding.severity in (Severity.CRITICAL, Severity.HIGH))
 
     def why_not_ready(self) -> tuple[str, ...]:
         reasons = []
@@ -195,8 +199,11 @@ class Readiness:
             reasons.append(f"{self.percent}% is below {READY_PERCENT}%")
         if self.gap_count(Severity.CRITICAL):
             reasons.append(f"{self.gap_count(Severity.CRITICAL)} critical gaps open")
-        if self.gap_count(Severity.HIGH) > READY_MAX_HIGH_GAPS:
-            reasons.append(f"{self.gap_count(Severity.HIGH)} high gaps open (at most {READY_MAX_HIGH_GAPS})")
+        if self.gap_count(Severity.HIGH) + self.serious_exceptions > READY_MAX_HIGH_GAPS:
+            accepted = f" and {self.serious_exceptions} accepted critical/high exceptions" \
+                if self.serious_exceptions else ""
+            reasons.append(f"{self.gap_count(Severity.HIGH)} high gaps open{accepted} (at most "
+                           f"{READY_MAX_HIGH_GAPS} together)")
         return tuple(reasons)
 
     def control(self, control_id: str) -> ControlReadiness | None:

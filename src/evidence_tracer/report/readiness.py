@@ -96,7 +96,8 @@ EARNING = ("A control earns credit only from evidence: its automated checks (wei
            "judges nothing) and manual evidence filed against that control within its cadence, or the registers "
            "that show it operating. A named owner and an approved policy are prerequisites: without them a "
            f"control earns nothing, with them nothing by themselves. Ready for audit means at least {READY_PERCENT}%, "
-           f"no critical gap and at most {READY_MAX_HIGH_GAPS} high gaps.")
+           f"no critical gap and at most {READY_MAX_HIGH_GAPS} high gaps, accepted critical or high exceptions "
+           "counted with them.")
 
 
 def controls_in_scope(r: Readiness) -> list[ControlReadiness]:
