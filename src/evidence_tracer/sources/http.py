@@ -52,12 +52,11 @@ class HttpReader:
     max_wait_seconds: float = 5.0  # longest Retry-After honoured; a longer limit is a failure, not a hang
     backoff: float = 0.5  # seconds before the first retry of a 5xx without Retry-After (then doubled-ish)
     sleep: Callable[[float], None] = time.sleep
-    transport: httpx.BaseTransport | None = None
     records: list[ApiRecord] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._client = httpx.Client(base_url=self.base_url, headers=dict(self.headers), timeout=self.timeout,
-                                    follow_redirects=False, transport=self.transport)
+                                    follow_redirects=False)
 
     def close(self) -> None:
         self._client.close()

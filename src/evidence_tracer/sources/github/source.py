@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
 from evidence_tracer.inventory.github import (
     MEMBERS,
@@ -41,7 +39,6 @@ class GitHubSettings:
     api_url: str = "https://api.github.com"
     token_env: str = "GITHUB_TOKEN"
     timeout: float = 20.0
-    transport: httpx.BaseTransport | None = None  # tests only: the fake server is reached over real HTTP anyway
 
 
 def reader(settings: GitHubSettings, token: str) -> HttpReader:
@@ -49,7 +46,7 @@ def reader(settings: GitHubSettings, token: str) -> HttpReader:
                       settings.organization, headers={
                           "Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
                           "X-GitHub-Api-Version": API_VERSION, "User-Agent": "evidence-tracer"},
-                      timeout=settings.timeout, transport=settings.transport)
+                      timeout=settings.timeout)
 
 
 SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
