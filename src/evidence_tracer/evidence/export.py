@@ -29,6 +29,7 @@ from evidence_tracer.evidence.store import (
     end_of_day,
     sha256,
 )
+from evidence_tracer.governance.as_of import registers_as_of
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import Finding, ScanResult, Status
 from evidence_tracer.report import json_report
@@ -158,7 +159,8 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
     files.update(governance_files(store.workspace, config, min(cutoff, now)))
     if readiness is not None:
         files.update(readiness_files(readiness))
-        made = deliverable_files(readiness, config, load_registers(store.workspace), as_of, ipe or None)
+        registers = registers_as_of(load_registers(store.workspace), min(cutoff, now))
+        made = deliverable_files(readiness, config, registers, as_of, ipe or None)
         files.update({f"{DELIVERABLES}/{name}": data for name, data in made.items()})
     header = {
         "as_of": as_of.isoformat(), "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
