@@ -21,9 +21,7 @@ def listed(part: SourcePart, emit: Emit, dataset: Dataset[tuple[T, ...]], wildca
     for region in part.regions if dataset.regional else (GLOBAL,):
         observed = part.get(dataset, region)
         if observed.value is None:
-            assert observed.failure is not None
-            errors.append(emit.error(observed.failure, emit.arn(dataset.service, region, wildcard), region,
-                                     observed.sources))
+            errors.append(emit.unread(observed, emit.arn(dataset.service, region, wildcard), region))
             continue
         found.extend((region, item, observed.sources) for item in observed.value)
     return found, errors

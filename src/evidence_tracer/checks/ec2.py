@@ -73,8 +73,7 @@ def ec2_sg_open_admin_ports(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
     for region in part.regions:
         groups = part.get(SECURITY_GROUPS, region)
         if groups.value is None:
-            assert groups.failure is not None
-            yield emit.error(groups.failure, emit.arn("ec2", region, "security-group/*"), region, groups.sources)
+            yield emit.unread(groups, emit.arn("ec2", region, "security-group/*"), region)
             continue
         for sg in groups.value:
             bad = [(rule, exposed_ports(rule)) for rule in sg.ingress]

@@ -33,13 +33,11 @@ def _repos(part: SourcePart, emit: Emit) -> Iterator[GitHubRepo | Finding]:
     """Each readable repository in scope, or the error finding of one that could not be read."""
     listing = part.get(REPOSITORIES)
     if listing.value is None:
-        assert listing.failure is not None
-        yield emit.error(listing.failure, f"{_org(emit)}/*", GLOBAL, listing.sources)
+        yield emit.unread(listing, f"{_org(emit)}/*", GLOBAL)
         return
     for entry in listing.value:
         if entry.repo.value is None:
-            assert entry.repo.failure is not None
-            yield emit.error(entry.repo.failure, f"{_org(emit)}/{entry.name}", entry.name, entry.repo.sources)
+            yield emit.unread(entry.repo, f"{_org(emit)}/{entry.name}", entry.name)
         elif not entry.repo.value.archived:
             yield entry.repo.value
 
@@ -52,9 +50,8 @@ def _each(part: SourcePart, emit: Emit, pick: Callable[[GitHubRepo], Observed[T]
             yield repo
             continue
         observed = pick(repo)
-        if observed.value is None and observed.failure is not None:
-            yield emit.error(observed.failure, f"https://github.com/{repo.full_name}", repo.full_name,
-                             observed.sources)
+        if observed.failure is not None:  # (a value may be None on purpose: no CODEOWNERS file)
+            yield emit.unread(observed, f"https://github.com/{repo.full_name}", repo.full_name)
             continue
         yield from judge(repo, observed.value, observed.sources)  # type: ignore[arg-type]
 
@@ -75,8 +72,7 @@ def _rules(part: SourcePart, emit: Emit, ok: Callable[[BranchRules], bool], good
 def github_org_2fa_required(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     observed = part.get(ORG)
     if observed.value is None:
-        assert observed.failure is not None
-        yield emit.error(observed.failure, _org(emit), GLOBAL, observed.sources)
+        yield emit.unread(observed, _org(emit), GLOBAL)
     elif observed.value.two_factor_required is None:
         yield emit.error(Failure("github", "orgs:GetOrg", GLOBAL, "NotVisible",
                                  "GitHub shows the 2FA requirement only to organisation owners"), _org(emit), GLOBAL,
@@ -93,8 +89,7 @@ def github_org_2fa_required(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
 def github_members_2fa(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     observed = part.get(MEMBERS_WITHOUT_2FA)
     if observed.value is None:
-        assert observed.failure is not None
-        yield emit.error(observed.failure, f"{_org(emit)}/people", GLOBAL, observed.sources)
+        yield emit.unread(observed, f"{_org(emit)}/people", GLOBAL)
         return
     if not observed.value:
         yield emit.passed(f"{_org(emit)}/people", GLOBAL, "Every member has two-factor authentication enabled.",
@@ -109,8 +104,7 @@ def github_admins_few(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
     observed = part.get(MEMBERS)
     limit = ctx.config.sources.github.max_admins
     if observed.value is None:
-        assert observed.failure is not None
-        yield emit.error(observed.failure, f"{_org(emit)}/people", GLOBAL, observed.sources)
+        yield emit.unread(observed, f"{_org(emit)}/people", GLOBAL)
         return
     admins = sorted(m.login for m in observed.value if m.role == "admin")
     if len(admins) <= limit:

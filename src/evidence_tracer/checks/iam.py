@@ -32,8 +32,7 @@ def _root_row_flag(part: SourcePart, attr: str) -> bool | None:
 def iam_root_mfa(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     summary = part.get(ACCOUNT_SUMMARY)
     if summary.value is None:
-        assert summary.failure is not None
-        yield emit.error(summary.failure, _root_arn(emit), GLOBAL, summary.sources)
+        yield emit.unread(summary, _root_arn(emit), GLOBAL)
         return
     enabled = summary.value.get("AccountMFAEnabled", 0) == 1 or _root_row_flag(part, "mfa") is True
     sources = (*summary.sources, *part.get(CREDENTIAL_REPORT).sources)
@@ -47,8 +46,7 @@ def iam_root_mfa(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Fi
 def iam_root_access_keys(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     summary = part.get(ACCOUNT_SUMMARY)
     if summary.value is None:
-        assert summary.failure is not None
-        yield emit.error(summary.failure, _root_arn(emit), GLOBAL, summary.sources)
+        yield emit.unread(summary, _root_arn(emit), GLOBAL)
         return
     present = summary.value.get("AccountAccessKeysPresent", 0) >= 1 or _root_row_flag(part, "keys") is True
     sources = (*summary.sources, *part.get(CREDENTIAL_REPORT).sources)

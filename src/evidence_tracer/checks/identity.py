@@ -27,8 +27,7 @@ def iam_inactive_credentials(part: SourcePart, ctx: CheckContext, emit: Emit) ->
     limit = ctx.config.parameters.inactive_credential_days
     report = part.get(CREDENTIAL_REPORT)
     if report.value is None:
-        assert report.failure is not None
-        yield emit.error(report.failure, emit.arn("iam", GLOBAL, "user/*"), GLOBAL, report.sources)
+        yield emit.unread(report, emit.arn("iam", GLOBAL, "user/*"), GLOBAL)
         return
     for row in report.value:
         if row.is_root:
@@ -118,8 +117,7 @@ def iam_privileged_access(part: SourcePart, ctx: CheckContext, emit: Emit) -> It
 def iam_user_direct_policies(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     auth = part.get(AUTHORIZATION)
     if auth.value is None:
-        assert auth.failure is not None
-        yield emit.error(auth.failure, emit.arn("iam", GLOBAL, "user/*"), GLOBAL, auth.sources)
+        yield emit.unread(auth, emit.arn("iam", GLOBAL, "user/*"), GLOBAL)
         return
     for user in (p for p in auth.value.principals if p.kind == "user"):
         direct = [a.rsplit("/", 1)[-1] for a in user.attached] + [f"{n} (inline)" for n in user.inline]
@@ -153,8 +151,7 @@ def iam_root_recent_use(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iter
     report = part.get(CREDENTIAL_REPORT)
     root_arn = emit.arn("iam", GLOBAL, "root")
     if report.value is None:
-        assert report.failure is not None
-        yield emit.error(report.failure, root_arn, GLOBAL, report.sources)
+        yield emit.unread(report, root_arn, GLOBAL)
         return
     root = next((r for r in report.value if r.is_root), None)
     if root is None:
@@ -184,8 +181,7 @@ def iam_console_users_beside_identity_center(part: SourcePart, ctx: CheckContext
         yield from errors
         return
     if report.value is None:
-        assert report.failure is not None
-        yield emit.error(report.failure, emit.arn("iam", GLOBAL, "user/*"), GLOBAL, report.sources)
+        yield emit.unread(report, emit.arn("iam", GLOBAL, "user/*"), GLOBAL)
         return
     evidence = (*(s for _, _, srcs in instances for s in srcs), *report.sources)
     console = [r for r in report.value if r.password_enabled and not r.is_root]

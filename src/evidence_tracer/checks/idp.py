@@ -25,16 +25,14 @@ def _org(part: SourcePart) -> str:
 def idp_mfa_enrolled(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     users = part.get(USERS)
     if users.value is None:
-        assert users.failure is not None
-        yield emit.error(users.failure, f"{_org(part)}/users", GLOBAL, users.sources)
+        yield emit.unread(users, f"{_org(part)}/users", GLOBAL)
         return
     for user in users.value:
         if not user.active:
             continue
         where = f"{_org(part)}/users/{user.id}"
         if user.factors.value is None:
-            assert user.factors.failure is not None
-            yield emit.error(user.factors.failure, where, GLOBAL, user.factors.sources)
+            yield emit.unread(user.factors, where, GLOBAL)
             continue
         strong = sorted(set(user.factors.value) - WEAK_FACTORS)
         if strong:
@@ -50,8 +48,7 @@ def idp_admins_few(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[
     admins, users = part.get(ADMINS), part.get(USERS)
     for observed in (admins, users):
         if observed.value is None:
-            assert observed.failure is not None
-            yield emit.error(observed.failure, f"{_org(part)}/admins", GLOBAL, observed.sources)
+            yield emit.unread(observed, f"{_org(part)}/admins", GLOBAL)
             return
     assert admins.value is not None and users.value is not None
     names = {u.id: u.login for u in users.value}
@@ -69,8 +66,7 @@ def idp_admins_few(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[
 def _sso(part: SourcePart, emit: Emit, names: frozenset[str], word: str, what: str) -> Iterator[Finding]:
     apps = part.get(APPS)
     if apps.value is None:
-        assert apps.failure is not None
-        yield emit.error(apps.failure, f"{_org(part)}/apps", GLOBAL, apps.sources)
+        yield emit.unread(apps, f"{_org(part)}/apps", GLOBAL)
         return
 
     def matches(app: IdpApp) -> bool:

@@ -216,8 +216,7 @@ def cloudtrail_bucket_logging(part: SourcePart, ctx: CheckContext, emit: Emit) -
     yield from errors
     logging = part.get(TRAIL_BUCKET_LOGGING)
     if logging.value is None:
-        assert logging.failure is not None
-        yield emit.error(logging.failure, emit.arn("s3", GLOBAL, "*"), GLOBAL, logging.sources)
+        yield emit.unread(logging, emit.arn("s3", GLOBAL, "*"), GLOBAL)
         return
     read = {entry.bucket: entry.target for entry in logging.value}
     for name, sources in names.items():

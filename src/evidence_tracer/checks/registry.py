@@ -24,7 +24,7 @@ import yaml
 from evidence_tracer.catalog.controls import criteria_of_check
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
-from evidence_tracer.inventory import GLOBAL, Failure, Inventory, SourcePart
+from evidence_tracer.inventory import GLOBAL, Failure, Inventory, Observed, SourcePart
 from evidence_tracer.models import Finding, Severity, Status
 
 CHECK_MODULES = ("iam", "identity", "s3", "ec2", "network", "cloudtrail", "guardduty", "monitoring", "data",
@@ -145,6 +145,11 @@ class Emit:
             f"Not evaluated — {failure.describe()}. Grant the permission or fix access, then re-scan.",
             sources,
         )
+
+    def unread(self, observed: Observed[Any], resource: str, location: str) -> Finding:
+        """The `error` finding for a value that could not be read (its failure, with its evidence)."""
+        assert observed.failure is not None, "unread() needs an observation that failed"
+        return self.error(observed.failure, resource, location, observed.sources)
 
     def not_applicable(self, resource: str, location: str, message: str,
                        sources: Iterable[str] = ()) -> Finding:
