@@ -39,12 +39,7 @@ def readiness_inputs(workspace: Path, now: datetime) -> ReadinessInputs:
         scan = None
     regs = Registers(workspace)
     policies = policy_statuses(workspace, config, policies_as_of(regs.policies.load(), now), now)
-    inventory = None
-    if scan is not None:
-        try:
-            inventory = store.load_inventory(scan.scan.id)
-        except EvidenceError:
-            inventory = None  # a scan stored before snapshots were kept: nothing to reconcile
+    inventory = store.snapshot_of(scan.scan.id) if scan is not None else None
     return ReadinessInputs(config, now, scan, tuple(store.items(kind=Kind.MANUAL, as_of=now)), tuple(policies),
                            registers_as_of(load_registers(workspace), now),
                            exceptions_as_of(regs.exceptions.load(), now).exceptions, inventory)

@@ -171,9 +171,8 @@ def users(
                       f"[red]{safe('; '.join(r.concerns))}[/]" if r.concerns else "—")
     console = Console(width=200)
     console.print(grid)
-    try:
-        inventory = store.load_inventory(result.scan.id)
-    except EvidenceError:
+    inventory = store.snapshot_of(result.scan.id)
+    if inventory is None:
         return  # a scan stored before snapshots were kept
     for row in identity_center_access(inventory):
         console.print(row)

@@ -15,9 +15,7 @@ from evidence_tracer.deliverables import requests as pbc
 from evidence_tracer.deliverables.assertion import management_assertion
 from evidence_tracer.deliverables.matrix import matrix_csv, matrix_rows, matrix_xlsx
 from evidence_tracer.deliverables.system_description import describe, to_html, to_markdown
-from evidence_tracer.errors import EvidenceError
 from evidence_tracer.governance.overdue import RegisterSnapshot
-from evidence_tracer.inventory import Inventory
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report.csv_report import cell
 
@@ -50,19 +48,11 @@ def deliverable_files(r: Readiness, config: WorkspaceConfig, registers: Register
 
 def workspace_deliverables(workspace: Path, now: datetime) -> dict[str, bytes]:
     """The deliverables of a workspace as of `now`, with the latest scan's completeness record."""
-    from evidence_tracer.evidence.completeness import completeness
-    from evidence_tracer.evidence.store import EvidenceStore, Kind
+    from evidence_tracer.evidence.completeness import scan_completeness
+    from evidence_tracer.evidence.store import EvidenceStore
     from evidence_tracer.workspace import load_registers, workspace_readiness
 
     r = workspace_readiness(workspace, now)
     store = EvidenceStore(workspace)
-    ipe = None
-    if r.scan_id:
-        scan = store.load_scan(r.scan_id)
-        try:
-            inventory: Inventory | None = store.load_inventory(r.scan_id)
-        except EvidenceError:
-            inventory = None  # a scan stored before snapshots were kept
-        ipe = completeness(store.items(kind=Kind.API, scan_id=r.scan_id), store.content, inventory,
-                           scan.scan.regions)
+    ipe = scan_completeness(store, store.load_scan(r.scan_id)) if r.scan_id else None
     return deliverable_files(r, load_config(workspace), load_registers(workspace), now.date(), ipe)

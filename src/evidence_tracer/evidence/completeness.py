@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
-from evidence_tracer.evidence.store import EvidenceItem
+from evidence_tracer.evidence.store import EvidenceItem, EvidenceStore, Kind
 from evidence_tracer.inventory import Inventory, SourcePart
+from evidence_tracer.models import ScanResult
 
 # Request parameters that only turn pages: two calls that differ only in these list one population.
 _PAGE_PARAMS = frozenset({"NextToken", "Marker", "ContinuationToken", "StartingToken", "nextToken",
@@ -93,3 +94,9 @@ def endpoint_warning(record: Mapping[str, Any]) -> str:
     names = {"aws": "AWS", "github": "GitHub", "okta": "Okta"}
     return "; ".join(f"not a real {names.get(e['source'], e['source'])} endpoint — {e['account']}: {e['endpoint']}"
                      for e in fake)
+
+
+def scan_completeness(store: EvidenceStore, scan: ScanResult) -> dict[str, Any]:
+    """The completeness record of a stored scan, from its API records and inventory snapshot."""
+    return completeness(store.items(kind=Kind.API, scan_id=scan.scan.id), store.content,
+                        store.snapshot_of(scan.scan.id), scan.scan.regions)

@@ -17,7 +17,7 @@ from evidence_tracer.deliverables.build import FOLDER as DELIVERABLES
 from evidence_tracer.deliverables.build import deliverable_files
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence import signing
-from evidence_tracer.evidence.completeness import completeness, endpoint_warning
+from evidence_tracer.evidence.completeness import endpoint_warning, scan_completeness
 from evidence_tracer.evidence.layout import item_path
 from evidence_tracer.evidence.package import write_package
 from evidence_tracer.evidence.package_contents import governance_files, readiness_files, scan_history
@@ -30,7 +30,6 @@ from evidence_tracer.evidence.store import (
     sha256,
 )
 from evidence_tracer.governance.as_of import registers_as_of
-from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import Finding, ScanResult, Status
 from evidence_tracer.report import json_report
 from evidence_tracer.report.grouping import DISCLAIMER, ordered
@@ -149,11 +148,7 @@ def export_package(store: EvidenceStore, config: WorkspaceConfig, as_of: date, o
     ipe: dict[str, object] = {}
     if scan:
         files["scan/findings.json"] = json_report.render(scan).encode()
-        try:
-            inventory: Inventory | None = store.load_inventory(scan.scan.id)
-        except EvidenceError:
-            inventory = None  # a scan stored before snapshots were kept
-        ipe = completeness(api_items.values(), store.content, inventory, scan.scan.regions)
+        ipe = scan_completeness(store, scan)
         files["scan/completeness.json"] = (json.dumps(ipe, indent=2, sort_keys=True, default=str) + "\n").encode()
     files["scan/history.json"] = scan_history(store, cutoff)
     files.update(governance_files(store.workspace, config, min(cutoff, now)))

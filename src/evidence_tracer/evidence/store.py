@@ -546,6 +546,13 @@ class EvidenceStore:
             raise EvidenceError(f"scan {row['id']} was stored without its inventory; it cannot be re-evaluated")
         return load_inventory(self.read_blob(row["inventory_sha256"]))
 
+    def snapshot_of(self, scan_id: str) -> Inventory | None:
+        """The scan's inventory, or None for a scan stored before snapshots were kept. A snapshot that is
+        missing or altered is still an error: it is not the same as never having had one."""
+        if not self._scan_row(scan_id, None)["inventory_sha256"]:
+            return None
+        return self.load_inventory(scan_id)
+
     def _scan_row(self, scan_id: str | None, as_of: datetime | None) -> sqlite3.Row:
         with self._db() as db:
             if scan_id:
