@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.app.init import InitAnswers, create_workspace
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import ConfigError, GovernanceError
 from evidence_tracer.governance.owners import unowned
-from evidence_tracer.init import InitAnswers, create_workspace
 
 
 def test_answers_become_a_loadable_config_with_every_control_owned(tmp_path: Path) -> None:

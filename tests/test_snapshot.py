@@ -5,20 +5,20 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.app.scan import reevaluate, run_scan
 from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.inventory import NOT_COLLECTED, Inventory
 from evidence_tracer.inventory.aws import BUCKETS, CREDENTIAL_REPORT, TRAILS
+from evidence_tracer.inventory.aws_resources import RDS_INSTANCES
+from evidence_tracer.inventory.codec import dump_inventory, load_inventory
 from evidence_tracer.models import Status
 from evidence_tracer.report import json_report
-from evidence_tracer.scanner import reevaluate, run_scan
-from evidence_tracer.snapshot import dump_inventory, load_inventory
 from evidence_tracer.sources.aws.declared import datasets_fed_by
 from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSource
-from evidence_tracer.sources.aws.specs import RDS_INSTANCES
 from tests.checks.builders import failed, inventory, key, ok, user, with_iam
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from evidence_tracer.catalog.criteria import Category
-from evidence_tracer.governance.names import Person
+from evidence_tracer.names import Person
 from evidence_tracer.yamlfile import load_model, parse_model
 
 CONFIG_FILE = "tracer.yaml"

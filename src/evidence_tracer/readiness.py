@@ -13,7 +13,7 @@ from evidence_tracer.catalog.criteria import Criterion, criteria, sort_key
 from evidence_tracer.catalog.services import find_service
 from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.evidence.store import EvidenceItem
+from evidence_tracer.evidence.items import EvidenceItem
 from evidence_tracer.governance.exceptions import Accepted, Lapsed, match
 from evidence_tracer.governance.overdue import RegisterSnapshot, register_gaps
 from evidence_tracer.governance.owners import owners_of, unowned

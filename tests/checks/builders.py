@@ -9,6 +9,7 @@ from typing import Any
 from evidence_tracer.checks.registry import CheckContext, run_check
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Dataset, Failure, Inventory, Observed, Resource, SourcePart
+from evidence_tracer.inventory import aws_resources as specs
 from evidence_tracer.inventory.aws import (
     ACCOUNT_PUBLIC_ACCESS_BLOCK,
     ACCOUNT_SUMMARY,
@@ -36,7 +37,6 @@ from evidence_tracer.inventory.aws import (
 )
 from evidence_tracer.inventory.base import freeze
 from evidence_tracer.models import Finding
-from evidence_tracer.sources.aws import specs
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 ACCOUNT = "111122223333"

@@ -13,6 +13,7 @@ import pytest
 from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Dataset, Observed
+from evidence_tracer.inventory import aws_resources as ds
 from evidence_tracer.inventory.aws import (
     ACCOUNT_PUBLIC_ACCESS_BLOCK,
     AUTHORIZATION,
@@ -32,7 +33,6 @@ from evidence_tracer.inventory.aws import (
     ThreatFinding,
 )
 from evidence_tracer.models import Status
-from evidence_tracer.sources.aws import specs as ds
 from evidence_tracer.sources.aws.declared import datasets_fed_by
 from tests.checks.builders import (
     ACCOUNT,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.app.auditpack.render import catalog_hashes
+from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.cli.app import main
 from evidence_tracer.evidence.package import verify_package
-from evidence_tracer.evidence.package_contents import catalog_hashes
 from evidence_tracer.governance.registers import ACK_BY_CLI
 
 
@@ -27,14 +28,13 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 @pytest.fixture(scope="module")
 def package(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from evidence_tracer.app.auditpack.export import export_package
     from evidence_tracer.config import load_config
-    from evidence_tracer.evidence.export import export_package
-    from evidence_tracer.evidence.store import EvidenceStore
     from evidence_tracer.governance.owners import owners_of
 
     out = tmp_path_factory.mktemp("pkg") / "package"
     config = load_config(demo_workspace)
-    export_package(EvidenceStore(demo_workspace), config, datetime.now(UTC).date(), out, owners_of(config))
+    export_package(Workspace(demo_workspace), datetime.now(UTC).date(), out, owners_of(config))
     return out
 
 

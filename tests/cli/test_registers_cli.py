@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.app.init import InitAnswers, create_workspace
 from evidence_tracer.cli.app import main
 from evidence_tracer.governance.registers import Registers
-from evidence_tracer.init import InitAnswers, create_workspace
 from tests.cli.conftest import fake_aws_env
 
 

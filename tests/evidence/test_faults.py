@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.errors import WorkspaceLocked
 from evidence_tracer.evidence.store import EvidenceStore, Kind
 from tests.evidence.samples import scan
@@ -83,5 +84,5 @@ def test_a_held_lock_gives_a_clear_error(tmp_path: Path) -> None:
     memo = tmp_path / "m.txt"
     memo.write_text("access review: every account kept, none removed")
     with FileLock(str(store.root / "lock")), pytest.raises(WorkspaceLocked, match="another tracer process"):
-        store.add_manual("CC1.2", memo, "minutes", "ceo@acme.io")
-    store.add_manual("CC1.2", memo, "minutes", "ceo@acme.io")  # free again
+        store.add_manual(resolve_target("CC1.2"), memo, "minutes", "ceo@acme.io")
+    store.add_manual(resolve_target("CC1.2"), memo, "minutes", "ceo@acme.io")  # free again

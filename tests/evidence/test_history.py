@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evidence_tracer.evidence.history import GENESIS
+from evidence_tracer.evidence.index import evidence_row
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.report import json_report
 from tests.cli.conftest import tracer
@@ -38,7 +39,7 @@ def test_dropped_triggers_and_a_forged_all_pass_scan_are_found(tmp_path: Path) -
     forged = json_report.to_dict(real)
     for f in forged["findings"]:
         f["status"] = "pass"
-    digest = store.put_blob(json.dumps(forged).encode())
+    digest = store.blob_store.put(json.dumps(forged).encode())
     db = sqlite3.connect(store.index_path)
     db.executescript("DROP TRIGGER scans_append_only_u; DROP TRIGGER scans_append_only_d;")
     db.execute("UPDATE scans SET result_sha256 = ? WHERE id = ?", (digest, real.scan.id))
@@ -78,7 +79,7 @@ def test_rewritten_or_removed_history_is_found(tmp_path: Path) -> None:
 def test_a_run_killed_between_history_and_index_is_completed_on_open(tmp_path: Path) -> None:
     store, _ = _store_with_two_scans(tmp_path)
     result, records = scan(datetime(2026, 11, 3, tzinfo=UTC))
-    rows = [("evidence", store._evidence_row(store._api_item(r, result.scan.id))) for r in records]
+    rows = [("evidence", evidence_row(store._api_item(r, result.scan.id))) for r in records]
     store.history.append(rows)  # the process died here, before the index committed
     reopened = EvidenceStore(tmp_path)
     assert reopened.verify() == []
@@ -90,7 +91,7 @@ def test_a_store_from_before_the_history_gets_one_and_planted_blobs_are_noted(tm
     (tmp_path / ".tracer" / "log.jsonl").unlink()  # as a 0.1.0 store was: index and blobs only
     migrated = EvidenceStore(tmp_path)
     assert migrated.verify() == [] and len(migrated.history.read()[0]) == 6
-    planted = migrated.blob_path("ab" * 32)
+    planted = migrated.blob_store.path("ab" * 32)
     planted.parent.mkdir(parents=True, exist_ok=True)
     planted.write_bytes(b"planted")
     assert migrated.verify() == [] and migrated.unreferenced() == [str(planted.relative_to(tmp_path / ".tracer"))]

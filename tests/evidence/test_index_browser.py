@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.app.auditpack.export import export_package
+from evidence_tracer.app.workspace import Workspace
+from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.evidence.export import export_package
 from evidence_tracer.evidence.store import EvidenceStore
 from tests.browser import dump_dom, screenshot
 from tests.evidence.samples import scan
@@ -38,9 +40,9 @@ def test_index_maps_criteria_to_controls_findings_and_evidence(tmp_path: Path) -
     store.save_scan(result, records)
     memo = tmp_path / "q3 review.csv"
     memo.write_text("user,decision,reviewer\nalice,keep,cto@acme.io\n")
-    store.add_manual("AC-06", memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
+    store.add_manual(resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
     out = tmp_path / "pkg"
-    export_package(store, WorkspaceConfig(), date(2026, 11, 2), out, {"AC-06": "jane@acme.io"})
+    export_package(Workspace(store.workspace, require=False, config=WorkspaceConfig()), date(2026, 11, 2), out, {"AC-06": "jane@acme.io"})
 
     dom = dump_dom(out / "index.html")
     parser = Links()

@@ -11,14 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.app.auditpack.export import export_package
+from evidence_tracer.app.workspace import Workspace
+from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import EvidenceError
-from evidence_tracer.evidence.export import export_package
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore
 from tests.evidence.samples import scan
 
 AS_OF = date(2026, 11, 15)
+
+
+def _ws(store: EvidenceStore) -> Workspace:
+    return Workspace(store.workspace, require=False, config=WorkspaceConfig())
 
 
 @pytest.fixture
@@ -30,15 +36,15 @@ def store(tmp_path: Path) -> EvidenceStore:
     store.save_scan(later, later_records)
     memo = tmp_path / "access-review-q3.csv"
     memo.write_text("user,decision,reviewer\nalice,keep,cto@acme.io\n")
-    store.add_manual("AC-06", memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
-    store.add_manual("CC1.2", memo, "too late for the as-of date", "jane@acme.io",
+    store.add_manual(resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
+    store.add_manual(resolve_target("CC1.2"), memo, "too late for the as-of date", "jane@acme.io",
                      now=datetime(2026, 11, 16, tzinfo=UTC))
     return store
 
 
 def test_export_is_organised_by_criterion_with_sidecars(store: EvidenceStore, tmp_path: Path) -> None:
     out = tmp_path / "pkg"
-    result = export_package(store, WorkspaceConfig(), AS_OF, out, {"AC-06": "jane@acme.io"})
+    result = export_package(_ws(store), AS_OF, out, {"AC-06": "jane@acme.io"})
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert {"manifest.json", "index.html", "SHA256SUMS", "scan/findings.json"} <= files
     review = [f for f in files if f.startswith("CC6.3-access-changes/manual-") and not f.endswith(".meta.json")]
@@ -64,7 +70,7 @@ def test_export_is_organised_by_criterion_with_sidecars(store: EvidenceStore, tm
 @pytest.mark.parametrize("as_zip", [False, True])
 def test_round_trip_and_tampering(store: EvidenceStore, tmp_path: Path, as_zip: bool) -> None:
     out = tmp_path / ("pkg.zip" if as_zip else "pkg")
-    exported = export_package(store, WorkspaceConfig(), AS_OF, out)
+    exported = export_package(_ws(store), AS_OF, out)
     clean = verify_package(out)
     assert clean.ok and clean.fingerprint == exported.fingerprint and clean.checked == exported.files - 3
     assert clean.signer is not None and clean.signer.startswith("SHA256:")
@@ -126,9 +132,9 @@ def _read(package: Path, name: str) -> bytes:
 
 def test_export_never_overwrites(store: EvidenceStore, tmp_path: Path) -> None:
     out = tmp_path / "pkg.zip"
-    export_package(store, WorkspaceConfig(), AS_OF, out)
+    export_package(_ws(store), AS_OF, out)
     with pytest.raises(EvidenceError, match="already exists"):
-        export_package(store, WorkspaceConfig(), AS_OF, out)
+        export_package(_ws(store), AS_OF, out)
 
 
 def test_verify_rejects_what_is_not_a_package(tmp_path: Path) -> None:
@@ -144,8 +150,8 @@ def test_export_before_any_scan_still_packages_manual_evidence(tmp_path: Path) -
     store = EvidenceStore(tmp_path / "ws")
     memo = tmp_path / "minutes.md"
     memo.write_text("minutes of the 2026 security programme review")
-    store.add_manual("GOV-02", memo, "board review", "ceo@acme.io", now=datetime(2026, 1, 5, tzinfo=UTC))
-    result = export_package(store, WorkspaceConfig(), date(2026, 2, 1), tmp_path / "pkg")
+    store.add_manual(resolve_target("GOV-02"), memo, "board review", "ceo@acme.io", now=datetime(2026, 1, 5, tzinfo=UTC))
+    result = export_package(_ws(store), date(2026, 2, 1), tmp_path / "pkg")
     assert result.scan_id is None and verify_package(tmp_path / "pkg").ok
     assert (tmp_path / "pkg" / "CC1.2-board-oversight").is_dir()
 
@@ -182,7 +188,7 @@ def test_duplicate_and_symlinked_entries_are_refused(store: EvidenceStore, tmp_p
     with pytest.raises(EvidenceError, match="symbolic link"):
         verify_package(link)
     folder = tmp_path / "pkg"
-    export_package(store, WorkspaceConfig(), AS_OF, folder)
+    export_package(_ws(store), AS_OF, folder)
     (folder / "scan" / "peek").symlink_to("/etc/passwd")
     with pytest.raises(EvidenceError, match="symbolic link"):
         verify_package(folder)
@@ -208,7 +214,7 @@ def test_an_auditor_verifies_the_signature_with_ssh_keygen(store: EvidenceStore,
     from evidence_tracer.evidence.signing import VERIFY_COMMAND
 
     out = tmp_path / "pkg"
-    export_package(store, WorkspaceConfig(), AS_OF, out)
+    export_package(_ws(store), AS_OF, out)
     good = subprocess.run(VERIFY_COMMAND, shell=True, cwd=out, capture_output=True, text=True, check=False)
     assert good.returncode == 0 and 'Good "evidence-tracer" signature' in good.stdout + good.stderr
     manifest = out / "manifest.json"
@@ -220,7 +226,7 @@ def test_an_auditor_verifies_the_signature_with_ssh_keygen(store: EvidenceStore,
 
 
 def test_endpoints_say_whether_they_are_the_provider_itself() -> None:
-    from evidence_tracer.evidence.completeness import endpoint_of
+    from evidence_tracer.app.completeness import endpoint_of
     from evidence_tracer.inventory import SourcePart
 
     assert endpoint_of(SourcePart("aws", "1", attributes={"endpoint": ""}))["real"]

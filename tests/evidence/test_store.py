@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.app.workspace import Workspace
+from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.errors import EvidenceError, GovernanceError
-from evidence_tracer.evidence.store import EvidenceStore, Kind, end_of_day
+from evidence_tracer.evidence.items import Kind, end_of_day
+from evidence_tracer.evidence.store import EvidenceStore
+from evidence_tracer.inventory.codec import dump_inventory, load_inventory
 from tests.evidence.samples import record, scan
 
 
@@ -80,10 +84,10 @@ def test_manual_evidence(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
     memo = tmp_path / "board.pdf"
     memo.write_bytes(b"%PDF-1.4 minutes of the 2026 security review")
-    by_control = store.add_manual("AC-06", memo, "Q3 access review", "jane@acme.io",
+    by_control = store.add_manual(resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io",
                                   now=datetime(2026, 10, 2, tzinfo=UTC))
     assert by_control.criteria == ("CC6.2", "CC6.3") and by_control.control == "AC-06"
-    by_criterion = store.add_manual("CC1.2", memo, "Board minutes", "jane@acme.io")
+    by_criterion = store.add_manual(resolve_target("CC1.2"), memo, "Board minutes", "jane@acme.io")
     assert by_criterion.criteria == ("CC1.2",) and by_criterion.control is None
     assert by_criterion.sha256 == by_control.sha256 and by_criterion.media_type == "application/pdf"
     assert [i.id for i in store.items(criterion="CC6.3")] == [by_control.id]
@@ -103,9 +107,9 @@ def test_manual_evidence_rejects(tmp_path: Path, target: str, author: str, note:
     memo = tmp_path / "m.txt"
     memo.write_text("access review: every account kept, none removed")
     with pytest.raises(error):
-        EvidenceStore(tmp_path).add_manual(target, memo, note, author)
+        EvidenceStore(tmp_path).add_manual(resolve_target(target), memo, note, author)
     with pytest.raises(EvidenceError):
-        EvidenceStore(tmp_path).add_manual("AC-06", tmp_path / "missing.txt", "n", "jane@acme.io")
+        EvidenceStore(tmp_path).add_manual(resolve_target("AC-06"), tmp_path / "missing.txt", "n", "jane@acme.io")
 
 
 def test_store_verification_finds_altered_and_missing_content(tmp_path: Path) -> None:
@@ -114,9 +118,9 @@ def test_store_verification_finds_altered_and_missing_content(tmp_path: Path) ->
     store.save_scan(result, records)
     assert store.verify() == []
     item = store.items(kind=Kind.API)[0]
-    path = store.blob_path(item.sha256)
+    path = store.blob_store.path(item.sha256)
     path.write_bytes(path.read_bytes() + b" ")
-    other = store.blob_path(store.items(kind=Kind.API)[1].sha256)
+    other = store.blob_store.path(store.items(kind=Kind.API)[1].sha256)
     other.unlink()
     problems = store.verify()
     assert any("altered" in p for p in problems) and any("missing" in p for p in problems)
@@ -130,12 +134,14 @@ def test_inventory_snapshot_is_kept_with_the_scan(tmp_path: Path) -> None:
 
     store = EvidenceStore(tmp_path)
     with_snapshot, records = scan()
-    store.save_scan(with_snapshot, records, inventory())
+    store.save_scan(with_snapshot, records, dump_inventory(inventory()))
     without, more = scan(datetime(2026, 11, 2, tzinfo=UTC))
     store.save_scan(without, more)
-    assert store.load_inventory(with_snapshot.scan.id) == inventory()
+    stored = store.snapshot_bytes(with_snapshot.scan.id)
+    assert stored is not None and load_inventory(stored) == inventory()
+    assert store.snapshot_bytes(without.scan.id) is None
     with pytest.raises(EvidenceError, match="without its inventory"):
-        store.load_inventory(without.scan.id)
+        Workspace(tmp_path, require=False).require_inventory(without.scan.id)
     digest = next(p for p in store.blobs.rglob("*") if p.is_file() and b'"_t"' in p.read_bytes())
     digest.write_bytes(digest.read_bytes().replace(b"111122223333", b"999999999999"))
     assert any("inventory of scan" in p for p in store.verify())
@@ -156,7 +162,7 @@ def test_what_cannot_be_evidence_is_refused_at_once(tmp_path: Path, kind: str) -
         target.write_text("  ok\n\n")
     store = EvidenceStore(tmp_path / "ws")
     with pytest.raises(EvidenceError) as caught:
-        store.add_manual("GOV-02", target, "minutes", "jane@acme.io")
+        store.add_manual(resolve_target("GOV-02"), target, "minutes", "jane@acme.io")
     message = str(caught.value)
     expected = {"directory": "is a directory", "fifo": "device, FIFO or socket", "device": "device, FIFO or socket",
                 "empty": "near-empty", "near-empty": "near-empty", "missing": "cannot read"}[kind]
@@ -170,8 +176,8 @@ def test_oversize_files_are_refused_and_large_ones_stream(tmp_path: Path) -> Non
         out.write(os.urandom(64) + b"\0" * (11 * 1024 * 1024))  # binary, over the text-redaction size
     store = EvidenceStore(tmp_path / "ws")
     with pytest.raises(EvidenceError, match="over the 1048576-byte limit"):
-        store.add_manual("GOV-02", big, "export", "jane@acme.io", max_bytes=1024 * 1024)
-    item = store.add_manual("GOV-02", big, "export", "jane@acme.io")
+        store.add_manual(resolve_target("GOV-02"), big, "export", "jane@acme.io", max_bytes=1024 * 1024)
+    item = store.add_manual(resolve_target("GOV-02"), big, "export", "jane@acme.io")
     assert item.size == big.stat().st_size and store.content(item) == big.read_bytes()
 
 
@@ -180,6 +186,6 @@ def test_a_symlink_records_the_real_path_and_text_evidence_is_redacted(tmp_path:
     real.write_text("Board minutes, 2026-11-01. Temporary password=Winter2026! was rotated afterwards.\n")
     link = tmp_path / "minutes.txt"
     link.symlink_to(real)
-    item = EvidenceStore(tmp_path / "ws").add_manual("GOV-02", link, "minutes", "jane@acme.io")
+    item = EvidenceStore(tmp_path / "ws").add_manual(resolve_target("GOV-02"), link, "minutes", "jane@acme.io")
     assert item.filename == f"minutes.txt (symlink to {real})"
     assert b"Winter2026" not in EvidenceStore(tmp_path / "ws").content(item) and item.redactions == 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from evidence_tracer.errors import GovernanceError
-from evidence_tracer.governance.names import validate_person
+from evidence_tracer.names import validate_person
 
 
 @pytest.mark.parametrize("person", ["jane@acme.io", "Jane.Doe@acme.co.uk", "j.smith+sec@acme.io", "teamlead.ana@x.io"])

@@ -59,8 +59,8 @@ def test_suggested_shell_commands_quote_names_from_aws() -> None:
 
 
 def test_cli_tables_and_lines_print_foreign_text_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from evidence_tracer.app.init import InitAnswers, create_workspace
     from evidence_tracer.cli.app import main
-    from evidence_tracer.init import InitAnswers, create_workspace
 
     hostile = "[/] [bold red]Evil\x1b[31m\u202e Co"
     create_workspace(tmp_path, InitAnswers(company=hostile, owner="jane@acme.io"))

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from evidence_tracer.config import load_config
-from evidence_tracer.evidence.export import export_package
+from evidence_tracer.app.auditpack.export import export_package
+from evidence_tracer.app.init import InitAnswers, create_workspace
+from evidence_tracer.app.workspace import Workspace, workspace_readiness
+from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.registers import Registers, VendorRecord, VendorsFile
-from evidence_tracer.init import InitAnswers, create_workspace
 from evidence_tracer.models import Finding, ScanResult, Severity, Status
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.readiness import render_readiness
-from evidence_tracer.workspace import workspace_readiness
 from tests.browser import dump_dom
 from tests.evidence.samples import ACCOUNT, scan
 
@@ -80,7 +80,7 @@ def test_every_html_page_keeps_hostile_text_inert(tmp_path: Path) -> None:
     store.save_scan(result, records)
     memo = tmp_path / "review.md"
     memo.write_text(f"# Review\n\n{PAYLOAD}\n")
-    store.add_manual("AC-06", memo, PAYLOAD, "jane@acme.io", now=NOW)
+    store.add_manual(resolve_target("AC-06"), memo, PAYLOAD, "jane@acme.io", now=NOW)
     pages = {
         "gap report": tmp_path / "gap.html",
         "readiness": tmp_path / "readiness.html",
@@ -88,6 +88,6 @@ def test_every_html_page_keeps_hostile_text_inert(tmp_path: Path) -> None:
     }
     pages["gap report"].write_text(render(result, Format.HTML), encoding="utf-8")
     pages["readiness"].write_text(render_readiness(workspace_readiness(ws, NOW), Format.HTML), encoding="utf-8")
-    export_package(store, load_config(ws), date(2026, 11, 2), tmp_path / "pkg", {})
+    export_package(Workspace(ws), date(2026, 11, 2), tmp_path / "pkg", {})
     for name, page in pages.items():
         _inert(dump_dom(page), name)

@@ -89,3 +89,16 @@ def control_of_rule(rule: str) -> str | None:
 
 def controls_for_criterion(criterion_id: str) -> tuple[Control, ...]:
     return tuple(c for c in controls().values() if criterion_id in c.criteria)
+
+
+def resolve_target(target: str) -> tuple[tuple[str, ...], str | None]:
+    """A criterion id (CC6.1) or a control id (AC-06) -> (criteria, control); anything else is refused."""
+    from evidence_tracer.catalog.criteria import criteria
+    from evidence_tracer.errors import EvidenceError
+
+    if target in criteria():
+        return (target,), None
+    library = controls()
+    if target in library:
+        return library[target].criteria, target
+    raise EvidenceError(f"{target!r} is neither a Trust Services Criterion (e.g. CC6.1) nor a control (e.g. AC-06)")

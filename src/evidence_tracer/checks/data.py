@@ -10,10 +10,8 @@ from typing import Any
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.checks.common import listed, tags
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.criticality import DECLARE_CRITICAL, critical_reason
 from evidence_tracer.inventory import Resource, SourcePart
-from evidence_tracer.models import Finding
-from evidence_tracer.sources.aws.specs import (
+from evidence_tracer.inventory.aws_resources import (
     BACKUP_PROTECTED,
     DYNAMODB_TABLES,
     EBS_ENCRYPTION_DEFAULT,
@@ -25,6 +23,8 @@ from evidence_tracer.sources.aws.specs import (
     RDS_MANUAL_SNAPSHOTS,
     SECRETS,
 )
+from evidence_tracer.inventory.criticality import DECLARE_CRITICAL, critical_reason
+from evidence_tracer.models import Finding
 
 
 def _databases(part: SourcePart, emit: Emit) -> tuple[list[tuple[str, str, Resource, tuple[str, ...]]],

@@ -11,8 +11,8 @@ from evidence_tracer.checks.data import policy_statements
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import GLOBAL, Failure, SourcePart
 from evidence_tracer.inventory.aws import AUTHORIZATION, CREDENTIAL_REPORT, IDENTITY_CENTER, Authorization, Principal
+from evidence_tracer.inventory.aws_resources import ACCESS_ANALYZERS
 from evidence_tracer.models import Finding
-from evidence_tracer.sources.aws.specs import ACCESS_ANALYZERS
 
 # AWS-managed policies that grant everything (or the power to grant oneself everything).
 ADMIN_MANAGED_POLICIES = frozenset({"AdministratorAccess", "IAMFullAccess"})

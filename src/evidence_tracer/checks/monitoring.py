@@ -12,8 +12,7 @@ from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.checks.s3 import buckets, policy_exposure
 from evidence_tracer.inventory import GLOBAL, NOT_COLLECTED, Failure, Resource, SourcePart
 from evidence_tracer.inventory.aws import ACCOUNT_PUBLIC_ACCESS_BLOCK, TRAIL_BUCKET_LOGGING
-from evidence_tracer.models import Finding
-from evidence_tracer.sources.aws.specs import (
+from evidence_tracer.inventory.aws_resources import (
     ALARMS,
     CONFIG_RECORDER_STATUS,
     CONFIG_RECORDERS,
@@ -25,6 +24,7 @@ from evidence_tracer.sources.aws.specs import (
     SNS_SUBSCRIPTIONS,
     VPCS,
 )
+from evidence_tracer.models import Finding
 
 # The CloudTrail events a security alarm must watch, and how to recognise a metric filter for each.
 SECURITY_EVENTS: dict[str, tuple[str, re.Pattern[str]]] = {

@@ -13,14 +13,14 @@ from evidence_tracer.checks.ec2 import internet_ranges, open_ports, permissions_
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import SourcePart
 from evidence_tracer.inventory.aws import SECURITY_GROUPS
-from evidence_tracer.models import Finding
-from evidence_tracer.sources.aws.specs import (
+from evidence_tracer.inventory.aws_resources import (
     CERTIFICATES,
     ECR_REPOSITORIES,
     INSTANCES,
     LAMBDA_FUNCTIONS,
     LOAD_BALANCERS,
 )
+from evidence_tracer.models import Finding
 
 DATA_PORTS = {3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle", 27017: "MongoDB",
               6379: "Redis", 11211: "Memcached", 9200: "Elasticsearch", 5601: "Kibana", 23: "Telnet", 21: "FTP"}

@@ -80,6 +80,13 @@ def specs() -> dict[str, CheckSpec]:
         raise ConfigError(f"catalog/checks.yaml: invalid check entry: {exc!r}") from None
 
 
+def catalog_labels(check_id: str) -> tuple[tuple[str, ...], Severity] | None:
+    """What the catalog says of a check now (its criteria and severity): how the store labels the findings it
+    reads back, so a stored scan is grouped and weighed like a new one. None for a check no longer known."""
+    spec = specs().get(check_id)
+    return (spec.criteria, spec.severity) if spec is not None else None
+
+
 def check(fn: CheckFn) -> CheckFn:
     """Mark `fn` as the implementation of the check named like it (which must be in checks.yaml)."""
     setattr(fn, _TAG, True)

@@ -7,9 +7,9 @@ from typing import Any
 
 from evidence_tracer.checks.data import policy_statements
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.criticality import DECLARE_CRITICAL, critical_reason
 from evidence_tracer.inventory import GLOBAL, SourcePart
 from evidence_tracer.inventory.aws import ACCOUNT_PUBLIC_ACCESS_BLOCK, BUCKETS, Bucket
+from evidence_tracer.inventory.criticality import DECLARE_CRITICAL, critical_reason
 from evidence_tracer.models import Finding
 
 

@@ -15,24 +15,24 @@ from rich.console import Console
 from rich.table import Table
 
 from evidence_tracer import __version__
+from evidence_tracer.app.deliverables import workspace_deliverables
+from evidence_tracer.app.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
+from evidence_tracer.app.scan import reevaluate, run_scan
+from evidence_tracer.app.workspace import Workspace, open_store, workspace_readiness
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.services import find_service
 from evidence_tracer.cli import evidence_cmd, governance_cmd
 from evidence_tracer.cli.output import print_summary, safe, scan_progress, table
 from evidence_tracer.config import check_account, check_region, load_config
-from evidence_tracer.deliverables.build import MATRIX_XLSX, workspace_deliverables
+from evidence_tracer.deliverables.build import MATRIX_XLSX
 from evidence_tracer.errors import ConfigError, TracerError
-from evidence_tracer.evidence.store import EvidenceStore
-from evidence_tracer.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
 from evidence_tracer.models import Status
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.explain import explain
 from evidence_tracer.report.grouping import DISCLAIMER
 from evidence_tracer.report.inert import inert_text
 from evidence_tracer.report.readiness import headline, render_readiness
-from evidence_tracer.scanner import reevaluate, run_scan
 from evidence_tracer.sources.enabled import enabled_sources
-from evidence_tracer.workspace import workspace_readiness
 
 app = typer.Typer(
     name="tracer",
@@ -53,7 +53,7 @@ app.add_typer(governance_cmd.exercises, name="exercises")
 app.add_typer(governance_cmd.incidents, name="incidents")
 app.add_typer(governance_cmd.exceptions, name="exceptions")
 
-Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory (holds tracer.yaml).")]
+WorkspaceDir = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory (holds tracer.yaml).")]
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -65,7 +65,7 @@ def _write(text: str, output: Path | None) -> None:
 
 @app.command()
 def scan(
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
     region: Annotated[list[str] | None, typer.Option(
         "--region", "-r", help="Scan only this region (repeatable). Default: tracer.yaml boundary, else all enabled."
     )] = None,
@@ -77,17 +77,18 @@ def scan(
                                              "(default: when the caller can list it, as tracer.yaml says).")] = None,
 ) -> None:
     """Scan the AWS account read-only, evaluate the checks and summarise by criterion."""
-    config = load_config(workspace)
+    ws = Workspace(workspace, require=False)
+    config = ws.config
     report_to_stdout = fmt is not None and output is None
     console = Console(stderr=report_to_stdout)
     if output is not None and fmt is None:
         fmt = {f.suffix: f for f in Format}.get(output.suffix.lower(), Format.JSON)
-    store = EvidenceStore(workspace)  # fail early on an unusable workspace, before calling AWS
+    store = ws.store  # fail early on an unusable workspace, before calling AWS
     with scan_progress(Console(stderr=True)) as progress:
         organization = None if org is None else ("always" if org else "never")
         outcome = run_scan(enabled_sources(config, profile, organization), config, region, progress)
     result = outcome.result
-    store.save_scan(result, outcome.records, outcome.inventory)
+    ws.save_scan(result, outcome.records, outcome.inventory)
     print_summary(console, result)
     console.print(f"Scan {result.scan.id} stored with {len(outcome.records)} evidence records in {safe(store.root)}.")
     if fmt is not None:
@@ -99,9 +100,9 @@ def scan(
 
 
 @app.command()
-def scans(workspace: Workspace = Path(".")) -> None:
+def scans(workspace: WorkspaceDir = Path(".")) -> None:
     """List the scans kept in the workspace (never overwritten)."""
-    store = EvidenceStore(workspace)
+    store = open_store(workspace)
     rows: list[tuple[object, ...]] = []
     for info in store.scans():
         result = store.load_scan(info.id)
@@ -113,7 +114,7 @@ def scans(workspace: Workspace = Path(".")) -> None:
 
 @app.command()
 def report(
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
     readiness: Annotated[bool, typer.Option("--readiness", help="The readiness report (criteria, gaps, plan) "
                                             "instead of the AWS gap report.")] = False,
     scan_id: Annotated[str | None, typer.Option("--scan", help="Stored scan id or prefix (default: latest).")] = None,
@@ -128,16 +129,16 @@ def report(
             raise ConfigError("the readiness report comes as json, markdown or html")
         _write(render_readiness(workspace_readiness(workspace, datetime.now(UTC)), fmt), output)
         return
-    store = EvidenceStore(workspace)
-    result = store.load_scan(scan_id)
+    ws = Workspace(workspace, require=False)
+    result = ws.store.load_scan(scan_id)
     if reevaluate_:
-        result = reevaluate(result, store.load_inventory(result.scan.id), load_config(workspace))
+        result = reevaluate(result, ws.require_inventory(result.scan.id), ws.config)
         Console(stderr=True).print(f"Scan {result.scan.id} re-evaluated with the current tracer.yaml.")
     _write(render(result, fmt), output)
 
 
 @app.command()
-def status(workspace: Workspace = Path("."),
+def status(workspace: WorkspaceDir = Path("."),
            limit: Annotated[int, typer.Option(help="How many gaps to show.")] = 10,
            explain_: Annotated[str | None, typer.Option("--explain", help="Show how a control (AC-01) or a "
                                                          "criterion (CC6.1) earned its figure.")] = None) -> None:
@@ -176,7 +177,7 @@ def status(workspace: Workspace = Path("."),
 
 @app.command()
 def init(
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
     company: Annotated[str | None, typer.Option(help="Company name.")] = None,
     owner: Annotated[str | None, typer.Option(help="Email of the person who owns the controls to start with.")] = None,
     security_contact: Annotated[str, typer.Option(help="Where security reports go.")] = "",
@@ -267,7 +268,7 @@ def changes(
     by: Annotated[str, typer.Option("--by", help="Who collected the population (a person's email).")],
     repo: Annotated[list[str] | None, typer.Option("--repo", help="A repository (repeatable; default: those in "
                                                    "tracer.yaml).")] = None,
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
 ) -> None:
     """The change population for CC8.1: pull requests merged into each default branch in the period (author,
     approvers, CI, merge time) and direct pushes, stored as evidence for CM-01 with its queries and counts."""
@@ -277,7 +278,8 @@ def changes(
     from evidence_tracer.sources.github.source import GitHubSettings
     from evidence_tracer.sources.github.token import github_token
 
-    gh = load_config(workspace).sources.github
+    ws = Workspace(workspace, require=False)
+    gh = ws.config.sources.github
     repositories = tuple(repo or gh.repositories)
     if not gh.organization or not repositories:
         raise ConfigError("tracer changes needs sources.github.organization and repositories in tracer.yaml "
@@ -290,13 +292,12 @@ def changes(
         raise ConfigError(f"no GitHub token: set {gh.token_env} or log in with `gh auth login`")
     settings = GitHubSettings(gh.organization, repositories, gh.api_url, gh.token_env, gh.timeout_seconds)
     population, records = change_population(settings, token, repositories, start, end)
-    store = EvidenceStore(workspace)
-    store.save_records(records)
+    ws.store.save_records(records)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"change-population-{from_}-to-{to}.json"
         path.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")
         counts = population.counts
-        item = store.add_manual("CM-01", path, f"Change population {from_} to {to} (tracer changes): "
+        item = ws.add_evidence("CM-01", path, f"Change population {from_} to {to} (tracer changes): "
                                 f"{counts.get('merged_in_period', 0)} merged pull requests, "
                                 f"{counts.get('direct_pushes', 0)} direct pushes", by)
     table(f"Changes {from_} to {to}", ("Repository", "Change", "Author", "Approvers", "CI", "Merged", "Concerns"),
@@ -318,12 +319,12 @@ def _day(value: str, option: str) -> datetime:
 
 
 @app.command()
-def matrix(workspace: Workspace = Path("."),
+def matrix(workspace: WorkspaceDir = Path("."),
            output: Annotated[Path | None, typer.Option("--output", "-o", help="A .xlsx or .csv file (default: CSV "
                                                        "on stdout).")] = None) -> None:
     """The control matrix: one row per in-scope control with criteria, owner, frequency, type, evidence and
     status (XLSX with the request list as a second sheet, or CSV)."""
-    files = workspace_deliverables(workspace, datetime.now(UTC))
+    files = workspace_deliverables(Workspace(workspace), datetime.now(UTC))
     if output is None:
         sys.stdout.write(files["control-matrix.csv"].decode("utf-8"))
         return
@@ -334,12 +335,12 @@ def matrix(workspace: Workspace = Path("."),
 
 
 @app.command()
-def deliverables(workspace: Workspace = Path("."),
+def deliverables(workspace: WorkspaceDir = Path("."),
                  out: Annotated[Path, typer.Option("--out", help="Folder to write them to.")] = Path("deliverables"),
                  ) -> None:
     """Write the Type 1 deliverables: control matrix (XLSX, CSV), request (PBC) list, system description
     draft (DC 200, Markdown and HTML) and the management assertion draft."""
-    for name, data in workspace_deliverables(workspace, datetime.now(UTC)).items():
+    for name, data in workspace_deliverables(Workspace(workspace), datetime.now(UTC)).items():
         write_atomic(out / name, data)
         Console().print(f"  {safe(out / name)}")
 
@@ -349,7 +350,7 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Workspace to create for the demo.")] = Path("tracer-demo"),
 ) -> None:
     """Run the whole flow offline against an embedded, moto-backed demo account."""
-    from evidence_tracer.demo import run_demo
+    from evidence_tracer.app.demo import run_demo
 
     console = Console()
     console.print("[bold]Evidence Tracer demo[/] — a fake AWS account in memory (moto); nothing leaves this machine.")
@@ -378,7 +379,7 @@ def checks() -> None:
 
 
 @app.command()
-def permissions(workspace: Workspace = Path("."),
+def permissions(workspace: WorkspaceDir = Path("."),
                 source: Annotated[str, typer.Option(
                     help="aws (an IAM policy), github, okta or google (token permissions).")] = "aws") -> None:
     """Print the minimal read-only permissions a source needs (generated from its declared operations)."""

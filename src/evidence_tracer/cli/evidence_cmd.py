@@ -10,13 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from evidence_tracer.catalog.controls import controls
+from evidence_tracer.app.auditpack.export import export_package
+from evidence_tracer.app.auditpack.gather import scan_access
+from evidence_tracer.app.workspace import Workspace, open_store
+from evidence_tracer.catalog.controls import controls, resolve_target
 from evidence_tracer.cli.output import safe, table
-from evidence_tracer.config import load_config
 from evidence_tracer.errors import EvidenceError
-from evidence_tracer.evidence.export import export_package, scan_access
+from evidence_tracer.evidence.items import Kind
 from evidence_tracer.evidence.package import verify_package
-from evidence_tracer.evidence.store import EvidenceStore, Kind, resolve_target
+from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.owners import owners_of
 from evidence_tracer.governance.reconcile import AccessRow, reconcile
 from evidence_tracer.inventory import Inventory
@@ -24,11 +26,7 @@ from evidence_tracer.inventory.aws import IDENTITY_CENTER
 
 app = typer.Typer(help="Evidence: add manual items, list, export the auditor package, verify it.",
                   no_args_is_help=True)
-Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
-
-
-def _owners(workspace: Path) -> dict[str, str]:
-    return owners_of(load_config(workspace))
+WorkspaceDir = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
 
 
 @app.command("add")
@@ -37,11 +35,10 @@ def add(
     file: Annotated[Path, typer.Argument(help="The file to keep as evidence.")],
     note: Annotated[str, typer.Option(help="What it shows, and for which period.")],
     by: Annotated[str, typer.Option("--by", help="Who collected it (a person's email).")],
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
 ) -> None:
     """Copy a file into the evidence store, hashed and timestamped (UTC)."""
-    limit = load_config(workspace).evidence.max_file_mb * 1024 * 1024
-    item = EvidenceStore(workspace).add_manual(target, file, note, by, max_bytes=limit)
+    item = Workspace(workspace, require=False).add_evidence(target, file, note, by)
     Console().print(f"Stored {safe(file.name)} as evidence {item.id} for {', '.join(item.criteria)}"
                     f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}")
 
@@ -51,7 +48,7 @@ def list_(
     criterion: Annotated[str | None, typer.Option(help="Only this criterion, e.g. CC6.1.")] = None,
     control: Annotated[str | None, typer.Option(help="Only this control, e.g. AC-06.")] = None,
     kind: Annotated[Kind | None, typer.Option(help="api or manual.")] = None,
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
 ) -> None:
     """List stored evidence: manual items, and the API responses behind findings (by criterion: the latest
     scan's)."""
@@ -59,7 +56,7 @@ def list_(
         resolve_target(criterion)
     if control and control not in controls():
         raise EvidenceError(f"unknown control {control!r}")
-    store = EvidenceStore(workspace)
+    store = open_store(workspace)
     items = store.items(kind=kind, control=control)
     if criterion:
         supporting = _supporting(store, criterion)
@@ -86,12 +83,12 @@ def _supporting(store: EvidenceStore, criterion: str) -> set[str]:
 def export(
     out: Annotated[Path, typer.Option("--out", help="A new directory, or a path ending in .zip.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Evidence up to this date (YYYY-MM-DD, UTC).")] = None,
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
 ) -> None:
     """Write the auditor package: folders by criterion, metadata sidecars, manifest.json and index.html."""
     day = _date(as_of) if as_of else datetime.now(UTC).date()
-    store = EvidenceStore(workspace)
-    result = export_package(store, load_config(workspace), day, out, _owners(workspace))
+    ws = Workspace(workspace, require=False)
+    result = export_package(ws, day, out, owners_of(ws.config))
     console = Console()
     console.print(f"Package written to {safe(result.path)} ({result.files} files, as of {day.isoformat()}, "
                   f"scan {result.scan_id or 'none'}).")
@@ -107,12 +104,12 @@ def verify(
                                                    "must be signed with.")] = None,
     rebuild_index: Annotated[bool, typer.Option("--rebuild-index", help="Rebuild the store's index from its "
                                                 "history first (the index is a cache).")] = False,
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
 ) -> None:
     """Check a package (or the workspace store) for changed, missing or extra files. Exits 1 on any problem."""
     console = Console()
     if package is None:
-        store = EvidenceStore(workspace)
+        store = open_store(workspace)
         if rebuild_index:
             console.print(f"Index rebuilt from the history: {store.rebuild_index()} records.")
         problems = store.verify()
@@ -153,16 +150,17 @@ def verify(
 @app.command("users")
 def users(
     scan: Annotated[str | None, typer.Option(help="Scan id (default: the latest).")] = None,
-    workspace: Workspace = Path("."),
+    workspace: WorkspaceDir = Path("."),
 ) -> None:
     """The IAM credential report of a stored scan, as a review grid."""
-    store = EvidenceStore(workspace)
-    result = store.load_scan(scan)
-    reviewed = scan_access(store, result, load_config(workspace).parameters.access_key_max_age_days)
+    ws = Workspace(workspace, require=False)
+    result = ws.store.load_scan(scan)
+    inventory = ws.inventory_of(result.scan.id)
+    reviewed = scan_access(inventory, result, ws.config)
     if reviewed is None:
         raise EvidenceError(f"scan {result.scan.id} holds no credential report")
-    report, rows = reviewed
-    grid = Table(title=f"IAM credential report — scan {result.scan.id} (evidence {report.id})")
+    sources, rows = reviewed
+    grid = Table(title=f"IAM credential report — scan {result.scan.id} (evidence {', '.join(sources)})")
     for col in ("Identity", "Console", "Last sign-in", "MFA", "Active keys", "Oldest key (days)", "Concerns"):
         grid.add_column(col)
     for r in rows:
@@ -171,12 +169,11 @@ def users(
                       f"[red]{safe('; '.join(r.concerns))}[/]" if r.concerns else "—")
     console = Console(width=200)
     console.print(grid)
-    inventory = store.snapshot_of(result.scan.id)
     if inventory is None:
         return  # a scan stored before snapshots were kept
     for row in identity_center_access(inventory):
         console.print(row)
-    accounts = access_table(workspace, inventory)
+    accounts = access_table(ws, inventory)
     table(f"Who has access where — {len(accounts)} accounts across AWS, GitHub and the identity provider "
           "(record a review of it: tracer access-reviews add --from-table)",
           ("System", "Account", "Identity", "Active", "Admin", "Person", "Concerns"),
@@ -184,11 +181,9 @@ def users(
             "; ".join(a.concerns) or "—") for a in accounts])
 
 
-def access_table(workspace: Path, inventory: Inventory) -> tuple[AccessRow, ...]:
+def access_table(workspace: Workspace, inventory: Inventory) -> tuple[AccessRow, ...]:
     """Every account the latest scan found, reconciled with the people register."""
-    from evidence_tracer.workspace import load_registers
-
-    return reconcile(inventory, load_registers(workspace), datetime.now(UTC).date()).rows
+    return reconcile(inventory, workspace.register_snapshot, datetime.now(UTC).date()).rows
 
 
 def identity_center_access(inventory: Inventory) -> list[Table | str]:

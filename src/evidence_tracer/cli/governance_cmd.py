@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from evidence_tracer.app.workspace import Workspace as AppWorkspace
+from evidence_tracer.app.workspace import open_store
 from evidence_tracer.cli.output import safe, table
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import GovernanceError
-from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.exceptions import finding_digest
 from evidence_tracer.governance.registers import (
     AccessReviewRecord,
@@ -312,9 +313,9 @@ def _review_table(workspace: Path, reviewer: str) -> tuple[tuple[str, ...], str]
 
     from evidence_tracer.cli.evidence_cmd import access_table
 
-    store = EvidenceStore(workspace)
-    scan = store.load_scan()
-    rows = [r for r in access_table(workspace, store.load_inventory(scan.scan.id)) if r.active]
+    ws = AppWorkspace(workspace, require=False)
+    scan = ws.store.load_scan()
+    rows = [r for r in access_table(ws, ws.require_inventory(scan.scan.id)) if r.active]
     if not rows:
         raise GovernanceError(f"scan {scan.scan.id} holds no accounts to review; run tracer scan first")
     out = io.StringIO()
@@ -325,7 +326,7 @@ def _review_table(workspace: Path, reviewer: str) -> tuple[tuple[str, ...], str]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"access-table-{scan.scan.id}.csv"
         path.write_text(out.getvalue(), encoding="utf-8")
-        item = store.add_manual("AC-06", path, f"Access table reviewed ({len(rows)} accounts, scan {scan.scan.id})",
+        item = ws.add_evidence("AC-06", path, f"Access table reviewed ({len(rows)} accounts, scan {scan.scan.id})",
                                 reviewer)
     return tuple(r.key for r in rows), item.id
 
@@ -444,7 +445,7 @@ def exceptions_add(
     if not now.date() < until <= now.date() + timedelta(days=MAX_EXCEPTION_DAYS):
         raise GovernanceError(f"--expires must be after today and at most {MAX_EXCEPTION_DAYS} days ahead")
     check_id, _, resource = gap.partition(":")
-    failing = [f for f in EvidenceStore(workspace).load_scan().findings
+    failing = [f for f in open_store(workspace).load_scan().findings
                if f.status is Status.FAIL and f.check_id == check_id and (not resource or f.resource_id == resource)]
     if len(failing) != 1:
         listed = "; ".join(f"{f.check_id}:{f.resource_id}" for f in failing[:5])

@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any
 
-from evidence_tracer.config import WorkspaceConfig, load_config
+from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.deliverables import requests as pbc
 from evidence_tracer.deliverables.assertion import management_assertion
 from evidence_tracer.deliverables.matrix import matrix_csv, matrix_rows, matrix_xlsx
@@ -44,15 +43,3 @@ def deliverable_files(r: Readiness, config: WorkspaceConfig, registers: Register
         "system-description.html": to_html(description).encode("utf-8"),
         "management-assertion.md": management_assertion(config.company.name, r.scope, as_of).encode("utf-8"),
     }
-
-
-def workspace_deliverables(workspace: Path, now: datetime) -> dict[str, bytes]:
-    """The deliverables of a workspace as of `now`, with the latest scan's completeness record."""
-    from evidence_tracer.evidence.completeness import scan_completeness
-    from evidence_tracer.evidence.store import EvidenceStore
-    from evidence_tracer.workspace import load_registers, workspace_readiness
-
-    r = workspace_readiness(workspace, now)
-    store = EvidenceStore(workspace)
-    ipe = scan_completeness(store, store.load_scan(r.scan_id)) if r.scan_id else None
-    return deliverable_files(r, load_config(workspace), load_registers(workspace), now.date(), ipe)

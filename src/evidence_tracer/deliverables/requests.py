@@ -9,8 +9,8 @@ from dataclasses import astuple, dataclass
 from typing import Any
 
 from evidence_tracer.catalog.criteria import criteria
+from evidence_tracer.deliverables.layout import item_path
 from evidence_tracer.deliverables.matrix import in_scope_controls
-from evidence_tracer.evidence.layout import item_path
 from evidence_tracer.readiness import Readiness
 
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence import signing
-from evidence_tracer.evidence.store import sha256
+from evidence_tracer.evidence.items import sha256
 
 MANIFEST = "manifest.json"
 FORMAT = "evidence-tracer-package/1"

@@ -1,209 +1,70 @@
 """The workspace's evidence store, under `.tracer/`:
 
     blobs/ab/abcdef…   content-addressed files (SHA-256 of the bytes); identical content is stored once
-    index.sqlite       evidence and scan records; triggers make both tables append-only
+    log.jsonl          the hash-chained history: the record itself (evidence/history.py)
+    index.sqlite       a cache of the history's rows; triggers make both tables append-only
     lock               the writer lock
 
-Blobs are written atomically (temp file, fsync, rename) before the index rows that name them are
-committed in one transaction, so a process killed at any point leaves every earlier scan and item
-intact and never leaves a row without its content.
+Blobs are written atomically (temp file, fsync, rename) before the history line and the index rows that
+name them, so a process killed at any point leaves every earlier scan and item intact and never leaves a
+row without its content. The store knows nothing of checks, the catalog or reports: scans are kept in its
+own format (evidence/codec.py), an inventory snapshot as the JSON its caller encoded, and the labels of
+stored findings come from the `labels` its opener supplies.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import mimetypes
 import os
 import sqlite3
-import stat
 import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from enum import StrEnum
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from evidence_tracer import __version__
-from evidence_tracer.atomic import write_atomic
-from evidence_tracer.catalog.controls import controls
-from evidence_tracer.catalog.criteria import criteria
+from evidence_tracer.clock import FUTURE_TOLERANCE
 from evidence_tracer.errors import EvidenceError, StorageError
+from evidence_tracer.evidence import codec
+from evidence_tracer.evidence.blobs import BlobStore
 from evidence_tracer.evidence.history import History
+from evidence_tracer.evidence.index import SCHEMA, TABLES, TRIGGERS, evidence_row, insert_row, item_of, table_rows
+from evidence_tracer.evidence.items import (
+    MAX_EVIDENCE_BYTES,
+    EvidenceItem,
+    Kind,
+    canonical_json,
+    evidence_file,
+    iso,
+    parse_time,
+)
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact, redact_values
-from evidence_tracer.governance.names import validate_person
-from evidence_tracer.governance.registers import FUTURE_TOLERANCE
-from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
-from evidence_tracer.report import json_report
-from evidence_tracer.snapshot import dump_inventory, load_inventory
+from evidence_tracer.names import validate_person
 
 HISTORY_FILE = "log.jsonl"
-_TABLES = ("evidence", "scans")
-_TRIGGERS = frozenset({"evidence_append_only_u", "evidence_append_only_d", "scans_append_only_u",
-                       "scans_append_only_d"})
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS evidence (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('api', 'manual')),
-    sha256 TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    media_type TEXT NOT NULL,
-    collected_at TEXT NOT NULL,
-    tool_version TEXT NOT NULL,
-    scan_id TEXT,
-    account_id TEXT, region TEXT, service TEXT, operation TEXT, parameters TEXT, request_id TEXT,
-    error_code TEXT, redactions INTEGER NOT NULL DEFAULT 0,
-    criteria TEXT NOT NULL DEFAULT '[]', control TEXT, note TEXT, author TEXT, filename TEXT
-);
-CREATE INDEX IF NOT EXISTS evidence_scan ON evidence(scan_id);
-CREATE INDEX IF NOT EXISTS evidence_time ON evidence(collected_at);
-CREATE TABLE IF NOT EXISTS scans (
-    id TEXT PRIMARY KEY,
-    started_at TEXT NOT NULL,
-    finished_at TEXT NOT NULL,
-    account_id TEXT NOT NULL,
-    regions TEXT NOT NULL,
-    tool_version TEXT NOT NULL,
-    result_sha256 TEXT NOT NULL,
-    findings INTEGER NOT NULL,
-    stored_at TEXT NOT NULL,
-    inventory_sha256 TEXT
-);
-CREATE TRIGGER IF NOT EXISTS evidence_append_only_u BEFORE UPDATE ON evidence
-    BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS evidence_append_only_d BEFORE DELETE ON evidence
-    BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS scans_append_only_u BEFORE UPDATE ON scans
-    BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS scans_append_only_d BEFORE DELETE ON scans
-    BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
-"""
 
 
-class Kind(StrEnum):
-    API = "api"
-    MANUAL = "manual"
-
-
-@dataclass(frozen=True)
-class EvidenceItem:
-    id: str
-    kind: Kind
-    sha256: str
-    size: int
-    media_type: str
-    collected_at: datetime
-    tool_version: str
-    scan_id: str | None = None
-    account_id: str | None = None
-    region: str | None = None
-    service: str | None = None
-    operation: str | None = None
-    parameters: dict[str, Any] | None = None
-    request_id: str | None = None
-    error_code: str | None = None
-    redactions: int = 0
-    criteria: tuple[str, ...] = ()
-    control: str | None = None
-    note: str | None = None
-    author: str | None = None
-    filename: str | None = None
-
-    @property
-    def source(self) -> str:
-        """Where the item came from, in one line an auditor can check."""
-        if self.kind is Kind.API:
-            params = json.dumps(self.parameters or {}, sort_keys=True)
-            return (f"{self.service}:{self.operation} {params} account {self.account_id} region {self.region} "
-                    f"request {self.request_id or '-'}")
-        return f"uploaded by {self.author}: {self.filename}"
-
-    def metadata(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if v is not None}
-        data["kind"] = self.kind.value
-        data["collected_at"] = _iso(self.collected_at)
-        data["criteria"] = list(self.criteria)
-        data["source"] = self.source
-        return data
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def end_of_day(day: date) -> datetime:
-    return datetime.combine(day, time.max, tzinfo=UTC)
-
-
-def canonical_json(value: Any) -> bytes:
-    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
-TEXT_REDACTION_LIMIT = 10 * 1024 * 1024
-# A file with fewer than this many non-blank bytes cannot show a control operating (an empty file, "ok").
-MIN_EVIDENCE_BYTES = 32
-
-
-def evidence_file(file: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> Path:
-    """The real path of a file that can be evidence, or a clear refusal: it must be a regular file (not a
-    directory, device, FIFO or socket), at most `max_bytes`, with at least MIN_EVIDENCE_BYTES non-blank bytes."""
-    try:
-        real = file.resolve(strict=True)
-        info = real.stat()
-    except OSError as exc:
-        raise EvidenceError(f"cannot read {file}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(info.st_mode):
-        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
-        raise EvidenceError(f"{file} is {kind}: evidence must be a regular file")
-    if info.st_size > max_bytes:
-        raise EvidenceError(f"{file} is {info.st_size} bytes, over the {max_bytes}-byte limit for one evidence file "
-                            "(evidence.max_file_mb in tracer.yaml)")
-    with real.open("rb") as head:
-        meaningful = len(head.read(4096).strip())
-    if meaningful < MIN_EVIDENCE_BYTES:
-        raise EvidenceError(f"{file} holds {meaningful} non-blank bytes: an empty or near-empty file cannot be "
-                            f"evidence (at least {MIN_EVIDENCE_BYTES} are needed)")
-    return real
-
-
-def resolve_target(target: str) -> tuple[tuple[str, ...], str | None]:
-    """A criterion id (CC6.1) or a control id (AC-06) -> (criteria, control)."""
-    if target in criteria():
-        return (target,), None
-    library = controls()
-    if target in library:
-        return library[target].criteria, target
-    raise EvidenceError(f"{target!r} is neither a Trust Services Criterion (e.g. CC6.1) nor a control (e.g. AC-06)")
-
-
-def redacted_snapshot(inventory: Inventory) -> bytes:
-    """The inventory snapshot with every value-recognised secret removed (tag values, descriptions…):
+def redacted_snapshot(snapshot: bytes) -> bytes:
+    """An inventory snapshot (JSON) with every value-recognised secret removed (tag values, descriptions…):
     the snapshot must not keep what the stored API responses redacted."""
-    clean, _ = redact_values(json.loads(dump_inventory(inventory)))
+    clean, _ = redact_values(json.loads(snapshot))
     return json.dumps(clean, sort_keys=True).encode("utf-8")
 
 
 class EvidenceStore:
-    def __init__(self, workspace: Path, lock_timeout: float = 60.0) -> None:
+    def __init__(self, workspace: Path, lock_timeout: float = 60.0, labels: codec.Labels | None = None) -> None:
         self.workspace = workspace
         self.root = workspace / STATE_DIR
         self.blobs = self.root / "blobs"
+        self.blob_store = BlobStore(self.blobs)
+        self.labels = labels
         self.lock_timeout = lock_timeout
         self.history = History(self.root / HISTORY_FILE)
         self.index_missing = not self.index_path.exists() and self.history.path.exists()
@@ -239,8 +100,8 @@ class EvidenceStore:
         with self._db() as db:
             found = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
             # Recorded before the schema puts them back: their removal is evidence of tampering.
-            self.triggers_removed = sorted(_TRIGGERS - found) if existed else []
-            db.executescript(_SCHEMA)
+            self.triggers_removed = sorted(TRIGGERS - found) if existed else []
+            db.executescript(SCHEMA)
             columns = {row["name"] for row in db.execute("PRAGMA table_info(scans)")}
             if "inventory_sha256" not in columns:  # stores made before snapshots were kept
                 db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
@@ -257,14 +118,14 @@ class EvidenceStore:
         if problems or not entries:
             return  # a damaged history is reported by verify, never copied into the index
         with self._db() as db:
-            have = {(t, str(r["id"])) for t in _TABLES for r in db.execute(f"SELECT id FROM {t}")}
+            have = {(t, str(r["id"])) for t in TABLES for r in db.execute(f"SELECT id FROM {t}")}
         lacking = [e for e in entries if (e.table, str(e.row["id"])) not in have]
         if not lacking:
             return
         with workspace_lock(self.root, self.lock_timeout), self._db() as db:
             db.execute("BEGIN IMMEDIATE")
             for entry in lacking:
-                self._insert_row(db, entry.table, entry.row)
+                insert_row(db, entry.table, entry.row)
             db.execute("COMMIT")
 
     def _start_history(self) -> None:
@@ -285,11 +146,11 @@ class EvidenceStore:
         index file opened immutable."""
         memory = sqlite3.connect(":memory:", isolation_level=None)
         memory.row_factory = sqlite3.Row
-        memory.executescript(_SCHEMA)
+        memory.executescript(SCHEMA)
         if self.history.path.exists():
             entries, _ = self.history.read()  # a damaged chain is verify's to report
             for entry in entries:
-                self._insert_row(memory, entry.table, entry.row)
+                insert_row(memory, entry.table, entry.row)
         elif self.index_path.exists():
             with closing(self._disk_index()) as disk:
                 disk.backup(memory)
@@ -333,79 +194,7 @@ class EvidenceStore:
             except sqlite3.Error as exc:
                 raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
 
-    def blob_path(self, digest: str) -> Path:
-        return self.blobs / digest[:2] / digest
-
-    def put_blob(self, data: bytes) -> str:
-        """Store bytes under their SHA-256 (once) and return the digest. Atomic."""
-        digest = sha256(data)
-        path = self.blob_path(digest)
-        if not path.exists():
-            write_atomic(path, data)
-        return digest
-
-    def _put_file(self, path: Path) -> tuple[str, int, int]:
-        """Store a file's content: a text file with its secrets redacted first; anything else streamed in
-        chunks (bounded memory) into a temporary blob, renamed to its digest. Returns (digest, size, redactions)."""
-        if path.stat().st_size <= TEXT_REDACTION_LIMIT:
-            data = path.read_bytes()
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                clean, count = redact_values(text)
-                data = str(clean).encode("utf-8")
-                return self.put_blob(data), len(data), count
-        hasher, size = hashlib.sha256(), 0
-        with tempfile.NamedTemporaryFile(dir=self.blobs, delete=False) as tmp:
-            try:
-                with path.open("rb") as source:
-                    for chunk in iter(lambda: source.read(1 << 20), b""):
-                        hasher.update(chunk)
-                        tmp.write(chunk)
-                        size += len(chunk)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            except OSError as exc:
-                Path(tmp.name).unlink(missing_ok=True)
-                raise EvidenceError(f"cannot store {path}: {exc.strerror or exc}") from None
-        digest = hasher.hexdigest()
-        target = self.blob_path(digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp.name, target)
-        return digest, size, 0
-
-    def read_blob(self, digest: str) -> bytes:
-        try:
-            data = self.blob_path(digest).read_bytes()
-        except OSError:
-            raise EvidenceError(f"evidence content {digest} is missing from {self.blobs}") from None
-        if sha256(data) != digest:
-            raise EvidenceError(f"evidence content {digest} has been altered")
-        return data
-
     # --- writing -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _evidence_row(item: EvidenceItem) -> dict[str, Any]:
-        return {
-            "id": item.id, "kind": item.kind.value, "sha256": item.sha256, "size": item.size,
-            "media_type": item.media_type, "collected_at": _iso(item.collected_at), "tool_version": item.tool_version,
-            "scan_id": item.scan_id, "account_id": item.account_id, "region": item.region, "service": item.service,
-            "operation": item.operation,
-            "parameters": None if item.parameters is None else json.dumps(item.parameters, sort_keys=True),
-            "request_id": item.request_id, "error_code": item.error_code, "redactions": item.redactions,
-            "criteria": json.dumps(list(item.criteria)), "control": item.control, "note": item.note,
-            "author": item.author, "filename": item.filename,
-        }
-
-    @staticmethod
-    def _insert_row(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
-        assert table in _TABLES
-        columns = ", ".join(row)
-        db.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
-                   tuple(row.values()))
 
     def _commit(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
         """History first (durable), then the index in one transaction: the caller holds the lock. A scan id
@@ -421,7 +210,7 @@ class EvidenceStore:
             db.execute("BEGIN IMMEDIATE")
             try:
                 for table, row in rows:
-                    self._insert_row(db, table, row)
+                    insert_row(db, table, row)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -432,28 +221,27 @@ class EvidenceStore:
         parameters, n_params = redact(record.parameters)
         data = canonical_json(response)
         return EvidenceItem(
-            id=record.record_id, kind=Kind.API, sha256=self.put_blob(data), size=len(data),
+            id=record.record_id, kind=Kind.API, sha256=self.blob_store.put(data), size=len(data),
             media_type="application/json", collected_at=record.collected_at, tool_version=__version__,
             scan_id=scan_id, account_id=record.account_id, region=record.region, service=record.service,
             operation=record.operation, parameters=parameters, request_id=record.request_id,
             error_code=record.error_code or None, redactions=n_response + n_params,
         )
 
-    def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], inventory: Inventory | None = None) -> None:
-        """Store a finished scan, every API record it made and (when given) the collected inventory the
-        checks ran on, all or nothing."""
+    def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], snapshot: bytes | None = None) -> None:
+        """Store a finished scan, every API record it made and (when given) the snapshot of the collected
+        inventory the checks ran on (JSON, redacted here once more), all or nothing."""
         scan = result.scan
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
             items = [self._api_item(r, scan.id) for r in records]
-            report = json_report.render(result).encode("utf-8")
-            digest = self.put_blob(report)
-            snapshot = self.put_blob(redacted_snapshot(inventory)) if inventory is not None else None
-            scan_row = {"id": scan.id, "started_at": _iso(scan.started_at), "finished_at": _iso(scan.finished_at),
+            digest = self.blob_store.put(codec.encode_scan(result))
+            snapshot_digest = self.blob_store.put(redacted_snapshot(snapshot)) if snapshot is not None else None
+            scan_row = {"id": scan.id, "started_at": iso(scan.started_at), "finished_at": iso(scan.finished_at),
                         "account_id": scan.account_id, "regions": json.dumps(list(scan.regions)),
                         "tool_version": scan.tool_version, "result_sha256": digest, "findings": len(result.findings),
-                        "stored_at": _iso(datetime.now(UTC)), "inventory_sha256": snapshot}
-            self._commit([*(("evidence", self._evidence_row(i)) for i in items), ("scans", scan_row)])
+                        "stored_at": iso(datetime.now(UTC)), "inventory_sha256": snapshot_digest}
+            self._commit([*(("evidence", evidence_row(i)) for i in items), ("scans", scan_row)])
 
     def save_records(self, records: Iterable[ApiRecord]) -> list[EvidenceItem]:
         """Store API records made outside a scan (the change population of `tracer changes`), redacted and
@@ -461,13 +249,14 @@ class EvidenceStore:
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
             items = [self._api_item(r, None) for r in records]
-            self._commit([("evidence", self._evidence_row(i)) for i in items])
+            self._commit([("evidence", evidence_row(i)) for i in items])
         return items
 
-    def add_manual(self, target: str, file: Path, note: str, author: str,
+    def add_manual(self, target: tuple[tuple[str, ...], str | None], file: Path, note: str, author: str,
                    now: datetime | None = None, max_bytes: int = MAX_EVIDENCE_BYTES) -> EvidenceItem:
-        """Copy a file into the store as evidence for a criterion or control (see `read_evidence_file`)."""
-        crit, control = resolve_target(target)
+        """Copy a file into the store as evidence for `target` — (criteria, control) as the catalog resolved
+        it (see `evidence_file` for what a file must be)."""
+        crit, control = target
         person = validate_person(author, "--by")
         if not note.strip():
             raise EvidenceError("--note is required: say what the file shows and for which period")
@@ -477,29 +266,17 @@ class EvidenceStore:
             raise EvidenceError(f"evidence cannot be dated {now:%Y-%m-%d} (in the future)")
         name = file.name if real == file.absolute() else f"{file.name} (symlink to {real})"
         with workspace_lock(self.root, self.lock_timeout):
-            digest, size, redactions = self._put_file(real)
+            digest, size, redactions = self.blob_store.put_file(real)
             item = EvidenceItem(
                 id=uuid.uuid4().hex, kind=Kind.MANUAL, sha256=digest, size=size,
                 media_type=mimetypes.guess_type(real.name)[0] or "application/octet-stream",
                 collected_at=now or datetime.now(UTC), tool_version=__version__, criteria=crit, control=control,
                 note=note.strip(), author=person, filename=name, redactions=redactions,
             )
-            self._commit([("evidence", self._evidence_row(item))])
+            self._commit([("evidence", evidence_row(item))])
         return item
 
     # --- reading -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _item(row: sqlite3.Row) -> EvidenceItem:
-        return EvidenceItem(
-            id=row["id"], kind=Kind(row["kind"]), sha256=row["sha256"], size=row["size"],
-            media_type=row["media_type"], collected_at=_parse(row["collected_at"]), tool_version=row["tool_version"],
-            scan_id=row["scan_id"], account_id=row["account_id"], region=row["region"], service=row["service"],
-            operation=row["operation"], parameters=json.loads(row["parameters"]) if row["parameters"] else None,
-            request_id=row["request_id"], error_code=row["error_code"], redactions=row["redactions"],
-            criteria=tuple(json.loads(row["criteria"])), control=row["control"], note=row["note"],
-            author=row["author"], filename=row["filename"],
-        )
 
     def items(self, *, kind: Kind | None = None, criterion: str | None = None, control: str | None = None,
               as_of: datetime | None = None, scan_id: str | None = None) -> list[EvidenceItem]:
@@ -509,12 +286,12 @@ class EvidenceStore:
             args.append(kind.value)
         if as_of is not None:
             sql += " AND collected_at <= ?"
-            args.append(_iso(as_of))
+            args.append(iso(as_of))
         if scan_id is not None:
             sql += " AND scan_id = ?"
             args.append(scan_id)
         with self._db() as db:
-            rows = [self._item(r) for r in db.execute(sql + " ORDER BY collected_at, id", args)]
+            rows = [item_of(r) for r in db.execute(sql + " ORDER BY collected_at, id", args)]
         if criterion is not None:
             rows = [r for r in rows if criterion in r.criteria]
         if control is not None:
@@ -522,36 +299,33 @@ class EvidenceStore:
         return rows
 
     def content(self, item: EvidenceItem) -> bytes:
-        return self.read_blob(item.sha256)
+        return self.blob_store.read(item.sha256)
+
+    def read_blob(self, digest: str) -> bytes:
+        return self.blob_store.read(digest)
 
     def scans(self, as_of: datetime | None = None) -> list[ScanInfo]:
         sql, args = "SELECT * FROM scans", []
         if as_of is not None:
             sql += " WHERE finished_at <= ?"
-            args.append(_iso(as_of))
+            args.append(iso(as_of))
         with self._db() as db:
             rows = db.execute(sql + " ORDER BY finished_at, id", args).fetchall()
-        return [ScanInfo(r["id"], _parse(r["started_at"]), _parse(r["finished_at"]), r["account_id"],
+        return [ScanInfo(r["id"], parse_time(r["started_at"]), parse_time(r["finished_at"]), r["account_id"],
                          tuple(json.loads(r["regions"])), r["tool_version"]) for r in rows]
 
     def load_scan(self, scan_id: str | None = None, as_of: datetime | None = None) -> ScanResult:
         """A stored scan by id (a unique prefix will do), or the latest one (as of a time)."""
         row = self._scan_row(scan_id, as_of)
-        return json_report.from_dict(json.loads(self.read_blob(row["result_sha256"])))
+        return codec.decode_scan(self.blob_store.read(row["result_sha256"]), self.labels)
 
-    def load_inventory(self, scan_id: str) -> Inventory:
-        """The collected inventory of a stored scan, for re-running the checks on it."""
+    def snapshot_bytes(self, scan_id: str) -> bytes | None:
+        """The scan's inventory snapshot as stored, or None for a scan stored before snapshots were kept. A
+        snapshot that is missing or altered is an error: it is not the same as never having had one."""
         row = self._scan_row(scan_id, None)
         if not row["inventory_sha256"]:
-            raise EvidenceError(f"scan {row['id']} was stored without its inventory; it cannot be re-evaluated")
-        return load_inventory(self.read_blob(row["inventory_sha256"]))
-
-    def snapshot_of(self, scan_id: str) -> Inventory | None:
-        """The scan's inventory, or None for a scan stored before snapshots were kept. A snapshot that is
-        missing or altered is still an error: it is not the same as never having had one."""
-        if not self._scan_row(scan_id, None)["inventory_sha256"]:
             return None
-        return self.load_inventory(scan_id)
+        return self.blob_store.read(row["inventory_sha256"])
 
     def _scan_row(self, scan_id: str | None, as_of: datetime | None) -> sqlite3.Row:
         with self._db() as db:
@@ -564,7 +338,7 @@ class EvidenceStore:
                 sql, args = "SELECT * FROM scans", []
                 if as_of is not None:
                     sql += " WHERE finished_at <= ?"
-                    args.append(_iso(as_of))
+                    args.append(iso(as_of))
                 rows = db.execute(sql + " ORDER BY finished_at DESC, id DESC LIMIT 1", args).fetchall()
         if not rows:
             which = f"scan {scan_id!r}" if scan_id else "scan"
@@ -602,23 +376,21 @@ class EvidenceStore:
         if self.triggers_removed:
             problems.append(f"the index's append-only triggers had been removed: {', '.join(self.triggers_removed)}")
         for digest, owner in sorted(referenced.items()):
-            path = self.blob_path(digest)
-            if not path.exists():
-                problems.append(f"missing content {digest} (of {owner})")
-            elif _file_sha256(path) != digest:
-                problems.append(f"altered content {digest} (of {owner})")
+            problem = self.blob_store.problem(digest)
+            if problem is not None:
+                problems.append(f"{problem} content {digest} (of {owner})")
         return problems
 
     def _index_rows(self) -> dict[tuple[str, str], dict[str, Any]]:
         """The index file's rows (in a read-only store, the file on disk, not the copy made in memory)."""
         if not self.read_only:
             with self._db() as db:
-                return {(t, str(r["id"])): dict(r) for t in _TABLES for r in db.execute(f"SELECT * FROM {t}")}
+                return table_rows(db)
         if not self.index_path.exists():
             return {}
         with closing(self._disk_index()) as disk:
             try:
-                return {(t, str(r["id"])): dict(r) for t in _TABLES for r in disk.execute(f"SELECT * FROM {t}")}
+                return table_rows(disk)
             except sqlite3.Error as exc:
                 raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
 
@@ -628,7 +400,7 @@ class EvidenceStore:
         entries, _ = self.history.read()
         named = {str(e.row[c]) for e in entries for c in ("sha256", "result_sha256", "inventory_sha256")
                  if e.row.get(c)}
-        return [str(p.relative_to(self.root)) for p in sorted(self.blobs.glob("*/*")) if p.name not in named]
+        return [str(p.relative_to(self.root)) for p in self.blob_store.names() if p.name not in named]
 
     def rebuild_index(self) -> int:
         """Rebuild the index from the history (the old one is kept aside); returns the rows restored."""
@@ -646,10 +418,10 @@ class EvidenceStore:
             for suffix in ("-wal", "-shm"):
                 Path(f"{self.index_path}{suffix}").unlink(missing_ok=True)
             with self._db() as db:
-                db.executescript(_SCHEMA)
+                db.executescript(SCHEMA)
                 db.execute("BEGIN IMMEDIATE")
                 for entry in entries:
-                    self._insert_row(db, entry.table, entry.row)
+                    insert_row(db, entry.table, entry.row)
                 db.execute("COMMIT")
         self.index_missing = False
         self._open_index()
@@ -672,9 +444,3 @@ def _can_write(folder: Path) -> bool:
         raise StorageError(f"cannot use {folder}: {exc.strerror or exc}") from None
 
 
-def _file_sha256(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(chunk)
-    return hasher.hexdigest()

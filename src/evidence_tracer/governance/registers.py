@@ -8,7 +8,7 @@ version them; the CLI edits them atomically and validates every field with file:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
@@ -16,10 +16,11 @@ from typing import ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from evidence_tracer.atomic import write_atomic
+from evidence_tracer.clock import FUTURE_TOLERANCE
 from evidence_tracer.errors import GovernanceError, StorageError
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact_values
-from evidence_tracer.governance.names import Person
+from evidence_tracer.names import Person
 from evidence_tracer.yamlfile import dump_model, load_model
 
 REGISTERS_DIR = "registers"
@@ -27,7 +28,6 @@ ACK_BY_CLI = "tracer policies ack (by the person named)"
 
 
 # A date in a register may be at most this far ahead of today (time zones); later ones are refused.
-FUTURE_TOLERANCE = timedelta(days=1)
 
 
 class _Record(BaseModel):

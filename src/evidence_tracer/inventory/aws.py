@@ -1,7 +1,7 @@
 """AWS values the hand-written collectors produce, and the typed dataset keys checks read them by.
 
 Declarative resources (RDS instances, KMS keys, ...) need no type here: they are `Resource`s, declared
-in `sources/aws/specs.py`.
+in `inventory/aws_resources.py`.
 """
 
 from __future__ import annotations

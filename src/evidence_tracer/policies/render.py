@@ -20,7 +20,7 @@ from evidence_tracer.catalog.controls import Control, controls
 from evidence_tracer.catalog.criteria import criteria, sort_key
 from evidence_tracer.config import Parameters, WorkspaceConfig
 from evidence_tracer.errors import GovernanceError
-from evidence_tracer.evidence.store import sha256
+from evidence_tracer.evidence.items import sha256
 from evidence_tracer.governance.owners import owners_of
 
 POLICY_NAMES = (

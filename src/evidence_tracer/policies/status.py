@@ -11,8 +11,7 @@ from pathlib import Path
 
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import GovernanceError
-from evidence_tracer.evidence.store import sha256
-from evidence_tracer.governance.names import validate_person
+from evidence_tracer.evidence.items import sha256
 from evidence_tracer.governance.registers import (
     PoliciesFile,
     PolicyAck,
@@ -21,6 +20,7 @@ from evidence_tracer.governance.registers import (
     build,
     find_person,
 )
+from evidence_tracer.names import validate_person
 from evidence_tracer.policies.render import (
     POLICIES_DIR,
     POLICY_NAMES,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.criticality import critical_reason
 from evidence_tracer.errors import ConfigError
+from evidence_tracer.inventory.criticality import critical_reason
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
 from evidence_tracer.sources.base import EvidenceSource

@@ -7,10 +7,10 @@ from typing import Any
 import boto3
 from botocore.awsrequest import AWSResponse
 
+from evidence_tracer.app.scan import run_scan
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory.aws import BUCKETS
 from evidence_tracer.models import Status
-from evidence_tracer.scanner import run_scan
 from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource

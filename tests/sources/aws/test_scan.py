@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
+from evidence_tracer.app.scan import ScanOutcome, run_scan
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import CredentialsError
 from evidence_tracer.inventory import SourcePart
@@ -22,7 +23,6 @@ from evidence_tracer.inventory.aws import (
     TRAILS,
 )
 from evidence_tracer.models import Finding, Status
-from evidence_tracer.scanner import ScanOutcome, run_scan
 from evidence_tracer.sources.aws.calls import iam_policy_document
 from evidence_tracer.sources.aws.declared import aws_operations, operation_keys
 from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account

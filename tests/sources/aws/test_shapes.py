@@ -21,12 +21,12 @@ from evidence_tracer.inventory.aws import (
     SECURITY_GROUPS,
     TRAILS,
 )
+from evidence_tracer.inventory.aws_resources import LOG_GROUPS, RDS_INSTANCES, SPECS
+from evidence_tracer.inventory.aws_spec import Spec
 from evidence_tracer.models import Status
 from evidence_tracer.sources.aws.demo_account import demo_environment, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
-from evidence_tracer.sources.aws.spec import Spec
-from evidence_tracer.sources.aws.specs import LOG_GROUPS, RDS_INSTANCES, SPECS
 from tests.checks.builders import NOW
 from tests.sources.aws.faults import respond
 

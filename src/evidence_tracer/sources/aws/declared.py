@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from evidence_tracer.inventory.aws_resources import SPECS
+from evidence_tracer.inventory.aws_spec import ResourceSpec, Spec
 from evidence_tracer.sources.aws.calls import aws_op
 from evidence_tracer.sources.aws.collectors import (
     cloudtrail,
@@ -18,7 +20,6 @@ from evidence_tracer.sources.aws.collectors import (
     identity_center,
     s3,
 )
-from evidence_tracer.sources.aws.specs import SPECS
 from evidence_tracer.sources.base import Operation
 
 IDENTITY = (aws_op("sts", "GetCallerIdentity"), aws_op("ec2", "DescribeRegions"))
@@ -27,12 +28,19 @@ ORGANIZATION = (aws_op("organizations", "ListAccounts"), aws_op("sts", "AssumeRo
 COLLECTORS = (iam, iam_authorization, identity_center, s3, cloudtrail, guardduty, ec2)
 
 
+def spec_calls(spec: Spec) -> tuple[Operation, ...]:
+    """The calls a declarative spec makes: its list or setting operation, then each detail call."""
+    details = spec.details if isinstance(spec, ResourceSpec) else ()
+    return (aws_op(spec.service, spec.operation, spec.permission),
+            *(aws_op(spec.service, d.operation, d.permission) for d in details))
+
+
 def _feeds() -> Iterator[tuple[tuple[Operation, ...], tuple[str, ...]]]:
     """(operations, dataset keys they fill), per collector and per spec."""
     for module in COLLECTORS:
         yield module.OPERATIONS, tuple(d.key for d in module.DATASETS)
     for spec in SPECS:
-        yield spec.calls(), (spec.key,)
+        yield spec_calls(spec), (spec.key,)
 
 
 @functools.cache

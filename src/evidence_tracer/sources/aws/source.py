@@ -23,6 +23,7 @@ from evidence_tracer.inventory.aws import (
     TRAIL_BUCKET_LOGGING,
     TRAILS,
 )
+from evidence_tracer.inventory.aws_resources import SPECS
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder
 from evidence_tracer.sources.aws.calls import SOURCE
 from evidence_tracer.sources.aws.collectors import iam, s3
@@ -36,7 +37,6 @@ from evidence_tracer.sources.aws.collectors.identity_center import collect_ident
 from evidence_tracer.sources.aws.collectors.s3 import Critical, collect_s3, collect_trail_bucket_logging
 from evidence_tracer.sources.aws.declared import aws_operations
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
-from evidence_tracer.sources.aws.specs import SPECS
 from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, SourceError
 
 _ENABLED = frozenset({"opt-in-not-required", "opted-in"})

@@ -14,9 +14,9 @@ from botocore import xform_name
 
 from evidence_tracer.evidence.redact import redact
 from evidence_tracer.inventory import Failure, Observed, Resource
+from evidence_tracer.inventory.aws_spec import Detail, ResourceSpec, SettingSpec, Spec
 from evidence_tracer.inventory.base import freeze
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder, jsonable
-from evidence_tracer.sources.aws.spec import Detail, ResourceSpec, SettingSpec, Spec
 
 UNEXPECTED = "UnexpectedResponse"
 

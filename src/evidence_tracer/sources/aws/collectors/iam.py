@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from evidence_tracer.credential_report import parse_credential_report
 from evidence_tracer.inventory import Failure, Observed
 from evidence_tracer.inventory.aws import (
     ACCOUNT_SUMMARY,
@@ -15,6 +14,7 @@ from evidence_tracer.inventory.aws import (
     CredentialReportRow,
     PasswordPolicy,
 )
+from evidence_tracer.inventory.credential_report import parse_credential_report
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe
 from evidence_tracer.sources.aws.calls import aws_op
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from evidence_tracer.catalog.criteria import Criterion
-from evidence_tracer.evidence.store import EvidenceItem, Kind
+from evidence_tracer.evidence.items import EvidenceItem, Kind
 
 
 def _safe(name: str) -> str:

@@ -14,7 +14,7 @@ from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, parse_config
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.evidence.lock import STATE_DIR
 from evidence_tracer.evidence.signing import fingerprint, load_or_create_key
-from evidence_tracer.governance.names import validate_person
+from evidence_tracer.names import validate_person
 
 CATEGORY_GUIDANCE = {
     Category.SECURITY: "always in scope: the common criteria CC1-CC9",

@@ -5,7 +5,9 @@ items sit in its answer, which field identifies one, whether it is regional, fix
 per-item detail calls. A `SettingSpec` reads one account/region-level setting. Paging follows
 botocore's own paginator model, so "paginated or not" is not written twice. One generic collector
 (`collectors/declarative.py`) pages, records, redacts and converts failures for all of them; the
-operations and IAM actions they need are derived from them.
+operations and IAM actions they need are derived from them (`sources/aws/declared.py`). The
+declarations are data, so they live with the inventory whose datasets they key: checks read them by name
+and import no source.
 """
 
 from __future__ import annotations
@@ -14,9 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_tracer.inventory import Dataset, Resource
-from evidence_tracer.sources.aws.calls import aws_op
-from evidence_tracer.sources.base import Operation
+from evidence_tracer.inventory.base import Dataset, Resource
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,6 @@ class ResourceSpec(Dataset[tuple[Resource, ...]]):
     absent: frozenset[str] = frozenset()
     permission: str | None = None
 
-    def calls(self) -> tuple[Operation, ...]:
-        return (aws_op(self.service, self.operation, self.permission),
-                *(aws_op(self.service, d.operation, d.permission) for d in self.details))
-
-
 @dataclass(frozen=True, eq=False)
 class SettingSpec(Dataset["Mapping[str, Any] | None"]):
     """One setting: the answer of `operation(**params)`, which must hold `required_key`; error codes
@@ -60,9 +55,5 @@ class SettingSpec(Dataset["Mapping[str, Any] | None"]):
     params: Mapping[str, Any] = field(default_factory=dict)
     absent: frozenset[str] = frozenset()
     permission: str | None = None
-
-    def calls(self) -> tuple[Operation, ...]:
-        return (aws_op(self.service, self.operation, self.permission),)
-
 
 Spec = ResourceSpec | SettingSpec

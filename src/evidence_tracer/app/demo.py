@@ -12,13 +12,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from evidence_tracer.app.auditpack.export import ExportResult, export_package
+from evidence_tracer.app.deliverables import workspace_deliverables
+from evidence_tracer.app.init import InitAnswers, create_workspace
+from evidence_tracer.app.scan import ScanOutcome, run_scan
+from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.config import CONFIG_FILE, load_config
 from evidence_tracer.deliverables.build import FOLDER as DELIVERABLES
-from evidence_tracer.deliverables.build import workspace_deliverables
 from evidence_tracer.errors import ConfigError
-from evidence_tracer.evidence.export import ExportResult, export_package
 from evidence_tracer.evidence.package import verify_package
-from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.fakes.demo import DEMO_GITHUB_TOKEN_ENV, DEMO_OKTA_TOKEN_ENV, demo_github, demo_okta
 from evidence_tracer.fakes.github import github_api
 from evidence_tracer.fakes.okta import okta_api
@@ -45,21 +47,18 @@ from evidence_tracer.governance.registers import (
     VendorRecord,
     VendorsFile,
 )
-from evidence_tracer.init import InitAnswers, create_workspace
 from evidence_tracer.models import Finding, Status
 from evidence_tracer.policies.render import generate
 from evidence_tracer.policies.status import acknowledge, approve
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.readiness import render_readiness
-from evidence_tracer.scanner import ScanOutcome, run_scan
 from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, DEMO_REGIONS, demo_environment, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.base import Progress
 from evidence_tracer.sources.enabled import enabled_sources
 from evidence_tracer.sources.github.changes import change_population
 from evidence_tracer.sources.github.source import GitHubSettings
-from evidence_tracer.workspace import workspace_readiness
 
 MARKER = ".tracer-demo"
 FOUNDER = "alice.founder@acme.example"
@@ -222,16 +221,16 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         population, records = change_population(
             GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env), github_org.token,
             gh.repositories, now - timedelta(days=30), now)
-    store = EvidenceStore(workspace)
-    store.save_scan(outcome.result, outcome.records, outcome.inventory)
-    store.save_records(records)
+    ws = Workspace(workspace)
+    ws.save_scan(outcome.result, outcome.records, outcome.inventory)
+    ws.store.save_records(records)
     _registers(workspace, now)  # approvals and acknowledgments are by people the register lists
     _policies(workspace, now)
     _incident_and_exception(workspace, now, outcome.result.findings)
     changes_file = workspace / "uploads" / "change-population-last-30-days.json"
     changes_file.parent.mkdir(exist_ok=True)
     changes_file.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")
-    store.add_manual("CM-01", changes_file, "Change population, last 30 days (tracer changes): "
+    ws.add_evidence("CM-01", changes_file, "Change population, last 30 days (tracer changes): "
                      f"{population.counts.get('merged_in_period', 0)} merged pull requests, "
                      f"{population.counts.get('direct_pushes', 0)} direct push", FOUNDER)
     uploads = workspace / "uploads"
@@ -239,12 +238,12 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     for target, (name, note, text) in DEMO_MANUAL.items():
         path = uploads / name
         path.write_text(text, encoding="utf-8")
-        store.add_manual(target, path, note, FOUNDER)
+        ws.add_evidence(target, path, note, FOUNDER)
     stamp = outcome.result.scan.id.split("-")[0]
-    package = export_package(store, config, now.date(), workspace / f"auditor-package-{stamp}.zip",
-                             owners_of(config))
+    ws.refresh()  # the registers and policies were written above
+    package = export_package(ws, now.date(), workspace / f"auditor-package-{stamp}.zip", owners_of(ws.config))
     verified = verify_package(package.path).ok
-    readiness = workspace_readiness(workspace, datetime.now(UTC))
+    readiness = ws.readiness(datetime.now(UTC))
     reports_dir = workspace / "reports"
     reports_dir.mkdir(exist_ok=True)
     reports: dict[str, Path] = {}
@@ -256,7 +255,7 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         path = reports_dir / f"readiness{fmt.suffix}"
         path.write_text(render_readiness(readiness, fmt), encoding="utf-8")
         reports[f"readiness ({fmt.value})"] = path
-    for name, data in workspace_deliverables(workspace, now).items():
+    for name, data in workspace_deliverables(ws, now).items():
         path = workspace / DELIVERABLES / name
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(data)

@@ -6,7 +6,7 @@ Adding a describe-only resource is one entry here; its operations join the read-
 
 from __future__ import annotations
 
-from evidence_tracer.sources.aws.spec import Detail, ResourceSpec, SettingSpec, Spec
+from evidence_tracer.inventory.aws_spec import Detail, ResourceSpec, SettingSpec, Spec
 
 # --- data stores ---------------------------------------------------------------------------------
 RDS_INSTANCES = ResourceSpec("rds.db_instances", "rds", "DescribeDBInstances", regional=True,

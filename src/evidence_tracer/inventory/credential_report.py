@@ -53,8 +53,10 @@ class AccessRow:
     concerns: tuple[str, ...]
 
 
-def access_table(rows: tuple[CredentialReportRow, ...], now: datetime, max_key_age_days: int) -> list[AccessRow]:
-    """One row per identity, with what a reviewer should question."""
+def access_table(rows: tuple[CredentialReportRow, ...], now: datetime, max_key_age_days: int,
+                 inactive_days: int) -> list[AccessRow]:
+    """One row per identity, with what a reviewer should question (`inactive_days`: tracer.yaml's
+    parameters.inactive_credential_days)."""
     table = []
     for r in rows:
         active = [k for k in r.access_keys if k.active]
@@ -66,8 +68,8 @@ def access_table(rows: tuple[CredentialReportRow, ...], now: datetime, max_key_a
             concerns.append(f"key older than {max_key_age_days} days")
         if r.is_root and active:
             concerns.append("root access key")
-        if r.password_enabled and r.password_last_used and (now - r.password_last_used).days > 90:
-            concerns.append("no sign-in for 90+ days")
+        if r.password_enabled and r.password_last_used and (now - r.password_last_used).days > inactive_days:
+            concerns.append(f"no sign-in for {inactive_days}+ days")
         table.append(AccessRow(
             user=r.user, console=r.password_enabled,
             last_sign_in=r.password_last_used.date().isoformat() if r.password_last_used else "never",

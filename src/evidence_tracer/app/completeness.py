@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
-from evidence_tracer.evidence.store import EvidenceItem, EvidenceStore, Kind
+from evidence_tracer.app.workspace import Workspace
+from evidence_tracer.evidence.items import EvidenceItem, Kind
 from evidence_tracer.inventory import Inventory, SourcePart
 from evidence_tracer.models import ScanResult
 
@@ -96,7 +97,8 @@ def endpoint_warning(record: Mapping[str, Any]) -> str:
                      for e in fake)
 
 
-def scan_completeness(store: EvidenceStore, scan: ScanResult) -> dict[str, Any]:
+def scan_completeness(workspace: Workspace, scan: ScanResult) -> dict[str, Any]:
     """The completeness record of a stored scan, from its API records and inventory snapshot."""
+    store = workspace.store
     return completeness(store.items(kind=Kind.API, scan_id=scan.scan.id), store.content,
-                        store.snapshot_of(scan.scan.id), scan.scan.regions)
+                        workspace.inventory_of(scan.scan.id), scan.scan.regions)

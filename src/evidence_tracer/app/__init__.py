@@ -1,0 +1,1 @@
+"""Use cases: each takes a Workspace (loaded once) and calls the pure layers below."""

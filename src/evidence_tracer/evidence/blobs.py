@@ -1,0 +1,90 @@
+"""Content-addressed blobs: each file named by the SHA-256 of its bytes, written once and atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from evidence_tracer.atomic import write_atomic
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.items import TEXT_REDACTION_LIMIT, sha256
+from evidence_tracer.evidence.redact import redact_values
+
+
+def file_sha256(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+class BlobStore:
+    """`root/ab/abcdef…`: identical content is stored once; a blob is never rewritten."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, digest: str) -> Path:
+        return self.root / digest[:2] / digest
+
+    def put(self, data: bytes) -> str:
+        """Store bytes under their SHA-256 (once) and return the digest. Atomic."""
+        digest = sha256(data)
+        path = self.path(digest)
+        if not path.exists():
+            write_atomic(path, data)
+        return digest
+
+    def put_file(self, path: Path) -> tuple[str, int, int]:
+        """Store a file's content: a text file with its secrets redacted first; anything else streamed in
+        chunks (bounded memory) into a temporary blob, renamed to its digest. Returns (digest, size, redactions)."""
+        if path.stat().st_size <= TEXT_REDACTION_LIMIT:
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                clean, count = redact_values(text)
+                data = str(clean).encode("utf-8")
+                return self.put(data), len(data), count
+        hasher, size = hashlib.sha256(), 0
+        with tempfile.NamedTemporaryFile(dir=self.root, delete=False) as tmp:
+            try:
+                with path.open("rb") as source:
+                    for chunk in iter(lambda: source.read(1 << 20), b""):
+                        hasher.update(chunk)
+                        tmp.write(chunk)
+                        size += len(chunk)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            except OSError as exc:
+                Path(tmp.name).unlink(missing_ok=True)
+                raise EvidenceError(f"cannot store {path}: {exc.strerror or exc}") from None
+        digest = hasher.hexdigest()
+        target = self.path(digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp.name, target)
+        return digest, size, 0
+
+    def read(self, digest: str) -> bytes:
+        try:
+            data = self.path(digest).read_bytes()
+        except OSError:
+            raise EvidenceError(f"evidence content {digest} is missing from {self.root}") from None
+        if sha256(data) != digest:
+            raise EvidenceError(f"evidence content {digest} has been altered")
+        return data
+
+    def problem(self, digest: str) -> str | None:
+        """"missing" or "altered" when the blob is not what its name says; None when it is."""
+        path = self.path(digest)
+        if not path.exists():
+            return "missing"
+        return "altered" if file_sha256(path) != digest else None
+
+    def names(self) -> list[Path]:
+        return sorted(self.root.glob("*/*"))

@@ -1,0 +1,91 @@
+"""The SQLite index: a cache of the history's rows (never the record itself), with its schema and the
+mapping between index rows and evidence items."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from evidence_tracer.evidence.items import EvidenceItem, Kind, iso, parse_time
+
+TABLES = ("evidence", "scans")
+TRIGGERS = frozenset({"evidence_append_only_u", "evidence_append_only_d", "scans_append_only_u",
+                       "scans_append_only_d"})
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS evidence (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('api', 'manual')),
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    scan_id TEXT,
+    account_id TEXT, region TEXT, service TEXT, operation TEXT, parameters TEXT, request_id TEXT,
+    error_code TEXT, redactions INTEGER NOT NULL DEFAULT 0,
+    criteria TEXT NOT NULL DEFAULT '[]', control TEXT, note TEXT, author TEXT, filename TEXT
+);
+CREATE INDEX IF NOT EXISTS evidence_scan ON evidence(scan_id);
+CREATE INDEX IF NOT EXISTS evidence_time ON evidence(collected_at);
+CREATE TABLE IF NOT EXISTS scans (
+    id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    regions TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    result_sha256 TEXT NOT NULL,
+    findings INTEGER NOT NULL,
+    stored_at TEXT NOT NULL,
+    inventory_sha256 TEXT
+);
+CREATE TRIGGER IF NOT EXISTS evidence_append_only_u BEFORE UPDATE ON evidence
+    BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS evidence_append_only_d BEFORE DELETE ON evidence
+    BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS scans_append_only_u BEFORE UPDATE ON scans
+    BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS scans_append_only_d BEFORE DELETE ON scans
+    BEGIN SELECT RAISE(ABORT, 'scans are append-only'); END;
+"""
+
+
+
+def evidence_row(item: EvidenceItem) -> dict[str, Any]:
+    return {
+        "id": item.id, "kind": item.kind.value, "sha256": item.sha256, "size": item.size,
+        "media_type": item.media_type, "collected_at": iso(item.collected_at), "tool_version": item.tool_version,
+        "scan_id": item.scan_id, "account_id": item.account_id, "region": item.region, "service": item.service,
+        "operation": item.operation,
+        "parameters": None if item.parameters is None else json.dumps(item.parameters, sort_keys=True),
+        "request_id": item.request_id, "error_code": item.error_code, "redactions": item.redactions,
+        "criteria": json.dumps(list(item.criteria)), "control": item.control, "note": item.note,
+        "author": item.author, "filename": item.filename,
+    }
+
+
+def item_of(row: sqlite3.Row) -> EvidenceItem:
+    return EvidenceItem(
+        id=row["id"], kind=Kind(row["kind"]), sha256=row["sha256"], size=row["size"],
+        media_type=row["media_type"], collected_at=parse_time(row["collected_at"]), tool_version=row["tool_version"],
+        scan_id=row["scan_id"], account_id=row["account_id"], region=row["region"], service=row["service"],
+        operation=row["operation"], parameters=json.loads(row["parameters"]) if row["parameters"] else None,
+        request_id=row["request_id"], error_code=row["error_code"], redactions=row["redactions"],
+        criteria=tuple(json.loads(row["criteria"])), control=row["control"], note=row["note"],
+        author=row["author"], filename=row["filename"],
+    )
+
+
+def insert_row(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    if table not in TABLES:
+        raise ValueError(f"no index table {table!r}")
+    columns = ", ".join(row)
+    db.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
+               tuple(row.values()))
+
+
+def table_rows(db: sqlite3.Connection) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every row of the index, keyed like the history's entries (table, id)."""
+    return {(t, str(r["id"])): dict(r) for t in TABLES for r in db.execute(f"SELECT * FROM {t}")}

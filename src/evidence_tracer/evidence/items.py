@@ -1,0 +1,110 @@
+"""What the store holds: evidence items (API records and uploaded files) and the rules a file must meet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from evidence_tracer.errors import EvidenceError
+
+
+class Kind(StrEnum):
+    API = "api"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    id: str
+    kind: Kind
+    sha256: str
+    size: int
+    media_type: str
+    collected_at: datetime
+    tool_version: str
+    scan_id: str | None = None
+    account_id: str | None = None
+    region: str | None = None
+    service: str | None = None
+    operation: str | None = None
+    parameters: dict[str, Any] | None = None
+    request_id: str | None = None
+    error_code: str | None = None
+    redactions: int = 0
+    criteria: tuple[str, ...] = ()
+    control: str | None = None
+    note: str | None = None
+    author: str | None = None
+    filename: str | None = None
+
+    @property
+    def source(self) -> str:
+        """Where the item came from, in one line an auditor can check."""
+        if self.kind is Kind.API:
+            params = json.dumps(self.parameters or {}, sort_keys=True)
+            return (f"{self.service}:{self.operation} {params} account {self.account_id} region {self.region} "
+                    f"request {self.request_id or '-'}")
+        return f"uploaded by {self.author}: {self.filename}"
+
+    def metadata(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        data["kind"] = self.kind.value
+        data["collected_at"] = iso(self.collected_at)
+        data["criteria"] = list(self.criteria)
+        data["source"] = self.source
+        return data
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def canonical_json(value: Any) -> bytes:
+    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
+TEXT_REDACTION_LIMIT = 10 * 1024 * 1024
+# A file with fewer than this many non-blank bytes cannot show a control operating (an empty file, "ok").
+MIN_EVIDENCE_BYTES = 32
+
+
+def evidence_file(file: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> Path:
+    """The real path of a file that can be evidence, or a clear refusal: it must be a regular file (not a
+    directory, device, FIFO or socket), at most `max_bytes`, with at least MIN_EVIDENCE_BYTES non-blank bytes."""
+    try:
+        real = file.resolve(strict=True)
+        info = real.stat()
+    except OSError as exc:
+        raise EvidenceError(f"cannot read {file}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
+        raise EvidenceError(f"{file} is {kind}: evidence must be a regular file")
+    if info.st_size > max_bytes:
+        raise EvidenceError(f"{file} is {info.st_size} bytes, over the {max_bytes}-byte limit for one evidence file "
+                            "(evidence.max_file_mb in tracer.yaml)")
+    with real.open("rb") as head:
+        meaningful = len(head.read(4096).strip())
+    if meaningful < MIN_EVIDENCE_BYTES:
+        raise EvidenceError(f"{file} holds {meaningful} non-blank bytes: an empty or near-empty file cannot be "
+                            f"evidence (at least {MIN_EVIDENCE_BYTES} are needed)")
+    return real
+

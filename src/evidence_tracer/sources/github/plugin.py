@@ -1,0 +1,28 @@
+"""The GitHub source's registration: the organisation, its members and the repositories in scope."""
+
+from __future__ import annotations
+
+from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.errors import ConfigError
+from evidence_tracer.sources.base import EvidenceSource
+from evidence_tracer.sources.github.operations import operations, token_permissions
+from evidence_tracer.sources.github.source import GitHubSettings, GitHubSource
+from evidence_tracer.sources.registry import BuildOptions, SourcePlugin
+
+
+def settings_of(config: WorkspaceConfig) -> GitHubSettings:
+    gh = config.sources.github
+    if not gh.organization:
+        raise ConfigError("tracer.yaml: sources.github.organization is required when GitHub is enabled")
+    return GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env, gh.timeout_seconds)
+
+
+def _build(config: WorkspaceConfig, options: BuildOptions) -> EvidenceSource:
+    return GitHubSource(settings_of(config))
+
+
+PLUGIN = SourcePlugin(
+    name="github", title="GitHub", enabled=lambda config: config.sources.github.enabled, build=_build,
+    operations=operations, permissions=lambda config: token_permissions(),
+    fake="evidence_tracer.fakes.github:github_api",
+)
