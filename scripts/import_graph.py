@@ -147,9 +147,9 @@ def main(argv: list[str]) -> int:
         problems.append(f"cycle among {', '.join(component)}: {detail}")
     if "--why" in argv:
         wanted = argv[argv.index("--why") + 1]
-        for (a, b), files in sorted(why.items()):
+        for (a, b), modules in sorted(why.items()):
             if wanted in (a, b):
-                print(f"  {a} -> {b}: {', '.join(sorted(files))}")
+                print(f"  {a} -> {b}: {', '.join(sorted(modules))}")
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
     if not problems:

@@ -11,9 +11,9 @@ import pytest
 
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.config import parse_config
-from evidence_tracer.evidence.store import EvidenceItem, Kind
-from evidence_tracer.governance.overdue import RegisterSnapshot
+from evidence_tracer.evidence.items import EvidenceItem, Kind
 from evidence_tracer.governance.registers import AccessReviewsFile, ExercisesFile, PeopleFile, RisksFile, VendorsFile
+from evidence_tracer.governance.rules import RegisterSnapshot
 from evidence_tracer.models import Finding, ScanResult, Severity, Status
 from evidence_tracer.policies.status import PolicyState
 from evidence_tracer.readiness import READY_MAX_HIGH_GAPS, ReadinessInputs, assess

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.config import WorkspaceConfig, parse_config
-from evidence_tracer.evidence.store import EvidenceItem, Kind
+from evidence_tracer.evidence.items import EvidenceItem, Kind
 from evidence_tracer.inventory import Inventory, Observed, SourcePart
 from evidence_tracer.inventory.aws import CREDENTIAL_REPORT, CredentialReportRow
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status

@@ -36,3 +36,9 @@ class GovernanceError(TracerError):
 class StorageError(TracerError):
     """A file could not be written (a full or read-only disk, a permission): the message names file and cause;
     the file's previous content is untouched."""
+
+
+class UnexpectedShape(CollectionError):
+    """Collected data a check reads is not shaped as documented (a number that is not one, a date that does
+    not parse): the check reports `error` for that part. Raised on purpose by the readers in checks/common.py;
+    any other exception in a check is a bug, and is not turned into a finding."""

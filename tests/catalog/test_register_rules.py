@@ -9,9 +9,9 @@ from pathlib import Path
 
 from evidence_tracer.catalog.controls import control_of_rule, controls
 from evidence_tracer.config import Parameters
-from evidence_tracer.governance import overdue
-from evidence_tracer.governance.overdue import RULES, RegisterSnapshot, register_gaps
+from evidence_tracer.governance import rules as rule_module
 from evidence_tracer.governance.registers import Registers
+from evidence_tracer.governance.rules import RULES, RegisterSnapshot, register_gaps
 
 
 def test_every_register_rule_named_in_the_library_exists_and_belongs_to_one_control() -> None:
@@ -38,5 +38,14 @@ def test_empty_registers_leave_every_rule_unproven() -> None:
 
 
 def test_governance_code_names_no_control_ids() -> None:
-    source = Path(overdue.__file__).read_text()
+    source = Path(rule_module.__file__).read_text()
     assert not re.findall(r"\b(?:GOV|AC|RISK|VEN|IR|BC|CM|OPS|NET|DATA)-\d\d\b", source)
+
+
+def test_each_rule_is_one_function_whose_gaps_belong_to_its_own_control() -> None:
+    """Every rule id controls.yaml names has exactly one function, and that function's gaps are filed under the
+    control that lists the rule (an empty register makes every rule speak)."""
+    assert set(rule_module._FUNCTIONS) == set(RULES)
+    ctx = rule_module.RuleContext(RegisterSnapshot(), Parameters(), date(2026, 11, 25), ("acceptable_use",))
+    for rule_id, fn in rule_module._FUNCTIONS.items():
+        assert {g.control for g in fn(ctx)} <= {control_of_rule(rule_id)}, rule_id

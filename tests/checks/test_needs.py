@@ -22,8 +22,10 @@ from tests.sources.aws.faults import inject_error, respond
 
 REGIONS = ["us-east-1"]
 _ERROR_CODE = {"ec2": "UnauthorizedOperation"}
-AWS_CHECKS = {cid: spec for cid, spec in specs().items() if spec.source == "aws"}
-NEEDED = sorted({op for spec in AWS_CHECKS.values() for op in spec.needs})
+AWS_CHECKS = {cid: spec for cid, spec in specs().items() if spec.judges("aws")}
+NEEDED = sorted({op for spec in AWS_CHECKS.values() for op in spec.needs_of("aws")})
+# (operation, check) pairs this module denies (tests/sources/test_registry.py checks it covers the registry's).
+DENIED = {(op, cid) for cid, spec in AWS_CHECKS.items() for op in spec.needs_of("aws")}
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import string
 
+import pytest
+
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.checks.registry import all_checks, evaluate, specs
 from evidence_tracer.models import Status
@@ -61,3 +63,43 @@ def test_remediations_work_when_followed() -> None:
     assert "token.actions.githubusercontent.com" in text("iam_access_key_age")
     assert "every port in that range closes" in text("ec2_sg_open_admin_ports")
     assert "already encrypts every new object with SSE-S3" in text("s3_bucket_encryption")
+
+
+def test_a_bug_in_a_check_is_raised_not_turned_into_an_error_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only data the check cannot read (UnexpectedShape) becomes `error`; a programming error fails loudly."""
+    from evidence_tracer.checks import registry
+    from evidence_tracer.errors import UnexpectedShape
+
+    part = inventory().parts[0]
+
+    def buggy(*_: object) -> list[object]:
+        return [None.missing]  # type: ignore[attr-defined]
+
+    def misshapen(*_: object) -> list[object]:
+        raise UnexpectedShape("retentionInDays is 'forever', not a number")
+
+    monkeypatch.setitem(registry.all_checks(), "ebs_volume_encrypted", buggy)
+    with pytest.raises(AttributeError):
+        registry.run_check("ebs_volume_encrypted", part, ctx())
+    monkeypatch.setitem(registry.all_checks(), "ebs_volume_encrypted", misshapen)
+    [finding] = registry.run_check("ebs_volume_encrypted", part, ctx())
+    assert finding.status is Status.ERROR and "'forever', not a number" in finding.message
+
+
+def test_a_failure_must_fill_every_remediation_placeholder() -> None:
+    from evidence_tracer.checks.registry import CheckDefinitionError, Emit
+
+    emit = Emit(specs()["ebs_volume_encrypted"], inventory().parts[0])
+    assert specs()["ebs_volume_encrypted"].placeholders == {"volume"}
+    with pytest.raises(CheckDefinitionError, match="needs \\['volume'\\]"):
+        emit.failed("vol-1", "us-east-1", "EBS volume vol-1 is not encrypted.", ())
+    assert "vol-1" in emit.failed("vol-1", "us-east-1", "not encrypted", (), volume="vol-1").remediation
+
+
+def test_declarative_checks_are_registered_by_their_variable_name() -> None:
+    from evidence_tracer.checks.attribute import AttributeCheck
+
+    declared = {cid for cid, fn in all_checks().items() if isinstance(fn, AttributeCheck)}
+    assert {"ecr_scan_on_push", "ebs_volume_encrypted", "secretsmanager_rotation",
+            "rds_not_publicly_accessible"} <= declared
+    assert "AttributeCheck" not in all_checks()

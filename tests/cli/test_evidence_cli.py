@@ -43,8 +43,8 @@ def test_reevaluate_a_stored_scan_with_new_parameters(workspace: Path, tmp_path:
     def key_age(*extra: str) -> str:
         out = tracer("report", "-w", str(ws), "--format", "json", *extra)
         assert out.returncode == 0, out.stderr
-        return next(f["status"] for f in json.loads(out.stdout)["findings"]
-                    if f["check_id"] == "iam_access_key_age" and "ci-deploy" in f["resource_id"])
+        return str(next(f["status"] for f in json.loads(out.stdout)["findings"]
+                    if f["check_id"] == "iam_access_key_age" and "ci-deploy" in f["resource_id"]))
 
     assert key_age() == "fail"  # 213 days against the default 90
     (ws / "tracer.yaml").write_text("parameters:\n  access_key_max_age_days: 365\n")

@@ -14,7 +14,8 @@ from filelock import FileLock
 
 from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.errors import WorkspaceLocked
-from evidence_tracer.evidence.store import EvidenceStore, Kind
+from evidence_tracer.evidence.items import Kind
+from evidence_tracer.evidence.store import EvidenceStore
 from tests.evidence.samples import scan
 
 WRITER = textwrap.dedent("""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -53,8 +54,11 @@ PLAIN = st.text("abcdefghij -_.:/", max_size=12)
 
 def _responses(secret: str) -> st.SearchStrategy[object]:
     leaf = st.one_of(PLAIN, st.just(secret), PLAIN.map(lambda p: f"{p} {secret} {p}"), st.integers())
-    return st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(KEYS, inner, max_size=4)), max_leaves=12)
+
+    def nested(inner: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+        return st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4))
+
+    return st.recursive(leaf, nested, max_leaves=12)
 
 
 @settings(max_examples=150, deadline=None)
@@ -84,7 +88,7 @@ def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) 
     record = ApiRecord("r1", "ec2", "DescribeSecurityGroups", {}, "1", "us-east-1", now, "req", {
         "SecurityGroups": [{"GroupId": "sg-1", "Description": f"temp {assignment} remove",
                             "IpPermissions": [{"IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": token}]}]}]})
-    tags = Observed.ok({"owner": f"ops {token}"})
+    tags: Observed[Mapping[str, str]] = Observed.ok({"owner": f"ops {token}"})
     bucket = Bucket("b", "arn:aws:s3:::b", "us-east-1", Observed.ok(None), Observed.ok(None), Observed.ok(None),
                     tags, Observed.ok(None))
     inventory = Inventory((SourcePart("aws", "1", ("us-east-1",), {"partition": "aws"},

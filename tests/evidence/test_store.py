@@ -33,7 +33,7 @@ def test_scan_records_become_evidence_with_provenance(tmp_path: Path) -> None:
 
 def test_identical_content_is_stored_once(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
-    same = {"SummaryMap": {"AccountMFAEnabled": 1}}
+    same: dict[str, object] = {"SummaryMap": {"AccountMFAEnabled": 1}}
     result, _ = scan()
     store.save_scan(result, [record(response=same), record(response=same)])
     assert len({i.sha256 for i in store.items(kind=Kind.API)}) == 1

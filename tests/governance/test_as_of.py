@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 from evidence_tracer.config import Parameters
 from evidence_tracer.governance.as_of import policies_as_of, registers_as_of
-from evidence_tracer.governance.overdue import register_gaps
 from evidence_tracer.governance.registers import (
     AccessReviewRecord,
     AccessReviewsFile,
@@ -16,6 +15,7 @@ from evidence_tracer.governance.registers import (
     PolicyAck,
     PolicyApproval,
 )
+from evidence_tracer.governance.rules import register_gaps
 from tests.governance.test_overdue import TODAY, healthy, person
 
 THEN = datetime.combine(TODAY - timedelta(days=60), datetime.min.time(), UTC)

@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from evidence_tracer.config import Parameters
-from evidence_tracer.governance.overdue import RegisterSnapshot, register_gaps
 from evidence_tracer.governance.registers import (
     AccessReviewRecord,
     AccessReviewsFile,
@@ -21,6 +20,7 @@ from evidence_tracer.governance.registers import (
     VendorRecord,
     VendorsFile,
 )
+from evidence_tracer.governance.rules import RegisterSnapshot, register_gaps
 from evidence_tracer.models import Severity
 
 TODAY = date(2026, 11, 22)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from evidence_tracer.governance.overdue import RegisterSnapshot
 from evidence_tracer.governance.reconcile import reconcile
 from evidence_tracer.governance.registers import AccessReviewRecord, AccessReviewsFile, PeopleFile, PersonRecord
+from evidence_tracer.governance.rules import RegisterSnapshot
 from evidence_tracer.inventory import Inventory, Observed, SourcePart
 from evidence_tracer.inventory.aws import CREDENTIAL_REPORT, IDENTITY_CENTER, CredentialReportRow, IdentityCenter
 from evidence_tracer.inventory.aws import IdentityCenterUser as IcUser

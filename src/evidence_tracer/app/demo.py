@@ -56,9 +56,9 @@ from evidence_tracer.report.readiness import render_readiness
 from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, DEMO_REGIONS, demo_environment, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.base import Progress
-from evidence_tracer.sources.enabled import enabled_sources
 from evidence_tracer.sources.github.changes import change_population
 from evidence_tracer.sources.github.source import GitHubSettings
+from evidence_tracer.sources.registry import enabled_sources
 
 MARKER = ".tracer-demo"
 FOUNDER = "alice.founder@acme.example"

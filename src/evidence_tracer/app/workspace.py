@@ -19,8 +19,8 @@ from evidence_tracer.errors import ConfigError, EvidenceError
 from evidence_tracer.evidence.items import EvidenceItem, Kind
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, registers_as_of
-from evidence_tracer.governance.overdue import RegisterSnapshot
 from evidence_tracer.governance.registers import ExceptionRecord, ExceptionsFile, PoliciesFile, Registers
+from evidence_tracer.governance.rules import RegisterSnapshot
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.codec import dump_inventory, load_inventory
 from evidence_tracer.models import ApiRecord, ScanResult

@@ -52,7 +52,7 @@ class Control:
     checks: tuple[str, ...]
     evidence: tuple[str, ...]
     policy: str
-    registers: tuple[str, ...]  # register rules (governance.overdue.RULES) that show it operating
+    registers: tuple[str, ...]  # register rules (governance.rules.RULES) that show it operating
     frequency: Frequency
     type: ControlType
     satisfied_by: SelfEvidence | None = None

@@ -1,16 +1,20 @@
-"""Helpers every AWS check module shares: walking a dataset region by region (unreadable regions become
-`error` findings) and tags."""
+"""Helpers every check module shares: walking a dataset region by region (unreadable regions become
+`error` findings), tags, and readers of raw values that raise `UnexpectedShape` instead of a bare error."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 from evidence_tracer.checks.registry import Emit
+from evidence_tracer.errors import UnexpectedShape
 from evidence_tracer.inventory import GLOBAL, Dataset, SourcePart
 from evidence_tracer.models import Finding
 
 T = TypeVar("T")
+
 
 def listed(part: SourcePart, emit: Emit, dataset: Dataset[tuple[T, ...]], wildcard: str
            ) -> tuple[list[tuple[str, T, tuple[str, ...]]], list[Finding]]:
@@ -30,3 +34,26 @@ def listed(part: SourcePart, emit: Emit, dataset: Dataset[tuple[T, ...]], wildca
 def tags(data: Mapping[str, Any], key: str = "Tags") -> dict[str, str]:
     """A resource's tags from the API's Key/Value list (TagList, Tags…)."""
     return {str(t.get("Key", "")): str(t.get("Value", "")) for t in data.get(key) or () if isinstance(t, Mapping)}
+
+
+def as_int(value: Any, what: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise UnexpectedShape(f"{what} is {value!r}, not a number") from None
+
+
+def as_time(value: Any, what: str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise UnexpectedShape(f"{what} is {value!r}, not a time") from None
+
+
+def as_json(value: Any, what: str) -> Any:
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError):
+        raise UnexpectedShape(f"{what} is not JSON") from None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from evidence_tracer.catalog.criteria import Category
-from evidence_tracer.checks.common import listed, tags
+from evidence_tracer.checks.attribute import AttributeCheck
+from evidence_tracer.checks.common import as_int, as_json, as_time, listed, tags
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import Resource, SourcePart
 from evidence_tracer.inventory.aws_resources import (
@@ -62,17 +61,10 @@ def rds_storage_encrypted(part: SourcePart, ctx: CheckContext, emit: Emit) -> It
                               db=name, kind=kind)
 
 
-@check
-def rds_not_publicly_accessible(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    instances, errors = listed(part, emit, RDS_INSTANCES, "db:*")
-    yield from errors
-    for region, db, sources in instances:
-        name = str(db.data.get("DBInstanceIdentifier", db.id))
-        if db.data.get("PubliclyAccessible"):
-            yield emit.failed(db.id, region, f"RDS instance {name} is publicly accessible (it has a public "
-                              "DNS address reachable from the internet).", sources, db=name)
-        else:
-            yield emit.passed(db.id, region, f"RDS instance {name} is not publicly accessible.", sources)
+rds_not_publicly_accessible = AttributeCheck(
+    RDS_INSTANCES, lambda d: not d.get("PubliclyAccessible"), passed="RDS instance {name} is not publicly accessible.",
+    failed="RDS instance {name} is publicly accessible (it has a public DNS address reachable from the internet).",
+    name_field="DBInstanceIdentifier", field="db", wildcard="db:*")
 
 
 @check
@@ -82,7 +74,7 @@ def rds_backup_retention(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
     yield from errors
     for region, kind, db, sources in found:
         name = _name(kind, db)
-        days = int(db.data.get("BackupRetentionPeriod") or 0)
+        days = as_int(db.data.get("BackupRetentionPeriod") or 0, f"BackupRetentionPeriod of {name}")
         if days >= want:
             yield emit.passed(db.id, region, f"RDS {kind} {name} keeps automated backups for {days} days "
                               f"(policy: {want}).", sources)
@@ -185,16 +177,9 @@ def ebs_encryption_by_default(part: SourcePart, ctx: CheckContext, emit: Emit) -
             yield emit.failed(resource, region, f"EBS encryption by default is off in {region}.", setting.sources)
 
 
-@check
-def ebs_volume_encrypted(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    volumes, errors = listed(part, emit, EBS_VOLUMES, "volume/*")
-    yield from errors
-    for region, volume, sources in volumes:
-        arn = emit.arn("ec2", region, f"volume/{volume.id}")
-        if volume.data.get("Encrypted"):
-            yield emit.passed(arn, region, f"EBS volume {volume.id} is encrypted.", sources)
-        else:
-            yield emit.failed(arn, region, f"EBS volume {volume.id} is not encrypted.", sources, volume=volume.id)
+ebs_volume_encrypted = AttributeCheck(
+    EBS_VOLUMES, lambda d: bool(d.get("Encrypted")), passed="EBS volume {name} is encrypted.",
+    failed="EBS volume {name} is not encrypted.", field="volume", wildcard="volume/*", arn="volume/{id}")
 
 
 @check
@@ -238,23 +223,15 @@ def kms_key_rotation(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterato
                               key_id=key_id)
 
 
-@check
-def secretsmanager_rotation(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    secrets, errors = listed(part, emit, SECRETS, "secret:*")
-    yield from errors
-    for region, secret, sources in secrets:
-        name = str(secret.data.get("Name", secret.id))
-        if secret.data.get("RotationEnabled"):
-            yield emit.passed(secret.id, region, f"Secret {name} rotates automatically.", sources)
-        else:
-            yield emit.failed(secret.id, region, f"Secret {name} is never rotated automatically.", sources,
-                              secret=name)
+secretsmanager_rotation = AttributeCheck(
+    SECRETS, lambda d: bool(d.get("RotationEnabled")), passed="Secret {name} rotates automatically.",
+    failed="Secret {name} is never rotated automatically.", name_field="Name", field="secret", wildcard="secret:*")
 
 
 def policy_statements(document: Any) -> list[dict[str, Any]]:
     """The statements of a policy given as JSON text or an object."""
     if isinstance(document, str):
-        document = json.loads(document)
+        document = as_json(document, "a policy document")
     statements = (document or {}).get("Statement", [])
     return [s for s in ([statements] if isinstance(statements, dict) else statements) if isinstance(s, dict)]
 
@@ -292,7 +269,7 @@ def backup_critical_resources_protected(part: SourcePart, ctx: CheckContext, emi
             yield emit.failed(arn, region, f"Critical {label} ({why}) has no AWS Backup recovery point.", evidence,
                               resource_arn=arn)
             continue
-        age = (ctx.now - datetime.fromisoformat(str(when))).total_seconds() / 3600
+        age = (ctx.now - as_time(when, f"the latest recovery point of {arn}")).total_seconds() / 3600
         if age > hours:
             yield emit.failed(arn, region, f"The latest AWS Backup recovery point of critical {label} ({why}) is "
                               f"{int(age)} hours old (limit {hours}).", evidence, resource_arn=arn)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from evidence_tracer.checks.cloudtrail import each_trail, trails_by_arn
-from evidence_tracer.checks.common import listed
+from evidence_tracer.checks.common import as_int, listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.checks.s3 import buckets, policy_exposure
 from evidence_tracer.inventory import GLOBAL, NOT_COLLECTED, Failure, Resource, SourcePart
@@ -63,7 +63,7 @@ def logs_retention(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[
         days = group.data.get("retentionInDays")
         if days is None:
             yield emit.passed(arn, region, f"Log group {group.id} keeps events forever.", sources)
-        elif int(days) >= want:
+        elif as_int(days, f"retentionInDays of {group.id}") >= want:
             yield emit.passed(arn, region, f"Log group {group.id} keeps events {days} days (policy: {want}).",
                               sources)
         else:

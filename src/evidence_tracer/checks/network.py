@@ -5,9 +5,9 @@ ECR scanning (CC6.6, CC6.7, CC7.1)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
-from evidence_tracer.checks.common import listed
+from evidence_tracer.checks.attribute import AttributeCheck
+from evidence_tracer.checks.common import as_time, listed
 from evidence_tracer.checks.data import policy_statements
 from evidence_tracer.checks.ec2 import internet_ranges, open_ports, permissions_json
 from evidence_tracer.checks.registry import CheckContext, Emit, check
@@ -139,7 +139,7 @@ def acm_certificate_expiry(part: SourcePart, ctx: CheckContext, emit: Emit) -> I
         if not not_after:
             yield emit.not_applicable(cert.id, region, f"Certificate for {domain} has no expiry date yet.", evidence)
             continue
-        left = (datetime.fromisoformat(str(not_after)) - ctx.now).days
+        left = (as_time(not_after, f"NotAfter of {cert.id}") - ctx.now).days
         if left < CERT_WARNING_DAYS:
             renewal = "it renews automatically only if DNS validation still works" \
                 if data.get("Type") == "AMAZON_ISSUED" else "imported certificates never renew by themselves"
@@ -196,14 +196,7 @@ def lambda_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
             yield emit.passed(fn.id, region, f"Lambda function {name} is not open to everyone.", evidence)
 
 
-@check
-def ecr_scan_on_push(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    repositories, errors = listed(part, emit, ECR_REPOSITORIES, "repository/*")
-    yield from errors
-    for region, repo, sources in repositories:
-        name = str(repo.data.get("repositoryName", repo.id))
-        if (repo.data.get("imageScanningConfiguration") or {}).get("scanOnPush"):
-            yield emit.passed(repo.id, region, f"ECR repository {name} scans images on push.", sources)
-        else:
-            yield emit.failed(repo.id, region, f"ECR repository {name} does not scan images on push.", sources,
-                              repository=name)
+ecr_scan_on_push = AttributeCheck(
+    ECR_REPOSITORIES, lambda d: bool((d.get("imageScanningConfiguration") or {}).get("scanOnPush")),
+    passed="ECR repository {name} scans images on push.", failed="ECR repository {name} does not scan images on push.",
+    name_field="repositoryName", field="repository", wildcard="repository/*")

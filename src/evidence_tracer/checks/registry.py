@@ -11,11 +11,14 @@ check modules on demand, so importing a module changes no global state.
 from __future__ import annotations
 
 import functools
+import pkgutil
 import shlex
-from collections.abc import Callable, Iterable, Iterator
+import string
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module, resources
+from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
@@ -23,13 +26,19 @@ import yaml
 
 from evidence_tracer.catalog.controls import criteria_of_check
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.errors import ConfigError
+from evidence_tracer.errors import ConfigError, TracerError, UnexpectedShape
 from evidence_tracer.inventory import GLOBAL, Failure, Inventory, Observed, SourcePart
 from evidence_tracer.models import Finding, Severity, Status
 
-CHECK_MODULES = ("iam", "identity", "s3", "ec2", "network", "cloudtrail", "guardduty", "monitoring", "data",
-                 "github", "idp")
+# Checks of a third-party source: modules named by entry points of this group (the built-ins are found in
+# this package, so no list of check modules is kept by hand).
+ENTRY_POINT_GROUP = "evidence_tracer.checks"
 _TAG = "__tracer_check__"
+PART_FIELDS = frozenset({"account_id", "partition", "region"})
+
+
+class CheckDefinitionError(TracerError):
+    """A check and its catalog entry disagree (a remediation placeholder it does not fill): a bug."""
 
 
 @dataclass(frozen=True)
@@ -49,17 +58,44 @@ class CheckSpec:
     severity: Severity
     criteria: tuple[str, ...]
     remediation: str
-    # The operations whose answers the check reads, as "service:Operation" of its source's declarations.
-    needs: tuple[str, ...]
-    # Every source whose parts it judges (an identity-provider check judges Okta and Google Workspace alike);
-    # `source` is the first, whose operations `needs` names.
+    # The operations whose answers the check reads, as "service:Operation" of its source's declarations, for
+    # each source whose parts it judges (an identity-provider check judges Okta and Google Workspace alike).
+    needs_by_source: Mapping[str, tuple[str, ...]]
+    # Every source whose parts it judges; `source` is the first.
     sources: tuple[str, ...] = ()
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """The remediation template's fields a failing finding must give (account_id, partition and region
+        come from the part)."""
+        named = {field for _, field, _, _ in string.Formatter().parse(self.remediation) if field}
+        return frozenset(named - PART_FIELDS)
 
     def judges(self, source: str) -> bool:
         return source in (self.sources or (self.source,))
 
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The operations it needs from its first source."""
+        return self.needs_of(self.source)
+
+    def needs_of(self, source: str) -> tuple[str, ...]:
+        return self.needs_by_source.get(source, ())
+
 
 CheckFn = Callable[[SourcePart, CheckContext, "Emit"], Iterable[Finding]]
+
+
+def _needs(entry: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """`needs: [op, …]` (the check's one source) or `needs: {source: [op, …], …}` (one list per source)."""
+    needs, sources = entry["needs"], entry.get("sources", [entry.get("source", "aws")])
+    if isinstance(needs, Mapping):
+        if set(needs) != set(sources):
+            raise ValueError(f"needs names {sorted(needs)} but the check judges {sources}")
+        return {str(k): tuple(str(n) for n in v) for k, v in needs.items()}
+    if len(sources) > 1:
+        raise ValueError(f"a check judging {sources} declares its needs per source")
+    return {str(sources[0]): tuple(str(n) for n in needs)}
 
 
 @functools.cache
@@ -72,7 +108,7 @@ def specs() -> dict[str, CheckSpec]:
                 check_id=cid, title=str(v["title"]), source=str(v.get("sources", [v.get("source", "aws")])[0]),
                 sources=tuple(str(x) for x in v.get("sources", [v.get("source", "aws")])), service=str(v["service"]),
                 severity=Severity(v["severity"]), criteria=criteria_of_check(cid),
-                remediation=str(v["remediation"]), needs=tuple(str(n) for n in v["needs"]),
+                remediation=str(v["remediation"]), needs_by_source=_needs(v),
             )
             for cid, v in raw.items()
         }
@@ -88,22 +124,31 @@ def catalog_labels(check_id: str) -> tuple[tuple[str, ...], Severity] | None:
 
 
 def check(fn: CheckFn) -> CheckFn:
-    """Mark `fn` as the implementation of the check named like it (which must be in checks.yaml)."""
+    """Mark `fn` as the implementation of the check named like it (which must be in checks.yaml). A declarative
+    check (checks/attribute.py) is marked by its class; the variable holding it is named like the check."""
     setattr(fn, _TAG, True)
     return fn
 
 
 def _tagged(module: ModuleType) -> Iterator[tuple[str, CheckFn]]:
     for name, value in vars(module).items():
-        if callable(value) and getattr(value, _TAG, False):
+        if callable(value) and not isinstance(value, type) and getattr(value, _TAG, False):
             yield name, value
+
+
+def check_modules() -> tuple[str, ...]:
+    """Every module that may hold checks: each module of this package, then the entry points' modules."""
+    package = import_module(__package__ or "evidence_tracer.checks")
+    own = tuple(f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
+                if not m.name.startswith("_") and m.name != "registry")
+    return own + tuple(ep.value for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.value not in own)
 
 
 @functools.cache
 def all_checks() -> dict[str, CheckFn]:
     found: dict[str, CheckFn] = {}
-    for module in CHECK_MODULES:
-        for cid, fn in _tagged(import_module(f"evidence_tracer.checks.{module}")):
+    for module in check_modules():
+        for cid, fn in _tagged(import_module(module)):
             if cid in found:
                 raise ConfigError(f"check {cid} is implemented twice")
             found[cid] = fn
@@ -140,7 +185,14 @@ class Emit:
     def failed(self, resource: str, location: str, message: str, sources: Iterable[str],
                **fields: object) -> Finding:
         """A failing finding; `fields` fill the remediation template, each quoted for the shell, so a user or
-        group name from AWS pastes as one inert argument."""
+        group name from AWS pastes as one inert argument. Every placeholder of the template (besides account_id,
+        partition and region, which come from the part) must be given: a missing one is a bug in the check,
+        raised as such — never a half-filled command, never an `error` finding."""
+        missing = self.spec.placeholders - set(fields)
+        if missing:
+            raise CheckDefinitionError(
+                f"{self.spec.check_id}: the remediation template needs {sorted(missing)}, which the check did not "
+                "give")
         quoted = {k: shlex.quote(str(v)) for k, v in
                   {"account_id": self.account, "partition": self.partition, "region": location, **fields}.items()}
         remediation = self.spec.remediation.format(**quoted)
@@ -164,8 +216,8 @@ class Emit:
 
 
 def run_check(check_id: str, part: SourcePart, context: CheckContext) -> tuple[Finding, ...]:
-    """One check over one part. A part that could not be read at all, or data a check cannot make
-    sense of, is an `error` finding: never a pass, never a crash of the whole scan."""
+    """One check over one part. A part that could not be read at all, or data a check cannot make sense of
+    (`UnexpectedShape`), is an `error` finding: never a pass. A programming error in a check is raised."""
     spec = specs()[check_id]
     emit = Emit(spec, part)
     resource = f"{part.source}:{part.account}"
@@ -173,9 +225,9 @@ def run_check(check_id: str, part: SourcePart, context: CheckContext) -> tuple[F
         return (emit.error(part.failure, resource, GLOBAL),)
     try:
         return tuple(all_checks()[check_id](part, context, emit))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except UnexpectedShape as exc:  # data not shaped as documented; anything else is a bug, raised as one
         failure = Failure(spec.service, check_id, GLOBAL, "UnexpectedShape",
-                          f"the collected data is not shaped as the check expects: {type(exc).__name__}: {exc}")
+                          f"the collected data is not shaped as the check expects: {exc}")
         return (emit.error(failure, resource, GLOBAL),)
 
 

@@ -32,7 +32,7 @@ from evidence_tracer.report.explain import explain
 from evidence_tracer.report.grouping import DISCLAIMER
 from evidence_tracer.report.inert import inert_text
 from evidence_tracer.report.readiness import headline, render_readiness
-from evidence_tracer.sources.enabled import enabled_sources
+from evidence_tracer.sources.registry import enabled_sources
 
 app = typer.Typer(
     name="tracer",
@@ -381,32 +381,13 @@ def checks() -> None:
 @app.command()
 def permissions(workspace: WorkspaceDir = Path("."),
                 source: Annotated[str, typer.Option(
-                    help="aws (an IAM policy), github, okta or google (token permissions).")] = "aws") -> None:
+                    help="A registered source: aws (an IAM policy), github, okta, google (token permissions).")
+                ] = "aws") -> None:
     """Print the minimal read-only permissions a source needs (generated from its declared operations)."""
-    from evidence_tracer.sources.aws.calls import iam_policy_document
-    from evidence_tracer.sources.aws.declared import aws_operations
+    from evidence_tracer.sources.registry import plugin
 
-    if source == "github":
-        from evidence_tracer.sources.github.operations import token_permissions
-
-        sys.stdout.write(token_permissions())
-        return
-    if source == "okta":
-        from evidence_tracer.sources.okta.operations import token_permissions as okta_permissions
-
-        sys.stdout.write(okta_permissions())
-        return
-    if source == "google":
-        from evidence_tracer.sources.google.source import token_permissions as google_permissions
-
-        sys.stdout.write(google_permissions())
-        return
-    if source != "aws":
-        raise ConfigError(f"--source {source!r}: the sources are aws, github, okta and google")
-
-    role = load_config(workspace).sources.aws.role_name if (workspace / "tracer.yaml").exists() else \
-        "EvidenceTracerReadOnly"
-    sys.stdout.write(json.dumps(iam_policy_document(aws_operations(), role), indent=2) + "\n")
+    config = load_config(workspace) if (workspace / "tracer.yaml").exists() else None
+    sys.stdout.write(plugin(source).permissions(config))
 
 
 @app.command()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from evidence_tracer.governance.overdue import RegisterSnapshot
 from evidence_tracer.governance.registers import (
     AccessReviewsFile,
     ExceptionsFile,
@@ -16,6 +15,7 @@ from evidence_tracer.governance.registers import (
     RisksFile,
     VendorsFile,
 )
+from evidence_tracer.governance.rules import RegisterSnapshot
 
 
 def _after(value: date | datetime | None, moment: datetime) -> bool:

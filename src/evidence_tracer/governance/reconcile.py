@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from evidence_tracer.governance.overdue import RegisterSnapshot, rule_gap
 from evidence_tracer.governance.registers import PersonRecord
+from evidence_tracer.governance.rules import RegisterSnapshot, rule_gap
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.aws import CREDENTIAL_REPORT, IDENTITY_CENTER
 from evidence_tracer.inventory.github import MEMBERS, OUTSIDE_COLLABORATORS

@@ -1,42 +1,74 @@
 """Inventory snapshots: the collected state as JSON, so checks can be re-run on any stored scan.
 
-Dataclasses are tagged with their class name, datetimes with `_dt`, mappings with `_map`; every
-sequence in the inventory is a tuple, so decoding needs no type hints. Snapshots are versioned:
+Dataclasses are tagged with their qualified name (`module:Class`), datetimes with `_dt`, mappings with
+`_map`; every sequence in the inventory is a tuple, so decoding needs no type hints. Only the value types
+of the inventory modules (this package and the `evidence_tracer.inventory` entry points) are ever built.
+Snapshots are versioned:
 
 - format 1 (before evidence sources): one AWS account with fixed `iam`/`s3`/`regional` members; it is
   migrated to format 2 on read.
-- format 2: `Inventory(parts=(SourcePart…))` with open dataset maps. A dataclass field a snapshot does
-  not hold (a value type that gained a field since) decodes as its default, or, for an `Observed`
-  field, as "not collected in this snapshot" — never as a traceback.
+- format 2: `Inventory(parts=(SourcePart…))` with open dataset maps, types tagged by bare class name.
+- format 3: as 2, types tagged by qualified name (two sources may each have a `User`).
+
+A dataclass field a snapshot does not hold (a value type that gained a field since) decodes as its
+default, or, for an `Observed` field, as "not collected in this snapshot" — never as a traceback.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import pkgutil
 from datetime import datetime
+from importlib import import_module
+from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.inventory import aws as aws_values
 from evidence_tracer.inventory import base
-from evidence_tracer.inventory import github as github_values
-from evidence_tracer.inventory import identity as identity_values
 from evidence_tracer.inventory.base import NOT_COLLECTED, Failure, Inventory, Observed
 
-FORMAT = 2
-VALUE_MODULES: tuple[ModuleType, ...] = (base, aws_values, github_values, identity_values)
+FORMAT = 3
+# Value types of a third-party source: modules named by entry points of this group (the built-ins are the
+# modules of this package, so no list of value modules is kept by hand).
+ENTRY_POINT_GROUP = "evidence_tracer.inventory"
 
 
+def value_modules() -> tuple[ModuleType, ...]:
+    package = import_module(__package__ or "evidence_tracer.inventory")
+    names = [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)]
+    names += [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.value not in names]
+    return (package, *(import_module(n) for n in names))
+
+
+def _qualified(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+@functools.cache
 def _classes() -> dict[str, type]:
-    return {name: cls for module in VALUE_MODULES for name, cls in vars(module).items()
-            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__}
+    """Every value type by its qualified name ("evidence_tracer.inventory.aws:Bucket") and, for snapshots of
+    formats 1 and 2, by its bare name. Only these are ever built from a snapshot: a snapshot cannot name a
+    module to import."""
+    qualified: dict[str, type] = {}
+    for module in value_modules():
+        for cls in vars(module).values():
+            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__:
+                qualified[_qualified(cls)] = cls
+    bare: dict[str, type] = {}
+    for cls in qualified.values():
+        if cls.__name__ in bare and bare[cls.__name__] is not cls:
+            raise EvidenceError(f"two value types are named {cls.__name__}: qualified names are needed")
+        bare[cls.__name__] = cls
+    return {**bare, **qualified}
 
 
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"_t": type(value).__name__,
+        return {"_t": _qualified(type(value)),
                 **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
     if isinstance(value, datetime):
         return {"_dt": value.isoformat()}
@@ -111,7 +143,7 @@ def load_inventory(data: bytes) -> Inventory:
         version = raw.get("format")
         if version == 1:
             encoded = _migrate_1(raw["inventory"])
-        elif version == FORMAT:
+        elif version in (2, FORMAT):  # format 2 names types by their bare class names
             encoded = raw["inventory"]
         else:
             raise EvidenceError(f"inventory snapshot format {version!r} is not supported")

@@ -60,7 +60,8 @@ def test_every_member_account_is_scanned_and_an_unassumable_one_is_an_error(aws:
 
     parts = {p.account: p for p in outcome.inventory.parts}
     assert set(parts) == {DEMO_ACCOUNT, prod, legacy}
-    assert parts[legacy].failure is not None and parts[legacy].failure.code == "AccessDenied"
+    failure = parts[legacy].failure
+    assert failure is not None and failure.code == "AccessDenied"
     assert {b.name for b in parts[prod].get(BUCKETS).value or ()} == {"prod-customer-data"}
     assert "prod-customer-data" not in {b.name for b in parts[DEMO_ACCOUNT].get(BUCKETS).value or ()}
     # The role assumed is the documented read-only one, never the admin role.

@@ -11,7 +11,7 @@ import pytest
 
 from evidence_tracer.checks.registry import CheckContext, evaluate
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.inventory import Dataset, Inventory
+from evidence_tracer.inventory import Dataset, Inventory, Observed
 from evidence_tracer.inventory.aws import (
     ACCOUNT_SUMMARY,
     AUTHORIZATION,
@@ -98,7 +98,7 @@ def test_every_declared_resource_turns_a_proxy_page_into_an_error(seeded: None, 
     respond(ctx, spec.service, spec.operation, HTML, content_type="text/html")
     [part] = AwsSource(AwsSettings(organization="never", only=frozenset({spec.key})), ctx).collect(
         ["us-east-1"]).parts
-    observed = part.get(spec, "us-east-1" if spec.regional else "global")
+    observed: Observed[Any] = part.get(spec, "us-east-1" if spec.regional else "global")
     assert observed.failure is not None and observed.value is None, observed
     assert observed.failure.code in ("UnexpectedResponse", "ResponseParserError"), observed.failure
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -10,7 +11,8 @@ import pytest
 
 from evidence_tracer.app.init import InitAnswers, create_workspace
 from evidence_tracer.cli.app import main
-from evidence_tracer.evidence.store import EvidenceStore, Kind
+from evidence_tracer.evidence.items import Kind
+from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.fakes.github import FakeOrg, check_run, commit, pull, review
 from evidence_tracer.fakes.server import FakeApi
 from evidence_tracer.governance.registers import PeopleFile, PersonRecord, Registers
@@ -41,7 +43,7 @@ def test_the_population_names_every_change_and_its_concerns(github: tuple[FakeAp
     seed(org)
     create_workspace(tmp_path, InitAnswers(company="Acme", owner="alice@acme.io"))
     Registers(tmp_path).people.save(PeopleFile(people=(PersonRecord(email="alice@acme.io", role="CTO",
-                                                                    joined="2025-01-01"),)))  # type: ignore[arg-type]
+                                                                    joined=date(2025, 1, 1)),)))
     config = tmp_path / "tracer.yaml"
     config.write_text(config.read_text() + f"sources:\n  github:\n    organization: acme\n    repositories: [app]\n"
                       f"    api_url: {github[1].api_url}\n    token_env: {github[1].token_env}\n")

@@ -190,11 +190,12 @@ def _pattern(key: str) -> str:
     return regex
 
 
-GITHUB_NEEDS = sorted({(op, cid) for cid, spec in __import__("evidence_tracer.checks.registry", fromlist=["specs"])
-                       .specs().items() if spec.source == "github" for op in spec.needs})
+# (operation, check) pairs this module denies (tests/sources/test_registry.py checks it covers the registry's).
+DENIED = {(op, cid) for cid, spec in __import__("evidence_tracer.checks.registry", fromlist=["specs"]).specs().items()
+          if spec.judges("github") for op in spec.needs_of("github")}
 
 
-@pytest.mark.parametrize(("operation", "check_id"), GITHUB_NEEDS)
+@pytest.mark.parametrize(("operation", "check_id"), sorted(DENIED))
 def test_a_forbidden_needed_operation_is_an_error(github: tuple[FakeApi, GitHubSettings], operation: str,
                                                   check_id: str) -> None:
     """Generated from checks.yaml `needs`: 403 on that call, through the real client, makes the check error."""

@@ -14,14 +14,14 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from evidence_tracer.checks.registry import CheckContext, evaluate
+from evidence_tracer.checks.registry import CheckContext, evaluate, specs
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.fakes.google import FakeGoogleUser, FakeWorkspace, google_api, user_body
 from evidence_tracer.fakes.server import FakeApi, Reply, serve
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.identity import USERS
 from evidence_tracer.models import Finding, Status
-from evidence_tracer.sources.google.source import GoogleSettings, GoogleSource
+from evidence_tracer.sources.google.source import PATHS, GoogleSettings, GoogleSource
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 ADMIN = "alice.founder@acme.example"
@@ -105,6 +105,21 @@ def test_a_failed_directory_read_is_an_error(server: tuple[FakeApi, GoogleSettin
     assert inventory.parts[0].failure is not None and inventory.parts[0].failure.code == code
     assert {f.status for f in findings} == {Status.ERROR} and {f.check_id for f in findings} == {
         "idp_mfa_enrolled", "idp_admins_few"}
+
+
+# (operation, check) pairs this module denies (tests/sources/test_registry.py checks it covers the registry's).
+DENIED = {(op, cid) for cid, spec in specs().items() if spec.judges("google") for op in spec.needs_of("google")}
+
+
+@pytest.mark.parametrize(("operation", "check_id"), sorted(DENIED))
+def test_a_forbidden_needed_operation_is_an_error(server: tuple[FakeApi, GoogleSettings], operation: str,
+                                                  check_id: str) -> None:
+    """Generated from checks.yaml `needs` for Google: 403 on that call makes the check error, never pass."""
+    server[0].fault("^" + PATHS[operation], Reply(403, {"error": {"code": 403, "message": "Not Authorized",
+                                                                   "status": "PERMISSION_DENIED"}}))
+    _, findings = scan(server[1])
+    statuses = by(findings, check_id)
+    assert Status.ERROR in statuses and Status.PASS not in statuses, (operation, check_id, statuses)
 
 
 def _check(value: Any, schema: dict[str, Any], schemas: dict[str, Any], where: str) -> None:
