@@ -32,8 +32,19 @@ from tests.proxy import LoopbackProxy
 
 REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 # The base account (1x); 16x is the reference account (400 users, 577 buckets, 1200 groups).
-BASE = {"users": 25, "buckets": 36, "groups": 75, "rds": 2, "tables": 3, "volumes": 4, "keys": 2, "log_groups": 4,
-        "functions": 2, "repositories": 2, "secrets": 2}
+BASE = {
+    "users": 25,
+    "buckets": 36,
+    "groups": 75,
+    "rds": 2,
+    "tables": 3,
+    "volumes": 4,
+    "keys": 2,
+    "log_groups": 4,
+    "functions": 2,
+    "repositories": 2,
+    "secrets": 2,
+}
 
 
 def _client(service: str, endpoint: str, region: str = "us-east-1") -> Any:
@@ -57,26 +68,41 @@ def seed(endpoint: str, scale: int) -> dict[str, int]:
         s3 = _client("s3", endpoint, region)
         s3.create_bucket(**kwargs)
         if i % 6 == 0:
-            s3.put_bucket_tagging(Bucket=kwargs["Bucket"], Tagging={"TagSet": [
-                {"Key": "data-classification", "Value": "confidential"}]})
+            s3.put_bucket_tagging(
+                Bucket=kwargs["Bucket"], Tagging={"TagSet": [{"Key": "data-classification", "Value": "confidential"}]}
+            )
     for i in range(n["groups"]):
         ec2 = _client("ec2", endpoint, REGIONS[i % len(REGIONS)])
         gid = ec2.create_security_group(GroupName=f"bench-sg-{i:04d}", Description="bench")["GroupId"]
         port = 22 if i % 10 == 0 else 443
-        ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[
-            {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        ec2.authorize_security_group_ingress(
+            GroupId=gid,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+            ],
+        )
     for r, region in enumerate(REGIONS):
         _client("guardduty", endpoint, region).create_detector(Enable=r < 2)
         rds = _client("rds", endpoint, region)
         for i in range(n["rds"]):
-            rds.create_db_instance(DBInstanceIdentifier=f"db-{r}-{i}", DBInstanceClass="db.t3.micro", Engine="postgres",
-                                   MasterUsername="bench", MasterUserPassword="Bench-Passw0rd", AllocatedStorage=20,
-                                   StorageEncrypted=i % 2 == 0, BackupRetentionPeriod=7 * (i % 2))
+            rds.create_db_instance(
+                DBInstanceIdentifier=f"db-{r}-{i}",
+                DBInstanceClass="db.t3.micro",
+                Engine="postgres",
+                MasterUsername="bench",
+                MasterUserPassword="Bench-Passw0rd",
+                AllocatedStorage=20,
+                StorageEncrypted=i % 2 == 0,
+                BackupRetentionPeriod=7 * (i % 2),
+            )
         ddb = _client("dynamodb", endpoint, region)
         for i in range(n["tables"]):
-            ddb.create_table(TableName=f"table-{i}", BillingMode="PAY_PER_REQUEST",
-                             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+            ddb.create_table(
+                TableName=f"table-{i}",
+                BillingMode="PAY_PER_REQUEST",
+                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            )
         ec2 = _client("ec2", endpoint, region)
         for i in range(n["volumes"]):
             ec2.create_volume(AvailabilityZone=f"{region}a", Size=8, Encrypted=i % 2 == 0)
@@ -100,27 +126,63 @@ def naive_calls(n: dict[str, int]) -> int:
     per_user = 3  # ListMFADevices, ListAccessKeys, GetLoginProfile
     per_bucket = 7  # location, block, encryption, versioning, tags, policy, logging
     per_region = 30  # one list call per regional check
-    per_resource = 2 * (n["rds"] + n["tables"] + n["volumes"] + n["keys"] + n["secrets"] + n["log_groups"]
-                        + n["functions"] + n["repositories"]) * len(REGIONS)
+    per_resource = (
+        2
+        * (
+            n["rds"]
+            + n["tables"]
+            + n["volumes"]
+            + n["keys"]
+            + n["secrets"]
+            + n["log_groups"]
+            + n["functions"]
+            + n["repositories"]
+        )
+        * len(REGIONS)
+    )
     return n["users"] * per_user + n["buckets"] * per_bucket + per_region * len(REGIONS) + per_resource + n["groups"]
 
 
 def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Counter[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
-    env.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-               AWS_ENDPOINT_URL=endpoint, AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-               AWS_EC2_METADATA_DISABLED="true")
+    env.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     (workspace / "tracer.yaml").write_text(f"sources: {{aws: {{workers: {workers}, organization: never}}}}\n")
     # VmHWM is this process's own peak RSS: getrusage's ru_maxrss survives exec and would report the parent's
     # (which holds moto's whole account) for a child forked from it.
-    probe = ("import runpy, sys; sys.argv = ['tracer'] + sys.argv[1:]\n"
-             "try:\n    runpy.run_module('evidence_tracer', run_name='__main__')\n"
-             "finally:\n    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
-             "    print('MAXRSS', hwm[0], file=sys.stderr)\n")
+    probe = (
+        "import runpy, sys; sys.argv = ['tracer'] + sys.argv[1:]\n"
+        "try:\n    runpy.run_module('evidence_tracer', run_name='__main__')\n"
+        "finally:\n    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+        "    print('MAXRSS', hwm[0], file=sys.stderr)\n"
+    )
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", probe, "scan", "-w", str(workspace), "--format", "json", "-o",
-                          str(workspace / "scan.json"), *(a for r in REGIONS for a in ("-r", r))],
-                         env=env, capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            probe,
+            "scan",
+            "-w",
+            str(workspace),
+            "--format",
+            "json",
+            "-o",
+            str(workspace / "scan.json"),
+            *(a for r in REGIONS for a in ("-r", r)),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     if out.returncode not in (0, 1):
         raise SystemExit(out.stderr[-2000:])
@@ -143,8 +205,12 @@ def main() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
 
-    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                      MOTO_EC2_LOAD_DEFAULT_AMIS="false")
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-east-1",
+        MOTO_EC2_LOAD_DEFAULT_AMIS="false",
+    )
     for scale in args.sizes:
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
@@ -166,19 +232,26 @@ def main() -> None:
         finally:
             server.stop()
         total = sum(calls.values())
-        print(f"== {scale}x: {n['users']} users, {n['buckets']} buckets, {n['groups']} security groups, "
-              f"{n['rds'] * 3} databases, {n['tables'] * 3} tables, {n['volumes'] * 3} volumes over {len(REGIONS)} "
-              f"regions (seeded in {seeded:.0f} s); latency {args.latency_ms} ms/request, {args.workers} workers")
-        print(f"   scan wall time {elapsed:.1f} s (whole `tracer scan` process, store included) · "
-              f"peak RSS {rss_kb / 1024:.0f} MB · {total} AWS calls "
-              f"({total / max(n['buckets'], 1):.1f} per bucket overall) · naive design ≈ {naive_calls(n)}")
+        print(
+            f"== {scale}x: {n['users']} users, {n['buckets']} buckets, {n['groups']} security groups, "
+            f"{n['rds'] * 3} databases, {n['tables'] * 3} tables, {n['volumes'] * 3} volumes over {len(REGIONS)} "
+            f"regions (seeded in {seeded:.0f} s); latency {args.latency_ms} ms/request, {args.workers} workers"
+        )
+        print(
+            f"   scan wall time {elapsed:.1f} s (whole `tracer scan` process, store included) · "
+            f"peak RSS {rss_kb / 1024:.0f} MB · {total} AWS calls "
+            f"({total / max(n['buckets'], 1):.1f} per bucket overall) · naive design ≈ {naive_calls(n)}"
+        )
         bucket_calls = sum(c for op, c in calls.items() if op.startswith("s3:") and op != "s3:ListBuckets")
-        print(f"   per-bucket S3 reads: {bucket_calls / max(n['buckets'], 1):.2f} a bucket "
-              "(GetBucketLocation only where ListBuckets lacks BucketRegion, as moto's does)")
+        print(
+            f"   per-bucket S3 reads: {bucket_calls / max(n['buckets'], 1):.2f} a bucket "
+            "(GetBucketLocation only where ListBuckets lacks BucketRegion, as moto's does)"
+        )
         for op, count in calls.most_common(args.top):
             print(f"   {count:6d}  {op}")
-        print(json.dumps({"scale": scale, "seconds": round(elapsed, 2), "rss_mb": round(rss_kb / 1024),
-                          "calls": total}))
+        print(
+            json.dumps({"scale": scale, "seconds": round(elapsed, 2), "rss_mb": round(rss_kb / 1024), "calls": total})
+        )
 
 
 if __name__ == "__main__":

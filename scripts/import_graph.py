@@ -142,8 +142,9 @@ def main(argv: list[str]) -> int:
             elif target in OUTSIDE and source not in MAY_REACH_OUTSIDE:
                 problems.append(f"{source} imports {target} ({files}): only use cases reach the outside world")
     for component in cycles(edges):
-        detail = "; ".join(f"{a} -> {b} ({', '.join(sorted(why[(a, b)]))})"
-                           for a in component for b in component if b in edges[a])
+        detail = "; ".join(
+            f"{a} -> {b} ({', '.join(sorted(why[(a, b)]))})" for a in component for b in component if b in edges[a]
+        )
         problems.append(f"cycle among {', '.join(component)}: {detail}")
     if "--why" in argv:
         wanted = argv[argv.index("--why") + 1]

@@ -45,8 +45,11 @@ class LoopbackProxy:
                 conn.endheaders(body or None)
                 response = conn.getresponse()
                 payload = response.read()
-                headers = [(k, v) for k, v in response.getheaders()
-                           if k.lower() not in ("transfer-encoding", "connection", "content-length")]
+                headers = [
+                    (k, v)
+                    for k, v in response.getheaders()
+                    if k.lower() not in ("transfer-encoding", "connection", "content-length")
+                ]
                 conn.close()
                 self._reply(response.status, headers, payload)
 

@@ -22,15 +22,32 @@ from tests.test_readiness import NOW, inputs, manual_for_everything, passing_sca
 
 def _with(findings: dict[str, Status], severity: Severity | None = None) -> ScanResult:
     base = passing_scan()
-    return ScanResult(base.scan, tuple(
-        replace(f, status=findings.get(f.check_id, f.status), severity=severity or f.severity)
-        for f in base.findings))
+    return ScanResult(
+        base.scan,
+        tuple(
+            replace(f, status=findings.get(f.check_id, f.status), severity=severity or f.severity)
+            for f in base.findings
+        ),
+    )
 
 
 def _per_criterion_files() -> tuple[EvidenceItem, ...]:
     crits = sorted({c for control in controls().values() for c in control.criteria})
-    return tuple(EvidenceItem(f"c{i}", Kind.MANUAL, "0" * 64, 40, "text/plain", NOW, "0.1.0", criteria=(c,),
-                              author="a@acme.io", filename="ok.txt") for i, c in enumerate(crits))
+    return tuple(
+        EvidenceItem(
+            f"c{i}",
+            Kind.MANUAL,
+            "0" * 64,
+            40,
+            "text/plain",
+            NOW,
+            "0.1.0",
+            criteria=(c,),
+            author="a@acme.io",
+            filename="ok.txt",
+        )
+        for i, c in enumerate(crits)
+    )
 
 
 def _aged(days: int) -> tuple[EvidenceItem, ...]:
@@ -61,30 +78,36 @@ NO_OWNERS = parse_config("boundary: {accounts: ['111122223333'], regions: [us-ea
 HIGHS = {c: Status.FAIL for c in ("ec2_sg_open_admin_ports", "rds_not_publicly_accessible", "iam_user_console_mfa")}
 
 ATTEMPTS: dict[str, tuple[Callable[[], ReadinessInputs], str]] = {
-    "paperwork only: owners, approved and acknowledged policies, no scan, no uploads":
-        (lambda: inputs(scan=None, manual=()), "No AWS scan yet"),
-    "one file per criterion instead of evidence per control":
-        (lambda: inputs(manual=_per_criterion_files()), "No evidence for GOV-02"),
-    "evidence older than each control's cadence":
-        (lambda: inputs(manual=_aged(400)), "older than its annual cadence"),
-    "a scan in which every check was not applicable":
-        (lambda: inputs(scan=_everything_na()), "nothing examined"),
-    "a scan in which every check could not look (AccessDenied)":
-        (lambda: inputs(scan=_all_errors()), "could not run"),
-    "a scan two months old":
-        (lambda: inputs(scan=_old_scan()), "older than 31 days"),
-    "uploads for register-backed controls while the registers are empty":
-        (lambda: inputs(registers=_empty_registers()), "register"),
-    "uploads and a clean scan, but nobody owns the controls":
-        (lambda: inputs(config=NO_OWNERS), "has no named owner"),
-    "uploads and a clean scan, but every policy still a draft":
-        (lambda: inputs(policies=policies(PolicyState.DRAFT)), "Policy access_control is draft"),
-    "everything else in place, one critical failure (root without MFA)":
-        (lambda: inputs(scan=_with({"iam_root_mfa": Status.FAIL}, Severity.CRITICAL)), "iam_root_mfa"),
-    f"everything else in place, {len(HIGHS)} high failures (more than {READY_MAX_HIGH_GAPS})":
-        (lambda: inputs(scan=_with(HIGHS, Severity.HIGH)), "ec2_sg_open_admin_ports"),
-    "every failure accepted as an exception":
-        (lambda: _accept_all(_with(HIGHS, Severity.HIGH)), "accepted"),
+    "paperwork only: owners, approved and acknowledged policies, no scan, no uploads": (
+        lambda: inputs(scan=None, manual=()),
+        "No AWS scan yet",
+    ),
+    "one file per criterion instead of evidence per control": (
+        lambda: inputs(manual=_per_criterion_files()),
+        "No evidence for GOV-02",
+    ),
+    "evidence older than each control's cadence": (lambda: inputs(manual=_aged(400)), "older than its annual cadence"),
+    "a scan in which every check was not applicable": (lambda: inputs(scan=_everything_na()), "nothing examined"),
+    "a scan in which every check could not look (AccessDenied)": (lambda: inputs(scan=_all_errors()), "could not run"),
+    "a scan two months old": (lambda: inputs(scan=_old_scan()), "older than 31 days"),
+    "uploads for register-backed controls while the registers are empty": (
+        lambda: inputs(registers=_empty_registers()),
+        "register",
+    ),
+    "uploads and a clean scan, but nobody owns the controls": (lambda: inputs(config=NO_OWNERS), "has no named owner"),
+    "uploads and a clean scan, but every policy still a draft": (
+        lambda: inputs(policies=policies(PolicyState.DRAFT)),
+        "Policy access_control is draft",
+    ),
+    "everything else in place, one critical failure (root without MFA)": (
+        lambda: inputs(scan=_with({"iam_root_mfa": Status.FAIL}, Severity.CRITICAL)),
+        "iam_root_mfa",
+    ),
+    f"everything else in place, {len(HIGHS)} high failures (more than {READY_MAX_HIGH_GAPS})": (
+        lambda: inputs(scan=_with(HIGHS, Severity.HIGH)),
+        "ec2_sg_open_admin_ports",
+    ),
+    "every failure accepted as an exception": (lambda: _accept_all(_with(HIGHS, Severity.HIGH)), "accepted"),
 }
 
 
@@ -95,10 +118,20 @@ def _accept_all(scan_result: ScanResult) -> ReadinessInputs:
     from evidence_tracer.governance.registers import ExceptionRecord
 
     failing = [f for f in scan_result.findings if f.status is Status.FAIL]
-    records = tuple(ExceptionRecord(id=f"EX-{i:03d}", check_id=f.check_id, resource_id=f.resource_id,
-                                    reason="accepted to get to ready", compensating_control="none really, in truth",
-                                    approved_by="ceo@acme.io", approved_at=NOW, expires=NOW.date() + days(300),
-                                    finding_sha256=finding_digest(f)) for i, f in enumerate(failing, 1))
+    records = tuple(
+        ExceptionRecord(
+            id=f"EX-{i:03d}",
+            check_id=f.check_id,
+            resource_id=f.resource_id,
+            reason="accepted to get to ready",
+            compensating_control="none really, in truth",
+            approved_by="ceo@acme.io",
+            approved_at=NOW,
+            expires=NOW.date() + days(300),
+            finding_sha256=finding_digest(f),
+        )
+        for i, f in enumerate(failing, 1)
+    )
     return inputs(scan=scan_result, exceptions=records)
 
 
@@ -121,8 +154,19 @@ def test_the_threshold_is_what_it_says() -> None:
 def test_seven_failures_cost_more_than_one() -> None:
     def users(failing: int) -> ScanResult:
         base = passing_scan()
-        mfa = tuple(Finding("iam_user_console_mfa", Status.FAIL if i < failing else Status.PASS, Severity.HIGH,
-                            ("CC6.1",), f"user/u{i}", "global", "1", "mfa") for i in range(10))
+        mfa = tuple(
+            Finding(
+                "iam_user_console_mfa",
+                Status.FAIL if i < failing else Status.PASS,
+                Severity.HIGH,
+                ("CC6.1",),
+                f"user/u{i}",
+                "global",
+                "1",
+                "mfa",
+            )
+            for i in range(10)
+        )
         return ScanResult(base.scan, (*(f for f in base.findings if f.check_id != "iam_user_console_mfa"), *mfa))
 
     one, seven = assess(inputs(scan=users(1))), assess(inputs(scan=users(7)))

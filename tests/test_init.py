@@ -12,9 +12,17 @@ from evidence_tracer.governance.owners import unowned
 
 
 def test_answers_become_a_loadable_config_with_every_control_owned(tmp_path: Path) -> None:
-    answers = InitAnswers(company="Acme: Analytics", owner="jane@acme.io", uptime_sla=True, personal_data=True,
-                          accounts=("012345678901",), regions=("eu-west-1",), services=("S3",), ci_cd=("GitHub",),
-                          parameters={"access_key_max_age_days": 60})
+    answers = InitAnswers(
+        company="Acme: Analytics",
+        owner="jane@acme.io",
+        uptime_sla=True,
+        personal_data=True,
+        accounts=("012345678901",),
+        regions=("eu-west-1",),
+        services=("S3",),
+        ci_cd=("GitHub",),
+        parameters={"access_key_max_age_days": 60},
+    )
     path = create_workspace(tmp_path, answers)
     config = load_config(tmp_path)
     assert config.company.name == "Acme: Analytics"
@@ -57,8 +65,16 @@ def test_init_creates_the_signing_key_and_records_its_fingerprint(tmp_path: Path
 def test_answers_cannot_inject_yaml(tmp_path: Path) -> None:
     company = 'Evil" Co\nowners:\n  AC: the team\nparameters: {access_key_max_age_days: 9999}  # x'
     contact = "sec@evil.example\nsources: {aws: {enabled: false}}"
-    create_workspace(tmp_path, InitAnswers(company=company, owner="jane@acme.io", security_contact=contact,
-                                           services=("S3\nboundary: []", "EC2"), regions=("eu-west-1",)))
+    create_workspace(
+        tmp_path,
+        InitAnswers(
+            company=company,
+            owner="jane@acme.io",
+            security_contact=contact,
+            services=("S3\nboundary: []", "EC2"),
+            regions=("eu-west-1",),
+        ),
+    )
     config = load_config(tmp_path)
     assert config.company.name == company and config.company.security_contact == contact
     assert config.parameters.access_key_max_age_days == 90 and config.sources.aws.enabled

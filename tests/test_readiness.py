@@ -21,12 +21,15 @@ EVERYONE = "\n".join(f"  {cid}: jane@acme.io" for cid in controls())
 FULL = parse_config(
     "boundary: {accounts: ['111122223333'], regions: [us-east-1], services: [S3]}\n"
     "audit: {target_date: 2027-03-01}\n"
-    f"owners:\n{EVERYONE}\n", "tracer.yaml")
+    f"owners:\n{EVERYONE}\n",
+    "tracer.yaml",
+)
 
 
 def policies(state: PolicyState = PolicyState.APPROVED, **overrides: PolicyState) -> tuple[PolicyStatus, ...]:
-    return tuple(PolicyStatus(n, n, overrides.get(n, state), "0" * 64, None, None, ("a@acme.io",), False)
-                 for n in POLICY_NAMES)
+    return tuple(
+        PolicyStatus(n, n, overrides.get(n, state), "0" * 64, None, None, ("a@acme.io",), False) for n in POLICY_NAMES
+    )
 
 
 def scan(*findings: Finding) -> ScanResult:
@@ -40,21 +43,49 @@ def passing_scan() -> ScanResult:
 
 
 def manual_for_everything() -> tuple[EvidenceItem, ...]:
-    return tuple(EvidenceItem(f"m{i}", Kind.MANUAL, "0" * 64, 1, "text/plain", NOW, "0.1.0", criteria=c.criteria,
-                              control=c.id, author="a@acme.io", filename="f") for i, c in
-                 enumerate(controls().values()) if c.evidence)
+    return tuple(
+        EvidenceItem(
+            f"m{i}",
+            Kind.MANUAL,
+            "0" * 64,
+            1,
+            "text/plain",
+            NOW,
+            "0.1.0",
+            criteria=c.criteria,
+            control=c.id,
+            author="a@acme.io",
+            filename="f",
+        )
+        for i, c in enumerate(controls().values())
+        if c.evidence
+    )
 
 
 def accounts() -> Inventory:
     """An inventory whose one account is the register's one person, covered by the last access review."""
-    row = CredentialReportRow(user="a@acme.io", arn="arn:aws:iam::111122223333:user/a@acme.io", created=None,
-                              password_enabled=True, password_last_used=None, mfa_active=True, access_keys=())
+    row = CredentialReportRow(
+        user="a@acme.io",
+        arn="arn:aws:iam::111122223333:user/a@acme.io",
+        created=None,
+        password_enabled=True,
+        password_last_used=None,
+        mfa_active=True,
+        access_keys=(),
+    )
     return Inventory((SourcePart("aws", "111122223333", data={CREDENTIAL_REPORT.slot(): Observed.ok((row,))}),))
 
 
 def inputs(config: WorkspaceConfig = FULL, **changes: object) -> ReadinessInputs:
-    base = {"config": config, "now": NOW, "scan": passing_scan(), "manual": manual_for_everything(),
-            "policies": policies(), "registers": healthy(), "inventory": accounts()}
+    base = {
+        "config": config,
+        "now": NOW,
+        "scan": passing_scan(),
+        "manual": manual_for_everything(),
+        "policies": policies(),
+        "registers": healthy(),
+        "inventory": accounts(),
+    }
     return ReadinessInputs(**{**base, **changes})  # type: ignore[arg-type]
 
 
@@ -65,8 +96,9 @@ def test_everything_in_place_is_100_percent_and_ready_for_audit() -> None:
 
 
 def test_scope_decides_which_criteria_count() -> None:
-    config = FULL.model_copy(update={"scope": parse_config("scope: {categories: [security, availability, privacy]}",
-                                                           "t").scope})
+    config = FULL.model_copy(
+        update={"scope": parse_config("scope: {categories: [security, availability, privacy]}", "t").scope}
+    )
     r = assess(inputs(config))
     assert len(r.criteria) == 33 + 3 + 18
     assert [c.criterion.id for c in r.criteria][-1] == "P8.1"
@@ -74,14 +106,49 @@ def test_scope_decides_which_criteria_count() -> None:
 
 def test_failing_and_unverifiable_checks_become_prioritised_gaps() -> None:
     bad = scan(
-        Finding("ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), "sg-1", "us-east-1", "1",
-                "sg-1 opens SSH", "aws ec2 revoke-security-group-ingress ..."),
-        Finding("iam_root_mfa", Status.FAIL, Severity.CRITICAL, ("CC6.1", "CC6.2"), "root", "global", "1",
-                "no root MFA", "enable MFA"),
-        Finding("guardduty_enabled", Status.ERROR, Severity.HIGH, ("CC7.3",), "gd", "eu-west-1", "1",
-                "Not evaluated — AccessDenied"),
-        Finding("s3_bucket_encryption", Status.FAIL, Severity.MEDIUM, ("CC6.1", "CC6.7", "C1.1"), "b", "us-east-1",
-                "1", "b unencrypted", "aws s3api put-bucket-encryption ..."),
+        Finding(
+            "ec2_sg_open_admin_ports",
+            Status.FAIL,
+            Severity.HIGH,
+            ("CC6.6",),
+            "sg-1",
+            "us-east-1",
+            "1",
+            "sg-1 opens SSH",
+            "aws ec2 revoke-security-group-ingress ...",
+        ),
+        Finding(
+            "iam_root_mfa",
+            Status.FAIL,
+            Severity.CRITICAL,
+            ("CC6.1", "CC6.2"),
+            "root",
+            "global",
+            "1",
+            "no root MFA",
+            "enable MFA",
+        ),
+        Finding(
+            "guardduty_enabled",
+            Status.ERROR,
+            Severity.HIGH,
+            ("CC7.3",),
+            "gd",
+            "eu-west-1",
+            "1",
+            "Not evaluated — AccessDenied",
+        ),
+        Finding(
+            "s3_bucket_encryption",
+            Status.FAIL,
+            Severity.MEDIUM,
+            ("CC6.1", "CC6.7", "C1.1"),
+            "b",
+            "us-east-1",
+            "1",
+            "b unencrypted",
+            "aws s3api put-bucket-encryption ...",
+        ),
     )
     r = assess(inputs(scan=bad))
     assert [g.severity for g in r.gaps] == sorted((g.severity for g in r.gaps), key=lambda s: s.rank)
@@ -132,13 +199,31 @@ def test_without_a_target_date_the_plan_starts_next_monday_and_says_so() -> None
 
 def test_a_plan_anchored_on_the_target_date_never_recedes_and_shows_what_is_late() -> None:
     bad = scan(
-        Finding("iam_root_mfa", Status.FAIL, Severity.CRITICAL, ("CC6.1",), "root", "global", "1", "no root MFA",
-                "enrol"),
-        *(Finding("ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), f"sg-{i}", "us-east-1", "1",
-                  f"sg-{i} opens SSH", "revoke") for i in range(8)))
+        Finding(
+            "iam_root_mfa", Status.FAIL, Severity.CRITICAL, ("CC6.1",), "root", "global", "1", "no root MFA", "enrol"
+        ),
+        *(
+            Finding(
+                "ec2_sg_open_admin_ports",
+                Status.FAIL,
+                Severity.HIGH,
+                ("CC6.6",),
+                f"sg-{i}",
+                "us-east-1",
+                "1",
+                f"sg-{i} opens SSH",
+                "revoke",
+            )
+            for i in range(8)
+        ),
+    )
     first = assess(inputs(scan=bad))
-    later = assess(inputs(scan=replace(bad, scan=replace(bad.scan, finished_at=NOW + timedelta(days=27))),
-                          now=NOW + timedelta(days=28)))
+    later = assess(
+        inputs(
+            scan=replace(bad, scan=replace(bad.scan, finished_at=NOW + timedelta(days=27))),
+            now=NOW + timedelta(days=28),
+        )
+    )
     assert [w.start for w in first.plan] == [w.start for w in later.plan]  # re-run four weeks on: same dates
     assert first.plan[-1].start <= date(2027, 3, 1) < first.plan[-1].start + timedelta(days=7)
     assert not any(w.late for w in first.plan)
@@ -172,8 +257,10 @@ def test_boundary_coverage_counts_only_services_checks_actually_judged() -> None
     assert {spec.service for spec in specs().values()} == examined
 
     config = parse_config("boundary: {services: [S3, Aurora, ECS, Foo]}\n", "t")
-    findings = (Finding("s3_bucket_encryption", Status.PASS, Severity.MEDIUM, ("CC6.1",), "b", "us-east-1", "1", "ok"),
-                Finding("rds_storage_encrypted", Status.ERROR, Severity.HIGH, ("CC6.1",), "d", "us-east-1", "1", "x"))
+    findings = (
+        Finding("s3_bucket_encryption", Status.PASS, Severity.MEDIUM, ("CC6.1",), "b", "us-east-1", "1", "ok"),
+        Finding("rds_storage_encrypted", Status.ERROR, Severity.HIGH, ("CC6.1",), "d", "us-east-1", "1", "x"),
+    )
     r = assess(inputs(config=config, scan=scan(*findings)))
     coverage = {c.name: c for c in r.coverage}
     assert coverage["S3"].checks == ("s3_bucket_encryption",)

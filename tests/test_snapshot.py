@@ -28,8 +28,7 @@ FORMAT_1_SCAN = FIXTURES / "scan-format1.json"
 
 
 def test_hand_built_inventory_round_trips_including_failures() -> None:
-    inv = inventory(with_iam(credential_report=ok((user("a", keys=(key(1, age_days=3),)),)),
-                             password_policy=failed()))
+    inv = inventory(with_iam(credential_report=ok((user("a", keys=(key(1, age_days=3),)),)), password_policy=failed()))
     assert load_inventory(dump_inventory(inv)) == inv
     assert load_inventory(dump_inventory(inventory())) == inventory()
 
@@ -100,11 +99,17 @@ def test_a_value_type_that_gained_a_field_decodes_old_snapshots_as_not_collected
     assert first.versioning.failure is not None and first.versioning.failure.code == NOT_COLLECTED
 
 
-@pytest.mark.parametrize("data", [b"not json", json.dumps({"format": 99}).encode(),
-                                  json.dumps({"format": 2, "inventory": {"_t": "Nope"}}).encode(),
-                                  json.dumps({"format": 2, "inventory": {"_t": "Failure", "service": "x"}}).encode(),
-                                  json.dumps({"format": 1, "inventory": {"_t": "Inventory"}}).encode(),
-                                  json.dumps({"format": 2, "inventory": {"_t": "Observed"}}).encode()])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"not json",
+        json.dumps({"format": 99}).encode(),
+        json.dumps({"format": 2, "inventory": {"_t": "Nope"}}).encode(),
+        json.dumps({"format": 2, "inventory": {"_t": "Failure", "service": "x"}}).encode(),
+        json.dumps({"format": 1, "inventory": {"_t": "Inventory"}}).encode(),
+        json.dumps({"format": 2, "inventory": {"_t": "Observed"}}).encode(),
+    ],
+)
 def test_bad_snapshots_are_clear_errors(data: bytes) -> None:
     with pytest.raises(EvidenceError):
         load_inventory(data)
@@ -121,8 +126,12 @@ def test_aws_value_types_give_new_facts_no_silent_defaults() -> None:
 
     from evidence_tracer.inventory import aws
 
-    for cls in (c for c in vars(aws).values()
-                if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == aws.__name__):
+    for cls in (
+        c
+        for c in vars(aws).values()
+        if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == aws.__name__
+    ):
         for f in dataclasses.fields(cls):
-            assert f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, \
+            assert f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING, (
                 f"{cls.__name__}.{f.name} has a default"
+            )

@@ -142,10 +142,23 @@ class Criticality(_Strict):
     and those whose tags classify their data. Each finding says which rule made a resource critical."""
 
     resources: tuple[str, ...] = ()  # names, ids or ARNs
-    classification_tag_keys: tuple[str, ...] = ("data-classification", "dataclassification", "classification",
-                                                "sensitivity", "data_class", "data-class")
-    classification_values: tuple[str, ...] = ("customer", "confidential", "restricted", "pii", "production",
-                                              "critical", "sensitive")
+    classification_tag_keys: tuple[str, ...] = (
+        "data-classification",
+        "dataclassification",
+        "classification",
+        "sensitivity",
+        "data_class",
+        "data-class",
+    )
+    classification_values: tuple[str, ...] = (
+        "customer",
+        "confidential",
+        "restricted",
+        "pii",
+        "production",
+        "critical",
+        "sensitive",
+    )
 
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")

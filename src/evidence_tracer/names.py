@@ -9,11 +9,41 @@ from pydantic import AfterValidator
 
 from evidence_tracer.errors import GovernanceError
 
-GROUP_WORDS = frozenset({
-    "team", "teams", "engineering", "engineers", "everyone", "everybody", "all", "staff", "devops", "ops",
-    "security", "it", "admin", "admins", "management", "founders", "leadership", "we", "us", "company",
-    "tbd", "todo", "n/a", "na", "none", "unknown", "nobody", "group", "dept", "department", "owner",
-})
+GROUP_WORDS = frozenset(
+    {
+        "team",
+        "teams",
+        "engineering",
+        "engineers",
+        "everyone",
+        "everybody",
+        "all",
+        "staff",
+        "devops",
+        "ops",
+        "security",
+        "it",
+        "admin",
+        "admins",
+        "management",
+        "founders",
+        "leadership",
+        "we",
+        "us",
+        "company",
+        "tbd",
+        "todo",
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "nobody",
+        "group",
+        "dept",
+        "department",
+        "owner",
+    }
+)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -25,8 +55,7 @@ def validate_person(value: str, field: str = "person") -> str:
     local = person.split("@", 1)[0].lower()
     words = set(re.split(r"[._+\-]+", local))
     if local in GROUP_WORDS or words <= GROUP_WORDS:
-        raise GovernanceError(
-            f"{field}: {value!r} is a group or role address; name the one person accountable (CC1.3)")
+        raise GovernanceError(f"{field}: {value!r} is a group or role address; name the one person accountable (CC1.3)")
     return person
 
 

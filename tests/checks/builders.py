@@ -70,36 +70,79 @@ def user(
     return CredentialReportRow(name, f"arn:aws:iam::{ACCOUNT}:user/{name}", NOW, console, None, mfa, keys)
 
 
-def bucket(name: str = "data", region: str = "us-east-1", pab: Observed[Any] | None = None,
-           encryption: Observed[Any] | None = None, versioning: Observed[Any] | None = None,
-           tags: Observed[Any] | None = None, policy: Observed[Any] | None = None) -> Bucket:
-    return Bucket(name, f"arn:aws:s3:::{name}", region,
-                  pab or ok(ALL_ON), encryption or ok(("aws:kms",)), versioning or ok("Enabled"),
-                  tags or ok({}), policy or ok(None))
+def bucket(
+    name: str = "data",
+    region: str = "us-east-1",
+    pab: Observed[Any] | None = None,
+    encryption: Observed[Any] | None = None,
+    versioning: Observed[Any] | None = None,
+    tags: Observed[Any] | None = None,
+    policy: Observed[Any] | None = None,
+) -> Bucket:
+    return Bucket(
+        name,
+        f"arn:aws:s3:::{name}",
+        region,
+        pab or ok(ALL_ON),
+        encryption or ok(("aws:kms",)),
+        versioning or ok("Enabled"),
+        tags or ok({}),
+        policy or ok(None),
+    )
 
 
-TLS_ONLY = ('{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", '
-            '"Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}')
+TLS_ONLY = (
+    '{"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", '
+    '"Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}'
+)
 
 
-def sg(group_id: str, *rules: IngressRule, region: str = "us-east-1", egress: tuple[IngressRule, ...] = (),
-       default: bool = False) -> SecurityGroup:
-    return SecurityGroup(group_id, "default" if default else group_id, "vpc-1",
-                         f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{group_id}", rules, ok(egress))
+def sg(
+    group_id: str,
+    *rules: IngressRule,
+    region: str = "us-east-1",
+    egress: tuple[IngressRule, ...] = (),
+    default: bool = False,
+) -> SecurityGroup:
+    return SecurityGroup(
+        group_id,
+        "default" if default else group_id,
+        "vpc-1",
+        f"arn:aws:ec2:{region}:{ACCOUNT}:security-group/{group_id}",
+        rules,
+        ok(egress),
+    )
 
 
-def rule(protocol: str = "tcp", low: int | None = 22, high: int | None = 22, v4: tuple[str, ...] = (),
-         v6: tuple[str, ...] = ()) -> IngressRule:
+def rule(
+    protocol: str = "tcp",
+    low: int | None = 22,
+    high: int | None = 22,
+    v4: tuple[str, ...] = (),
+    v6: tuple[str, ...] = (),
+) -> IngressRule:
     return IngressRule(protocol, low, high, v4, v6)
 
 
-def trail(name: str = "main", region: str = "us-east-1", multi: bool = True, validation: bool = True,
-          logging: Observed[Any] | None = None, log_group: Observed[Any] | None = None,
-          bucket_name: str = "trail-logs") -> Trail:
-    return Trail(name, f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{name}", region, multi, validation,
-                 logging if logging is not None else ok(True),
-                 log_group if log_group is not None else ok(f"arn:aws:logs:{region}:{ACCOUNT}:log-group:trail:*"),
-                 ok(bucket_name))
+def trail(
+    name: str = "main",
+    region: str = "us-east-1",
+    multi: bool = True,
+    validation: bool = True,
+    logging: Observed[Any] | None = None,
+    log_group: Observed[Any] | None = None,
+    bucket_name: str = "trail-logs",
+) -> Trail:
+    return Trail(
+        name,
+        f"arn:aws:cloudtrail:{region}:{ACCOUNT}:trail/{name}",
+        region,
+        multi,
+        validation,
+        logging if logging is not None else ok(True),
+        log_group if log_group is not None else ok(f"arn:aws:logs:{region}:{ACCOUNT}:log-group:trail:*"),
+        ok(bucket_name),
+    )
 
 
 def res(resource_id: str, details: dict[str, Observed[Any]] | None = None, **data: Any) -> Resource:
@@ -121,31 +164,94 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
     """Every declaratively collected dataset of one region, configured well."""
     later = (NOW + timedelta(days=200)).isoformat()
     return {
-        specs.RDS_INSTANCES: ok((res(f"arn:aws:rds:{region}:{ACCOUNT}:db:prod", DBInstanceIdentifier="prod",
-                                    StorageEncrypted=True, PubliclyAccessible=False, BackupRetentionPeriod=14,
-                                    DeletionProtection=True, MultiAZ=True,
-                                    TagList=[{"Key": "data-classification", "Value": "customer"}]),)),
+        specs.RDS_INSTANCES: ok(
+            (
+                res(
+                    f"arn:aws:rds:{region}:{ACCOUNT}:db:prod",
+                    DBInstanceIdentifier="prod",
+                    StorageEncrypted=True,
+                    PubliclyAccessible=False,
+                    BackupRetentionPeriod=14,
+                    DeletionProtection=True,
+                    MultiAZ=True,
+                    TagList=[{"Key": "data-classification", "Value": "customer"}],
+                ),
+            )
+        ),
         specs.RDS_CLUSTERS: ok(()),
-        specs.BACKUP_PROTECTED: ok((res(f"arn:aws:rds:{region}:{ACCOUNT}:db:prod",
-                                        ResourceArn=f"arn:aws:rds:{region}:{ACCOUNT}:db:prod",
-                                        LastBackupTime=(NOW - timedelta(hours=5)).isoformat()),)),
-        specs.RDS_MANUAL_SNAPSHOTS: ok((res("arn:snap", {"attributes": ok({"DBSnapshotAttributes": [
-            {"AttributeName": "restore", "AttributeValues": []}]})}, DBSnapshotIdentifier="snap"),)),
-        specs.DYNAMODB_TABLES: ok((res("sessions", {"continuous_backups": ok({"PointInTimeRecoveryDescription": {
-            "PointInTimeRecoveryStatus": "ENABLED"}})}, Id="sessions"),)),
+        specs.BACKUP_PROTECTED: ok(
+            (
+                res(
+                    f"arn:aws:rds:{region}:{ACCOUNT}:db:prod",
+                    ResourceArn=f"arn:aws:rds:{region}:{ACCOUNT}:db:prod",
+                    LastBackupTime=(NOW - timedelta(hours=5)).isoformat(),
+                ),
+            )
+        ),
+        specs.RDS_MANUAL_SNAPSHOTS: ok(
+            (
+                res(
+                    "arn:snap",
+                    {"attributes": ok({"DBSnapshotAttributes": [{"AttributeName": "restore", "AttributeValues": []}]})},
+                    DBSnapshotIdentifier="snap",
+                ),
+            )
+        ),
+        specs.DYNAMODB_TABLES: ok(
+            (
+                res(
+                    "sessions",
+                    {
+                        "continuous_backups": ok(
+                            {"PointInTimeRecoveryDescription": {"PointInTimeRecoveryStatus": "ENABLED"}}
+                        )
+                    },
+                    Id="sessions",
+                ),
+            )
+        ),
         specs.EBS_ENCRYPTION_DEFAULT: ok({"EbsEncryptionByDefault": True}),
         specs.EBS_VOLUMES: ok((res("vol-1", VolumeId="vol-1", Encrypted=True),)),
         specs.EBS_SNAPSHOTS: ok((res("snap-1", {"create_volume_permissions": ok(())}, SnapshotId="snap-1"),)),
-        specs.KMS_KEYS: ok((res("arn:key/1", {"metadata": ok({"KeyId": "1", "KeyManager": "CUSTOMER",
-                                                               "KeySpec": "SYMMETRIC_DEFAULT", "KeyState": "Enabled"}),
-                                              "rotation": ok({"KeyRotationEnabled": True})}, KeyId="1"),)),
+        specs.KMS_KEYS: ok(
+            (
+                res(
+                    "arn:key/1",
+                    {
+                        "metadata": ok(
+                            {
+                                "KeyId": "1",
+                                "KeyManager": "CUSTOMER",
+                                "KeySpec": "SYMMETRIC_DEFAULT",
+                                "KeyState": "Enabled",
+                            }
+                        ),
+                        "rotation": ok({"KeyRotationEnabled": True}),
+                    },
+                    KeyId="1",
+                ),
+            )
+        ),
         specs.SECRETS: ok((res("arn:secret", Name="db", RotationEnabled=True),)),
         specs.LOG_GROUPS: ok((res("trail", logGroupName="trail"),)),
-        specs.METRIC_FILTERS: ok(tuple(res(name, filterName=name, logGroupName="trail", filterPattern=pattern,
-                                           metricTransformations=[{"metricName": name, "metricNamespace": "Sec"}])
-                                       for name, pattern in SECURITY_FILTERS.items())),
-        specs.ALARMS: ok(tuple(res(f"arn:alarm:{name}", AlarmName=name, MetricName=name, Namespace="Sec",
-                                   AlarmActions=[TOPIC]) for name in SECURITY_FILTERS)),
+        specs.METRIC_FILTERS: ok(
+            tuple(
+                res(
+                    name,
+                    filterName=name,
+                    logGroupName="trail",
+                    filterPattern=pattern,
+                    metricTransformations=[{"metricName": name, "metricNamespace": "Sec"}],
+                )
+                for name, pattern in SECURITY_FILTERS.items()
+            )
+        ),
+        specs.ALARMS: ok(
+            tuple(
+                res(f"arn:alarm:{name}", AlarmName=name, MetricName=name, Namespace="Sec", AlarmActions=[TOPIC])
+                for name in SECURITY_FILTERS
+            )
+        ),
         specs.SNS_SUBSCRIPTIONS: ok((res(f"{TOPIC}:sub", TopicArn=TOPIC, SubscriptionArn=f"{TOPIC}:sub"),)),
         specs.CONFIG_RECORDERS: ok((res("default", name="default"),)),
         specs.CONFIG_RECORDER_STATUS: ok((res("default", name="default", recording=True),)),
@@ -153,18 +259,41 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
         specs.VPCS: ok((res("vpc-1", VpcId="vpc-1"),)),
         specs.FLOW_LOGS: ok((res("fl-1", FlowLogId="fl-1", ResourceId="vpc-1"),)),
         specs.NETWORK_INTERFACES: ok((res("eni-1", NetworkInterfaceId="eni-1", VpcId="vpc-1"),)),
-        specs.INSTANCES: ok((res("i-1", InstanceId="i-1", State={"Name": "running"},
-                                 MetadataOptions={"HttpTokens": "required"}),)),
-        specs.LOAD_BALANCERS: ok((res("arn:lb/app", {"listeners": ok((
-            {"Protocol": "HTTP", "Port": 80, "DefaultActions": [{"Type": "redirect",
-                                                                 "RedirectConfig": {"Protocol": "HTTPS"}}]},
-            {"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}))},
-            LoadBalancerName="app"),)),
-        specs.CERTIFICATES: ok((res("arn:cert/1", {"certificate": ok({"DomainName": "app.example", "Status": "ISSUED",
-                                                                      "NotAfter": later})}),)),
+        specs.INSTANCES: ok(
+            (res("i-1", InstanceId="i-1", State={"Name": "running"}, MetadataOptions={"HttpTokens": "required"}),)
+        ),
+        specs.LOAD_BALANCERS: ok(
+            (
+                res(
+                    "arn:lb/app",
+                    {
+                        "listeners": ok(
+                            (
+                                {
+                                    "Protocol": "HTTP",
+                                    "Port": 80,
+                                    "DefaultActions": [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS"}}],
+                                },
+                                {"Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"},
+                            )
+                        )
+                    },
+                    LoadBalancerName="app",
+                ),
+            )
+        ),
+        specs.CERTIFICATES: ok(
+            (
+                res(
+                    "arn:cert/1",
+                    {"certificate": ok({"DomainName": "app.example", "Status": "ISSUED", "NotAfter": later})},
+                ),
+            )
+        ),
         specs.LAMBDA_FUNCTIONS: ok((res("arn:fn", {"policy": ok(None), "url": ok(None)}, FunctionName="fn"),)),
-        specs.ECR_REPOSITORIES: ok((res("arn:repo", repositoryName="api",
-                                        imageScanningConfiguration={"scanOnPush": True}),)),
+        specs.ECR_REPOSITORIES: ok(
+            (res("arn:repo", repositoryName="api", imageScanningConfiguration={"scanOnPush": True}),)
+        ),
         specs.ACCESS_ANALYZERS: ok((res("arn:analyzer", status="ACTIVE"),)),
         IDENTITY_CENTER: ok(()),
     }
@@ -178,8 +307,13 @@ class Region:
     data: dict[str, Observed[Any]]
 
 
-def regional(region: str = "us-east-1", trails: Observed[Any] | None = None, detectors: Observed[Any] | None = None,
-             groups: Observed[Any] | None = None, **more: Observed[Any]) -> Region:
+def regional(
+    region: str = "us-east-1",
+    trails: Observed[Any] | None = None,
+    detectors: Observed[Any] | None = None,
+    groups: Observed[Any] | None = None,
+    **more: Observed[Any],
+) -> Region:
     """One region's data; `more` sets other regional datasets by key (e.g. `**{RDS_INSTANCES.key: ok(())}`)."""
     data = {
         TRAILS.slot(region): trails if trails is not None else ok(()),
@@ -190,22 +324,30 @@ def regional(region: str = "us-east-1", trails: Observed[Any] | None = None, det
     return Region(region, data)
 
 
-def part(data: dict[str, Observed[Any]] | None = None, regions: tuple[str, ...] = ("us-east-1",),
-         account: str = ACCOUNT) -> SourcePart:
-    return SourcePart(source="aws", account=account, regions=regions, attributes={"partition": "aws"},
-                      data=data or {})
+def part(
+    data: dict[str, Observed[Any]] | None = None, regions: tuple[str, ...] = ("us-east-1",), account: str = ACCOUNT
+) -> SourcePart:
+    return SourcePart(source="aws", account=account, regions=regions, attributes={"partition": "aws"}, data=data or {})
 
 
 def clean_data() -> dict[str, Observed[Any]]:
     data: dict[str, Observed[Any]] = {
         CREDENTIAL_REPORT.slot(): ok((ROOT, user("alice"))),
-        AUTHORIZATION.slot(): ok(Authorization((Principal("user", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", (), {},
-                                                          ("developers",)),), ())),
+        AUTHORIZATION.slot(): ok(
+            Authorization(
+                (Principal("user", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", (), {}, ("developers",)),), ()
+            )
+        ),
         ACCOUNT_SUMMARY.slot(): ok({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}),
         PASSWORD_POLICY.slot(): ok(STRONG),
         ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): ok(ALL_ON),
-        BUCKETS.slot(): ok((bucket(), bucket("trail-logs"),
-                            bucket("crown-jewels", tags=ok({"data-classification": "customer"}), policy=ok(TLS_ONLY)))),
+        BUCKETS.slot(): ok(
+            (
+                bucket(),
+                bucket("trail-logs"),
+                bucket("crown-jewels", tags=ok({"data-classification": "customer"}), policy=ok(TLS_ONLY)),
+            )
+        ),
         TRAIL_BUCKET_LOGGING.slot(): ok((BucketLogging("trail-logs", ok("access-logs")),)),
     }
     data.update(regional(trails=ok((trail(),)), groups=ok((sg("sg-web"), sg("sg-0", default=True)))).data)
@@ -227,18 +369,25 @@ def inventory(*parts: SourcePart) -> Inventory:
     return Inventory(parts or (clean(),))
 
 
-def with_iam(credential_report: Observed[Any] | None = None, account_summary: Observed[Any] | None = None,
-             password_policy: Observed[Any] | None = None) -> SourcePart:
+def with_iam(
+    credential_report: Observed[Any] | None = None,
+    account_summary: Observed[Any] | None = None,
+    password_policy: Observed[Any] | None = None,
+) -> SourcePart:
     changes: dict[Dataset[Any], Observed[Any]] = {}
-    for dataset, value in ((CREDENTIAL_REPORT, credential_report), (ACCOUNT_SUMMARY, account_summary),
-                           (PASSWORD_POLICY, password_policy)):
+    for dataset, value in (
+        (CREDENTIAL_REPORT, credential_report),
+        (ACCOUNT_SUMMARY, account_summary),
+        (PASSWORD_POLICY, password_policy),
+    ):
         if value is not None:
             changes[dataset] = value
     return with_data(changes)
 
 
-def with_s3(account_public_access_block: Observed[Any] | None = None,
-            buckets: Observed[Any] | None = None) -> SourcePart:
+def with_s3(
+    account_public_access_block: Observed[Any] | None = None, buckets: Observed[Any] | None = None
+) -> SourcePart:
     changes: dict[Dataset[Any], Observed[Any]] = {}
     if account_public_access_block is not None:
         changes[ACCOUNT_PUBLIC_ACCESS_BLOCK] = account_public_access_block

@@ -34,9 +34,18 @@ DENIED = Failure("github", "x", "global", "Forbidden", "HTTP 403: Resource not a
 
 
 def repo(**changes: Any) -> GitHubRepo:
-    base = GitHubRepo("acme/app", "main", True, False, "enabled", Observed.ok(GOOD_RULES, ("r1",)),
-                      Observed.ok(".github/CODEOWNERS"), Observed.ok((GitHubEnvironment("production", 2),)),
-                      Observed.ok((DeployKey(1, "ci", True),)), Observed.ok(True))
+    base = GitHubRepo(
+        "acme/app",
+        "main",
+        True,
+        False,
+        "enabled",
+        Observed.ok(GOOD_RULES, ("r1",)),
+        Observed.ok(".github/CODEOWNERS"),
+        Observed.ok((GitHubEnvironment("production", 2),)),
+        Observed.ok((DeployKey(1, "ci", True),)),
+        Observed.ok(True),
+    )
     return replace(base, **changes)
 
 
@@ -52,8 +61,9 @@ def part(**data: Observed[Any]) -> SourcePart:
 
 
 def repos(*entries: GitHubRepo) -> dict[str, Observed[Any]]:
-    return {REPOSITORIES.slot(): Observed.ok(tuple(RepoEntry(r.full_name.split("/")[1], Observed.ok(r))
-                                                 for r in entries))}
+    return {
+        REPOSITORIES.slot(): Observed.ok(tuple(RepoEntry(r.full_name.split("/")[1], Observed.ok(r)) for r in entries))
+    }
 
 
 def run(check_id: str, source: SourcePart) -> tuple[Finding, ...]:
@@ -68,30 +78,62 @@ def test_a_clean_organisation_passes(check_id: str) -> None:
 
 
 FAILS: dict[str, tuple[dict[str, Observed[Any]], str, str]] = {
-    "github_org_2fa_required": ({ORG.slot(): Observed.ok(GitHubOrg("acme", False))}, "does not require",
-                                "Require two-factor"),
-    "github_members_2fa": ({MEMBERS_WITHOUT_2FA.slot(): Observed.ok(("mallory",))}, "mallory has no two-factor",
-                           "Ask mallory"),
-    "github_admins_few": ({MEMBERS.slot(): Observed.ok(tuple(GitHubMember(f"a{i}", "admin", None)
-                                                           for i in range(5)))}, "5 organisation owners",
-                          "memberships/LOGIN"),
-    "github_branch_reviews": (repos(repo(rules=Observed.ok(replace(GOOD_RULES, required_approvals=0)))),
-                              "no approving review is required", "at least 1 approving review"),
-    "github_branch_no_bypass": (repos(repo(rules=Observed.ok(replace(GOOD_RULES, bypass=("administrators",))))),
-                                "can be bypassed by administrators", "include"),
-    "github_branch_status_checks": (repos(repo(rules=Observed.ok(replace(GOOD_RULES, required_checks=())))),
-                                    "no status check", "Require status checks"),
-    "github_branch_no_force_push": (repos(repo(rules=Observed.ok(replace(GOOD_RULES, force_push_blocked=False)))),
-                                    "force pushes are allowed", "Block force pushes"),
+    "github_org_2fa_required": (
+        {ORG.slot(): Observed.ok(GitHubOrg("acme", False))},
+        "does not require",
+        "Require two-factor",
+    ),
+    "github_members_2fa": (
+        {MEMBERS_WITHOUT_2FA.slot(): Observed.ok(("mallory",))},
+        "mallory has no two-factor",
+        "Ask mallory",
+    ),
+    "github_admins_few": (
+        {MEMBERS.slot(): Observed.ok(tuple(GitHubMember(f"a{i}", "admin", None) for i in range(5)))},
+        "5 organisation owners",
+        "memberships/LOGIN",
+    ),
+    "github_branch_reviews": (
+        repos(repo(rules=Observed.ok(replace(GOOD_RULES, required_approvals=0)))),
+        "no approving review is required",
+        "at least 1 approving review",
+    ),
+    "github_branch_no_bypass": (
+        repos(repo(rules=Observed.ok(replace(GOOD_RULES, bypass=("administrators",))))),
+        "can be bypassed by administrators",
+        "include",
+    ),
+    "github_branch_status_checks": (
+        repos(repo(rules=Observed.ok(replace(GOOD_RULES, required_checks=())))),
+        "no status check",
+        "Require status checks",
+    ),
+    "github_branch_no_force_push": (
+        repos(repo(rules=Observed.ok(replace(GOOD_RULES, force_push_blocked=False)))),
+        "force pushes are allowed",
+        "Block force pushes",
+    ),
     "github_codeowners": (repos(repo(codeowners=Observed.ok(None))), "no CODEOWNERS", ".github/CODEOWNERS"),
-    "github_environment_reviewers": (repos(repo(environments=Observed.ok((GitHubEnvironment("prod-eu", 0),)))),
-                                     "prod-eu need no reviewer", "required reviewers"),
-    "github_deploy_keys_read_only": (repos(repo(deploy_keys=Observed.ok((DeployKey(7, "old deploy", False),)))),
-                                     "'old deploy' can push", "keys/7"),
-    "github_secret_scanning": (repos(repo(secret_scanning="disabled")), "secret scanning disabled",
-                               "Enable secret scanning"),
-    "github_dependabot_alerts": (repos(repo(dependabot_alerts=Observed.ok(False))), "Dependabot alerts disabled",
-                                 "vulnerability-alerts"),
+    "github_environment_reviewers": (
+        repos(repo(environments=Observed.ok((GitHubEnvironment("prod-eu", 0),)))),
+        "prod-eu need no reviewer",
+        "required reviewers",
+    ),
+    "github_deploy_keys_read_only": (
+        repos(repo(deploy_keys=Observed.ok((DeployKey(7, "old deploy", False),)))),
+        "'old deploy' can push",
+        "keys/7",
+    ),
+    "github_secret_scanning": (
+        repos(repo(secret_scanning="disabled")),
+        "secret scanning disabled",
+        "Enable secret scanning",
+    ),
+    "github_dependabot_alerts": (
+        repos(repo(dependabot_alerts=Observed.ok(False))),
+        "Dependabot alerts disabled",
+        "vulnerability-alerts",
+    ),
 }
 
 
@@ -109,8 +151,12 @@ def test_a_gap_fails_with_a_remediation(check_id: str) -> None:
 
 def test_an_unprotected_branch_fails_every_branch_check() -> None:
     bare = repos(repo(rules=Observed.ok(BranchRules(False, 0, False, (), (), False, False))))
-    for check_id in ("github_branch_reviews", "github_branch_no_bypass", "github_branch_status_checks",
-                     "github_branch_no_force_push"):
+    for check_id in (
+        "github_branch_reviews",
+        "github_branch_no_bypass",
+        "github_branch_status_checks",
+        "github_branch_no_force_push",
+    ):
         assert {f.status for f in run(check_id, part(**bare))} == {Status.FAIL}, check_id
 
 
@@ -118,9 +164,15 @@ UNREADABLE: dict[str, dict[str, Observed[Any]]] = {
     "github_org_2fa_required": {ORG.slot(): Observed.failed(DENIED)},
     "github_members_2fa": {MEMBERS_WITHOUT_2FA.slot(): Observed.failed(DENIED)},
     "github_admins_few": {MEMBERS.slot(): Observed.failed(DENIED)},
-    **{cid: repos(repo(rules=Observed.failed(DENIED))) for cid in (
-        "github_branch_reviews", "github_branch_no_bypass", "github_branch_status_checks",
-        "github_branch_no_force_push")},
+    **{
+        cid: repos(repo(rules=Observed.failed(DENIED)))
+        for cid in (
+            "github_branch_reviews",
+            "github_branch_no_bypass",
+            "github_branch_status_checks",
+            "github_branch_no_force_push",
+        )
+    },
     "github_codeowners": repos(repo(codeowners=Observed.failed(DENIED))),
     "github_environment_reviewers": repos(repo(environments=Observed.failed(DENIED))),
     "github_deploy_keys_read_only": repos(repo(deploy_keys=Observed.failed(DENIED))),
@@ -134,8 +186,17 @@ def test_what_could_not_be_read_is_an_error_never_a_pass(check_id: str) -> None:
     findings = run(check_id, part(**UNREADABLE[check_id]))
     assert {f.status for f in findings} == {Status.ERROR}, [f.message for f in findings]
     repo_failed = {REPOSITORIES.slot(): Observed.ok((RepoEntry("app", Observed.failed(DENIED)),))}
-    if check_id.startswith(("github_branch", "github_codeowners", "github_environment", "github_deploy",
-                            "github_secret", "github_dependabot")):
+    if check_id.startswith(
+        (
+            "github_branch",
+            "github_codeowners",
+            "github_environment",
+            "github_deploy",
+            "github_secret",
+            "github_dependabot",
+        )
+    ):
         assert {f.status for f in run(check_id, part(**repo_failed))} == {Status.ERROR}
         assert {f.status for f in run(check_id, part(**{REPOSITORIES.slot(): Observed.failed(DENIED)}))} == {
-            Status.ERROR}
+            Status.ERROR
+        }

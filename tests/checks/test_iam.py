@@ -40,7 +40,9 @@ def test_console_mfa_per_user_and_not_applicable_without_console_users() -> None
     report = ok((user("alice"), user("bob", mfa=False), user("svc", console=False, mfa=False)))
     findings = list(run("iam_user_console_mfa", with_iam(credential_report=report), ctx()))
     assert [(f.resource_id.rsplit("/", 1)[1], f.status) for f in findings] == [
-        ("alice", Status.PASS), ("bob", Status.FAIL)]
+        ("alice", Status.PASS),
+        ("bob", Status.FAIL),
+    ]
     assert "--user-name bob" in findings[1].remediation
     none = list(run("iam_user_console_mfa", with_iam(credential_report=ok((user("svc", console=False),))), ctx()))
     assert statuses(none) == [Status.NOT_APPLICABLE]
@@ -48,14 +50,18 @@ def test_console_mfa_per_user_and_not_applicable_without_console_users() -> None
 
 
 def test_access_key_age_uses_the_configured_threshold_and_skips_inactive_keys() -> None:
-    report = ok((
-        user("old", keys=(key(1, age_days=120), key(2, active=False, age_days=900))),
-        user("fresh", keys=(key(1, age_days=89),)),
-    ))
+    report = ok(
+        (
+            user("old", keys=(key(1, age_days=120), key(2, active=False, age_days=900))),
+            user("fresh", keys=(key(1, age_days=89),)),
+        )
+    )
     inv = with_iam(credential_report=report)
     default = list(run("iam_access_key_age", inv, ctx()))
     assert [(f.resource_id.split("/")[-1], f.status) for f in default] == [
-        ("old (access key 1)", Status.FAIL), ("fresh (access key 1)", Status.PASS)]
+        ("old (access key 1)", Status.FAIL),
+        ("fresh (access key 1)", Status.PASS),
+    ]
     assert "120 days old" in default[0].message and "allows 90" in default[0].message
     # The company's own policy moves the line: the same keys under a 180-day policy all pass.
     assert statuses(run("iam_access_key_age", inv, ctx(access_key_max_age_days=180))) == [Status.PASS, Status.PASS]

@@ -15,8 +15,11 @@ def test_guardduty_one_finding_per_region() -> None:
     )
     findings = list(run("guardduty_enabled", inv, ctx()))
     assert [(f.location, f.status) for f in findings] == [
-        ("us-east-1", Status.PASS), ("eu-west-1", Status.FAIL), ("us-west-2", Status.FAIL),
-        ("ap-south-1", Status.ERROR)]
+        ("us-east-1", Status.PASS),
+        ("eu-west-1", Status.FAIL),
+        ("us-west-2", Status.FAIL),
+        ("ap-south-1", Status.ERROR),
+    ]
     assert "--region eu-west-1" in findings[1].remediation
     assert "suspended" in findings[2].message
     assert all(f.criteria == ("CC7.3",) for f in findings)
@@ -52,12 +55,17 @@ def test_multi_region_error_when_status_or_region_unreadable() -> None:
 
 
 def test_log_file_validation_per_trail_and_errors() -> None:
-    inv = with_regions(regional(trails=ok((trail("a"), trail("b", validation=False)))),
-                       regional("eu-west-1", trails=failed()))
+    inv = with_regions(
+        regional(trails=ok((trail("a"), trail("b", validation=False)))), regional("eu-west-1", trails=failed())
+    )
     findings = list(run("cloudtrail_log_file_validation", inv, ctx()))
     assert sorted((f.resource_id.split("/")[-1], f.status) for f in findings) == [
-        ("*", Status.ERROR), ("a", Status.PASS), ("b", Status.FAIL)]
+        ("*", Status.ERROR),
+        ("a", Status.PASS),
+        ("b", Status.FAIL),
+    ]
     fail = next(f for f in findings if f.status is Status.FAIL)
     assert "update-trail --name b --enable-log-file-validation" in fail.remediation
     assert [f.status for f in run("cloudtrail_log_file_validation", with_regions(regional(trails=ok(()))), ctx())] == [
-        Status.FAIL]
+        Status.FAIL
+    ]

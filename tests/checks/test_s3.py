@@ -26,8 +26,7 @@ def test_bucket_public_access_block_counts_the_account_level_setting() -> None:
     covered = with_s3(buckets=ok((open_bucket,)))
     [f] = run("s3_bucket_public_access_block", covered, ctx())
     assert f.status is Status.PASS and "account-level" in f.message
-    exposed = with_s3(buckets=ok((open_bucket, bucket("half", pab=ok(PARTIAL)))),
-                      account_public_access_block=ok(None))
+    exposed = with_s3(buckets=ok((open_bucket, bucket("half", pab=ok(PARTIAL)))), account_public_access_block=ok(None))
     findings = list(run("s3_bucket_public_access_block", exposed, ctx()))
     assert only(findings) == [("arn:aws:s3:::open", Status.FAIL), ("arn:aws:s3:::half", Status.FAIL)]
     assert "--bucket open" in findings[0].remediation and "BlockPublicPolicy" in findings[1].message
@@ -40,16 +39,27 @@ def test_bucket_public_access_block_counts_the_account_level_setting() -> None:
 
 def test_bucket_encryption_requires_kms_on_critical_buckets_only() -> None:
     critical = ok({"data-classification": "pii"})
-    inv = with_s3(buckets=ok((bucket("enc", tags=critical), bucket("plain", encryption=ok(None), tags=critical),
-                              bucket("s3-managed", encryption=ok(("AES256",)), tags=critical),
-                              bucket("x", encryption=failed(), tags=critical), bucket("marketing", encryption=ok(None)),
-                              bucket("unknown", tags=failed()))))
+    inv = with_s3(
+        buckets=ok(
+            (
+                bucket("enc", tags=critical),
+                bucket("plain", encryption=ok(None), tags=critical),
+                bucket("s3-managed", encryption=ok(("AES256",)), tags=critical),
+                bucket("x", encryption=failed(), tags=critical),
+                bucket("marketing", encryption=ok(None)),
+                bucket("unknown", tags=failed()),
+            )
+        )
+    )
     findings = run("s3_bucket_encryption", inv, ctx())
     assert only(findings) == [
-        ("arn:aws:s3:::enc", Status.PASS), ("arn:aws:s3:::plain", Status.FAIL),
+        ("arn:aws:s3:::enc", Status.PASS),
+        ("arn:aws:s3:::plain", Status.FAIL),
         ("arn:aws:s3:::s3-managed", Status.FAIL),
-        ("arn:aws:s3:::x", Status.ERROR), ("arn:aws:s3:::marketing", Status.NOT_APPLICABLE),
-        ("arn:aws:s3:::unknown", Status.ERROR)]
+        ("arn:aws:s3:::x", Status.ERROR),
+        ("arn:aws:s3:::marketing", Status.NOT_APPLICABLE),
+        ("arn:aws:s3:::unknown", Status.ERROR),
+    ]
     marketing = next(f for f in findings if f.resource_id.endswith("marketing"))
     assert "SSE-S3 by default" in marketing.message and "criticality.resources" in marketing.message
     plain = next(f for f in findings if f.resource_id.endswith("plain"))
@@ -64,11 +74,19 @@ def test_versioning_only_for_critical_buckets_by_tag_or_config() -> None:
     good = bucket("good", tags=ok({"tracer:critical": "true"}))
     inv = with_s3(buckets=ok((tagged, named, plain, good)))
     config_ctx = ctx()
-    config_ctx = type(config_ctx)(config=config_ctx.config.model_copy(
-        update={"s3": config_ctx.config.s3.model_copy(update={"critical_buckets": ("named",)})}), now=config_ctx.now)
+    config_ctx = type(config_ctx)(
+        config=config_ctx.config.model_copy(
+            update={"s3": config_ctx.config.s3.model_copy(update={"critical_buckets": ("named",)})}
+        ),
+        now=config_ctx.now,
+    )
     findings = list(run("s3_bucket_versioning", inv, config_ctx))
-    assert only(findings) == [("arn:aws:s3:::tagged", Status.FAIL), ("arn:aws:s3:::named", Status.FAIL),
-                              ("arn:aws:s3:::plain", Status.NOT_APPLICABLE), ("arn:aws:s3:::good", Status.PASS)]
+    assert only(findings) == [
+        ("arn:aws:s3:::tagged", Status.FAIL),
+        ("arn:aws:s3:::named", Status.FAIL),
+        ("arn:aws:s3:::plain", Status.NOT_APPLICABLE),
+        ("arn:aws:s3:::good", Status.PASS),
+    ]
     assert "suspended" in findings[0].message and "never enabled" in findings[1].message
 
 

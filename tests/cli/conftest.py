@@ -15,19 +15,34 @@ from evidence_tracer.sources.aws.demo_account import seed_demo_account
 
 def fake_aws_env(endpoint: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-               AWS_EC2_METADATA_DISABLED="true", MOTO_EC2_LOAD_DEFAULT_AMIS="false", COLUMNS="200")
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+        MOTO_EC2_LOAD_DEFAULT_AMIS="false",
+        COLUMNS="200",
+    )
     if endpoint:
         env["AWS_ENDPOINT_URL"] = endpoint
     return env
 
 
-def tracer(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-           stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def tracer(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real console command in a child process."""
-    return subprocess.run([sys.executable, "-m", "evidence_tracer", *args], capture_output=True, text=True,
-                          env=env or fake_aws_env(), cwd=cwd, input=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "evidence_tracer", *args],
+        capture_output=True,
+        text=True,
+        env=env or fake_aws_env(),
+        cwd=cwd,
+        input=stdin,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -43,8 +43,20 @@ def test_the_demo_shows_github_and_identity_provider_findings(demo_workspace: Pa
 def test_an_access_review_is_recorded_against_the_table(copy_demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = _run(capsys, "evidence", "users", "-w", str(copy_demo))
     assert code == 0 and "Who has access where" in out and "mallory-x" in out and "the person left on" in out
-    code, out = _run(capsys, "access-reviews", "add", "--from-table", "--reviewer", "dave.ops@acme.example",
-                     "--systems", "AWS, GitHub, Okta", "--outcome", "carol disabled in Okta", "-w", str(copy_demo))
+    code, out = _run(
+        capsys,
+        "access-reviews",
+        "add",
+        "--from-table",
+        "--reviewer",
+        "dave.ops@acme.example",
+        "--systems",
+        "AWS, GitHub, Okta",
+        "--outcome",
+        "carol disabled in Okta",
+        "-w",
+        str(copy_demo),
+    )
     assert code == 0, out
     [review] = [r for r in Registers(copy_demo).access_reviews.load().access_reviews if r.identities]
     assert "okta:127.0.0.1:carol.contractor@acme.example" in review.identities

@@ -40,11 +40,17 @@ def test_reevaluate_a_stored_scan_with_new_parameters(workspace: Path, tmp_path:
 
     ws = tmp_path / "copy"
     shutil.copytree(workspace, ws)
+
     def key_age(*extra: str) -> str:
         out = tracer("report", "-w", str(ws), "--format", "json", *extra)
         assert out.returncode == 0, out.stderr
-        return str(next(f["status"] for f in json.loads(out.stdout)["findings"]
-                    if f["check_id"] == "iam_access_key_age" and "ci-deploy" in f["resource_id"]))
+        return str(
+            next(
+                f["status"]
+                for f in json.loads(out.stdout)["findings"]
+                if f["check_id"] == "iam_access_key_age" and "ci-deploy" in f["resource_id"]
+            )
+        )
 
     assert key_age() == "fail"  # 213 days against the default 90
     (ws / "tracer.yaml").write_text("parameters:\n  access_key_max_age_days: 365\n")
@@ -55,8 +61,18 @@ def test_reevaluate_a_stored_scan_with_new_parameters(workspace: Path, tmp_path:
 def test_manual_evidence_list_users_export_verify(workspace: Path, tmp_path: Path) -> None:
     memo = tmp_path / "access-review.csv"
     memo.write_text("user,decision\nbob.engineer,remove console access\n")
-    ok = tracer("evidence", "add", "AC-06", str(memo), "--note", "Q4 access review", "--by", "dave.ops@acme.example",
-                "-w", str(workspace))
+    ok = tracer(
+        "evidence",
+        "add",
+        "AC-06",
+        str(memo),
+        "--note",
+        "Q4 access review",
+        "--by",
+        "dave.ops@acme.example",
+        "-w",
+        str(workspace),
+    )
     assert ok.returncode == 0, ok.stderr
     assert "CC6.2, CC6.3 (AC-06)" in ok.stdout
     bad = tracer("evidence", "add", "AC-06", str(memo), "--note", "x", "--by", "the team", "-w", str(workspace))
@@ -92,8 +108,9 @@ def test_manual_evidence_list_users_export_verify(workspace: Path, tmp_path: Pat
     with zipfile.ZipFile(package) as src, zipfile.ZipFile(tampered, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
-            dst.writestr(info, data.replace(b"bob.engineer", b"bob.engineeR") if info.filename == "index.html"
-                         else data)
+            dst.writestr(
+                info, data.replace(b"bob.engineer", b"bob.engineeR") if info.filename == "index.html" else data
+            )
     failed = tracer("evidence", "verify", str(tampered))
     assert failed.returncode == 1 and "changed index.html" in failed.stdout and "NOT verified" in failed.stdout
 
@@ -107,8 +124,12 @@ def test_scan_killed_midway_leaves_the_workspace_intact(moto_server: str, worksp
     before = [s.id for s in store.scans()]
     count = len(store.items())
     for delay in (0.5, 1.5, 3.0):
-        proc = subprocess.Popen([sys.executable, "-m", "evidence_tracer", "scan", "-w", str(workspace)],
-                                env=fake_aws_env(moto_server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "evidence_tracer", "scan", "-w", str(workspace)],
+            env=fake_aws_env(moto_server),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()

@@ -30,6 +30,7 @@ def _when(operation: str, answer: Answer) -> Rule:
         if f"Action={operation}" in body.decode("latin-1") or target.endswith(f".{operation}") or rest_call:
             return answer
         return None
+
     return rule
 
 
@@ -48,19 +49,29 @@ def through(moto_server: str) -> Iterator[None]:
 def _scan(proxy: LoopbackProxy, timeouts: Timeouts | None = None) -> tuple[Inventory, float]:
     os.environ["AWS_ENDPOINT_URL"] = proxy.endpoint
     started = time.perf_counter()
-    source = AwsSource(AwsSettings(organization="never", only=frozenset(
-        {"ec2.security_groups", "logs.log_groups", "guardduty.detectors", "cloudtrail.trails"})),
-        AwsContext(region="us-east-1", timeouts=timeouts or Timeouts(max_attempts=1)))
+    source = AwsSource(
+        AwsSettings(
+            organization="never",
+            only=frozenset({"ec2.security_groups", "logs.log_groups", "guardduty.detectors", "cloudtrail.trails"}),
+        ),
+        AwsContext(region="us-east-1", timeouts=timeouts or Timeouts(max_attempts=1)),
+    )
     return Inventory(source.collect(["us-east-1"]).parts), time.perf_counter() - started
 
 
-@pytest.mark.parametrize(("operation", "answer", "check_id"), [
-    ("DescribeSecurityGroups", Answer(200, HTML), "ec2_sg_open_admin_ports"),
-    ("DescribeLogGroups", Answer(200, HTML, "application/x-amz-json-1.1"), "logs_retention"),
-    ("DescribeLogGroups", Answer(200, b"\xff\xfe\x00\x81 not utf-8", "application/x-amz-json-1.1"),
-     "logs_retention"),
-    ("DescribeTrails", Answer(200, b"\xff\xfe\x00\x81", "application/x-amz-json-1.1"), "cloudtrail_multi_region"),
-])
+@pytest.mark.parametrize(
+    ("operation", "answer", "check_id"),
+    [
+        ("DescribeSecurityGroups", Answer(200, HTML), "ec2_sg_open_admin_ports"),
+        ("DescribeLogGroups", Answer(200, HTML, "application/x-amz-json-1.1"), "logs_retention"),
+        (
+            "DescribeLogGroups",
+            Answer(200, b"\xff\xfe\x00\x81 not utf-8", "application/x-amz-json-1.1"),
+            "logs_retention",
+        ),
+        ("DescribeTrails", Answer(200, b"\xff\xfe\x00\x81", "application/x-amz-json-1.1"), "cloudtrail_multi_region"),
+    ],
+)
 def test_wrong_shaped_answers_through_a_proxy_are_errors(
     through: None, moto_server: str, operation: str, answer: Answer, check_id: str
 ) -> None:
@@ -76,8 +87,10 @@ def test_wrong_shaped_answers_through_a_proxy_are_errors(
 
 
 def test_a_hanging_endpoint_costs_what_the_timeouts_allow(through: None, moto_server: str) -> None:
-    proxy = LoopbackProxy(int(moto_server.rsplit(":", 1)[1]),
-                          rule=_when("ListDetectors", Answer(200, b"{}", "application/json", hang_seconds=6)))
+    proxy = LoopbackProxy(
+        int(moto_server.rsplit(":", 1)[1]),
+        rule=_when("ListDetectors", Answer(200, b"{}", "application/json", hang_seconds=6)),
+    )
     try:
         inventory, elapsed = _scan(proxy, Timeouts(connect_seconds=1, read_seconds=1, max_attempts=2))
     finally:

@@ -38,8 +38,9 @@ def package(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     return out
 
 
-def test_the_package_shows_the_readiness_verdict_it_counted(package: Path, demo_workspace: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_package_shows_the_readiness_verdict_it_counted(
+    package: Path, demo_workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert verify_package(package).ok
     code, out, _ = _run(capsys, "report", "--readiness", "-f", "json", "-w", str(demo_workspace))
     assert code == 0
@@ -56,8 +57,12 @@ def test_the_package_shows_the_readiness_verdict_it_counted(package: Path, demo_
     assert counted, "the demo counts manual evidence"
     for control, evidence_id in counted:  # every item the verdict counted is in the package
         assert f"manual-{evidence_id[:12]}" in names, (control, evidence_id)
-    automated = {x["id"] for c in packed["criteria"] for x in c["controls"]
-                 if any(p["name"] == "automated" and p["credit"] > 0 for p in x["parts"])}
+    automated = {
+        x["id"]
+        for c in packed["criteria"]
+        for x in c["controls"]
+        if any(p["name"] == "automated" and p["credit"] > 0 for p in x["parts"])
+    }
     findings = json.loads((package / "scan" / "findings.json").read_text())["findings"]
     passed = {f["check_id"] for f in findings if f["status"] == "pass"}
     assert automated
@@ -88,8 +93,12 @@ def test_the_package_holds_governance_history_and_completeness(package: Path, de
     assert buckets["rows"]["Buckets"] >= 3 and buckets["complete"] and buckets["pages"] >= 1
     assert all("NextToken" not in p["parameters"] for p in ipe["populations"])
     endpoints = {e["source"]: e for e in ipe["endpoints"]}
-    assert endpoints["aws"] == {"source": "aws", "account": "123456789012", "endpoint": "moto, in process (demo)",
-                                "real": False}
+    assert endpoints["aws"] == {
+        "source": "aws",
+        "account": "123456789012",
+        "endpoint": "moto, in process (demo)",
+        "real": False,
+    }
     assert not endpoints["github"]["real"] and endpoints["github"]["endpoint"].startswith("http://127.0.0.1:")
     assert not endpoints["okta"]["real"]
     index = (package / "index.html").read_text()
@@ -98,24 +107,33 @@ def test_the_package_holds_governance_history_and_completeness(package: Path, de
     assert 'href="governance/policies/approvals.json"' in index
 
 
-def test_as_of_in_the_future_or_before_the_first_scan_is_an_error(demo_workspace: Path, tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_as_of_in_the_future_or_before_the_first_scan_is_an_error(
+    demo_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
-    code, _, err = _run(capsys, "evidence", "export", "--as-of", tomorrow, "--out", str(tmp_path / "a"),
-                        "-w", str(demo_workspace))
+    code, _, err = _run(
+        capsys, "evidence", "export", "--as-of", tomorrow, "--out", str(tmp_path / "a"), "-w", str(demo_workspace)
+    )
     assert code == 2 and "in the future" in err and not (tmp_path / "a").exists()
-    code, _, err = _run(capsys, "evidence", "export", "--as-of", "2020-01-01", "--out", str(tmp_path / "b"),
-                        "-w", str(demo_workspace))
+    code, _, err = _run(
+        capsys, "evidence", "export", "--as-of", "2020-01-01", "--out", str(tmp_path / "b"), "-w", str(demo_workspace)
+    )
     assert code == 2 and "before the first scan" in err and not (tmp_path / "b").exists()
 
 
-def test_the_deliverables_are_in_the_package_and_on_the_command_line(package: Path, demo_workspace: Path,
-                                                                     tmp_path: Path,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_deliverables_are_in_the_package_and_on_the_command_line(
+    package: Path, demo_workspace: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from openpyxl import load_workbook
 
-    for name in ("control-matrix.xlsx", "control-matrix.csv", "request-list.csv", "system-description.md",
-                 "system-description.html", "management-assertion.md"):
+    for name in (
+        "control-matrix.xlsx",
+        "control-matrix.csv",
+        "request-list.csv",
+        "system-description.md",
+        "system-description.html",
+        "management-assertion.md",
+    ):
         assert (package / "deliverables" / name).stat().st_size > 500, name
         assert f'href="deliverables/{name}"' in (package / "index.html").read_text()
     code, _, err = _run(capsys, "matrix", "-o", str(tmp_path / "m.xlsx"), "-w", str(demo_workspace))

@@ -26,8 +26,9 @@ def read_only(copy_demo: Path) -> Iterator[Path]:
     """The demo workspace made read-only for real: a read-only bind mount when running as root (permission
     bits do not stop root), the write bits removed otherwise."""
     if os.geteuid() == 0:
-        mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(copy_demo), str(copy_demo)],
-                                 capture_output=True, text=True)
+        mounted = subprocess.run(
+            ["mount", "--bind", "-o", "ro", str(copy_demo), str(copy_demo)], capture_output=True, text=True
+        )
         if mounted.returncode != 0:
             pytest.skip(f"root without a read-only bind mount here: {mounted.stderr.strip()}")
         try:
@@ -62,8 +63,9 @@ def test_a_read_only_workspace_can_be_read_and_verified(read_only: Path) -> None
     assert listed.returncode == 0 and "manual" in listed.stdout
     memo = read_only.parent / "memo.md"
     memo.write_text("# Access review\n\nEvery account was reviewed by Dave on 2026-11-20.\n")
-    add = tracer("evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example",
-                 "-w", str(read_only))
+    add = tracer(
+        "evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example", "-w", str(read_only)
+    )
     assert add.returncode == 2 and len(add.stderr.strip().splitlines()) == 1
     assert "read-only" in add.stderr and "Traceback" not in add.stderr
     assert _tree(read_only) == before  # nothing was written, not even a lock or a WAL file
@@ -72,8 +74,9 @@ def test_a_read_only_workspace_can_be_read_and_verified(read_only: Path) -> None
 def test_tampering_is_still_found_in_a_read_only_copy(copy_demo: Path) -> None:
     store = EvidenceStore(copy_demo)
     with store._db() as db:  # the triggers stop a plain UPDATE; an attacker drops them first
-        db.executescript("DROP TRIGGER evidence_append_only_u; UPDATE evidence SET note = 'forged' "
-                         "WHERE kind = 'manual';")
+        db.executescript(
+            "DROP TRIGGER evidence_append_only_u; UPDATE evidence SET note = 'forged' WHERE kind = 'manual';"
+        )
     store = EvidenceStore(copy_demo)
     store.read_only = True  # what a read-only mount makes of it (the mount itself is tested above)
     store._memory = store._index_in_memory()
@@ -85,14 +88,26 @@ def _disk_full(*_: object) -> None:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-def test_a_full_disk_is_one_line_and_keeps_the_register(copy_demo: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_full_disk_is_one_line_and_keeps_the_register(
+    copy_demo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     people = copy_demo / "registers" / "people.yaml"
     before = people.read_bytes()
     monkeypatch.setattr(os, "fsync", _disk_full)
     with pytest.raises(SystemExit) as exit_:
-        main(["people", "add", "erin.new@acme.example", "--role", "Engineer", "--joined", "2026-11-02",
-              "-w", str(copy_demo)])
+        main(
+            [
+                "people",
+                "add",
+                "erin.new@acme.example",
+                "--role",
+                "Engineer",
+                "--joined",
+                "2026-11-02",
+                "-w",
+                str(copy_demo),
+            ]
+        )
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err == f"error: cannot write {people}: No space left on device"
@@ -100,8 +115,9 @@ def test_a_full_disk_is_one_line_and_keeps_the_register(copy_demo: Path, monkeyp
     assert not [p for p in people.parent.iterdir() if p.name.startswith(".people.yaml.")]  # no temp file left
 
 
-def test_a_full_disk_during_evidence_add_loses_no_history(copy_demo: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_full_disk_during_evidence_add_loses_no_history(
+    copy_demo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     history = copy_demo / ".tracer" / "log.jsonl"
     before, items = history.read_bytes(), len(EvidenceStore(copy_demo).items())
     memo = copy_demo / "uploads" / "review.md"
@@ -117,8 +133,20 @@ def test_a_full_disk_during_evidence_add_loses_no_history(copy_demo: Path, monke
 
     monkeypatch.setattr(os, "fsync", fsync)
     with pytest.raises(SystemExit):
-        main(["evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example",
-              "-w", str(copy_demo)])
+        main(
+            [
+                "evidence",
+                "add",
+                "AC-06",
+                str(memo),
+                "--note",
+                "review",
+                "--by",
+                "dave.ops@acme.example",
+                "-w",
+                str(copy_demo),
+            ]
+        )
     assert writes
     err = capsys.readouterr().err.strip()
     assert err == f"error: cannot write {history}: No space left on device"
@@ -126,8 +154,9 @@ def test_a_full_disk_during_evidence_add_loses_no_history(copy_demo: Path, monke
     store = EvidenceStore(copy_demo)
     assert store.verify() == []
     assert history.read_bytes() == before and len(store.items()) == items  # the failed add left no record
-    again = tracer("evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example",
-                   "-w", str(copy_demo))
+    again = tracer(
+        "evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example", "-w", str(copy_demo)
+    )
     assert again.returncode == 0, again.stderr  # once there is room, the same add succeeds
     assert EvidenceStore(copy_demo).verify() == [] and len(EvidenceStore(copy_demo).items()) == items + 1
 
@@ -144,11 +173,25 @@ def test_a_corrupt_index_is_named_reads_go_on_and_a_rebuild_restores_it(copy_dem
     assert status.returncode == 0, status.stderr  # the history is the record: reading goes on
     memo = copy_demo / "uploads" / "review.md"
     memo.write_text("# Access review\n\nEvery account was reviewed by Dave on 2026-11-20.\n")
-    add = tracer("evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example",
-                 "-w", str(copy_demo))
+    add = tracer(
+        "evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example", "-w", str(copy_demo)
+    )
     assert add.returncode == 2 and len(add.stderr.strip().splitlines()) == 1 and "--rebuild-index" in add.stderr
     assert (copy_demo / ".tracer" / "log.jsonl").read_bytes() == history  # nothing was lost or added
     rebuilt = tracer("evidence", "verify", "--rebuild-index", "-w", str(copy_demo))
     assert rebuilt.returncode == 0 and "Evidence store intact" in rebuilt.stdout, rebuilt.stdout
-    assert tracer("evidence", "add", "AC-06", str(memo), "--note", "review", "--by", "dave.ops@acme.example",
-                  "-w", str(copy_demo)).returncode == 0
+    assert (
+        tracer(
+            "evidence",
+            "add",
+            "AC-06",
+            str(memo),
+            "--note",
+            "review",
+            "--by",
+            "dave.ops@acme.example",
+            "-w",
+            str(copy_demo),
+        ).returncode
+        == 0
+    )

@@ -11,24 +11,56 @@ from tests.cli.conftest import fake_aws_env, tracer
 
 
 def test_scan_json_contract_against_moto_server(moto_server: str, tmp_path: Path) -> None:
-    out = tracer("scan", "-w", str(tmp_path), "--region", "us-east-1", "--region", "us-west-2",
-                 "--format", "json", env=fake_aws_env(moto_server))
+    out = tracer(
+        "scan",
+        "-w",
+        str(tmp_path),
+        "--region",
+        "us-east-1",
+        "--region",
+        "us-west-2",
+        "--format",
+        "json",
+        env=fake_aws_env(moto_server),
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # stdout is only the report; the summary went to stderr
     assert set(data) == {"schema_version", "scan", "findings"}
-    assert set(data["scan"]) == {"id", "started_at", "finished_at", "account_id", "regions", "tool_version",
-                                 "accounts", "sources"}
+    assert set(data["scan"]) == {
+        "id",
+        "started_at",
+        "finished_at",
+        "account_id",
+        "regions",
+        "tool_version",
+        "accounts",
+        "sources",
+    }
     assert data["scan"]["regions"] == ["us-east-1", "us-west-2"]
     assert data["scan"]["started_at"].endswith("Z")
-    keys = {"check_id", "status", "severity", "criteria", "resource_id", "region", "account_id", "message", "source",
-            "remediation", "evidence_ids"}
+    keys = {
+        "check_id",
+        "status",
+        "severity",
+        "criteria",
+        "resource_id",
+        "region",
+        "account_id",
+        "message",
+        "source",
+        "remediation",
+        "evidence_ids",
+    }
     assert all(set(f) == keys for f in data["findings"])
     statuses = {f["status"] for f in data["findings"]}
     assert statuses == {"pass", "fail", "not_applicable", "error"}
     # The only errors are moto's own gaps: no Access Analyzer, no root row in the credential report.
     assert {f["check_id"] for f in data["findings"] if f["status"] == "error"} == {
-        "iam_access_analyzer_enabled", "iam_root_recent_use", "guardduty_findings_triaged",
-        "backup_critical_resources_protected"}
+        "iam_access_analyzer_enabled",
+        "iam_root_recent_use",
+        "guardduty_findings_triaged",
+        "backup_critical_resources_protected",
+    }
     account = next(f for f in data["findings"] if f["check_id"] == "s3_account_public_access_block")
     assert account["status"] == "fail"  # read through s3control on a local endpoint
     assert "Findings by criterion" in out.stderr and "CC6.6" in out.stderr
@@ -86,16 +118,25 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     assert sorted(data["scan"]["regions"]) == ["eu-west-1", "us-east-1", "us-west-2"]
     assert {f["status"] for f in data["findings"]} == {"pass", "fail", "not_applicable", "error"}
     assert {f["check_id"] for f in data["findings"] if f["status"] == "error"} == {
-        "iam_access_analyzer_enabled", "iam_root_recent_use", "guardduty_findings_triaged",
-        "backup_critical_resources_protected"}  # what moto cannot answer
+        "iam_access_analyzer_enabled",
+        "iam_root_recent_use",
+        "guardduty_findings_triaged",
+        "backup_critical_resources_protected",
+    }  # what moto cannot answer
     for name in ("gap-report.md", "gap-report.csv", "gap-report.html"):
         assert (reports / name).stat().st_size > 500
     assert "SOC 2-aligned" in out.stdout and "compliant" not in out.stdout.lower()
     # The whole flow, not just the scan: policies, registers, evidence, package and readiness.
     ws = tmp_path / "ws"
     assert len(list((ws / "policies").glob("*.md"))) == 10
-    assert {p.name for p in (ws / "registers").iterdir()} >= {"people.yaml", "vendors.yaml", "risks.yaml",
-                                                              "access-reviews.yaml", "exercises.yaml", "policies.yaml"}
+    assert {p.name for p in (ws / "registers").iterdir()} >= {
+        "people.yaml",
+        "vendors.yaml",
+        "risks.yaml",
+        "access-reviews.yaml",
+        "exercises.yaml",
+        "policies.yaml",
+    }
     [package] = ws.glob("auditor-package-*.zip")
     assert "verified" in out.stdout
     assert tracer("evidence", "verify", str(package)).returncode == 0

@@ -19,32 +19,96 @@ def run(ws: Path, *args: str, env: dict[str, str] | None = None, ok: bool = True
 def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
     ws = tmp_path / "acme"
     ws.mkdir()
-    run(ws, "init", "--company", "Acme", "--owner", "jane@acme.io", "--uptime-sla", "--region", "us-east-1",
-        "--account", "123456789012", "--service", "S3", "--service", "EC2", "--ci-cd", "GitHub Actions",
-        "--access-key-max-age", "60")
+    run(
+        ws,
+        "init",
+        "--company",
+        "Acme",
+        "--owner",
+        "jane@acme.io",
+        "--uptime-sla",
+        "--region",
+        "us-east-1",
+        "--account",
+        "123456789012",
+        "--service",
+        "S3",
+        "--service",
+        "EC2",
+        "--ci-cd",
+        "GitHub Actions",
+        "--access-key-max-age",
+        "60",
+    )
     before = json.loads(run(ws, "report", "--readiness", "--format", "json"))
     assert before["scan_id"] is None and before["scope"] == ["security", "availability"]
     assert any(g["title"] == "No AWS scan yet" for g in before["gaps"])
 
     run(ws, "scan", env=fake_aws_env(moto_server))
-    run(ws, "people", "add", "jane@acme.io", "--role", "CTO", "--joined", "2024-01-10",
-        "--background-check", "2024-01-05", "--training", "2026-09-01")
+    run(
+        ws,
+        "people",
+        "add",
+        "jane@acme.io",
+        "--role",
+        "CTO",
+        "--joined",
+        "2024-01-10",
+        "--background-check",
+        "2024-01-05",
+        "--training",
+        "2026-09-01",
+    )
     run(ws, "people", "add", "sam@acme.io", "--role", "Engineer", "--joined", "2025-02-01")
     run(ws, "policies", "generate")
     assert "every 60 days" in (ws / "policies" / "access_control.md").read_text()
-    for policy in ("information_security", "access_control", "incident_response", "change_management",
-                   "risk_assessment", "vendor_management", "business_continuity", "acceptable_use",
-                   "data_handling", "security_training"):
+    for policy in (
+        "information_security",
+        "access_control",
+        "incident_response",
+        "change_management",
+        "risk_assessment",
+        "vendor_management",
+        "business_continuity",
+        "acceptable_use",
+        "data_handling",
+        "security_training",
+    ):
         run(ws, "policies", "approve", policy, "--by", "jane@acme.io")
         run(ws, "policies", "ack", policy, "--by", "jane@acme.io")
     assert run(ws, "policies", "approve", "access_control", "--by", "the team", ok=False).count("named person")
 
     run(ws, "people", "update", "sam@acme.io", "--left", "2026-10-01")  # no access removal recorded
     run(ws, "vendors", "add", "AWS", "--data", "all production data", "--dpa", "--soc2-report", "2026-06-30")
-    run(ws, "risks", "add", "Leaked access key", "--likelihood", "3", "--impact", "5", "--treatment", "mitigate",
-        "--owner", "jane@acme.io")
-    run(ws, "risks", "add", "Insider data export", "--likelihood", "2", "--impact", "5", "--treatment",
-        "mitigate", "--owner", "jane@acme.io", "--fraud")
+    run(
+        ws,
+        "risks",
+        "add",
+        "Leaked access key",
+        "--likelihood",
+        "3",
+        "--impact",
+        "5",
+        "--treatment",
+        "mitigate",
+        "--owner",
+        "jane@acme.io",
+    )
+    run(
+        ws,
+        "risks",
+        "add",
+        "Insider data export",
+        "--likelihood",
+        "2",
+        "--impact",
+        "5",
+        "--treatment",
+        "mitigate",
+        "--owner",
+        "jane@acme.io",
+        "--fraud",
+    )
     run(ws, "access-reviews", "add", "--reviewer", "jane@acme.io", "--systems", "AWS IAM")
     run(ws, "exercises", "add", "tabletop", "--facilitator", "jane@acme.io", "--scenario", "key leak")
     assert "not a date" in run(ws, "people", "add", "x@acme.io", "--role", "r", "--joined", "soon", ok=False)
@@ -67,8 +131,14 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
     html = ws / "readiness.html"
     run(ws, "report", "--readiness", "--format", "html", "--output", str(html))
     assert "Plan to audit, week by week" in html.read_text()
-    for listing in (("policies", "list"), ("people", "list"), ("vendors", "list"), ("risks", "list"),
-                    ("access-reviews", "list"), ("exercises", "list")):
+    for listing in (
+        ("policies", "list"),
+        ("people", "list"),
+        ("vendors", "list"),
+        ("risks", "list"),
+        ("access-reviews", "list"),
+        ("exercises", "list"),
+    ):
         run(ws, *listing)
 
     # One parameter, two effects: the policy is now out of date and its approval void once regenerated.
@@ -83,10 +153,12 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
 
 
 def test_interactive_init(tmp_path: Path) -> None:
-    answers = ("Beta Corp\nkim@beta.io\ny\nn\ny\nn\n"
-               "eu-west-1\n012345678901\n"  # a region where an account id belongs is asked again
-               "123456789012, eu-west-1\neu-west-1, eu-central-1\n"
-               "S3, RDS, Snowflake\nGitHub Actions\n2027-03-31\n")
+    answers = (
+        "Beta Corp\nkim@beta.io\ny\nn\ny\nn\n"
+        "eu-west-1\n012345678901\n"  # a region where an account id belongs is asked again
+        "123456789012, eu-west-1\neu-west-1, eu-central-1\n"
+        "S3, RDS, Snowflake\nGitHub Actions\n2027-03-31\n"
+    )
     out = tracer("init", "-w", str(tmp_path), "--interactive", stdin=answers)
     assert out.returncode == 0, out.stderr
     assert "'eu-west-1' is not an AWS account id: 12 digits (that is a region); try again" in out.stdout

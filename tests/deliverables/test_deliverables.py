@@ -24,17 +24,42 @@ from tests.governance.test_overdue import healthy
 from tests.test_readiness import FULL, NOW, inputs, manual_for_everything
 
 AS_OF = date(2026, 11, 22)
-HOSTILE_OWNER = "=HYPERLINK(\"http://evil.example\")@acme.io"
+HOSTILE_OWNER = '=HYPERLINK("http://evil.example")@acme.io'
 
 
 def _files(**changes: Any) -> dict[str, bytes]:
     r = assess(inputs(**changes))
-    registers = replace(healthy(), incidents=IncidentsFile(incidents=(IncidentRecord(
-        id="INC-001", title="Phishing mail reported", severity=IncidentSeverity.SEV3, detected=AS_OF - timedelta(
-            days=30), resolved=AS_OF - timedelta(days=29), owner="a@acme.io"),)))
-    ipe = {"populations": [{"service": "s3", "operation": "ListBuckets", "account": "111122223333",
-                            "region": "us-east-1", "parameters": {}, "pages": 1, "rows": {"Buckets": 4},
-                            "complete": True, "errors": [], "evidence_ids": ["e1"]}]}
+    registers = replace(
+        healthy(),
+        incidents=IncidentsFile(
+            incidents=(
+                IncidentRecord(
+                    id="INC-001",
+                    title="Phishing mail reported",
+                    severity=IncidentSeverity.SEV3,
+                    detected=AS_OF - timedelta(days=30),
+                    resolved=AS_OF - timedelta(days=29),
+                    owner="a@acme.io",
+                ),
+            )
+        ),
+    )
+    ipe = {
+        "populations": [
+            {
+                "service": "s3",
+                "operation": "ListBuckets",
+                "account": "111122223333",
+                "region": "us-east-1",
+                "parameters": {},
+                "pages": 1,
+                "rows": {"Buckets": 4},
+                "complete": True,
+                "errors": [],
+                "evidence_ids": ["e1"],
+            }
+        ]
+    }
     return deliverable_files(r, FULL, registers, AS_OF, ipe)
 
 
@@ -48,7 +73,9 @@ def test_the_xlsx_matrix_reads_back_with_one_row_per_in_scope_control() -> None:
     assert {r["Control"] for r in rows} == in_scope and len(rows) == len(in_scope)
     ac01 = next(r for r in rows if r["Control"] == "AC-01")
     assert ac01["Frequency"] == "continuous" and ac01["Type"] == "preventive"
-    assert ac01["Automated / manual"] == "automated + manual" and "iam_user_console_mfa" in str(ac01["Automated checks"])
+    assert ac01["Automated / manual"] == "automated + manual" and "iam_user_console_mfa" in str(
+        ac01["Automated checks"]
+    )
     assert ac01["Status"] == "evidenced" and ac01["Credit %"] == 100 and ac01["Owner"] == "jane@acme.io"
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     assert sheet.column_dimensions["E"].width >= 50 and sheet["A1"].font.bold
@@ -76,8 +103,10 @@ def test_the_request_list_says_what_is_provided_missing_or_stale() -> None:
     nothing = statuses(_files(manual=()))
     assert nothing[("GOV-02", "Minutes or memo of the latest annual security programme review")] == "missing"
     old = tuple(replace(m, collected_at=NOW - timedelta(days=400)) for m in manual_for_everything())
-    assert statuses(_files(manual=old))[("GOV-02", "Minutes or memo of the latest annual security programme "
-                                                   "review")] == "stale"
+    assert (
+        statuses(_files(manual=old))[("GOV-02", "Minutes or memo of the latest annual security programme review")]
+        == "stale"
+    )
     rows = list(csv.DictReader(io.StringIO(_files()["request-list.csv"].decode())))
     gov02 = next(r for r in rows if r["Control"] == "GOV-02")
     assert gov02["Where in the package"].startswith("CC1.2-") and "manual-m" in gov02["Where in the package"]

@@ -33,8 +33,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def writer(workspace: Path, scans: int, records: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(workspace), str(scans), str(records)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(workspace), str(scans), str(records)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def assert_consistent(store: EvidenceStore) -> None:

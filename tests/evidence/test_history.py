@@ -43,8 +43,11 @@ def test_dropped_triggers_and_a_forged_all_pass_scan_are_found(tmp_path: Path) -
     db = sqlite3.connect(store.index_path)
     db.executescript("DROP TRIGGER scans_append_only_u; DROP TRIGGER scans_append_only_d;")
     db.execute("UPDATE scans SET result_sha256 = ? WHERE id = ?", (digest, real.scan.id))
-    db.execute("INSERT INTO scans SELECT 'forged-' || id, started_at, finished_at, account_id, regions, tool_version,"
-               " result_sha256, findings, stored_at, inventory_sha256 FROM scans WHERE id = ?", (real.scan.id,))
+    db.execute(
+        "INSERT INTO scans SELECT 'forged-' || id, started_at, finished_at, account_id, regions, tool_version,"
+        " result_sha256, findings, stored_at, inventory_sha256 FROM scans WHERE id = ?",
+        (real.scan.id,),
+    )
     db.commit()
     db.close()
     problems = EvidenceStore(tmp_path).verify()

@@ -40,9 +40,16 @@ def test_index_maps_criteria_to_controls_findings_and_evidence(tmp_path: Path) -
     store.save_scan(result, records)
     memo = tmp_path / "q3 review.csv"
     memo.write_text("user,decision,reviewer\nalice,keep,cto@acme.io\n")
-    store.add_manual(resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
+    store.add_manual(
+        resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC)
+    )
     out = tmp_path / "pkg"
-    export_package(Workspace(store.workspace, require=False, config=WorkspaceConfig()), date(2026, 11, 2), out, {"AC-06": "jane@acme.io"})
+    export_package(
+        Workspace(store.workspace, require=False, config=WorkspaceConfig()),
+        date(2026, 11, 2),
+        out,
+        {"AC-06": "jane@acme.io"},
+    )
 
     dom = dump_dom(out / "index.html")
     parser = Links()

@@ -36,9 +36,16 @@ def store(tmp_path: Path) -> EvidenceStore:
     store.save_scan(later, later_records)
     memo = tmp_path / "access-review-q3.csv"
     memo.write_text("user,decision,reviewer\nalice,keep,cto@acme.io\n")
-    store.add_manual(resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC))
-    store.add_manual(resolve_target("CC1.2"), memo, "too late for the as-of date", "jane@acme.io",
-                     now=datetime(2026, 11, 16, tzinfo=UTC))
+    store.add_manual(
+        resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC)
+    )
+    store.add_manual(
+        resolve_target("CC1.2"),
+        memo,
+        "too late for the as-of date",
+        "jane@acme.io",
+        now=datetime(2026, 11, 16, tzinfo=UTC),
+    )
     return store
 
 
@@ -112,12 +119,16 @@ def test_round_trip_and_tampering(store: EvidenceStore, tmp_path: Path, as_zip: 
     forged = verify_package(tamper({victim: one_byte, "manifest.json": json.dumps(manifest).encode()}))
     assert not forged.ok and forged.sums_mismatch == [victim]
     # Rewriting both consistently moves the fingerprint (a signature is what will catch it without one).
-    sums = b"".join(f"{hashlib.sha256(one_byte).hexdigest()}  {victim}\n".encode()
-                    if line.endswith(f"  {victim}".encode()) else line + b"\n"
-                    for line in _read(out, "SHA256SUMS").splitlines())
+    sums = b"".join(
+        f"{hashlib.sha256(one_byte).hexdigest()}  {victim}\n".encode()
+        if line.endswith(f"  {victim}".encode())
+        else line + b"\n"
+        for line in _read(out, "SHA256SUMS").splitlines()
+    )
     manifest["files"]["SHA256SUMS"]["sha256"] = hashlib.sha256(sums).hexdigest()
-    both = verify_package(tamper({victim: one_byte, "manifest.json": json.dumps(manifest).encode(),
-                                  "SHA256SUMS": sums}))
+    both = verify_package(
+        tamper({victim: one_byte, "manifest.json": json.dumps(manifest).encode(), "SHA256SUMS": sums})
+    )
     # ...and the signature over manifest.json, which the forger cannot make without the workspace key.
     assert not both.ok and both.signature_problem is not None and "does not match" in both.signature_problem
     assert both.fingerprint != exported.fingerprint
@@ -150,18 +161,23 @@ def test_export_before_any_scan_still_packages_manual_evidence(tmp_path: Path) -
     store = EvidenceStore(tmp_path / "ws")
     memo = tmp_path / "minutes.md"
     memo.write_text("minutes of the 2026 security programme review")
-    store.add_manual(resolve_target("GOV-02"), memo, "board review", "ceo@acme.io", now=datetime(2026, 1, 5, tzinfo=UTC))
+    store.add_manual(
+        resolve_target("GOV-02"), memo, "board review", "ceo@acme.io", now=datetime(2026, 1, 5, tzinfo=UTC)
+    )
     result = export_package(_ws(store), date(2026, 2, 1), tmp_path / "pkg")
     assert result.scan_id is None and verify_package(tmp_path / "pkg").ok
     assert (tmp_path / "pkg" / "CC1.2-board-oversight").is_dir()
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("../outside.txt", "points outside the package"),
-    ("/etc/passwd", "points outside the package"),
-    ("CC6.1-logical-access/../../x", "points outside the package"),
-    ("C:/windows/x", "points outside the package"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("../outside.txt", "points outside the package"),
+        ("/etc/passwd", "points outside the package"),
+        ("CC6.1-logical-access/../../x", "points outside the package"),
+        ("C:/windows/x", "points outside the package"),
+    ],
+)
 def test_entries_outside_the_package_are_refused(tmp_path: Path, name: str, message: str) -> None:
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as zf:
@@ -183,7 +199,7 @@ def test_duplicate_and_symlinked_entries_are_refused(store: EvidenceStore, tmp_p
     with zipfile.ZipFile(link, "w") as zf:
         zf.writestr("manifest.json", b"{}")
         info = zipfile.ZipInfo("evidence.txt")
-        info.external_attr = (0o120777 << 16)  # a symbolic link to /etc/passwd
+        info.external_attr = 0o120777 << 16  # a symbolic link to /etc/passwd
         zf.writestr(info, "/etc/passwd")
     with pytest.raises(EvidenceError, match="symbolic link"):
         verify_package(link)

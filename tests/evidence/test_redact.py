@@ -13,10 +13,15 @@ from evidence_tracer.inventory.codec import dump_inventory, load_inventory
 
 def test_secrets_are_replaced_and_counted() -> None:
     response = {
-        "Functions": [{"FunctionName": "billing", "Environment": {"Variables": {"DB_PASSWORD": "hunter2",
-                                                                               "STRIPE_KEY": "sk_live_x"}}}],
-        "taskDefinition": {"containerDefinitions": [{"name": "app", "environment": [
-            {"name": "API_TOKEN", "value": "abc123"}]}]},
+        "Functions": [
+            {
+                "FunctionName": "billing",
+                "Environment": {"Variables": {"DB_PASSWORD": "hunter2", "STRIPE_KEY": "sk_live_x"}},
+            }
+        ],
+        "taskDefinition": {
+            "containerDefinitions": [{"name": "app", "environment": [{"name": "API_TOKEN", "value": "abc123"}]}]
+        },
         "Credentials": {"AccessKeyId": "ASIA123", "SecretAccessKey": "wJalr", "SessionToken": "FQoG"},
         "MasterUserPassword": "pw",
         "Certificate": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----",
@@ -31,20 +36,27 @@ def test_secrets_are_replaced_and_counted() -> None:
 
 
 def test_facts_about_secrets_and_ids_are_kept() -> None:
-    response = {"PasswordPolicy": {"MinimumPasswordLength": 14, "MaxPasswordAge": 90, "PasswordReusePrevention": 24},
-                "SummaryMap": {"AccountAccessKeysPresent": 0}, "AccessKeyId": "AKIA1", "NextToken": "page-2",
-                "PasswordLastUsed": "2026-11-01T00:00:00Z", "Content": "user,arn,password_enabled\n"}
+    response = {
+        "PasswordPolicy": {"MinimumPasswordLength": 14, "MaxPasswordAge": 90, "PasswordReusePrevention": 24},
+        "SummaryMap": {"AccountAccessKeysPresent": 0},
+        "AccessKeyId": "AKIA1",
+        "NextToken": "page-2",
+        "PasswordLastUsed": "2026-11-01T00:00:00Z",
+        "Content": "user,arn,password_enabled\n",
+    }
     clean, count = redact(response)
     assert clean == response and count == 0
 
 
 SECRETS = st.one_of(
     st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", min_size=36, max_size=40).map(
-        lambda s: "ghp_" + s.ljust(36, "x")),
+        lambda s: "ghp_" + s.ljust(36, "x")
+    ),
     st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=12, max_size=24).map(lambda s: f"sk_live_{s}x"),
     st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=12, max_size=24).map(lambda s: f"xoxb-{s}x"),
     st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=13, max_size=13).map(
-        lambda s: f"wJalrXUtnFEMI/K7MDENG/bPxRfiCY{s[:9]}a"),  # 40 characters, mixed case, a slash
+        lambda s: f"wJalrXUtnFEMI/K7MDENG/bPxRfiCY{s[:9]}a"
+    ),  # 40 characters, mixed case, a slash
     st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=8, max_size=20).map(lambda s: f"password={s}Q9"),
     st.just("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"),
 )
@@ -65,8 +77,10 @@ def _responses(secret: str) -> st.SearchStrategy[object]:
 @given(st.data())
 def test_generated_secrets_anywhere_in_a_response_never_survive(data: st.DataObject) -> None:
     secret = data.draw(SECRETS)
-    response = {"TagSet": [{"Key": "note", "Value": data.draw(_responses(secret))}],
-                "Items": data.draw(_responses(secret))}
+    response = {
+        "TagSet": [{"Key": "note", "Value": data.draw(_responses(secret))}],
+        "Items": data.draw(_responses(secret)),
+    }
     clean, _ = redact(response)
     flat = json.dumps(clean)
     marker = secret.split("\n")[1] if "\n" in secret else secret
@@ -85,17 +99,43 @@ def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) 
     token = "ghp_" + "A1b2C3d4" * 5
     assignment = "password=Hunter2Hunter2"
     now = datetime(2026, 11, 22, tzinfo=UTC)
-    record = ApiRecord("r1", "ec2", "DescribeSecurityGroups", {}, "1", "us-east-1", now, "req", {
-        "SecurityGroups": [{"GroupId": "sg-1", "Description": f"temp {assignment} remove",
-                            "IpPermissions": [{"IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": token}]}]}]})
+    record = ApiRecord(
+        "r1",
+        "ec2",
+        "DescribeSecurityGroups",
+        {},
+        "1",
+        "us-east-1",
+        now,
+        "req",
+        {
+            "SecurityGroups": [
+                {
+                    "GroupId": "sg-1",
+                    "Description": f"temp {assignment} remove",
+                    "IpPermissions": [{"IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": token}]}],
+                }
+            ]
+        },
+    )
     tags: Observed[Mapping[str, str]] = Observed.ok({"owner": f"ops {token}"})
-    bucket = Bucket("b", "arn:aws:s3:::b", "us-east-1", Observed.ok(None), Observed.ok(None), Observed.ok(None),
-                    tags, Observed.ok(None))
-    inventory = Inventory((SourcePart("aws", "1", ("us-east-1",), {"partition": "aws"},
-                                      {BUCKETS.slot(): Observed.ok((bucket,))}),))
+    bucket = Bucket(
+        "b",
+        "arn:aws:s3:::b",
+        "us-east-1",
+        Observed.ok(None),
+        Observed.ok(None),
+        Observed.ok(None),
+        tags,
+        Observed.ok(None),
+    )
+    inventory = Inventory(
+        (SourcePart("aws", "1", ("us-east-1",), {"partition": "aws"}, {BUCKETS.slot(): Observed.ok((bucket,))}),)
+    )
     store = EvidenceStore(tmp_path)
-    store.save_scan(ScanResult(ScanInfo("s1", now, now, "1", ("us-east-1",), "0.1.0")), [record],
-                    dump_inventory(inventory))
+    store.save_scan(
+        ScanResult(ScanInfo("s1", now, now, "1", ("us-east-1",), "0.1.0")), [record], dump_inventory(inventory)
+    )
     for path in (tmp_path / ".tracer").rglob("*"):
         if path.is_file():
             data = path.read_bytes()

@@ -22,8 +22,12 @@ def test_scan_records_become_evidence_with_provenance(tmp_path: Path) -> None:
     store.save_scan(result, records)
     items = {i.id: i for i in store.items(kind=Kind.API)}
     item = items[records[0].record_id]
-    assert (item.service, item.operation, item.account_id, item.region) == ("iam", "GetAccountSummary",
-                                                                            "111122223333", "us-east-1")
+    assert (item.service, item.operation, item.account_id, item.region) == (
+        "iam",
+        "GetAccountSummary",
+        "111122223333",
+        "us-east-1",
+    )
     assert item.request_id == records[0].request_id and item.scan_id == result.scan.id
     assert item.collected_at == records[0].collected_at and item.collected_at.tzinfo is not None
     assert item.tool_version and len(item.sha256) == 64
@@ -43,8 +47,9 @@ def test_identical_content_is_stored_once(tmp_path: Path) -> None:
 
 def test_secrets_are_redacted_before_storage(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
-    leaky = record("GetFunctionConfiguration", {"Environment": {"Variables": {"DB_PASSWORD": "hunter2"}}},
-                   service="lambda")
+    leaky = record(
+        "GetFunctionConfiguration", {"Environment": {"Variables": {"DB_PASSWORD": "hunter2"}}}, service="lambda"
+    )
     result, _ = scan()
     store.save_scan(result, [leaky])
     [item] = store.items(kind=Kind.API)
@@ -73,8 +78,12 @@ def test_index_is_append_only(tmp_path: Path) -> None:
     result, records = scan()
     store.save_scan(result, records)
     db = sqlite3.connect(store.root / "index.sqlite")
-    for sql in ("UPDATE evidence SET sha256 = 'x'", "DELETE FROM evidence", "UPDATE scans SET account_id = 'x'",
-                "DELETE FROM scans"):
+    for sql in (
+        "UPDATE evidence SET sha256 = 'x'",
+        "DELETE FROM evidence",
+        "UPDATE scans SET account_id = 'x'",
+        "DELETE FROM scans",
+    ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             db.execute(sql)
     db.close()
@@ -84,8 +93,9 @@ def test_manual_evidence(tmp_path: Path) -> None:
     store = EvidenceStore(tmp_path)
     memo = tmp_path / "board.pdf"
     memo.write_bytes(b"%PDF-1.4 minutes of the 2026 security review")
-    by_control = store.add_manual(resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io",
-                                  now=datetime(2026, 10, 2, tzinfo=UTC))
+    by_control = store.add_manual(
+        resolve_target("AC-06"), memo, "Q3 access review", "jane@acme.io", now=datetime(2026, 10, 2, tzinfo=UTC)
+    )
     assert by_control.criteria == ("CC6.2", "CC6.3") and by_control.control == "AC-06"
     by_criterion = store.add_manual(resolve_target("CC1.2"), memo, "Board minutes", "jane@acme.io")
     assert by_criterion.criteria == ("CC1.2",) and by_criterion.control is None
@@ -97,12 +107,15 @@ def test_manual_evidence(tmp_path: Path) -> None:
     assert store.content(by_control) == b"%PDF-1.4 minutes of the 2026 security review"
 
 
-@pytest.mark.parametrize(("target", "author", "note", "error"), [
-    ("CC99.1", "jane@acme.io", "x", EvidenceError),
-    ("AC-06", "the team", "x", GovernanceError),
-    ("AC-06", "engineering@acme.io", "x", GovernanceError),
-    ("AC-06", "jane@acme.io", "  ", EvidenceError),
-])
+@pytest.mark.parametrize(
+    ("target", "author", "note", "error"),
+    [
+        ("CC99.1", "jane@acme.io", "x", EvidenceError),
+        ("AC-06", "the team", "x", GovernanceError),
+        ("AC-06", "engineering@acme.io", "x", GovernanceError),
+        ("AC-06", "jane@acme.io", "  ", EvidenceError),
+    ],
+)
 def test_manual_evidence_rejects(tmp_path: Path, target: str, author: str, note: str, error: type) -> None:
     memo = tmp_path / "m.txt"
     memo.write_text("access review: every account kept, none removed")
@@ -126,7 +139,6 @@ def test_store_verification_finds_altered_and_missing_content(tmp_path: Path) ->
     assert any("altered" in p for p in problems) and any("missing" in p for p in problems)
     with pytest.raises(EvidenceError, match="altered"):
         store.content(item)
-
 
 
 def test_inventory_snapshot_is_kept_with_the_scan(tmp_path: Path) -> None:
@@ -164,8 +176,14 @@ def test_what_cannot_be_evidence_is_refused_at_once(tmp_path: Path, kind: str) -
     with pytest.raises(EvidenceError) as caught:
         store.add_manual(resolve_target("GOV-02"), target, "minutes", "jane@acme.io")
     message = str(caught.value)
-    expected = {"directory": "is a directory", "fifo": "device, FIFO or socket", "device": "device, FIFO or socket",
-                "empty": "near-empty", "near-empty": "near-empty", "missing": "cannot read"}[kind]
+    expected = {
+        "directory": "is a directory",
+        "fifo": "device, FIFO or socket",
+        "device": "device, FIFO or socket",
+        "empty": "near-empty",
+        "near-empty": "near-empty",
+        "missing": "cannot read",
+    }[kind]
     assert expected in message
     assert store.items() == []
 

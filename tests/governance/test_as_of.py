@@ -22,8 +22,9 @@ THEN = datetime.combine(TODAY - timedelta(days=60), datetime.min.time(), UTC)
 
 
 def test_a_review_held_later_does_not_count_earlier() -> None:
-    late = AccessReviewsFile(access_reviews=(AccessReviewRecord(date=TODAY - timedelta(days=5), reviewer="a@acme.io",
-                                                                systems="AWS"),))
+    late = AccessReviewsFile(
+        access_reviews=(AccessReviewRecord(date=TODAY - timedelta(days=5), reviewer="a@acme.io", systems="AWS"),)
+    )
     regs = replace(healthy(), access_reviews=late)
     assert not any("Access review" in g.title for g in register_gaps(regs, Parameters(), TODAY))
     earlier = registers_as_of(regs, THEN)
@@ -43,9 +44,14 @@ def test_people_and_dates_after_the_moment_are_left_out() -> None:
 def test_approvals_and_acknowledgments_after_the_moment_are_left_out() -> None:
     digest = "0" * 64
     policies = PoliciesFile(
-        approvals=(PolicyApproval(policy="access_control", approved_by="a@acme.io", approved_at=THEN - timedelta(1),
-                                  sha256=digest),),
-        acknowledgments=(PolicyAck(policy="access_control", person="a@acme.io", acknowledged_at=THEN + timedelta(1),
-                                   sha256=digest),))
+        approvals=(
+            PolicyApproval(
+                policy="access_control", approved_by="a@acme.io", approved_at=THEN - timedelta(1), sha256=digest
+            ),
+        ),
+        acknowledgments=(
+            PolicyAck(policy="access_control", person="a@acme.io", acknowledged_at=THEN + timedelta(1), sha256=digest),
+        ),
+    )
     earlier = policies_as_of(policies, THEN)
     assert len(earlier.approvals) == 1 and earlier.acknowledgments == ()

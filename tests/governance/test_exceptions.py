@@ -11,15 +11,31 @@ from evidence_tracer.models import Finding, Severity, Status
 from evidence_tracer.readiness import assess
 from tests.test_readiness import NOW, inputs, passing_scan
 
-PUBLIC = Finding("s3_bucket_policy_not_public", Status.FAIL, Severity.CRITICAL, ("CC6.1",), "marketing-site",
-                 "us-east-1", "111122223333", "The policy of marketing-site allows everyone", "aws s3api ...")
+PUBLIC = Finding(
+    "s3_bucket_policy_not_public",
+    Status.FAIL,
+    Severity.CRITICAL,
+    ("CC6.1",),
+    "marketing-site",
+    "us-east-1",
+    "111122223333",
+    "The policy of marketing-site allows everyone",
+    "aws s3api ...",
+)
 
 
 def _exception(finding: Finding, expires: date, approved: datetime = NOW) -> ExceptionRecord:
-    return ExceptionRecord(id="EX-001", check_id=finding.check_id, resource_id=finding.resource_id,
-                           reason="static marketing site, public by design", compensating_control=
-                           "bucket holds only the public website; CI is its only writer", approved_by="cfo@acme.io",
-                           approved_at=approved, expires=expires, finding_sha256=finding_digest(finding))
+    return ExceptionRecord(
+        id="EX-001",
+        check_id=finding.check_id,
+        resource_id=finding.resource_id,
+        reason="static marketing site, public by design",
+        compensating_control="bucket holds only the public website; CI is its only writer",
+        approved_by="cfo@acme.io",
+        approved_at=approved,
+        expires=expires,
+        finding_sha256=finding_digest(finding),
+    )
 
 
 def _scan_with(finding: Finding):  # type: ignore[no-untyped-def]

@@ -31,27 +31,61 @@ def ago(days: int) -> date:
 
 
 def person(email: str = "a@acme.io", **kw: object) -> PersonRecord:
-    base: dict[str, object] = {"email": email, "role": "Eng", "joined": ago(500), "background_check": ago(500),
-                               "training_completed": ago(10)}
+    base: dict[str, object] = {
+        "email": email,
+        "role": "Eng",
+        "joined": ago(500),
+        "background_check": ago(500),
+        "training_completed": ago(10),
+    }
     return PersonRecord.model_validate({**base, **kw})
 
 
 def healthy() -> RegisterSnapshot:
     return RegisterSnapshot(
         people=PeopleFile(people=(person(),)),
-        vendors=VendorsFile(vendors=(VendorRecord(name="AWS", data_received="all", dpa_on_file=True,
-                                                  soc2_report_date=ago(100)),)),
-        risks=RisksFile(risks=(RiskRecord(id="R-001", title="insider", likelihood=2, impact=5, treatment="mitigate",
-                                          owner="a@acme.io", last_reviewed=ago(10), fraud_related=True),)),
-        access_reviews=AccessReviewsFile(access_reviews=(AccessReviewRecord(
-            date=ago(30), reviewer="a@acme.io", systems="AWS", identities=("aws-iam:111122223333:a@acme.io",)),)),
-        exercises=ExercisesFile(exercises=(
-            ExerciseRecord(kind=ExerciseKind.TABLETOP, date=ago(40), facilitator="a@acme.io", scenario="key leak"),
-            ExerciseRecord(kind=ExerciseKind.BCDR, date=ago(40), facilitator="a@acme.io", scenario="restore db"),
-        )),
-        incidents=IncidentsFile(incidents=(IncidentRecord(
-            id="INC-001", title="phishing mail", severity=IncidentSeverity.SEV3, detected=ago(60), resolved=ago(59),
-            owner="a@acme.io"),)),
+        vendors=VendorsFile(
+            vendors=(VendorRecord(name="AWS", data_received="all", dpa_on_file=True, soc2_report_date=ago(100)),)
+        ),
+        risks=RisksFile(
+            risks=(
+                RiskRecord(
+                    id="R-001",
+                    title="insider",
+                    likelihood=2,
+                    impact=5,
+                    treatment="mitigate",
+                    owner="a@acme.io",
+                    last_reviewed=ago(10),
+                    fraud_related=True,
+                ),
+            )
+        ),
+        access_reviews=AccessReviewsFile(
+            access_reviews=(
+                AccessReviewRecord(
+                    date=ago(30), reviewer="a@acme.io", systems="AWS", identities=("aws-iam:111122223333:a@acme.io",)
+                ),
+            )
+        ),
+        exercises=ExercisesFile(
+            exercises=(
+                ExerciseRecord(kind=ExerciseKind.TABLETOP, date=ago(40), facilitator="a@acme.io", scenario="key leak"),
+                ExerciseRecord(kind=ExerciseKind.BCDR, date=ago(40), facilitator="a@acme.io", scenario="restore db"),
+            )
+        ),
+        incidents=IncidentsFile(
+            incidents=(
+                IncidentRecord(
+                    id="INC-001",
+                    title="phishing mail",
+                    severity=IncidentSeverity.SEV3,
+                    detected=ago(60),
+                    resolved=ago(59),
+                    owner="a@acme.io",
+                ),
+            )
+        ),
     )
 
 
@@ -74,8 +108,17 @@ def test_empty_registers() -> None:
 
 def test_people_gaps_follow_the_training_cadence() -> None:
     snap = healthy()
-    stale = RegisterSnapshot(**{**snap.__dict__, "people": PeopleFile(people=(
-        person("old@acme.io", training_completed=ago(200)), person("new@acme.io", background_check=None)))})
+    stale = RegisterSnapshot(
+        **{
+            **snap.__dict__,
+            "people": PeopleFile(
+                people=(
+                    person("old@acme.io", training_completed=ago(200)),
+                    person("new@acme.io", background_check=None),
+                )
+            ),
+        }
+    )
     assert titles(stale) == {"No background check recorded for new@acme.io": ("GOV-04", Severity.MEDIUM)}
     strict = Parameters(training_cadence_days=180)
     assert "Security training missing or overdue for old@acme.io" in titles(stale, strict)
@@ -83,31 +126,57 @@ def test_people_gaps_follow_the_training_cadence() -> None:
 
 def test_leaver_without_timely_removal_is_critical() -> None:
     snap = healthy()
-    leavers = RegisterSnapshot(**{**snap.__dict__, "people": PeopleFile(people=(
-        person(), person("gone@acme.io", left=ago(10), access_removed=ago(3)),
-        person("fine@acme.io", left=ago(10), access_removed=ago(10))))})
+    leavers = RegisterSnapshot(
+        **{
+            **snap.__dict__,
+            "people": PeopleFile(
+                people=(
+                    person(),
+                    person("gone@acme.io", left=ago(10), access_removed=ago(3)),
+                    person("fine@acme.io", left=ago(10), access_removed=ago(10)),
+                )
+            ),
+        }
+    )
     found = titles(leavers)
-    assert found == {f"Leaver gone@acme.io (left {ago(10)}) has no timely access removal": ("AC-07",
-                                                                                          Severity.CRITICAL)}
+    assert found == {f"Leaver gone@acme.io (left {ago(10)}) has no timely access removal": ("AC-07", Severity.CRITICAL)}
 
 
 def test_acknowledgments_grouped_per_person() -> None:
-    found = titles(healthy(), approved_policies=("acceptable_use", "access_control", "data_handling"),
-                   acknowledged={"access_control": ("a@acme.io",)})
-    assert found == {"a@acme.io has not acknowledged: acceptable_use": ("GOV-01", Severity.MEDIUM),
-                     "a@acme.io has not acknowledged: data_handling": ("GOV-07", Severity.MEDIUM)}
+    found = titles(
+        healthy(),
+        approved_policies=("acceptable_use", "access_control", "data_handling"),
+        acknowledged={"access_control": ("a@acme.io",)},
+    )
+    assert found == {
+        "a@acme.io has not acknowledged: acceptable_use": ("GOV-01", Severity.MEDIUM),
+        "a@acme.io has not acknowledged: data_handling": ("GOV-07", Severity.MEDIUM),
+    }
 
 
 def test_vendor_risk_review_and_exercise_gaps() -> None:
     snap = healthy()
     bad = RegisterSnapshot(
         people=snap.people,
-        vendors=VendorsFile(vendors=(VendorRecord(name="Tracker", data_received="emails"),
-                                     VendorRecord(name="Docs", data_received=""))),
-        risks=RisksFile(risks=(RiskRecord(id="R-001", title="outage", likelihood=1, impact=1, treatment="accept",
-                                          owner="a@acme.io", last_reviewed=ago(400)),)),
-        access_reviews=AccessReviewsFile(access_reviews=(AccessReviewRecord(date=ago(91), reviewer="a@acme.io",
-                                                                            systems="AWS"),)),
+        vendors=VendorsFile(
+            vendors=(VendorRecord(name="Tracker", data_received="emails"), VendorRecord(name="Docs", data_received=""))
+        ),
+        risks=RisksFile(
+            risks=(
+                RiskRecord(
+                    id="R-001",
+                    title="outage",
+                    likelihood=1,
+                    impact=1,
+                    treatment="accept",
+                    owner="a@acme.io",
+                    last_reviewed=ago(400),
+                ),
+            )
+        ),
+        access_reviews=AccessReviewsFile(
+            access_reviews=(AccessReviewRecord(date=ago(91), reviewer="a@acme.io", systems="AWS"),)
+        ),
         exercises=ExercisesFile(),
     )
     found = titles(bad)
@@ -123,14 +192,26 @@ def test_vendor_risk_review_and_exercise_gaps() -> None:
 
 
 def test_incidents_need_reviews_and_notifications_and_none_is_a_low_prompt() -> None:
-    serious = IncidentRecord(id="INC-002", title="leaked key used", severity=IncidentSeverity.SEV1,
-                             detected=ago(40), resolved=ago(30), owner="a@acme.io", customer_impact=True)
+    serious = IncidentRecord(
+        id="INC-002",
+        title="leaked key used",
+        severity=IncidentSeverity.SEV1,
+        detected=ago(40),
+        resolved=ago(30),
+        owner="a@acme.io",
+        customer_impact=True,
+    )
     found = titles(replace(healthy(), incidents=IncidentsFile(incidents=(serious,))))
     assert found["Incident INC-002 (leaked key used) has no post-incident review 14 days after it was resolved"] == (
-        "IR-02", Severity.HIGH)
-    assert found["Incident INC-002 (leaked key used) affected customers who were not notified within 72 hours"
-                 ] == ("IR-02", Severity.CRITICAL)
+        "IR-02",
+        Severity.HIGH,
+    )
+    assert found["Incident INC-002 (leaked key used) affected customers who were not notified within 72 hours"] == (
+        "IR-02",
+        Severity.CRITICAL,
+    )
     reviewed = serious.model_copy(update={"post_incident_review": ago(25), "customers_notified": ago(39)})
     assert titles(replace(healthy(), incidents=IncidentsFile(incidents=(reviewed,)))) == {}
     assert titles(replace(healthy(), incidents=IncidentsFile())) == {
-        "No incidents recorded in the period": ("IR-02", Severity.LOW)}
+        "No incidents recorded in the period": ("IR-02", Severity.LOW)
+    }

@@ -22,13 +22,22 @@ GOLDEN = Path(__file__).parent / "golden"
 @pytest.fixture(autouse=True)
 def people(tmp_path: Path) -> None:
     """Approvers and readers are people the register lists."""
-    Registers(tmp_path).people.save(PeopleFile(people=tuple(
-        PersonRecord(email=e, role="staff", joined=date(2025, 1, 6)) for e in ("ceo@acme.io", "bob@acme.io"))))
+    Registers(tmp_path).people.save(
+        PeopleFile(
+            people=tuple(
+                PersonRecord(email=e, role="staff", joined=date(2025, 1, 6)) for e in ("ceo@acme.io", "bob@acme.io")
+            )
+        )
+    )
+
+
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 CONFIG = parse_config(
     "company: {name: Acme, security_contact: sec@acme.io}\n"
     "boundary: {accounts: ['111122223333'], regions: [eu-west-1], services: [S3, RDS], ci_cd: [GitHub Actions]}\n"
-    "owners: {AC: cto@acme.io, GOV: ceo@acme.io}\n", "tracer.yaml")
+    "owners: {AC: cto@acme.io, GOV: ceo@acme.io}\n",
+    "tracer.yaml",
+)
 
 
 def test_the_ten_core_policies_render_and_every_control_names_one() -> None:
@@ -70,8 +79,9 @@ def test_generate_keeps_hand_edits_unless_forced(tmp_path: Path) -> None:
     assert dict((d.name, w) for d, w in generate(tmp_path, CONFIG))["access_control"] == "unchanged"
     path = tmp_path / "policies" / "access_control.md"
     path.write_text(path.read_text() + "\nLocal addition.\n")
-    changed = CONFIG.model_copy(update={"parameters": CONFIG.parameters.model_copy(
-        update={"access_key_max_age_days": 60})})
+    changed = CONFIG.model_copy(
+        update={"parameters": CONFIG.parameters.model_copy(update={"access_key_max_age_days": 60})}
+    )
     outcome = dict((d.name, w) for d, w in generate(tmp_path, changed))
     assert outcome["access_control"].startswith("kept: edited by hand")
     assert outcome["information_security"] == "unchanged"
@@ -107,8 +117,11 @@ def test_approval_is_voided_by_an_edit_and_acks_need_approval(tmp_path: Path) ->
 def test_review_falls_due_after_the_cadence(tmp_path: Path) -> None:
     generate(tmp_path, CONFIG)
     approve(tmp_path, "access_control", "ceo@acme.io", NOW - timedelta(days=400))
-    [status] = [s for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
-                if s.name == "access_control"]
+    [status] = [
+        s
+        for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
+        if s.name == "access_control"
+    ]
     assert status.state is PolicyState.OVERDUE
     assert status.review_due == (NOW - timedelta(days=400) + timedelta(days=365)).date()
 
@@ -127,8 +140,10 @@ def test_a_policy_file_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
     elsewhere.write_bytes(path.read_bytes())
     path.unlink()
     path.symlink_to(elsewhere)
-    for attempt in (lambda: approve(tmp_path, "access_control", "ceo@acme.io", NOW),
-                    lambda: policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)):
+    for attempt in (
+        lambda: approve(tmp_path, "access_control", "ceo@acme.io", NOW),
+        lambda: policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW),
+    ):
         with pytest.raises(GovernanceError, match="not a regular file"):
             attempt()
     assert Registers(tmp_path).policies.load().approvals == ()
@@ -151,17 +166,24 @@ def test_customising_a_policy_is_not_punished_but_a_different_threshold_is(tmp_p
     path = tmp_path / "policies" / "access_control.md"
 
     def stale() -> bool:
-        return next(s for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
-                    if s.name == "access_control").stale
+        return next(
+            s
+            for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
+            if s.name == "access_control"
+        ).stale
 
     path.write_text(path.read_text().replace("## Principles", "## Principles\n\nOur own wording, added by hand."))
     assert not stale()  # the stated parameters still match tracer.yaml
     path.write_text(path.read_text().replace("| access_key_max_age_days | 90 |", "| access_key_max_age_days | 120 |"))
     assert stale()  # it now states another threshold than the checks use
-    changed = CONFIG.model_copy(update={"parameters": CONFIG.parameters.model_copy(
-        update={"access_key_max_age_days": 120})})
-    assert not next(s for s in policy_statuses(tmp_path, changed, Registers(tmp_path).policies.load(), NOW)
-                    if s.name == "access_control").stale
+    changed = CONFIG.model_copy(
+        update={"parameters": CONFIG.parameters.model_copy(update={"access_key_max_age_days": 120})}
+    )
+    assert not next(
+        s
+        for s in policy_statuses(tmp_path, changed, Registers(tmp_path).policies.load(), NOW)
+        if s.name == "access_control"
+    ).stale
 
 
 def test_no_threshold_is_written_into_a_template() -> None:
@@ -187,12 +209,25 @@ def test_the_core_policies_cover_what_a_team_adopts() -> None:
         return " ".join(render_policy(name, CONFIG).text.split())
 
     access = flat("access_control")
-    for topic in ("Provisioning and deprovisioning", "source of truth", "break-glass", "OpenID Connect",
-                  "Database access", "Segregation of duties", "enrol their own device"):
+    for topic in (
+        "Provisioning and deprovisioning",
+        "source of truth",
+        "break-glass",
+        "OpenID Connect",
+        "Database access",
+        "Segregation of duties",
+        "enrol their own device",
+    ):
         assert topic in access, topic
     incident = flat("incident_response")
-    for topic in ("| sev1 |", "Incident lead", "Escalation", "within 72 hours of", "Evidence handling",
-                  "post-incident review is held within 14 days"):
+    for topic in (
+        "| sev1 |",
+        "Incident lead",
+        "Escalation",
+        "within 72 hours of",
+        "Evidence handling",
+        "post-incident review is held within 14 days",
+    ):
         assert topic in incident, topic
     change = flat("change_management")
     for topic in ("schema changes", "Emergency change", "Bypassing", "Environments", "Rollback"):
@@ -211,9 +246,11 @@ def test_acknowledgments_import_from_a_form_export(tmp_path: Path) -> None:
     approve(tmp_path, "access_control", "ceo@acme.io", NOW)
     approve(tmp_path, "acceptable_use", "ceo@acme.io", NOW)
     good = tmp_path / "form.csv"
-    good.write_text("email,policy,version,timestamp,extra\n"
-                    "bob@acme.io,access_control,1,2026-11-22T13:00:00Z,x\n"
-                    "CEO@acme.io,acceptable_use,1,2026-11-22T14:00:00+00:00,\n")
+    good.write_text(
+        "email,policy,version,timestamp,extra\n"
+        "bob@acme.io,access_control,1,2026-11-22T13:00:00Z,x\n"
+        "CEO@acme.io,acceptable_use,1,2026-11-22T14:00:00+00:00,\n"
+    )
     result = import_acknowledgments(tmp_path, good, NOW)
     assert (result.recorded, result.already) == (2, 0)
     acks = Registers(tmp_path).policies.load().acknowledgments
@@ -221,18 +258,25 @@ def test_acknowledgments_import_from_a_form_export(tmp_path: Path) -> None:
     assert all(a.method.startswith("imported from form.csv (sha256 ") for a in acks)
     assert import_acknowledgments(tmp_path, good, NOW).already == 2  # importing twice adds nothing
     bad = tmp_path / "bad.csv"
-    bad.write_text("email,policy,version,timestamp\n"
-                   "stranger@acme.io,access_control,1,2026-11-22T13:00:00Z\n"
-                   "bob@acme.io,access_control,2,2026-11-22T13:00:00Z\n"
-                   "bob@acme.io,data_handling,1,2026-11-22T13:00:00Z\n"
-                   "bob@acme.io,acceptable_use,1,2026-11-01T13:00:00Z\n"
-                   "bob@acme.io,acceptable_use,1,2026-11-22 13:00\n"
-                   "ceo@acme.io,acceptable_use,1,2030-01-01T00:00:00Z\n")
+    bad.write_text(
+        "email,policy,version,timestamp\n"
+        "stranger@acme.io,access_control,1,2026-11-22T13:00:00Z\n"
+        "bob@acme.io,access_control,2,2026-11-22T13:00:00Z\n"
+        "bob@acme.io,data_handling,1,2026-11-22T13:00:00Z\n"
+        "bob@acme.io,acceptable_use,1,2026-11-01T13:00:00Z\n"
+        "bob@acme.io,acceptable_use,1,2026-11-22 13:00\n"
+        "ceo@acme.io,acceptable_use,1,2030-01-01T00:00:00Z\n"
+    )
     with pytest.raises(GovernanceError) as error:
         import_acknowledgments(tmp_path, bad, NOW)
     message = str(error.value)
-    for line, problem in ((2, "not in the people register"), (3, "not the approved version 1"),
-                          (4, "not approved in its current form"), (5, "before the text was approved"),
-                          (6, "no time zone"), (7, "in the future")):
+    for line, problem in (
+        (2, "not in the people register"),
+        (3, "not the approved version 1"),
+        (4, "not approved in its current form"),
+        (5, "before the text was approved"),
+        (6, "no time zone"),
+        (7, "in the future"),
+    ):
         assert f"bad.csv:{line}: " in message and problem in message, (line, problem)
     assert len(Registers(tmp_path).policies.load().acknowledgments) == 2  # nothing from the bad file

@@ -19,10 +19,12 @@ HOSTILE = '=HYPERLINK("http://evil.example","x") <script>alert(1)</script> [/] [
 
 
 def _result() -> ScanResult:
-    info = ScanInfo("s1", datetime(2026, 11, 22, tzinfo=UTC), datetime(2026, 11, 22, tzinfo=UTC), "1",
-                    ("us-east-1",), "0.1.0")
-    finding = Finding("ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), HOSTILE, "us-east-1", "1",
-                      HOSTILE, HOSTILE)
+    info = ScanInfo(
+        "s1", datetime(2026, 11, 22, tzinfo=UTC), datetime(2026, 11, 22, tzinfo=UTC), "1", ("us-east-1",), "0.1.0"
+    )
+    finding = Finding(
+        "ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), HOSTILE, "us-east-1", "1", HOSTILE, HOSTILE
+    )
     return ScanResult(info, (finding,))
 
 

@@ -24,8 +24,10 @@ from tests.evidence.samples import ACCOUNT, scan
 
 pytestmark = pytest.mark.browser
 
-PAYLOAD = ("<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
-           "\u202eevil\u202c [/] =cmd|' /C calc'!A0")
+PAYLOAD = (
+    "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+    "\u202eevil\u202c [/] =cmd|' /C calc'!A0"
+)
 NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)
 
 
@@ -65,9 +67,18 @@ def _inert(dom: str, page: str) -> None:
 
 def _hostile_scan() -> tuple[ScanResult, list]:  # type: ignore[type-arg]
     result, records = scan(NOW)
-    finding = Finding("ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), PAYLOAD, "us-east-1",
-                      ACCOUNT, f"security group {PAYLOAD} is open", f"aws ec2 revoke --group-name '{PAYLOAD}'",
-                      (records[0].record_id,))
+    finding = Finding(
+        "ec2_sg_open_admin_ports",
+        Status.FAIL,
+        Severity.HIGH,
+        ("CC6.6",),
+        PAYLOAD,
+        "us-east-1",
+        ACCOUNT,
+        f"security group {PAYLOAD} is open",
+        f"aws ec2 revoke --group-name '{PAYLOAD}'",
+        (records[0].record_id,),
+    )
     return ScanResult(result.scan, (*result.findings, finding)), records
 
 

@@ -23,8 +23,19 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def sample() -> object:
     config = parse_config("company: {name: Acme <Labs>}\nowners: {AC: cto@acme.io, NET: cto@acme.io}\n", "t")
-    bad = scan(Finding("ec2_sg_open_admin_ports", Status.FAIL, Severity.HIGH, ("CC6.6",), "sg-1", "us-east-1", "1",
-                       "sg-1 opens SSH to 0.0.0.0/0 & more", "aws ec2 revoke-security-group-ingress --group-id sg-1"))
+    bad = scan(
+        Finding(
+            "ec2_sg_open_admin_ports",
+            Status.FAIL,
+            Severity.HIGH,
+            ("CC6.6",),
+            "sg-1",
+            "us-east-1",
+            "1",
+            "sg-1 opens SSH to 0.0.0.0/0 & more",
+            "aws ec2 revoke-security-group-ingress --group-id sg-1",
+        )
+    )
     return assess(inputs(config, scan=bad, manual=()))
 
 
@@ -38,9 +49,22 @@ def test_markdown_golden() -> None:
 
 def test_json_shape() -> None:
     data = json.loads(render_readiness(sample(), Format.JSON))  # type: ignore[arg-type]
-    assert set(data) == {"generated_at", "company", "scope", "scan_id", "readiness_percent", "ready_for_audit",
-                         "disclaimer", "criteria", "gaps", "plan", "boundary_coverage", "signing_key",
-                         "not_ready_because", "accepted_exceptions"}
+    assert set(data) == {
+        "generated_at",
+        "company",
+        "scope",
+        "scan_id",
+        "readiness_percent",
+        "ready_for_audit",
+        "disclaimer",
+        "criteria",
+        "gaps",
+        "plan",
+        "boundary_coverage",
+        "signing_key",
+        "not_ready_because",
+        "accepted_exceptions",
+    }
     assert data["ready_for_audit"] is False and 0 < data["readiness_percent"] < 100
     assert len(data["criteria"]) == 33 and len(data["plan"]) == 13
     assert data["gaps"][0]["severity"] in ("critical", "high")
@@ -64,7 +88,15 @@ def test_html_in_chromium_is_self_contained_and_printable(tmp_path: Path) -> Non
     assert "compliant" not in re.sub(r"<[^>]+>", " ", dom).lower()
     pdf = print_pdf(page, tmp_path / "readiness.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
-    pages = subprocess.run(["python3", "-c", "import sys,re;d=open(sys.argv[1],'rb').read();"
-                            "print(len(re.findall(rb'/Type\\s*/Page[^s]', d)))", str(pdf)],
-                           capture_output=True, text=True, check=True).stdout.strip()
+    pages = subprocess.run(
+        [
+            "python3",
+            "-c",
+            "import sys,re;d=open(sys.argv[1],'rb').read();print(len(re.findall(rb'/Type\\s*/Page[^s]', d)))",
+            str(pdf),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert int(pages) >= 2  # a long report paginates instead of being cut off

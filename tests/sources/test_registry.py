@@ -64,11 +64,12 @@ def test_every_check_judges_registered_sources_only() -> None:
 
 def test_tracer_yaml_decides_which_sources_run() -> None:
     assert [s.name for s in enabled_sources(WorkspaceConfig())] == ["aws"]
-    config = WorkspaceConfig.model_validate({"sources": {"aws": {"enabled": False}, "okta": {
-        "enabled": True, "org_url": "https://acme.okta.com"}}})
+    config = WorkspaceConfig.model_validate(
+        {"sources": {"aws": {"enabled": False}, "okta": {"enabled": True, "org_url": "https://acme.okta.com"}}}
+    )
     assert [s.name for s in enabled_sources(config)] == ["okta"]
     broken = WorkspaceConfig.model_validate({"sources": {"github": {"enabled": True}}})
-    with pytest.raises(ConfigError, match="sources.github.organization"):
+    with pytest.raises(ConfigError, match=r"sources\.github\.organization"):
         enabled_sources(broken)
 
 
@@ -88,14 +89,18 @@ def test_an_unknown_source_is_one_clear_error() -> None:
 
 def test_checks_and_value_types_are_found_without_a_list() -> None:
     """Every check module and every inventory module is discovered: none is left out, none is listed by hand."""
-    on_disk = {f"evidence_tracer.checks.{p.stem}" for p in (SRC / "checks").glob("*.py")
-               if p.stem not in ("__init__", "registry")}
+    on_disk = {
+        f"evidence_tracer.checks.{p.stem}"
+        for p in (SRC / "checks").glob("*.py")
+        if p.stem not in ("__init__", "registry")
+    }
     assert set(check_modules()) == on_disk
     implemented = {fn.__module__ for fn in all_checks().values()}
     assert implemented <= on_disk and len(implemented) >= 10
     modules = {m.__name__ for m in value_modules()}
-    assert {f"evidence_tracer.inventory.{p.stem}" for p in (SRC / "inventory").glob("*.py")
-            if p.stem != "__init__"} <= modules
+    assert {
+        f"evidence_tracer.inventory.{p.stem}" for p in (SRC / "inventory").glob("*.py") if p.stem != "__init__"
+    } <= modules
 
 
 def test_no_source_is_named_outside_its_plug_in() -> None:

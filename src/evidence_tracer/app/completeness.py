@@ -16,8 +16,19 @@ from evidence_tracer.inventory import Inventory, SourcePart
 from evidence_tracer.models import ScanResult
 
 # Request parameters that only turn pages: two calls that differ only in these list one population.
-_PAGE_PARAMS = frozenset({"NextToken", "Marker", "ContinuationToken", "StartingToken", "nextToken",
-                          "PaginationToken", "ExclusiveStartKey", "NextMarker", "StartAfter"})
+_PAGE_PARAMS = frozenset(
+    {
+        "NextToken",
+        "Marker",
+        "ContinuationToken",
+        "StartingToken",
+        "nextToken",
+        "PaginationToken",
+        "ExclusiveStartKey",
+        "NextMarker",
+        "StartAfter",
+    }
+)
 # Response fields that say more pages follow.
 _MORE = ("NextToken", "NextMarker", "nextToken", "NextContinuationToken", "PaginationToken")
 
@@ -30,8 +41,12 @@ def _truncated(response: Mapping[str, Any]) -> bool:
     return response.get("IsTruncated") is True or any(response.get(k) for k in _MORE)
 
 
-def completeness(items: Iterable[EvidenceItem], content: Callable[[EvidenceItem], bytes],
-                 inventory: Inventory | None, scanned_regions: Iterable[str]) -> dict[str, Any]:
+def completeness(
+    items: Iterable[EvidenceItem],
+    content: Callable[[EvidenceItem], bytes],
+    inventory: Inventory | None,
+    scanned_regions: Iterable[str],
+) -> dict[str, Any]:
     """The completeness record of one scan; `content` reads an item's stored (redacted) response."""
     calls = sorted(items, key=lambda i: (i.collected_at, i.id))
     identity: list[dict[str, Any]] = []
@@ -42,18 +57,43 @@ def completeness(items: Iterable[EvidenceItem], content: Callable[[EvidenceItem]
         if not isinstance(response, dict):
             response = {}
         if item.operation == "GetCallerIdentity" and not item.error_code:
-            identity.append({"account": response.get("Account"), "arn": response.get("Arn"),
-                             "user_id": response.get("UserId"), "evidence_id": item.id})
+            identity.append(
+                {
+                    "account": response.get("Account"),
+                    "arn": response.get("Arn"),
+                    "user_id": response.get("UserId"),
+                    "evidence_id": item.id,
+                }
+            )
         if item.operation == "DescribeRegions" and not item.error_code:
-            enabled |= {str(r.get("RegionName")) for r in response.get("Regions", [])
-                        if r.get("OptInStatus", "opt-in-not-required") in ("opt-in-not-required", "opted-in")}
+            enabled |= {
+                str(r.get("RegionName"))
+                for r in response.get("Regions", [])
+                if r.get("OptInStatus", "opt-in-not-required") in ("opt-in-not-required", "opted-in")
+            }
         parameters = {k: v for k, v in (item.parameters or {}).items() if k not in _PAGE_PARAMS}
-        key = (item.account_id or "", item.region or "", item.service or "", item.operation or "",
-               json.dumps(parameters, sort_keys=True))
-        group = groups.setdefault(key, {
-            "account": item.account_id, "region": item.region, "service": item.service,
-            "operation": item.operation, "parameters": parameters, "pages": 0, "rows": {}, "errors": [],
-            "complete": True, "evidence_ids": []})
+        key = (
+            item.account_id or "",
+            item.region or "",
+            item.service or "",
+            item.operation or "",
+            json.dumps(parameters, sort_keys=True),
+        )
+        group = groups.setdefault(
+            key,
+            {
+                "account": item.account_id,
+                "region": item.region,
+                "service": item.service,
+                "operation": item.operation,
+                "parameters": parameters,
+                "pages": 0,
+                "rows": {},
+                "errors": [],
+                "complete": True,
+                "evidence_ids": [],
+            },
+        )
         group["pages"] += 1
         group["evidence_ids"].append(item.id)
         for name, count in _rows(response).items():
@@ -65,9 +105,12 @@ def completeness(items: Iterable[EvidenceItem], content: Callable[[EvidenceItem]
     return {
         "identity": identity,
         "endpoints": [endpoint_of(part) for part in (inventory.parts if inventory else ())],
-        "regions": {"enabled": sorted(enabled), "scanned": scanned,
-                    "enabled_not_scanned": sorted(enabled - set(scanned)),
-                    "scanned_not_enabled": sorted(set(scanned) - enabled) if enabled else []},
+        "regions": {
+            "enabled": sorted(enabled),
+            "scanned": scanned,
+            "enabled_not_scanned": sorted(enabled - set(scanned)),
+            "scanned_not_enabled": sorted(set(scanned) - enabled) if enabled else [],
+        },
         "populations": list(groups.values()),
         "calls": len(calls),
     }
@@ -81,8 +124,12 @@ def endpoint_of(part: SourcePart) -> dict[str, Any]:
     """Where a part was read from, and whether that is the provider itself."""
     if part.source == "aws":
         override = part.attribute("endpoint", "")
-        return {"source": "aws", "account": part.account, "endpoint": override or "AWS (default endpoints)",
-                "real": not override}
+        return {
+            "source": "aws",
+            "account": part.account,
+            "endpoint": override or "AWS (default endpoints)",
+            "real": not override,
+        }
     url = part.attribute("api_url") or part.attribute("org_url")
     host = urlparse(url).hostname or ""
     real = any(host == h or (h.startswith(".") and host.endswith(h)) for h in REAL_HOSTS.get(part.source, ()))
@@ -90,15 +137,20 @@ def endpoint_of(part: SourcePart) -> dict[str, Any]:
 
 
 def endpoint_warning(record: Mapping[str, Any]) -> str:
-    """"" when every part was read from the provider itself, else the line the package index must show."""
+    """ "" when every part was read from the provider itself, else the line the package index must show."""
     fake = [e for e in record.get("endpoints", []) if not e["real"]]
     names = {"aws": "AWS", "github": "GitHub", "okta": "Okta"}
-    return "; ".join(f"not a real {names.get(e['source'], e['source'])} endpoint — {e['account']}: {e['endpoint']}"
-                     for e in fake)
+    return "; ".join(
+        f"not a real {names.get(e['source'], e['source'])} endpoint — {e['account']}: {e['endpoint']}" for e in fake
+    )
 
 
 def scan_completeness(workspace: Workspace, scan: ScanResult) -> dict[str, Any]:
     """The completeness record of a stored scan, from its API records and inventory snapshot."""
     store = workspace.store
-    return completeness(store.items(kind=Kind.API, scan_id=scan.scan.id), store.content,
-                        workspace.inventory_of(scan.scan.id), scan.scan.regions)
+    return completeness(
+        store.items(kind=Kind.API, scan_id=scan.scan.id),
+        store.content,
+        workspace.inventory_of(scan.scan.id),
+        scan.scan.regions,
+    )

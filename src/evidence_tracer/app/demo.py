@@ -67,22 +67,35 @@ OPS = "dave.ops@acme.example"
 CONTRACTOR = "carol.contractor@acme.example"
 
 DEMO_ANSWERS = InitAnswers(
-    company="Acme Analytics (demo)", owner=FOUNDER, security_contact="security@acme.example", uptime_sla=True,
-    accounts=(DEMO_ACCOUNT,), regions=DEMO_REGIONS,
+    company="Acme Analytics (demo)",
+    owner=FOUNDER,
+    security_contact="security@acme.example",
+    uptime_sla=True,
+    accounts=(DEMO_ACCOUNT,),
+    regions=DEMO_REGIONS,
     services=("IAM", "S3", "EC2", "RDS", "DynamoDB", "Lambda", "ELB", "ECS", "CloudTrail", "GuardDuty", "KMS"),
     ci_cd=("GitHub Actions",),
 )
 
 # Manual evidence a real team would upload (governance controls have no API).
 DEMO_MANUAL = {
-    "GOV-02": ("2026-board-security-review.md", "Minutes of the annual security programme review",
-               "# Security programme review\n\nAttendees: Alice (CEO), two advisors.\n"
-               "Reviewed: risk register, open gaps, incident log (no incidents). Decision: fund SSO rollout.\n"),
-    "CM-01": ("branch-protection-main.json", "Branch protection on main: 1 review + CI required",
-              '{"required_pull_request_reviews": {"required_approving_review_count": 1},'
-              ' "required_status_checks": {"strict": true, "contexts": ["ci"]}}\n'),
-    "GOV-03": ("org-chart.txt", "Org chart with security roles",
-              "CEO: alice.founder@acme.example (security owner)\nEngineering: bob.engineer, dave.ops\n"),
+    "GOV-02": (
+        "2026-board-security-review.md",
+        "Minutes of the annual security programme review",
+        "# Security programme review\n\nAttendees: Alice (CEO), two advisors.\n"
+        "Reviewed: risk register, open gaps, incident log (no incidents). Decision: fund SSO rollout.\n",
+    ),
+    "CM-01": (
+        "branch-protection-main.json",
+        "Branch protection on main: 1 review + CI required",
+        '{"required_pull_request_reviews": {"required_approving_review_count": 1},'
+        ' "required_status_checks": {"strict": true, "contexts": ["ci"]}}\n',
+    ),
+    "GOV-03": (
+        "org-chart.txt",
+        "Org chart with security roles",
+        "CEO: alice.founder@acme.example (security owner)\nEngineering: bob.engineer, dave.ops\n",
+    ),
 }
 
 
@@ -108,45 +121,129 @@ def _fresh(workspace: Path) -> None:
 def _registers(workspace: Path, now: datetime) -> None:
     today = now.date()
     regs = Registers(workspace)
-    regs.people.save(PeopleFile(people=(
-        PersonRecord(email=FOUNDER, name="Alice Founder", role="CEO", joined=today - timedelta(days=700),
-                     github="alice-founder",
-                     background_check=today - timedelta(days=700), training_completed=today - timedelta(days=40)),
-        PersonRecord(email=ENGINEER, name="Bob Engineer", role="Engineer", joined=today - timedelta(days=400),
-                     github="bob-eng",
-                     background_check=today - timedelta(days=400), training_completed=today - timedelta(days=420)),
-        PersonRecord(email=OPS, name="Dave Ops", role="DevOps engineer", joined=today - timedelta(days=200),
-                     github="dave-ops",
-                     training_completed=today - timedelta(days=190)),
-        PersonRecord(email=CONTRACTOR, name="Carol Contractor", role="Contract engineer",
-                     joined=today - timedelta(days=300), left=today - timedelta(days=20),
-                     access_removed=today - timedelta(days=20), background_check=today - timedelta(days=300),
-                     training_completed=today - timedelta(days=290)),
-    )))
-    regs.vendors.save(VendorsFile(vendors=(
-        VendorRecord(name="AWS", purpose="hosting", data_received="all production data", dpa_on_file=True,
-                     soc2_report_date=today - timedelta(days=120), owner=FOUNDER),
-        VendorRecord(name="Chartmetrics", purpose="product analytics", data_received="user emails and events",
-                     dpa_on_file=False, owner=ENGINEER),
-        VendorRecord(name="Linear", purpose="issue tracking", owner=ENGINEER),
-    )))
-    regs.risks.save(RisksFile(risks=(
-        RiskRecord(id="R-001", title="Leaked AWS access key", likelihood=3, impact=5, treatment=Treatment.MITIGATE,
-                   owner=OPS, last_reviewed=today - timedelta(days=30)),
-        RiskRecord(id="R-002", title="Insider exports customer data", likelihood=2, impact=5,
-                   treatment=Treatment.MITIGATE, owner=FOUNDER, last_reviewed=today - timedelta(days=30),
-                   fraud_related=True),
-        RiskRecord(id="R-003", title="Single region outage", likelihood=2, impact=4, treatment=Treatment.ACCEPT,
-                   owner=ENGINEER, last_reviewed=today - timedelta(days=400)),
-    )))
-    regs.access_reviews.save(AccessReviewsFile(access_reviews=(
-        AccessReviewRecord(date=today - timedelta(days=120), reviewer=OPS, systems="AWS IAM, GitHub",
-                           outcome="removed 2 stale users"),
-    )))
-    regs.exercises.save(ExercisesFile(exercises=(
-        ExerciseRecord(kind=ExerciseKind.TABLETOP, date=today - timedelta(days=60), facilitator=FOUNDER,
-                       scenario="Leaked access key used to read S3", lessons="add GuardDuty to us-west-2"),
-    )))
+    regs.people.save(
+        PeopleFile(
+            people=(
+                PersonRecord(
+                    email=FOUNDER,
+                    name="Alice Founder",
+                    role="CEO",
+                    joined=today - timedelta(days=700),
+                    github="alice-founder",
+                    background_check=today - timedelta(days=700),
+                    training_completed=today - timedelta(days=40),
+                ),
+                PersonRecord(
+                    email=ENGINEER,
+                    name="Bob Engineer",
+                    role="Engineer",
+                    joined=today - timedelta(days=400),
+                    github="bob-eng",
+                    background_check=today - timedelta(days=400),
+                    training_completed=today - timedelta(days=420),
+                ),
+                PersonRecord(
+                    email=OPS,
+                    name="Dave Ops",
+                    role="DevOps engineer",
+                    joined=today - timedelta(days=200),
+                    github="dave-ops",
+                    training_completed=today - timedelta(days=190),
+                ),
+                PersonRecord(
+                    email=CONTRACTOR,
+                    name="Carol Contractor",
+                    role="Contract engineer",
+                    joined=today - timedelta(days=300),
+                    left=today - timedelta(days=20),
+                    access_removed=today - timedelta(days=20),
+                    background_check=today - timedelta(days=300),
+                    training_completed=today - timedelta(days=290),
+                ),
+            )
+        )
+    )
+    regs.vendors.save(
+        VendorsFile(
+            vendors=(
+                VendorRecord(
+                    name="AWS",
+                    purpose="hosting",
+                    data_received="all production data",
+                    dpa_on_file=True,
+                    soc2_report_date=today - timedelta(days=120),
+                    owner=FOUNDER,
+                ),
+                VendorRecord(
+                    name="Chartmetrics",
+                    purpose="product analytics",
+                    data_received="user emails and events",
+                    dpa_on_file=False,
+                    owner=ENGINEER,
+                ),
+                VendorRecord(name="Linear", purpose="issue tracking", owner=ENGINEER),
+            )
+        )
+    )
+    regs.risks.save(
+        RisksFile(
+            risks=(
+                RiskRecord(
+                    id="R-001",
+                    title="Leaked AWS access key",
+                    likelihood=3,
+                    impact=5,
+                    treatment=Treatment.MITIGATE,
+                    owner=OPS,
+                    last_reviewed=today - timedelta(days=30),
+                ),
+                RiskRecord(
+                    id="R-002",
+                    title="Insider exports customer data",
+                    likelihood=2,
+                    impact=5,
+                    treatment=Treatment.MITIGATE,
+                    owner=FOUNDER,
+                    last_reviewed=today - timedelta(days=30),
+                    fraud_related=True,
+                ),
+                RiskRecord(
+                    id="R-003",
+                    title="Single region outage",
+                    likelihood=2,
+                    impact=4,
+                    treatment=Treatment.ACCEPT,
+                    owner=ENGINEER,
+                    last_reviewed=today - timedelta(days=400),
+                ),
+            )
+        )
+    )
+    regs.access_reviews.save(
+        AccessReviewsFile(
+            access_reviews=(
+                AccessReviewRecord(
+                    date=today - timedelta(days=120),
+                    reviewer=OPS,
+                    systems="AWS IAM, GitHub",
+                    outcome="removed 2 stale users",
+                ),
+            )
+        )
+    )
+    regs.exercises.save(
+        ExercisesFile(
+            exercises=(
+                ExerciseRecord(
+                    kind=ExerciseKind.TABLETOP,
+                    date=today - timedelta(days=60),
+                    facilitator=FOUNDER,
+                    scenario="Leaked access key used to read S3",
+                    lessons="add GuardDuty to us-west-2",
+                ),
+            )
+        )
+    )
 
 
 def _incident_and_exception(workspace: Path, now: datetime, findings: tuple[Finding, ...]) -> None:
@@ -154,24 +251,60 @@ def _incident_and_exception(workspace: Path, now: datetime, findings: tuple[Find
     purpose (shown as an accepted exception, never a pass)."""
     regs = Registers(workspace)
     today = now.date()
-    regs.incidents.save(IncidentsFile(incidents=(IncidentRecord(
-        id="INC-001", title="Phishing mail with a fake AWS login page", severity=IncidentSeverity.SEV3,
-        detected=today - timedelta(days=45), resolved=today - timedelta(days=45), owner=OPS,
-        post_incident_review=today - timedelta(days=40), summary="Reported by Bob; no credentials entered."),)))
-    public = next(f for f in findings if f.check_id == "s3_bucket_policy_not_public"
-                  and f.resource_id.endswith(":acme-marketing-site") and f.status is Status.FAIL)
-    regs.exceptions.save(ExceptionsFile(exceptions=(ExceptionRecord(
-        id="EX-001", check_id=public.check_id, resource_id=public.resource_id,
-        reason="The marketing website is served from this bucket and is public by design",
-        compensating_control="The bucket holds only the public website; only the CI role can write to it",
-        approved_by=FOUNDER, approved_at=now, expires=today + timedelta(days=180),
-        finding_sha256=finding_digest(public)),)))
+    regs.incidents.save(
+        IncidentsFile(
+            incidents=(
+                IncidentRecord(
+                    id="INC-001",
+                    title="Phishing mail with a fake AWS login page",
+                    severity=IncidentSeverity.SEV3,
+                    detected=today - timedelta(days=45),
+                    resolved=today - timedelta(days=45),
+                    owner=OPS,
+                    post_incident_review=today - timedelta(days=40),
+                    summary="Reported by Bob; no credentials entered.",
+                ),
+            )
+        )
+    )
+    public = next(
+        f
+        for f in findings
+        if f.check_id == "s3_bucket_policy_not_public"
+        and f.resource_id.endswith(":acme-marketing-site")
+        and f.status is Status.FAIL
+    )
+    regs.exceptions.save(
+        ExceptionsFile(
+            exceptions=(
+                ExceptionRecord(
+                    id="EX-001",
+                    check_id=public.check_id,
+                    resource_id=public.resource_id,
+                    reason="The marketing website is served from this bucket and is public by design",
+                    compensating_control="The bucket holds only the public website; only the CI role can write to it",
+                    approved_by=FOUNDER,
+                    approved_at=now,
+                    expires=today + timedelta(days=180),
+                    finding_sha256=finding_digest(public),
+                ),
+            )
+        )
+    )
 
 
 def _policies(workspace: Path, now: datetime) -> None:
     generate(workspace, load_config(workspace))
-    for name in ("information_security", "access_control", "incident_response", "change_management",
-                 "risk_assessment", "acceptable_use", "data_handling", "security_training"):
+    for name in (
+        "information_security",
+        "access_control",
+        "incident_response",
+        "change_management",
+        "risk_assessment",
+        "acceptable_use",
+        "data_handling",
+        "security_training",
+    ):
         approve(workspace, name, FOUNDER, now)  # vendor_management and business_continuity stay drafts
     for person in (FOUNDER, ENGINEER, OPS):
         acknowledge(workspace, "acceptable_use", person, now)
@@ -193,12 +326,14 @@ def _tokens(values: dict[str, str]) -> Iterator[None]:
 
 
 def _demo_sources(github_url: str, okta_url: str) -> str:
-    return ("\n# The demo's GitHub organisation and Okta org are local fakes that ran only during `tracer demo`; for\n"
-            "# your own, point api_url at https://api.github.com and org_url at https://YOUR-ORG.okta.com.\n"
-            "sources:\n"
-            f"  github: {{enabled: true, organization: acme, repositories: [app, infra], api_url: \"{github_url}\", "
-            f"token_env: {DEMO_GITHUB_TOKEN_ENV}}}\n"
-            f"  okta: {{enabled: true, org_url: \"{okta_url}\", token_env: {DEMO_OKTA_TOKEN_ENV}}}\n")
+    return (
+        "\n# The demo's GitHub organisation and Okta org are local fakes that ran only during `tracer demo`; for\n"
+        "# your own, point api_url at https://api.github.com and org_url at https://YOUR-ORG.okta.com.\n"
+        "sources:\n"
+        f'  github: {{enabled: true, organization: acme, repositories: [app, infra], api_url: "{github_url}", '
+        f"token_env: {DEMO_GITHUB_TOKEN_ENV}}}\n"
+        f'  okta: {{enabled: true, org_url: "{okta_url}", token_env: {DEMO_OKTA_TOKEN_ENV}}}\n'
+    )
 
 
 def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
@@ -208,19 +343,26 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     now = datetime.now(UTC)
     days = [(now - timedelta(days=d)).strftime("%Y-%m-%dT%H:%M:%SZ") for d in (20, 12, 5, 2)]
     github_org, okta_org = demo_github(days), demo_okta()
-    with demo_environment(), serve(github_api(github_org)) as github, serve(okta_api(okta_org)) as okta, \
-            _tokens({DEMO_GITHUB_TOKEN_ENV: github_org.token, DEMO_OKTA_TOKEN_ENV: okta_org.token}):
+    with (
+        demo_environment(),
+        serve(github_api(github_org)) as github,
+        serve(okta_api(okta_org)) as okta,
+        _tokens({DEMO_GITHUB_TOKEN_ENV: github_org.token, DEMO_OKTA_TOKEN_ENV: okta_org.token}),
+    ):
         config_file = workspace / CONFIG_FILE
-        config_file.write_text(config_file.read_text(encoding="utf-8") + _demo_sources(github.base_url,
-                                                                                        okta.base_url))
+        config_file.write_text(config_file.read_text(encoding="utf-8") + _demo_sources(github.base_url, okta.base_url))
         config = load_config(workspace)
         seed_demo_account()
         context = AwsContext(region="us-east-1", simulated="moto, in process (demo)")
         outcome = run_scan(enabled_sources(config, aws_context=context), config, progress=progress)
         gh = config.sources.github
         population, records = change_population(
-            GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env), github_org.token,
-            gh.repositories, now - timedelta(days=30), now)
+            GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env),
+            github_org.token,
+            gh.repositories,
+            now - timedelta(days=30),
+            now,
+        )
     ws = Workspace(workspace)
     ws.save_scan(outcome.result, outcome.records, outcome.inventory)
     ws.store.save_records(records)
@@ -230,9 +372,14 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     changes_file = workspace / "uploads" / "change-population-last-30-days.json"
     changes_file.parent.mkdir(exist_ok=True)
     changes_file.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")
-    ws.add_evidence("CM-01", changes_file, "Change population, last 30 days (tracer changes): "
-                     f"{population.counts.get('merged_in_period', 0)} merged pull requests, "
-                     f"{population.counts.get('direct_pushes', 0)} direct push", FOUNDER)
+    ws.add_evidence(
+        "CM-01",
+        changes_file,
+        "Change population, last 30 days (tracer changes): "
+        f"{population.counts.get('merged_in_period', 0)} merged pull requests, "
+        f"{population.counts.get('direct_pushes', 0)} direct push",
+        FOUNDER,
+    )
     uploads = workspace / "uploads"
     uploads.mkdir(exist_ok=True)
     for target, (name, note, text) in DEMO_MANUAL.items():

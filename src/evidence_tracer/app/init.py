@@ -21,7 +21,7 @@ CATEGORY_GUIDANCE = {
     Category.AVAILABILITY: "add when you commit to uptime (an SLA in contracts or on your site)",
     Category.CONFIDENTIALITY: "add when customers give you data under NDA or contractually confidential terms",
     Category.PROCESSING_INTEGRITY: "add when customers rely on your processing being complete and accurate "
-                                   "(payments, payroll, billing, calculations)",
+    "(payments, payroll, billing, calculations)",
     Category.PRIVACY: "add when you process personal data of EU/UK residents or health data and promise how",
 }
 
@@ -44,9 +44,12 @@ class InitAnswers:
 
     def categories(self) -> list[Category]:
         chosen = [Category.SECURITY]
-        for flag, cat in ((self.uptime_sla, Category.AVAILABILITY), (self.confidential_data, Category.CONFIDENTIALITY),
-                          (self.processing_integrity, Category.PROCESSING_INTEGRITY),
-                          (self.personal_data, Category.PRIVACY)):
+        for flag, cat in (
+            (self.uptime_sla, Category.AVAILABILITY),
+            (self.confidential_data, Category.CONFIDENTIALITY),
+            (self.processing_integrity, Category.PROCESSING_INTEGRITY),
+            (self.personal_data, Category.PRIVACY),
+        ):
             if flag:
                 chosen.append(cat)
         return chosen
@@ -96,8 +99,9 @@ def render_config(answers: InitAnswers) -> str:
         "",
         "# The as-of date of the Type 1 report: the plan is dated backwards from it.",
         "audit:",
-        f"  target_date: {answers.audit_date.isoformat()}" if answers.audit_date else
-        "  target_date: null  # YYYY-MM-DD once you know it",
+        f"  target_date: {answers.audit_date.isoformat()}"
+        if answers.audit_date
+        else "  target_date: null  # YYYY-MM-DD once you know it",
         "",
         "s3:",
         "  critical_buckets: []",
@@ -118,6 +122,7 @@ def create_workspace(workspace: Path, answers: InitAnswers, force: bool = False)
     key = load_or_create_key(workspace / STATE_DIR)
     text = render_config(answers) + (
         "# The key that signs auditor packages (its private part stays in .tracer/signing-key, never exported).\n"
-        f"signing:\n  public_key_fingerprint: \"{fingerprint(key.public_key())}\"\n")
+        f'signing:\n  public_key_fingerprint: "{fingerprint(key.public_key())}"\n'
+    )
     write_atomic(path, text)
     return path

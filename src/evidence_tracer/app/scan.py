@@ -50,8 +50,12 @@ def run_scan(
     accounts = inventory.accounts
     info = ScanInfo(
         id=f"{started.strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:8]}",
-        started_at=started, finished_at=clock(), account_id=accounts[0] if accounts else "",
-        regions=inventory.regions, tool_version=__version__, accounts=accounts,
+        started_at=started,
+        finished_at=clock(),
+        account_id=accounts[0] if accounts else "",
+        regions=inventory.regions,
+        tool_version=__version__,
+        accounts=accounts,
         sources=tuple(s.name for s in sources),
     )
     return ScanOutcome(ScanResult(info, findings), inventory, tuple(records))

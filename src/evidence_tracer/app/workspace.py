@@ -68,8 +68,14 @@ class Workspace:
     @functools.cached_property
     def register_snapshot(self) -> RegisterSnapshot:
         regs = self.registers
-        return RegisterSnapshot(regs.people.load(), regs.vendors.load(), regs.risks.load(),
-                                regs.access_reviews.load(), regs.exercises.load(), regs.incidents.load())
+        return RegisterSnapshot(
+            regs.people.load(),
+            regs.vendors.load(),
+            regs.risks.load(),
+            regs.access_reviews.load(),
+            regs.exercises.load(),
+            regs.incidents.load(),
+        )
 
     @functools.cached_property
     def policy_register(self) -> PoliciesFile:
@@ -131,17 +137,24 @@ class Workspace:
     def readiness_inputs(self, now: datetime) -> ReadinessInputs:
         scan = self.latest_scan(now)
         return ReadinessInputs(
-            self.config, now, scan, self.manual_evidence(now), self.policy_statuses(now), self.registers_at(now),
-            self.exceptions_at(now), self.inventory_of(scan.scan.id) if scan is not None else None)
+            self.config,
+            now,
+            scan,
+            self.manual_evidence(now),
+            self.policy_statuses(now),
+            self.registers_at(now),
+            self.exceptions_at(now),
+            self.inventory_of(scan.scan.id) if scan is not None else None,
+        )
 
     def readiness(self, now: datetime) -> Readiness:
         return assess(self.readiness_inputs(now))
 
-
     # --- writing (through the store's interface) ---------------------------------------------------
 
-    def add_evidence(self, target: str, file: Path, note: str, author: str, now: datetime | None = None,
-                     max_bytes: int | None = None) -> EvidenceItem:
+    def add_evidence(
+        self, target: str, file: Path, note: str, author: str, now: datetime | None = None, max_bytes: int | None = None
+    ) -> EvidenceItem:
         """A file filed as evidence for a criterion or control (resolved through the catalog)."""
         limit = max_bytes if max_bytes is not None else self.config.evidence.max_file_mb * 1024 * 1024
         return self.store.add_manual(resolve_target(target), file, note, author, now=now, max_bytes=limit)

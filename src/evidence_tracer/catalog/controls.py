@@ -64,9 +64,15 @@ def controls() -> dict[str, Control]:
     raw = yaml.safe_load(text)
     return {
         cid: Control(
-            id=cid, title=str(v["title"]), statement=str(v["statement"]), criteria=tuple(v["criteria"]),
-            checks=tuple(v.get("checks", ())), evidence=tuple(v.get("evidence", ())), policy=str(v["policy"]),
-            registers=tuple(v.get("registers", ())), frequency=Frequency(v["frequency"]),
+            id=cid,
+            title=str(v["title"]),
+            statement=str(v["statement"]),
+            criteria=tuple(v["criteria"]),
+            checks=tuple(v.get("checks", ())),
+            evidence=tuple(v.get("evidence", ())),
+            policy=str(v["policy"]),
+            registers=tuple(v.get("registers", ())),
+            frequency=Frequency(v["frequency"]),
             type=ControlType(v["type"]),
             satisfied_by=SelfEvidence(v["satisfied_by"]) if v.get("satisfied_by") else None,
         )

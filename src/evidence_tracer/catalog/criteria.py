@@ -45,6 +45,5 @@ def sort_key(criterion_id: str) -> tuple[int, str, tuple[int, ...]]:
 def criteria() -> dict[str, Criterion]:
     text = resources.files("evidence_tracer.catalog").joinpath("criteria.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    items = {cid: Criterion(cid, Category(v["category"]), str(v["title"]), str(v["slug"]))
-             for cid, v in raw.items()}
+    items = {cid: Criterion(cid, Category(v["category"]), str(v["title"]), str(v["slug"])) for cid, v in raw.items()}
     return {cid: items[cid] for cid in sorted(items, key=sort_key)}

@@ -21,8 +21,10 @@ class BoundaryService:
 def boundary_services() -> dict[str, BoundaryService]:
     text = resources.files("evidence_tracer.catalog").joinpath("services.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    return {name: BoundaryService(name, tuple(v.get("aliases", ())), tuple(v.get("examined_by", ())))
-            for name, v in raw.items()}
+    return {
+        name: BoundaryService(name, tuple(v.get("aliases", ())), tuple(v.get("examined_by", ())))
+        for name, v in raw.items()
+    }
 
 
 def find_service(written: str) -> BoundaryService | None:

@@ -28,8 +28,7 @@ def trails_by_arn(part: SourcePart) -> tuple[dict[str, tuple[Trail, tuple[str, .
     return found, failures
 
 
-def each_trail(part: SourcePart, emit: Emit, missing: str
-               ) -> tuple[list[tuple[Trail, tuple[str, ...]]], list[Finding]]:
+def each_trail(part: SourcePart, emit: Emit, missing: str) -> tuple[list[tuple[Trail, tuple[str, ...]]], list[Finding]]:
     """Every distinct trail to judge, and the findings that come first: an error per region whose trails
     could not be listed, or a failure saying `missing` when the account has no trail at all."""
     trails, failures = trails_by_arn(part)
@@ -46,8 +45,9 @@ def cloudtrail_multi_region(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
     home = part.regions[0] if part.regions else "us-east-1"
     for trail, sources in trails.values():
         if trail.multi_region and trail.is_logging.value:
-            yield emit.passed(trail.arn, trail.home_region,
-                              f"Trail {trail.name} records every region and is logging.", sources)
+            yield emit.passed(
+                trail.arn, trail.home_region, f"Trail {trail.name} records every region and is logging.", sources
+            )
             return
     unknown = [t for t, _ in trails.values() if t.multi_region and t.is_logging.failure is not None]
     resource = emit.arn("cloudtrail", "*", "trail/*")
@@ -59,8 +59,9 @@ def cloudtrail_multi_region(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
         yield emit.error(failures[0], resource, failures[0].region, all_sources)
     else:
         stopped = [t.name for t, _ in trails.values() if t.multi_region]
-        detail = (f"multi-region trail(s) {', '.join(stopped)} are not logging" if stopped
-                  else "no trail records all regions")
+        detail = (
+            f"multi-region trail(s) {', '.join(stopped)} are not logging" if stopped else "no trail records all regions"
+        )
         yield emit.failed(resource, home, f"CloudTrail gap: {detail}.", all_sources)
 
 
@@ -70,9 +71,14 @@ def cloudtrail_log_file_validation(part: SourcePart, ctx: CheckContext, emit: Em
     yield from first
     for trail, sources in trails:
         if trail.log_file_validation:
-            yield emit.passed(trail.arn, trail.home_region,
-                              f"Trail {trail.name} has log file validation enabled.", sources)
+            yield emit.passed(
+                trail.arn, trail.home_region, f"Trail {trail.name} has log file validation enabled.", sources
+            )
         else:
-            yield emit.failed(trail.arn, trail.home_region,
-                              f"Trail {trail.name} does not validate its log files (digests are off).",
-                              sources, trail=trail.name)
+            yield emit.failed(
+                trail.arn,
+                trail.home_region,
+                f"Trail {trail.name} does not validate its log files (digests are off).",
+                sources,
+                trail=trail.name,
+            )

@@ -16,8 +16,9 @@ from evidence_tracer.models import Finding
 T = TypeVar("T")
 
 
-def listed(part: SourcePart, emit: Emit, dataset: Dataset[tuple[T, ...]], wildcard: str
-           ) -> tuple[list[tuple[str, T, tuple[str, ...]]], list[Finding]]:
+def listed(
+    part: SourcePart, emit: Emit, dataset: Dataset[tuple[T, ...]], wildcard: str
+) -> tuple[list[tuple[str, T, tuple[str, ...]]], list[Finding]]:
     """Every item of a dataset as (region, item, evidence), and an `error` finding per region (or for the
     account) where it could not be read. `wildcard` names the resource class, e.g. "db:*"."""
     found: list[tuple[str, T, tuple[str, ...]]] = []

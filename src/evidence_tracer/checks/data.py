@@ -26,8 +26,7 @@ from evidence_tracer.inventory.criticality import DECLARE_CRITICAL, critical_rea
 from evidence_tracer.models import Finding
 
 
-def _databases(part: SourcePart, emit: Emit) -> tuple[list[tuple[str, str, Resource, tuple[str, ...]]],
-                                                     list[Finding]]:
+def _databases(part: SourcePart, emit: Emit) -> tuple[list[tuple[str, str, Resource, tuple[str, ...]]], list[Finding]]:
     """RDS instances that are not Aurora members, and Aurora clusters: (region, kind, resource, evidence).
     Aurora instances take storage, backups and deletion protection from their cluster."""
     instances, errors = listed(part, emit, RDS_INSTANCES, "db:*")
@@ -57,14 +56,18 @@ def rds_storage_encrypted(part: SourcePart, ctx: CheckContext, emit: Emit) -> It
         if db.data.get("StorageEncrypted"):
             yield emit.passed(db.id, region, f"RDS {kind} {name} encrypts its storage.", sources)
         else:
-            yield emit.failed(db.id, region, f"RDS {kind} {name} stores data unencrypted.", sources,
-                              db=name, kind=kind)
+            yield emit.failed(db.id, region, f"RDS {kind} {name} stores data unencrypted.", sources, db=name, kind=kind)
 
 
 rds_not_publicly_accessible = AttributeCheck(
-    RDS_INSTANCES, lambda d: not d.get("PubliclyAccessible"), passed="RDS instance {name} is not publicly accessible.",
+    RDS_INSTANCES,
+    lambda d: not d.get("PubliclyAccessible"),
+    passed="RDS instance {name} is not publicly accessible.",
     failed="RDS instance {name} is publicly accessible (it has a public DNS address reachable from the internet).",
-    name_field="DBInstanceIdentifier", field="db", wildcard="db:*")
+    name_field="DBInstanceIdentifier",
+    field="db",
+    wildcard="db:*",
+)
 
 
 @check
@@ -76,12 +79,19 @@ def rds_backup_retention(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
         name = _name(kind, db)
         days = as_int(db.data.get("BackupRetentionPeriod") or 0, f"BackupRetentionPeriod of {name}")
         if days >= want:
-            yield emit.passed(db.id, region, f"RDS {kind} {name} keeps automated backups for {days} days "
-                              f"(policy: {want}).", sources)
+            yield emit.passed(
+                db.id, region, f"RDS {kind} {name} keeps automated backups for {days} days (policy: {want}).", sources
+            )
         else:
             state = "has automated backups off" if days == 0 else f"keeps automated backups for {days} days"
-            yield emit.failed(db.id, region, f"RDS {kind} {name} {state}; the backup policy requires {want}.",
-                              sources, days=want, **_modify(kind, name))
+            yield emit.failed(
+                db.id,
+                region,
+                f"RDS {kind} {name} {state}; the backup policy requires {want}.",
+                sources,
+                days=want,
+                **_modify(kind, name),
+            )
 
 
 @check
@@ -92,14 +102,22 @@ def rds_deletion_protection(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
         name = _name(kind, db)
         why = critical_reason(ctx.config, (name, db.id), tags(db.data, "TagList"))
         if why is None:
-            yield emit.not_applicable(db.id, region, f"RDS {kind} {name} is not marked critical; to require "
-                                      f"deletion protection, {DECLARE_CRITICAL}.", sources)
+            yield emit.not_applicable(
+                db.id,
+                region,
+                f"RDS {kind} {name} is not marked critical; to require deletion protection, {DECLARE_CRITICAL}.",
+                sources,
+            )
         elif db.data.get("DeletionProtection"):
-            yield emit.passed(db.id, region, f"Critical RDS {kind} {name} ({why}) has deletion protection.",
-                              sources)
+            yield emit.passed(db.id, region, f"Critical RDS {kind} {name} ({why}) has deletion protection.", sources)
         else:
-            yield emit.failed(db.id, region, f"Critical RDS {kind} {name} ({why}) can be deleted: deletion "
-                              "protection is off.", sources, **_modify(kind, name))
+            yield emit.failed(
+                db.id,
+                region,
+                f"Critical RDS {kind} {name} ({why}) can be deleted: deletion protection is off.",
+                sources,
+                **_modify(kind, name),
+            )
 
 
 @check
@@ -110,14 +128,24 @@ def rds_multi_az(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Fi
     for region, kind, db, sources in found:
         name = _name(kind, db)
         if not in_scope:
-            yield emit.not_applicable(db.id, region, f"Availability is not in scope, so Multi-AZ for RDS {kind} "
-                                      f"{name} is not required (add availability to scope.categories if you "
-                                      "commit to uptime).", sources)
+            yield emit.not_applicable(
+                db.id,
+                region,
+                f"Availability is not in scope, so Multi-AZ for RDS {kind} "
+                f"{name} is not required (add availability to scope.categories if you "
+                "commit to uptime).",
+                sources,
+            )
         elif db.data.get("MultiAZ"):
             yield emit.passed(db.id, region, f"RDS {kind} {name} runs in several Availability Zones.", sources)
         else:
-            yield emit.failed(db.id, region, f"RDS {kind} {name} runs in a single Availability Zone while "
-                              "Availability is in scope.", sources, **_modify(kind, name))
+            yield emit.failed(
+                db.id,
+                region,
+                f"RDS {kind} {name} runs in a single Availability Zone while Availability is in scope.",
+                sources,
+                **_modify(kind, name),
+            )
 
 
 def _restore_by(attributes: Any) -> tuple[str, ...]:
@@ -138,8 +166,13 @@ def rds_snapshot_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
         if attributes.failure is not None:
             yield emit.error(attributes.failure, snap.id, region, evidence)
         elif "all" in _restore_by(attributes.value):
-            yield emit.failed(snap.id, region, f"Manual RDS snapshot {name} can be restored by any AWS account.",
-                              evidence, snapshot=name)
+            yield emit.failed(
+                snap.id,
+                region,
+                f"Manual RDS snapshot {name} can be restored by any AWS account.",
+                evidence,
+                snapshot=name,
+            )
         else:
             yield emit.passed(snap.id, region, f"Manual RDS snapshot {name} is not public.", evidence)
 
@@ -159,8 +192,9 @@ def dynamodb_point_in_time_recovery(part: SourcePart, ctx: CheckContext, emit: E
         if status == "ENABLED":
             yield emit.passed(arn, region, f"DynamoDB table {table.id} has point-in-time recovery.", evidence)
         else:
-            yield emit.failed(arn, region, f"DynamoDB table {table.id} has no point-in-time recovery.", evidence,
-                              table=table.id)
+            yield emit.failed(
+                arn, region, f"DynamoDB table {table.id} has no point-in-time recovery.", evidence, table=table.id
+            )
 
 
 @check
@@ -171,15 +205,22 @@ def ebs_encryption_by_default(part: SourcePart, ctx: CheckContext, emit: Emit) -
         if setting.failure is not None:
             yield emit.error(setting.failure, resource, region, setting.sources)
         elif (setting.value or {}).get("EbsEncryptionByDefault"):
-            yield emit.passed(resource, region, f"New EBS volumes in {region} are encrypted by default.",
-                              setting.sources)
+            yield emit.passed(
+                resource, region, f"New EBS volumes in {region} are encrypted by default.", setting.sources
+            )
         else:
             yield emit.failed(resource, region, f"EBS encryption by default is off in {region}.", setting.sources)
 
 
 ebs_volume_encrypted = AttributeCheck(
-    EBS_VOLUMES, lambda d: bool(d.get("Encrypted")), passed="EBS volume {name} is encrypted.",
-    failed="EBS volume {name} is not encrypted.", field="volume", wildcard="volume/*", arn="volume/{id}")
+    EBS_VOLUMES,
+    lambda d: bool(d.get("Encrypted")),
+    passed="EBS volume {name} is encrypted.",
+    failed="EBS volume {name} is not encrypted.",
+    field="volume",
+    wildcard="volume/*",
+    arn="volume/{id}",
+)
 
 
 @check
@@ -193,8 +234,9 @@ def ebs_snapshot_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
         if permissions.failure is not None:
             yield emit.error(permissions.failure, arn, region, evidence)
         elif any(p.get("Group") == "all" for p in permissions.value or ()):
-            yield emit.failed(arn, region, f"EBS snapshot {snap.id} can be copied by any AWS account.", evidence,
-                              snapshot=snap.id)
+            yield emit.failed(
+                arn, region, f"EBS snapshot {snap.id} can be copied by any AWS account.", evidence, snapshot=snap.id
+            )
         else:
             yield emit.passed(arn, region, f"EBS snapshot {snap.id} is not public.", evidence)
 
@@ -219,13 +261,20 @@ def kms_key_rotation(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterato
         elif (rotation.value or {}).get("KeyRotationEnabled"):
             yield emit.passed(key.id, region, f"KMS key {key_id} rotates automatically.", evidence)
         else:
-            yield emit.failed(key.id, region, f"Customer-managed KMS key {key_id} does not rotate.", evidence,
-                              key_id=key_id)
+            yield emit.failed(
+                key.id, region, f"Customer-managed KMS key {key_id} does not rotate.", evidence, key_id=key_id
+            )
 
 
 secretsmanager_rotation = AttributeCheck(
-    SECRETS, lambda d: bool(d.get("RotationEnabled")), passed="Secret {name} rotates automatically.",
-    failed="Secret {name} is never rotated automatically.", name_field="Name", field="secret", wildcard="secret:*")
+    SECRETS,
+    lambda d: bool(d.get("RotationEnabled")),
+    passed="Secret {name} rotates automatically.",
+    failed="Secret {name} is never rotated automatically.",
+    name_field="Name",
+    field="secret",
+    wildcard="secret:*",
+)
 
 
 def policy_statements(document: Any) -> list[dict[str, Any]]:
@@ -251,27 +300,38 @@ def backup_critical_resources_protected(part: SourcePart, ctx: CheckContext, emi
     tables, table_errors = listed(part, emit, DYNAMODB_TABLES, "table/*")
     yield from table_errors
     candidates: list[tuple[str, str, str, tuple[str, ...], dict[str, str], tuple[str, ...]]] = [
-        (region, f"RDS {kind} {_name(kind, db)}", db.id, (_name(kind, db), db.id),
-                   tags(db.data, "TagList"), sources) for region, kind, db, sources in found]
-    candidates += [(region, f"DynamoDB table {t.id}", emit.arn("dynamodb", region, f"table/{t.id}"), (t.id,), {},
-                    sources) for region, t, sources in tables]
+        (region, f"RDS {kind} {_name(kind, db)}", db.id, (_name(kind, db), db.id), tags(db.data, "TagList"), sources)
+        for region, kind, db, sources in found
+    ]
+    candidates += [
+        (region, f"DynamoDB table {t.id}", emit.arn("dynamodb", region, f"table/{t.id}"), (t.id,), {}, sources)
+        for region, t, sources in tables
+    ]
     for region, label, arn, names, tag_map, sources in candidates:
         why = critical_reason(ctx.config, (*names, arn), tag_map)
         if why is None:
-            yield emit.not_applicable(arn, region, f"{label} is not marked critical; to require AWS Backup, "
-                                      f"{DECLARE_CRITICAL}.", sources)
+            yield emit.not_applicable(
+                arn, region, f"{label} is not marked critical; to require AWS Backup, {DECLARE_CRITICAL}.", sources
+            )
             continue
         if region in failed_regions:
             continue  # already an error for the region
         when, backup_sources = latest.get(arn, (None, ()))
         evidence = (*sources, *backup_sources)
         if not when:
-            yield emit.failed(arn, region, f"Critical {label} ({why}) has no AWS Backup recovery point.", evidence,
-                              resource_arn=arn)
+            yield emit.failed(
+                arn, region, f"Critical {label} ({why}) has no AWS Backup recovery point.", evidence, resource_arn=arn
+            )
             continue
         age = (ctx.now - as_time(when, f"the latest recovery point of {arn}")).total_seconds() / 3600
         if age > hours:
-            yield emit.failed(arn, region, f"The latest AWS Backup recovery point of critical {label} ({why}) is "
-                              f"{int(age)} hours old (limit {hours}).", evidence, resource_arn=arn)
+            yield emit.failed(
+                arn,
+                region,
+                f"The latest AWS Backup recovery point of critical {label} ({why}) is "
+                f"{int(age)} hours old (limit {hours}).",
+                evidence,
+                resource_arn=arn,
+            )
         else:
             yield emit.passed(arn, region, f"Critical {label} ({why}) was backed up {int(age)} hours ago.", evidence)

@@ -79,14 +79,18 @@ def ec2_sg_open_admin_ports(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
             bad = [(rule, exposed_ports(rule)) for rule in sg.ingress]
             bad = [(rule, ports) for rule, ports in bad if ports]
             if not bad:
-                yield emit.passed(sg.arn, region, f"{sg.group_id} ({sg.name}) opens no admin port to the internet.",
-                                  groups.sources)
+                yield emit.passed(
+                    sg.arn, region, f"{sg.group_id} ({sg.name}) opens no admin port to the internet.", groups.sources
+                )
                 continue
             ports = sorted({p for _, ps in bad for p in ps})
             names = ", ".join(f"{ADMIN_PORTS[p]} ({p})" for p in ports)
             ranges = sorted({c for rule, _ in bad for c in _internet(rule.ipv4_ranges + rule.ipv6_ranges)})
             yield emit.failed(
-                sg.arn, region,
+                sg.arn,
+                region,
                 f"{sg.group_id} ({sg.name}) allows {names} from {', '.join(ranges)}.",
-                groups.sources, group_id=sg.group_id, permission=permissions_json([rule for rule, _ in bad]),
+                groups.sources,
+                group_id=sg.group_id,
+                permission=permissions_json([rule for rule, _ in bad]),
             )

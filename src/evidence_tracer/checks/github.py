@@ -42,8 +42,12 @@ def _repos(part: SourcePart, emit: Emit) -> Iterator[GitHubRepo | Finding]:
             yield entry.repo.value
 
 
-def _each(part: SourcePart, emit: Emit, pick: Callable[[GitHubRepo], Observed[T]],
-          judge: Callable[[GitHubRepo, T, tuple[str, ...]], Iterable[Finding]]) -> Iterator[Finding]:
+def _each(
+    part: SourcePart,
+    emit: Emit,
+    pick: Callable[[GitHubRepo], Observed[T]],
+    judge: Callable[[GitHubRepo, T, tuple[str, ...]], Iterable[Finding]],
+) -> Iterator[Finding]:
     """For each readable repository, the findings `judge` makes of what `pick` observed (or its error)."""
     for repo in _repos(part, emit):
         if isinstance(repo, Finding):
@@ -56,15 +60,28 @@ def _each(part: SourcePart, emit: Emit, pick: Callable[[GitHubRepo], Observed[T]
         yield from judge(repo, observed.value, observed.sources)  # type: ignore[arg-type]
 
 
-def _rules(part: SourcePart, emit: Emit, ok: Callable[[BranchRules], bool], good: str, bad: Callable[[GitHubRepo,
-           BranchRules], str]) -> Iterator[Finding]:
+def _rules(
+    part: SourcePart,
+    emit: Emit,
+    ok: Callable[[BranchRules], bool],
+    good: str,
+    bad: Callable[[GitHubRepo, BranchRules], str],
+) -> Iterator[Finding]:
     def judge(repo: GitHubRepo, rules: BranchRules, sources: tuple[str, ...]) -> Iterator[Finding]:
         where = f"https://github.com/{repo.full_name}"
         if ok(rules):
             yield emit.passed(where, repo.full_name, f"{repo.full_name}@{repo.default_branch}: {good}.", sources)
         else:
-            yield emit.failed(where, repo.full_name, f"{repo.full_name}@{repo.default_branch}: {bad(repo, rules)}.",
-                              sources, repo=repo.full_name, branch=repo.default_branch, org=emit.account)
+            yield emit.failed(
+                where,
+                repo.full_name,
+                f"{repo.full_name}@{repo.default_branch}: {bad(repo, rules)}.",
+                sources,
+                repo=repo.full_name,
+                branch=repo.default_branch,
+                org=emit.account,
+            )
+
     yield from _each(part, emit, lambda r: r.rules, judge)
 
 
@@ -74,15 +91,30 @@ def github_org_2fa_required(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
     if observed.value is None:
         yield emit.unread(observed, _org(emit), GLOBAL)
     elif observed.value.two_factor_required is None:
-        yield emit.error(Failure("github", "orgs:GetOrg", GLOBAL, "NotVisible",
-                                 "GitHub shows the 2FA requirement only to organisation owners"), _org(emit), GLOBAL,
-                         observed.sources)
+        yield emit.error(
+            Failure(
+                "github",
+                "orgs:GetOrg",
+                GLOBAL,
+                "NotVisible",
+                "GitHub shows the 2FA requirement only to organisation owners",
+            ),
+            _org(emit),
+            GLOBAL,
+            observed.sources,
+        )
     elif observed.value.two_factor_required:
-        yield emit.passed(_org(emit), GLOBAL, f"Organisation {emit.account} requires two-factor authentication.",
-                          observed.sources)
+        yield emit.passed(
+            _org(emit), GLOBAL, f"Organisation {emit.account} requires two-factor authentication.", observed.sources
+        )
     else:
-        yield emit.failed(_org(emit), GLOBAL, f"Organisation {emit.account} does not require two-factor "
-                          "authentication.", observed.sources, org=emit.account)
+        yield emit.failed(
+            _org(emit),
+            GLOBAL,
+            f"Organisation {emit.account} does not require two-factor authentication.",
+            observed.sources,
+            org=emit.account,
+        )
 
 
 @check
@@ -92,11 +124,18 @@ def github_members_2fa(part: SourcePart, ctx: CheckContext, emit: Emit) -> Itera
         yield emit.unread(observed, f"{_org(emit)}/people", GLOBAL)
         return
     if not observed.value:
-        yield emit.passed(f"{_org(emit)}/people", GLOBAL, "Every member has two-factor authentication enabled.",
-                          observed.sources)
+        yield emit.passed(
+            f"{_org(emit)}/people", GLOBAL, "Every member has two-factor authentication enabled.", observed.sources
+        )
     for login in observed.value:
-        yield emit.failed(f"https://github.com/{login}", GLOBAL, f"Member {login} has no two-factor authentication.",
-                          observed.sources, login=login, org=emit.account)
+        yield emit.failed(
+            f"https://github.com/{login}",
+            GLOBAL,
+            f"Member {login} has no two-factor authentication.",
+            observed.sources,
+            login=login,
+            org=emit.account,
+        )
 
 
 @check
@@ -108,43 +147,83 @@ def github_admins_few(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
         return
     admins = sorted(m.login for m in observed.value if m.role == "admin")
     if len(admins) <= limit:
-        yield emit.passed(f"{_org(emit)}/people", GLOBAL, f"{len(admins)} organisation owner(s): "
-                          f"{', '.join(admins) or 'none listed'}.", observed.sources)
+        yield emit.passed(
+            f"{_org(emit)}/people",
+            GLOBAL,
+            f"{len(admins)} organisation owner(s): {', '.join(admins) or 'none listed'}.",
+            observed.sources,
+        )
     else:
-        yield emit.failed(f"{_org(emit)}/people", GLOBAL, f"{len(admins)} organisation owners (more than {limit}): "
-                          f"{', '.join(admins)}.", observed.sources, org=emit.account)
+        yield emit.failed(
+            f"{_org(emit)}/people",
+            GLOBAL,
+            f"{len(admins)} organisation owners (more than {limit}): {', '.join(admins)}.",
+            observed.sources,
+            org=emit.account,
+        )
 
 
 @check
 def github_branch_reviews(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    yield from _rules(part, emit, lambda r: r.protected and r.required_approvals >= 1 and r.dismiss_stale_reviews,
-                      "pull requests need an approving review and new commits dismiss stale approvals",
-                      lambda repo, r: "the default branch is not protected" if not r.protected else (
-                          "no approving review is required" if r.required_approvals < 1
-                          else "stale approvals are not dismissed when new commits are pushed"))
+    yield from _rules(
+        part,
+        emit,
+        lambda r: r.protected and r.required_approvals >= 1 and r.dismiss_stale_reviews,
+        "pull requests need an approving review and new commits dismiss stale approvals",
+        lambda repo, r: (
+            "the default branch is not protected"
+            if not r.protected
+            else (
+                "no approving review is required"
+                if r.required_approvals < 1
+                else "stale approvals are not dismissed when new commits are pushed"
+            )
+        ),
+    )
 
 
 @check
 def github_branch_no_bypass(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    yield from _rules(part, emit, lambda r: r.protected and not r.bypass,
-                      "the rules apply to administrators too, and nobody may bypass them",
-                      lambda repo, r: "the default branch is not protected" if not r.protected
-                      else f"the rules can be bypassed by {', '.join(r.bypass)}")
+    yield from _rules(
+        part,
+        emit,
+        lambda r: r.protected and not r.bypass,
+        "the rules apply to administrators too, and nobody may bypass them",
+        lambda repo, r: (
+            "the default branch is not protected"
+            if not r.protected
+            else f"the rules can be bypassed by {', '.join(r.bypass)}"
+        ),
+    )
 
 
 @check
 def github_branch_status_checks(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    yield from _rules(part, emit, lambda r: bool(r.required_checks), "required status checks must pass",
-                      lambda repo, r: "no status check is required before merging")
+    yield from _rules(
+        part,
+        emit,
+        lambda r: bool(r.required_checks),
+        "required status checks must pass",
+        lambda repo, r: "no status check is required before merging",
+    )
 
 
 @check
 def github_branch_no_force_push(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    yield from _rules(part, emit, lambda r: r.force_push_blocked and r.deletion_blocked,
-                      "force pushes and deletion are blocked",
-                      lambda repo, r: " and ".join(x for x, allowed in (("force pushes", not r.force_push_blocked),
-                                                                          ("deletion", not r.deletion_blocked))
-                                                   if allowed) + " are allowed")
+    yield from _rules(
+        part,
+        emit,
+        lambda r: r.force_push_blocked and r.deletion_blocked,
+        "force pushes and deletion are blocked",
+        lambda repo, r: (
+            " and ".join(
+                x
+                for x, allowed in (("force pushes", not r.force_push_blocked), ("deletion", not r.deletion_blocked))
+                if allowed
+            )
+            + " are allowed"
+        ),
+    )
 
 
 @check
@@ -154,8 +233,10 @@ def github_codeowners(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
         if path:
             yield emit.passed(where, repo.full_name, f"{repo.full_name} has a CODEOWNERS file ({path}).", sources)
         else:
-            yield emit.failed(where, repo.full_name, f"{repo.full_name} has no CODEOWNERS file.", sources,
-                              repo=repo.full_name)
+            yield emit.failed(
+                where, repo.full_name, f"{repo.full_name} has no CODEOWNERS file.", sources, repo=repo.full_name
+            )
+
     yield from _each(part, emit, lambda r: r.codeowners, judge)
 
 
@@ -165,15 +246,27 @@ def github_environment_reviewers(part: SourcePart, ctx: CheckContext, emit: Emit
         where = f"https://github.com/{repo.full_name}"
         production = [e for e in envs if any(w in e.name.lower() for w in PRODUCTION)]
         if not production:
-            yield emit.not_applicable(where, repo.full_name, f"{repo.full_name} deploys to no production "
-                                      "environment through GitHub.", sources)
+            yield emit.not_applicable(
+                where, repo.full_name, f"{repo.full_name} deploys to no production environment through GitHub.", sources
+            )
         for env in production:
             if env.required_reviewers:
-                yield emit.passed(f"{where}/environments/{env.name}", repo.full_name, f"Deployments to {env.name} "
-                                  f"need the approval of one of {env.required_reviewers} reviewer(s).", sources)
+                yield emit.passed(
+                    f"{where}/environments/{env.name}",
+                    repo.full_name,
+                    f"Deployments to {env.name} need the approval of one of {env.required_reviewers} reviewer(s).",
+                    sources,
+                )
             else:
-                yield emit.failed(f"{where}/environments/{env.name}", repo.full_name, f"Deployments to {env.name} "
-                                  "need no reviewer's approval.", sources, repo=repo.full_name, environment=env.name)
+                yield emit.failed(
+                    f"{where}/environments/{env.name}",
+                    repo.full_name,
+                    f"Deployments to {env.name} need no reviewer's approval.",
+                    sources,
+                    repo=repo.full_name,
+                    environment=env.name,
+                )
+
     yield from _each(part, emit, lambda r: r.environments, judge)
 
 
@@ -183,11 +276,19 @@ def github_deploy_keys_read_only(part: SourcePart, ctx: CheckContext, emit: Emit
         where = f"https://github.com/{repo.full_name}"
         writers = [k for k in keys if not k.read_only]
         if not writers:
-            yield emit.passed(where, repo.full_name, f"{repo.full_name}: no deploy key can write "
-                              f"({len(keys)} read-only).", sources)
+            yield emit.passed(
+                where, repo.full_name, f"{repo.full_name}: no deploy key can write ({len(keys)} read-only).", sources
+            )
         for key in writers:
-            yield emit.failed(f"{where}/keys/{key.id}", repo.full_name, f"Deploy key {key.title!r} can push to "
-                              f"{repo.full_name}.", sources, repo=repo.full_name, key_id=key.id)
+            yield emit.failed(
+                f"{where}/keys/{key.id}",
+                repo.full_name,
+                f"Deploy key {key.title!r} can push to {repo.full_name}.",
+                sources,
+                repo=repo.full_name,
+                key_id=key.id,
+            )
+
     yield from _each(part, emit, lambda r: r.deploy_keys, judge)
 
 
@@ -201,12 +302,25 @@ def github_secret_scanning(part: SourcePart, ctx: CheckContext, emit: Emit) -> I
         if repo.secret_scanning == "enabled":
             yield emit.passed(where, repo.full_name, f"{repo.full_name} has secret scanning enabled.", ())
         elif repo.secret_scanning is None:
-                yield emit.error(Failure("github", "repos:GetRepo", repo.full_name, "NotVisible",
-                                     "GitHub did not report security_and_analysis (admin access is needed)"),
-                             where, repo.full_name)
+            yield emit.error(
+                Failure(
+                    "github",
+                    "repos:GetRepo",
+                    repo.full_name,
+                    "NotVisible",
+                    "GitHub did not report security_and_analysis (admin access is needed)",
+                ),
+                where,
+                repo.full_name,
+            )
         else:
-            yield emit.failed(where, repo.full_name, f"{repo.full_name} has secret scanning {repo.secret_scanning}.",
-                              (), repo=repo.full_name)
+            yield emit.failed(
+                where,
+                repo.full_name,
+                f"{repo.full_name} has secret scanning {repo.secret_scanning}.",
+                (),
+                repo=repo.full_name,
+            )
 
 
 @check
@@ -216,6 +330,8 @@ def github_dependabot_alerts(part: SourcePart, ctx: CheckContext, emit: Emit) ->
         if enabled:
             yield emit.passed(where, repo.full_name, f"{repo.full_name} has Dependabot alerts enabled.", sources)
         else:
-            yield emit.failed(where, repo.full_name, f"{repo.full_name} has Dependabot alerts disabled.", sources,
-                              repo=repo.full_name)
+            yield emit.failed(
+                where, repo.full_name, f"{repo.full_name} has Dependabot alerts disabled.", sources, repo=repo.full_name
+            )
+
     yield from _each(part, emit, lambda r: r.dependabot_alerts, judge)

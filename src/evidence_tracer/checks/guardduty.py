@@ -22,11 +22,11 @@ def guardduty_enabled(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
         on = [d for d in observed.value if d.status.upper() == "ENABLED"]
         if on:
             arn = emit.arn("guardduty", region, f"detector/{on[0].detector_id}")
-            yield emit.passed(arn, region, f"GuardDuty detector {on[0].detector_id} is enabled.",
-                              observed.sources)
+            yield emit.passed(arn, region, f"GuardDuty detector {on[0].detector_id} is enabled.", observed.sources)
         elif observed.value:
-            yield emit.failed(resource, region, f"GuardDuty has a detector in {region}, but it is suspended.",
-                              observed.sources)
+            yield emit.failed(
+                resource, region, f"GuardDuty has a detector in {region}, but it is suspended.", observed.sources
+            )
         else:
             yield emit.failed(resource, region, f"GuardDuty is not enabled in {region}.", observed.sources)
 
@@ -48,9 +48,20 @@ def guardduty_findings_triaged(part: SourcePart, ctx: CheckContext, emit: Emit) 
         stale = [f for f in findings.value or () if f.created_at and (ctx.now - f.created_at).days > days]
         if stale:
             kinds = ", ".join(sorted({f.type for f in stale})[:3])
-            yield emit.failed(arn, region, f"{len(stale)} high or critical GuardDuty finding(s) in {region} are "
-                              f"open after more than {days} days ({kinds}).", sources,
-                              detector=detector.detector_id, finding_id=stale[0].finding_id)
+            yield emit.failed(
+                arn,
+                region,
+                f"{len(stale)} high or critical GuardDuty finding(s) in {region} are "
+                f"open after more than {days} days ({kinds}).",
+                sources,
+                detector=detector.detector_id,
+                finding_id=stale[0].finding_id,
+            )
         else:
-            yield emit.passed(arn, region, f"No high or critical GuardDuty finding in {region} is open past "
-                              f"{days} days ({len(findings.value or ())} open within it).", sources)
+            yield emit.passed(
+                arn,
+                region,
+                f"No high or critical GuardDuty finding in {region} is open past "
+                f"{days} days ({len(findings.value or ())} open within it).",
+                sources,
+            )

@@ -61,22 +61,24 @@ def iam_user_console_mfa(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
     report = part.get(CREDENTIAL_REPORT)
     if report.value is None:
         assert report.failure is not None
-        yield emit.error(report.failure, _users(emit), GLOBAL,
-                         report.sources)
+        yield emit.error(report.failure, _users(emit), GLOBAL, report.sources)
         return
     users = [r for r in report.value if not r.is_root]
     console = [r for r in users if r.password_enabled]
     if not console:
         yield emit.not_applicable(
-            _users(emit), GLOBAL,
-            "No IAM user has a console password.", report.sources,
+            _users(emit),
+            GLOBAL,
+            "No IAM user has a console password.",
+            report.sources,
         )
     for row in console:
         if row.mfa_active:
             yield emit.passed(row.arn, GLOBAL, f"{row.user} signs in to the console with MFA.", report.sources)
         else:
-            yield emit.failed(row.arn, GLOBAL, f"{row.user} has a console password but no MFA device.",
-                              report.sources, user=row.user)
+            yield emit.failed(
+                row.arn, GLOBAL, f"{row.user} has a console password but no MFA device.", report.sources, user=row.user
+            )
 
 
 @check
@@ -85,8 +87,7 @@ def iam_access_key_age(part: SourcePart, ctx: CheckContext, emit: Emit) -> Itera
     report = part.get(CREDENTIAL_REPORT)
     if report.value is None:
         assert report.failure is not None
-        yield emit.error(report.failure, _users(emit), GLOBAL,
-                         report.sources)
+        yield emit.error(report.failure, _users(emit), GLOBAL, report.sources)
         return
     seen = False
     for row in report.value:
@@ -96,25 +97,34 @@ def iam_access_key_age(part: SourcePart, ctx: CheckContext, emit: Emit) -> Itera
             seen = True
             resource = f"{row.arn} (access key {key.slot})"
             if key.last_rotated is None:
-                yield emit.failed(resource, GLOBAL,
-                                  f"Access key {key.slot} of {row.user} is active with no rotation date.",
-                                  report.sources, user=row.user, slot=key.slot)
+                yield emit.failed(
+                    resource,
+                    GLOBAL,
+                    f"Access key {key.slot} of {row.user} is active with no rotation date.",
+                    report.sources,
+                    user=row.user,
+                    slot=key.slot,
+                )
                 continue
             age = (ctx.now - key.last_rotated).days
             if age > limit:
                 yield emit.failed(
-                    resource, GLOBAL,
-                    f"Access key {key.slot} of {row.user} is {age} days old; the access control policy "
-                    f"allows {limit}.",
-                    report.sources, user=row.user, slot=key.slot,
+                    resource,
+                    GLOBAL,
+                    f"Access key {key.slot} of {row.user} is {age} days old; the access control policy allows {limit}.",
+                    report.sources,
+                    user=row.user,
+                    slot=key.slot,
                 )
             else:
-                yield emit.passed(resource, GLOBAL,
-                                  f"Access key {key.slot} of {row.user} is {age} days old (limit {limit}).",
-                                  report.sources)
+                yield emit.passed(
+                    resource,
+                    GLOBAL,
+                    f"Access key {key.slot} of {row.user} is {age} days old (limit {limit}).",
+                    report.sources,
+                )
     if not seen:
-        yield emit.not_applicable(_users(emit), GLOBAL,
-                                  "No active access keys.", report.sources)
+        yield emit.not_applicable(_users(emit), GLOBAL, "No active access keys.", report.sources)
 
 
 @check
@@ -127,20 +137,29 @@ def iam_password_policy(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iter
         return
     policy = observed.value
     if policy is None:
-        yield emit.failed(resource, GLOBAL, "The account has no IAM password policy.", observed.sources,
-                          min_length=want)
+        yield emit.failed(
+            resource, GLOBAL, "The account has no IAM password policy.", observed.sources, min_length=want
+        )
         return
     gaps = []
     if policy.minimum_length < want:
         gaps.append(f"minimum length {policy.minimum_length} (policy requires {want})")
-    for flag, label in ((policy.require_symbols, "symbols"), (policy.require_numbers, "numbers"),
-                        (policy.require_uppercase, "uppercase"), (policy.require_lowercase, "lowercase")):
+    for flag, label in (
+        (policy.require_symbols, "symbols"),
+        (policy.require_numbers, "numbers"),
+        (policy.require_uppercase, "uppercase"),
+        (policy.require_lowercase, "lowercase"),
+    ):
         if not flag:
             gaps.append(f"{label} not required")
     if gaps:
-        yield emit.failed(resource, GLOBAL, "Password policy falls short: " + "; ".join(gaps) + ".",
-                          observed.sources, min_length=want)
+        yield emit.failed(
+            resource, GLOBAL, "Password policy falls short: " + "; ".join(gaps) + ".", observed.sources, min_length=want
+        )
     else:
-        yield emit.passed(resource, GLOBAL,
-                          f"Password policy requires {policy.minimum_length}+ characters of all classes.",
-                          observed.sources)
+        yield emit.passed(
+            resource,
+            GLOBAL,
+            f"Password policy requires {policy.minimum_length}+ characters of all classes.",
+            observed.sources,
+        )

@@ -43,11 +43,17 @@ def iam_inactive_credentials(part: SourcePart, ctx: CheckContext, emit: Emit) ->
                 if idle is not None and idle > limit:
                     dormant.append(f"access key {key.slot} unused for {idle} days")
         if dormant:
-            yield emit.failed(row.arn, GLOBAL, f"{row.user}: " + "; ".join(dormant) + f" (limit {limit}).",
-                              report.sources, user=row.user)
+            yield emit.failed(
+                row.arn,
+                GLOBAL,
+                f"{row.user}: " + "; ".join(dormant) + f" (limit {limit}).",
+                report.sources,
+                user=row.user,
+            )
         elif row.password_enabled or any(k.active for k in row.access_keys):
-            yield emit.passed(row.arn, GLOBAL, f"{row.user} has used every credential within {limit} days.",
-                              report.sources)
+            yield emit.passed(
+                row.arn, GLOBAL, f"{row.user} has used every credential within {limit} days.", report.sources
+            )
 
 
 def _grants_everything(document: str) -> bool:
@@ -100,17 +106,31 @@ def iam_privileged_access(part: SourcePart, ctx: CheckContext, emit: Emit) -> It
     keys = {r.arn: [k.slot for k in r.access_keys if k.active] for r in report.value or ()}
     admins = privileged(auth.value)
     if not admins:
-        yield emit.passed(emit.arn("iam", GLOBAL, "*"), GLOBAL, "No IAM principal holds administrator access "
-                          "(check how administrators sign in: Identity Center permission sets are listed separately).",
-                          evidence)
+        yield emit.passed(
+            emit.arn("iam", GLOBAL, "*"),
+            GLOBAL,
+            "No IAM principal holds administrator access "
+            "(check how administrators sign in: Identity Center permission sets are listed separately).",
+            evidence,
+        )
     for arn, (principal, how) in sorted(admins.items()):
         active = keys.get(arn, [])
         if principal.kind == "user" and active:
-            yield emit.failed(arn, GLOBAL, f"Privileged IAM user {principal.name} (via {how}) holds long-lived "
-                              f"access key(s) {', '.join(map(str, active))}.", evidence, user=principal.name)
+            yield emit.failed(
+                arn,
+                GLOBAL,
+                f"Privileged IAM user {principal.name} (via {how}) holds long-lived "
+                f"access key(s) {', '.join(map(str, active))}.",
+                evidence,
+                user=principal.name,
+            )
         else:
-            yield emit.passed(arn, GLOBAL, f"Privileged {principal.kind} {principal.name} (via {how}); no long-lived "
-                              "access key.", evidence)
+            yield emit.passed(
+                arn,
+                GLOBAL,
+                f"Privileged {principal.kind} {principal.name} (via {how}); no long-lived access key.",
+                evidence,
+            )
 
 
 @check
@@ -122,8 +142,14 @@ def iam_user_direct_policies(part: SourcePart, ctx: CheckContext, emit: Emit) ->
     for user in (p for p in auth.value.principals if p.kind == "user"):
         direct = [a.rsplit("/", 1)[-1] for a in user.attached] + [f"{n} (inline)" for n in user.inline]
         if direct:
-            yield emit.failed(user.arn, GLOBAL, f"{user.name} has policies attached directly: {', '.join(direct)}; "
-                              "grant access through groups or roles so reviews see it.", auth.sources, user=user.name)
+            yield emit.failed(
+                user.arn,
+                GLOBAL,
+                f"{user.name} has policies attached directly: {', '.join(direct)}; "
+                "grant access through groups or roles so reviews see it.",
+                auth.sources,
+                user=user.name,
+            )
         else:
             yield emit.passed(user.arn, GLOBAL, f"{user.name} gets permissions only through groups.", auth.sources)
 
@@ -160,17 +186,24 @@ def iam_root_recent_use(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iter
     used = [d for d in (root.password_last_used, *(k.last_used for k in root.access_keys)) if d is not None]
     last = max(used) if used else None
     if last is not None and (ctx.now - last).days <= limit:
-        yield emit.failed(root_arn, GLOBAL, f"The root user was used on {last.date().isoformat()}, within "
-                          f"{limit} days: use named administrators and keep root for break-glass.", report.sources)
+        yield emit.failed(
+            root_arn,
+            GLOBAL,
+            f"The root user was used on {last.date().isoformat()}, within "
+            f"{limit} days: use named administrators and keep root for break-glass.",
+            report.sources,
+        )
     else:
         when = f"last on {last.date().isoformat()}" if last else "never"
-        yield emit.passed(root_arn, GLOBAL, f"The root user has not been used in {limit} days ({when}).",
-                          report.sources)
+        yield emit.passed(
+            root_arn, GLOBAL, f"The root user has not been used in {limit} days ({when}).", report.sources
+        )
 
 
 def _no_root_row() -> Failure:
-    return Failure("iam", "GetCredentialReport", GLOBAL, "UnexpectedResponse",
-                   "the credential report has no <root_account> row")
+    return Failure(
+        "iam", "GetCredentialReport", GLOBAL, "UnexpectedResponse", "the credential report has no <root_account> row"
+    )
 
 
 @check
@@ -186,14 +219,27 @@ def iam_console_users_beside_identity_center(part: SourcePart, ctx: CheckContext
     evidence = (*(s for _, _, srcs in instances for s in srcs), *report.sources)
     console = [r for r in report.value if r.password_enabled and not r.is_root]
     if not instances:
-        yield emit.not_applicable(emit.arn("iam", GLOBAL, "user/*"), GLOBAL, "IAM Identity Center is not set up; "
-                                  "IAM users are the way people sign in (their MFA is checked separately).", evidence)
+        yield emit.not_applicable(
+            emit.arn("iam", GLOBAL, "user/*"),
+            GLOBAL,
+            "IAM Identity Center is not set up; "
+            "IAM users are the way people sign in (their MFA is checked separately).",
+            evidence,
+        )
         return
     for row in console:
-        yield emit.failed(row.arn, GLOBAL, f"{row.user} signs in as an IAM user although IAM Identity Center "
-                          "exists: move the person to Identity Center and remove the password.", evidence,
-                          user=row.user)
+        yield emit.failed(
+            row.arn,
+            GLOBAL,
+            f"{row.user} signs in as an IAM user although IAM Identity Center "
+            "exists: move the person to Identity Center and remove the password.",
+            evidence,
+            user=row.user,
+        )
     if not console:
-        yield emit.passed(emit.arn("iam", GLOBAL, "user/*"), GLOBAL, "People sign in through IAM Identity Center; "
-                          "no IAM user has a console password.", evidence)
-
+        yield emit.passed(
+            emit.arn("iam", GLOBAL, "user/*"),
+            GLOBAL,
+            "People sign in through IAM Identity Center; no IAM user has a console password.",
+            evidence,
+        )

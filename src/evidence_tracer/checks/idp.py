@@ -36,11 +36,17 @@ def idp_mfa_enrolled(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterato
             continue
         strong = sorted(set(user.factors.value) - WEAK_FACTORS)
         if strong:
-            yield emit.passed(where, GLOBAL, f"{user.login} has a second factor ({', '.join(strong)}).",
-                              user.factors.sources)
+            yield emit.passed(
+                where, GLOBAL, f"{user.login} has a second factor ({', '.join(strong)}).", user.factors.sources
+            )
         else:
-            yield emit.failed(where, GLOBAL, f"{user.login} is active with no second factor enrolled.",
-                              user.factors.sources, login=user.login)
+            yield emit.failed(
+                where,
+                GLOBAL,
+                f"{user.login} is active with no second factor enrolled.",
+                user.factors.sources,
+                login=user.login,
+            )
 
 
 @check
@@ -56,11 +62,16 @@ def idp_admins_few(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[
     limit = (ctx.config.sources.google if part.source == "google" else ctx.config.sources.okta).max_admins
     sources = admins.sources + users.sources
     if len(listed) <= limit:
-        yield emit.passed(f"{_org(part)}/admins", GLOBAL, f"{len(listed)} administrator(s): "
-                          f"{', '.join(listed) or 'none'}.", sources)
+        yield emit.passed(
+            f"{_org(part)}/admins", GLOBAL, f"{len(listed)} administrator(s): {', '.join(listed) or 'none'}.", sources
+        )
     else:
-        yield emit.failed(f"{_org(part)}/admins", GLOBAL, f"{len(listed)} administrators (more than {limit}): "
-                          f"{', '.join(listed)}.", sources)
+        yield emit.failed(
+            f"{_org(part)}/admins",
+            GLOBAL,
+            f"{len(listed)} administrators (more than {limit}): {', '.join(listed)}.",
+            sources,
+        )
 
 
 def _sso(part: SourcePart, emit: Emit, names: frozenset[str], word: str, what: str) -> Iterator[Finding]:
@@ -74,11 +85,16 @@ def _sso(part: SourcePart, emit: Emit, names: frozenset[str], word: str, what: s
 
     found = [a for a in apps.value if matches(a)]
     if found:
-        yield emit.passed(f"{_org(part)}/apps", GLOBAL, f"{what} sign-in goes through Okta ({found[0].label}, "
-                          f"{found[0].sign_on_mode}).", apps.sources)
+        yield emit.passed(
+            f"{_org(part)}/apps",
+            GLOBAL,
+            f"{what} sign-in goes through Okta ({found[0].label}, {found[0].sign_on_mode}).",
+            apps.sources,
+        )
     else:
-        yield emit.failed(f"{_org(part)}/apps", GLOBAL, f"No active Okta application signs people in to {what}.",
-                          apps.sources)
+        yield emit.failed(
+            f"{_org(part)}/apps", GLOBAL, f"No active Okta application signs people in to {what}.", apps.sources
+        )
 
 
 @check

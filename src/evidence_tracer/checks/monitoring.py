@@ -31,8 +31,10 @@ SECURITY_EVENTS: dict[str, tuple[str, re.Pattern[str]]] = {
     "root_sign_in": ("use of the root user", re.compile(r"userIdentity\.type\s*=\s*\"?Root", re.I)),
     "iam_policy_changes": ("IAM policy changes", re.compile(r"(Put|Attach|Detach|Delete)(User|Group|Role)Policy")),
     "cloudtrail_changes": ("CloudTrail configuration changes", re.compile(r"StopLogging|DeleteTrail|UpdateTrail")),
-    "security_group_changes": ("security-group changes",
-                               re.compile(r"(Authorize|Revoke)SecurityGroup(Ingress|Egress)")),
+    "security_group_changes": (
+        "security-group changes",
+        re.compile(r"(Authorize|Revoke)SecurityGroup(Ingress|Egress)"),
+    ),
 }
 
 
@@ -46,11 +48,20 @@ def cloudtrail_cloudwatch_logs(part: SourcePart, ctx: CheckContext, emit: Emit) 
         if group.failure is not None:
             yield emit.error(group.failure, trail.arn, trail.home_region, evidence)
         elif group.value:
-            yield emit.passed(trail.arn, trail.home_region,
-                              f"Trail {trail.name} delivers to CloudWatch Logs ({group.value}).", evidence)
+            yield emit.passed(
+                trail.arn,
+                trail.home_region,
+                f"Trail {trail.name} delivers to CloudWatch Logs ({group.value}).",
+                evidence,
+            )
         else:
-            yield emit.failed(trail.arn, trail.home_region, f"Trail {trail.name} is not delivered to CloudWatch "
-                              "Logs, so no alarm can watch it.", evidence, trail=trail.name)
+            yield emit.failed(
+                trail.arn,
+                trail.home_region,
+                f"Trail {trail.name} is not delivered to CloudWatch Logs, so no alarm can watch it.",
+                evidence,
+                trail=trail.name,
+            )
 
 
 @check
@@ -64,32 +75,38 @@ def logs_retention(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[
         if days is None:
             yield emit.passed(arn, region, f"Log group {group.id} keeps events forever.", sources)
         elif as_int(days, f"retentionInDays of {group.id}") >= want:
-            yield emit.passed(arn, region, f"Log group {group.id} keeps events {days} days (policy: {want}).",
-                              sources)
+            yield emit.passed(arn, region, f"Log group {group.id} keeps events {days} days (policy: {want}).", sources)
         else:
-            yield emit.failed(arn, region, f"Log group {group.id} keeps events {days} days; the logging policy "
-                              f"requires {want}.", sources, log_group=group.id, days=_retention_value(want))
+            yield emit.failed(
+                arn,
+                region,
+                f"Log group {group.id} keeps events {days} days; the logging policy requires {want}.",
+                sources,
+                log_group=group.id,
+                days=_retention_value(want),
+            )
 
 
 def _retention_value(days: int) -> int:
     """The smallest retention CloudWatch Logs accepts that is at least `days`."""
-    allowed = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-               3653)
+    allowed = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
     return next((a for a in allowed if a >= days), allowed[-1])
 
 
 def _topics_with_subscribers(part: SourcePart, region: str) -> set[str]:
     subs = part.get(SNS_SUBSCRIPTIONS, region).value or ()
-    return {str(s.data.get("TopicArn")) for s in subs
-            if str(s.data.get("SubscriptionArn", "")).startswith("arn:")}
+    return {str(s.data.get("TopicArn")) for s in subs if str(s.data.get("SubscriptionArn", "")).startswith("arn:")}
 
 
 @check
 def cloudwatch_security_alarms(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     trails, failures = trails_by_arn(part)
     failures += [t.cloudwatch_logs_group.failure for t, _ in trails.values() if t.cloudwatch_logs_group.failure]
-    groups = {str(t.cloudwatch_logs_group.value).split(":log-group:")[-1].removesuffix(":*"): t.home_region
-              for t, _ in trails.values() if t.cloudwatch_logs_group.value}
+    groups = {
+        str(t.cloudwatch_logs_group.value).split(":log-group:")[-1].removesuffix(":*"): t.home_region
+        for t, _ in trails.values()
+        if t.cloudwatch_logs_group.value
+    }
     resource = emit.arn("cloudwatch", "*", "alarm:*")
     if not groups and failures:
         yield emit.error(failures[0], resource, failures[0].region)
@@ -97,9 +114,16 @@ def cloudwatch_security_alarms(part: SourcePart, ctx: CheckContext, emit: Emit) 
     if not groups:
         home = part.regions[0] if part.regions else "us-east-1"
         for event, (label, _) in SECURITY_EVENTS.items():
-            yield emit.failed(f"{resource} ({event})", home, f"No alarm on {label}: CloudTrail is not delivered "
-                              "to CloudWatch Logs (see cloudtrail_cloudwatch_logs).", (), event=event,
-                              log_group="CLOUDTRAIL-LOG-GROUP", region=home)
+            yield emit.failed(
+                f"{resource} ({event})",
+                home,
+                f"No alarm on {label}: CloudTrail is not delivered "
+                "to CloudWatch Logs (see cloudtrail_cloudwatch_logs).",
+                (),
+                event=event,
+                log_group="CLOUDTRAIL-LOG-GROUP",
+                region=home,
+            )
         return
     for log_group, region in groups.items():
         observed = {ds.key: part.get(ds, region) for ds in (METRIC_FILTERS, ALARMS, SNS_SUBSCRIPTIONS)}
@@ -112,22 +136,40 @@ def cloudwatch_security_alarms(part: SourcePart, ctx: CheckContext, emit: Emit) 
         alarms: tuple[Resource, ...] = observed[ALARMS.key].value or ()
         notified = _topics_with_subscribers(part, region)
         for event, (label, pattern) in SECURITY_EVENTS.items():
-            metrics = {(str(t.get("metricNamespace")), str(t.get("metricName")))
-                       for f in filters if f.data.get("logGroupName") == log_group
-                       and pattern.search(str(f.data.get("filterPattern", "")))
-                       for t in f.data.get("metricTransformations") or ()}
+            metrics = {
+                (str(t.get("metricNamespace")), str(t.get("metricName")))
+                for f in filters
+                if f.data.get("logGroupName") == log_group and pattern.search(str(f.data.get("filterPattern", "")))
+                for t in f.data.get("metricTransformations") or ()
+            }
             watching = [a for a in alarms if (str(a.data.get("Namespace")), str(a.data.get("MetricName"))) in metrics]
             reaching = [a for a in watching if any(str(t) in notified for t in a.data.get("AlarmActions") or ())]
             target = f"{resource} ({event})"
             if reaching:
-                yield emit.passed(target, region, f"Alarm {reaching[0].data.get('AlarmName')} notifies a subscribed "
-                                  f"SNS topic on {label}.", evidence)
+                yield emit.passed(
+                    target,
+                    region,
+                    f"Alarm {reaching[0].data.get('AlarmName')} notifies a subscribed SNS topic on {label}.",
+                    evidence,
+                )
             elif watching:
-                yield emit.failed(target, region, f"The alarm on {label} notifies no SNS topic with a subscriber, "
-                                  "so nobody hears it.", evidence, event=event, log_group=log_group)
+                yield emit.failed(
+                    target,
+                    region,
+                    f"The alarm on {label} notifies no SNS topic with a subscriber, so nobody hears it.",
+                    evidence,
+                    event=event,
+                    log_group=log_group,
+                )
             else:
-                yield emit.failed(target, region, f"No metric filter and alarm watch {label} in {log_group}.",
-                                  evidence, event=event, log_group=log_group)
+                yield emit.failed(
+                    target,
+                    region,
+                    f"No metric filter and alarm watch {label} in {log_group}.",
+                    evidence,
+                    event=event,
+                    log_group=log_group,
+                )
 
 
 @check
@@ -144,11 +186,17 @@ def config_recorder_enabled(part: SourcePart, ctx: CheckContext, emit: Emit) -> 
         if recording:
             yield emit.passed(resource, region, f"AWS Config is recording in {region} ({recording[0]}).", evidence)
         elif recorders.value:
-            yield emit.failed(resource, region, f"AWS Config has a recorder in {region} but it is stopped.",
-                              evidence, recorder=recorders.value[0].id)
+            yield emit.failed(
+                resource,
+                region,
+                f"AWS Config has a recorder in {region} but it is stopped.",
+                evidence,
+                recorder=recorders.value[0].id,
+            )
         else:
-            yield emit.failed(resource, region, f"AWS Config records nothing in {region}.", evidence,
-                              recorder="default")
+            yield emit.failed(
+                resource, region, f"AWS Config records nothing in {region}.", evidence, recorder="default"
+            )
 
 
 @check
@@ -159,8 +207,9 @@ def securityhub_enabled(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iter
         if hub.failure is not None:
             yield emit.error(hub.failure, resource, region, hub.sources)
         elif hub.value:
-            yield emit.passed(str(hub.value.get("HubArn", resource)), region, f"Security Hub is on in {region}.",
-                              hub.sources)
+            yield emit.passed(
+                str(hub.value.get("HubArn", resource)), region, f"Security Hub is on in {region}.", hub.sources
+            )
         else:
             yield emit.failed(resource, region, f"Security Hub is not enabled in {region}.", hub.sources)
 
@@ -190,11 +239,11 @@ def vpc_flow_logs(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[F
             if vpc.id in logged:
                 yield emit.passed(arn, region, f"VPC {vpc.id} has flow logs.", evidence)
             elif vpc.id in busy:
-                yield emit.failed(arn, region, f"VPC {vpc.id} runs workloads without flow logs.", evidence,
-                                  vpc=vpc.id)
+                yield emit.failed(arn, region, f"VPC {vpc.id} runs workloads without flow logs.", evidence, vpc=vpc.id)
             else:
-                yield emit.not_applicable(arn, region, f"VPC {vpc.id} has no network interfaces (no workloads).",
-                                          evidence)
+                yield emit.not_applicable(
+                    arn, region, f"VPC {vpc.id} has no network interfaces (no workloads).", evidence
+                )
 
 
 def _trail_buckets(part: SourcePart, emit: Emit) -> tuple[dict[str, tuple[str, ...]], list[Finding]]:
@@ -223,16 +272,27 @@ def cloudtrail_bucket_logging(part: SourcePart, ctx: CheckContext, emit: Emit) -
         arn = f"arn:{emit.partition}:s3:::{name}"
         target = read.get(name)
         if target is None:
-            yield emit.error(Failure("s3", "GetBucketLogging", GLOBAL, NOT_COLLECTED, "not read in this snapshot"),
-                             arn, GLOBAL, sources)
+            yield emit.error(
+                Failure("s3", "GetBucketLogging", GLOBAL, NOT_COLLECTED, "not read in this snapshot"),
+                arn,
+                GLOBAL,
+                sources,
+            )
         elif target.failure is not None:
             yield emit.error(target.failure, arn, GLOBAL, (*sources, *target.sources))
         elif target.value:
-            yield emit.passed(arn, GLOBAL, f"CloudTrail bucket {name} logs access to {target.value}.",
-                              (*sources, *target.sources))
+            yield emit.passed(
+                arn, GLOBAL, f"CloudTrail bucket {name} logs access to {target.value}.", (*sources, *target.sources)
+            )
         else:
-            yield emit.failed(arn, GLOBAL, f"CloudTrail bucket {name} keeps no server access log: reads and deletes "
-                              "of the audit trail itself go unrecorded.", (*sources, *target.sources), bucket=name)
+            yield emit.failed(
+                arn,
+                GLOBAL,
+                f"CloudTrail bucket {name} keeps no server access log: reads and deletes "
+                "of the audit trail itself go unrecorded.",
+                (*sources, *target.sources),
+                bucket=name,
+            )
 
 
 @check
@@ -250,22 +310,39 @@ def cloudtrail_bucket_not_public(part: SourcePart, ctx: CheckContext, emit: Emit
         arn = f"arn:{emit.partition}:s3:::{name}"
         bucket = by_name.get(name)
         if bucket is None:
-            yield emit.error(Failure("s3", "ListBuckets", GLOBAL, "OutsideAccount",
-                                     f"{name} is not a bucket of account {part.account}; scan the account that "
-                                     "holds it (a log archive account of the Organization)"), arn, GLOBAL, sources)
+            yield emit.error(
+                Failure(
+                    "s3",
+                    "ListBuckets",
+                    GLOBAL,
+                    "OutsideAccount",
+                    f"{name} is not a bucket of account {part.account}; scan the account that "
+                    "holds it (a log archive account of the Organization)",
+                ),
+                arn,
+                GLOBAL,
+                sources,
+            )
             continue
         evidence = (*sources, *bucket.public_access_block.sources, *bucket.policy.sources, *account.sources)
         failure = bucket.policy.failure or (bucket.public_access_block.failure if account.failure else None)
         if failure is not None:
             yield emit.error(failure, arn, GLOBAL, evidence)
             continue
-        blocked = (bucket.public_access_block.value is not None and bucket.public_access_block.value.all_on) or \
-            (account.value is not None and account.value.all_on)
+        blocked = (bucket.public_access_block.value is not None and bucket.public_access_block.value.all_on) or (
+            account.value is not None and account.value.all_on
+        )
         exposure = policy_exposure(bucket.policy.value, known) if bucket.policy.value else []
         if exposure or not blocked:
             detail = "; ".join(exposure) if exposure else "Block Public Access is not fully on for it"
-            yield emit.failed(arn, GLOBAL, f"CloudTrail bucket {name} could be public: {detail}.", evidence,
-                              bucket=name)
+            yield emit.failed(
+                arn, GLOBAL, f"CloudTrail bucket {name} could be public: {detail}.", evidence, bucket=name
+            )
         else:
-            yield emit.passed(arn, GLOBAL, f"CloudTrail bucket {name} blocks public access and its policy grants "
-                              "only known accounts and services.", evidence)
+            yield emit.passed(
+                arn,
+                GLOBAL,
+                f"CloudTrail bucket {name} blocks public access and its policy grants "
+                "only known accounts and services.",
+                evidence,
+            )

@@ -22,15 +22,33 @@ from evidence_tracer.inventory.aws_resources import (
 )
 from evidence_tracer.models import Finding
 
-DATA_PORTS = {3306: "MySQL", 5432: "PostgreSQL", 1433: "SQL Server", 1521: "Oracle", 27017: "MongoDB",
-              6379: "Redis", 11211: "Memcached", 9200: "Elasticsearch", 5601: "Kibana", 23: "Telnet", 21: "FTP"}
+DATA_PORTS = {
+    3306: "MySQL",
+    5432: "PostgreSQL",
+    1433: "SQL Server",
+    1521: "Oracle",
+    27017: "MongoDB",
+    6379: "Redis",
+    11211: "Memcached",
+    9200: "Elasticsearch",
+    5601: "Kibana",
+    23: "Telnet",
+    21: "FTP",
+}
 CERT_WARNING_DAYS = 30
 # ELB security policies that still accept TLS 1.0 or 1.1 (AWS's list; every other predefined policy is 1.2+).
-LEGACY_TLS_POLICIES = frozenset({
-    "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-0-2015-04", "ELBSecurityPolicy-TLS-1-1-2017-01",
-    "ELBSecurityPolicy-2015-05", "ELBSecurityPolicy-FS-2018-06", "ELBSecurityPolicy-FS-1-1-2019-08",
-    "ELBSecurityPolicy-TLS13-1-0-2021-06", "ELBSecurityPolicy-TLS13-1-1-2021-06",
-})
+LEGACY_TLS_POLICIES = frozenset(
+    {
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-TLS-1-0-2015-04",
+        "ELBSecurityPolicy-TLS-1-1-2017-01",
+        "ELBSecurityPolicy-2015-05",
+        "ELBSecurityPolicy-FS-2018-06",
+        "ELBSecurityPolicy-FS-1-1-2019-08",
+        "ELBSecurityPolicy-TLS13-1-0-2021-06",
+        "ELBSecurityPolicy-TLS13-1-1-2021-06",
+    }
+)
 
 
 @check
@@ -41,20 +59,29 @@ def ec2_sg_open_database_ports(part: SourcePart, ctx: CheckContext, emit: Emit) 
         bad = [(rule, open_ports(rule, DATA_PORTS)) for rule in sg.ingress]
         bad = [(rule, ports) for rule, ports in bad if ports]
         if not bad:
-            yield emit.passed(sg.arn, region, f"{sg.group_id} ({sg.name}) opens no database, cache or legacy "
-                              "admin port to the internet.", sources)
+            yield emit.passed(
+                sg.arn,
+                region,
+                f"{sg.group_id} ({sg.name}) opens no database, cache or legacy admin port to the internet.",
+                sources,
+            )
             continue
         ports = sorted({p for _, ps in bad for p in ps})
         names = ", ".join(f"{DATA_PORTS[p]} ({p})" for p in ports)
-        yield emit.failed(sg.arn, region, f"{sg.group_id} ({sg.name}) allows {names} from the internet.", sources,
-                          group_id=sg.group_id, permission=permissions_json([r for r, _ in bad]))
+        yield emit.failed(
+            sg.arn,
+            region,
+            f"{sg.group_id} ({sg.name}) allows {names} from the internet.",
+            sources,
+            group_id=sg.group_id,
+            permission=permissions_json([r for r, _ in bad]),
+        )
 
 
 def _all_ports(rule_protocol: str, low: int | None, high: int | None) -> bool:
     if rule_protocol.lower() in ("-1", "all"):
         return True
-    return rule_protocol.lower() in ("tcp", "6", "udp", "17") and (low in (None, 0, -1)) and \
-        (high in (None, 65535, -1))
+    return rule_protocol.lower() in ("tcp", "6", "udp", "17") and (low in (None, 0, -1)) and (high in (None, 65535, -1))
 
 
 @check
@@ -64,11 +91,18 @@ def ec2_sg_open_all_ports(part: SourcePart, ctx: CheckContext, emit: Emit) -> It
     for region, sg, sources in groups:
         bad = [r for r in sg.ingress if internet_ranges(r) and _all_ports(r.protocol, r.from_port, r.to_port)]
         if bad:
-            yield emit.failed(sg.arn, region, f"{sg.group_id} ({sg.name}) allows every port from the internet.",
-                              sources, group_id=sg.group_id, permission=permissions_json(bad))
+            yield emit.failed(
+                sg.arn,
+                region,
+                f"{sg.group_id} ({sg.name}) allows every port from the internet.",
+                sources,
+                group_id=sg.group_id,
+                permission=permissions_json(bad),
+            )
         else:
-            yield emit.passed(sg.arn, region, f"{sg.group_id} ({sg.name}) does not open every port to the "
-                              "internet.", sources)
+            yield emit.passed(
+                sg.arn, region, f"{sg.group_id} ({sg.name}) does not open every port to the internet.", sources
+            )
 
 
 @check
@@ -83,12 +117,18 @@ def ec2_default_sg_closed(part: SourcePart, ctx: CheckContext, emit: Emit) -> It
             continue
         rules = len(sg.ingress) + len(sg.egress.value or ())
         if rules:
-            yield emit.failed(sg.arn, region, f"Default security group {sg.group_id} of {sg.vpc_id} has {rules} "
-                              "rule(s); anything launched without a group would get them.", sources,
-                              group_id=sg.group_id)
+            yield emit.failed(
+                sg.arn,
+                region,
+                f"Default security group {sg.group_id} of {sg.vpc_id} has {rules} "
+                "rule(s); anything launched without a group would get them.",
+                sources,
+                group_id=sg.group_id,
+            )
         else:
-            yield emit.passed(sg.arn, region, f"Default security group {sg.group_id} of {sg.vpc_id} allows "
-                              "nothing.", sources)
+            yield emit.passed(
+                sg.arn, region, f"Default security group {sg.group_id} of {sg.vpc_id} allows nothing.", sources
+            )
 
 
 @check
@@ -106,19 +146,23 @@ def elb_https_only(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[
         for listener in listeners.value or ():
             protocol, port = listener.get("Protocol"), listener.get("Port")
             actions = listener.get("DefaultActions") or ()
-            redirects = any(a.get("Type") == "redirect" and (a.get("RedirectConfig") or {}).get("Protocol") == "HTTPS"
-                            for a in actions)
+            redirects = any(
+                a.get("Type") == "redirect" and (a.get("RedirectConfig") or {}).get("Protocol") == "HTTPS"
+                for a in actions
+            )
             if protocol == "HTTP" and not redirects:
                 problems.append(f"HTTP listener on port {port} serves plain HTTP instead of redirecting to HTTPS")
             policy = listener.get("SslPolicy")
             if protocol in ("HTTPS", "TLS") and policy in LEGACY_TLS_POLICIES:
                 problems.append(f"listener on port {port} uses {policy}, which accepts TLS below 1.2")
         if problems:
-            yield emit.failed(lb.id, region, f"Load balancer {name}: " + "; ".join(problems) + ".", evidence,
-                              load_balancer=name)
+            yield emit.failed(
+                lb.id, region, f"Load balancer {name}: " + "; ".join(problems) + ".", evidence, load_balancer=name
+            )
         else:
-            yield emit.passed(lb.id, region, f"Load balancer {name} serves only HTTPS with TLS 1.2+ (or redirects).",
-                              evidence)
+            yield emit.passed(
+                lb.id, region, f"Load balancer {name} serves only HTTPS with TLS 1.2+ (or redirects).", evidence
+            )
 
 
 @check
@@ -141,10 +185,19 @@ def acm_certificate_expiry(part: SourcePart, ctx: CheckContext, emit: Emit) -> I
             continue
         left = (as_time(not_after, f"NotAfter of {cert.id}") - ctx.now).days
         if left < CERT_WARNING_DAYS:
-            renewal = "it renews automatically only if DNS validation still works" \
-                if data.get("Type") == "AMAZON_ISSUED" else "imported certificates never renew by themselves"
-            yield emit.failed(cert.id, region, f"Certificate for {domain} expires in {left} days ({renewal}).",
-                              evidence, certificate=cert.id, domain=domain)
+            renewal = (
+                "it renews automatically only if DNS validation still works"
+                if data.get("Type") == "AMAZON_ISSUED"
+                else "imported certificates never renew by themselves"
+            )
+            yield emit.failed(
+                cert.id,
+                region,
+                f"Certificate for {domain} expires in {left} days ({renewal}).",
+                evidence,
+                certificate=cert.id,
+                domain=domain,
+            )
         else:
             yield emit.passed(cert.id, region, f"Certificate for {domain} is valid for {left} more days.", evidence)
 
@@ -161,9 +214,14 @@ def ec2_imdsv2_required(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iter
         if tokens == "required":
             yield emit.passed(arn, region, f"Instance {instance.id} requires IMDSv2.", sources)
         else:
-            yield emit.failed(arn, region, f"Instance {instance.id} still answers IMDSv1 (HttpTokens="
-                              f"{tokens or 'unknown'}): credentials can leak through SSRF.", sources,
-                              instance=instance.id)
+            yield emit.failed(
+                arn,
+                region,
+                f"Instance {instance.id} still answers IMDSv1 (HttpTokens="
+                f"{tokens or 'unknown'}): credentials can leak through SSRF.",
+                sources,
+                instance=instance.id,
+            )
 
 
 def _public_statement(statement: dict[str, object]) -> bool:
@@ -190,13 +248,23 @@ def lambda_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterat
         if url.value and url.value.get("AuthType") == "NONE":
             problems.append(f"its function URL needs no authentication ({url.value.get('FunctionUrl', '')})")
         if problems:
-            yield emit.failed(fn.id, region, f"Lambda function {name} is public: " + "; ".join(problems) + ".",
-                              evidence, function=name)
+            yield emit.failed(
+                fn.id,
+                region,
+                f"Lambda function {name} is public: " + "; ".join(problems) + ".",
+                evidence,
+                function=name,
+            )
         else:
             yield emit.passed(fn.id, region, f"Lambda function {name} is not open to everyone.", evidence)
 
 
 ecr_scan_on_push = AttributeCheck(
-    ECR_REPOSITORIES, lambda d: bool((d.get("imageScanningConfiguration") or {}).get("scanOnPush")),
-    passed="ECR repository {name} scans images on push.", failed="ECR repository {name} does not scan images on push.",
-    name_field="repositoryName", field="repository", wildcard="repository/*")
+    ECR_REPOSITORIES,
+    lambda d: bool((d.get("imageScanningConfiguration") or {}).get("scanOnPush")),
+    passed="ECR repository {name} scans images on push.",
+    failed="ECR repository {name} does not scan images on push.",
+    name_field="repositoryName",
+    field="repository",
+    wildcard="repository/*",
+)

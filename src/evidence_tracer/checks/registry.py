@@ -105,10 +105,15 @@ def specs() -> dict[str, CheckSpec]:
     try:
         return {
             cid: CheckSpec(
-                check_id=cid, title=str(v["title"]), source=str(v.get("sources", [v.get("source", "aws")])[0]),
-                sources=tuple(str(x) for x in v.get("sources", [v.get("source", "aws")])), service=str(v["service"]),
-                severity=Severity(v["severity"]), criteria=criteria_of_check(cid),
-                remediation=str(v["remediation"]), needs_by_source=_needs(v),
+                check_id=cid,
+                title=str(v["title"]),
+                source=str(v.get("sources", [v.get("source", "aws")])[0]),
+                sources=tuple(str(x) for x in v.get("sources", [v.get("source", "aws")])),
+                service=str(v["service"]),
+                severity=Severity(v["severity"]),
+                criteria=criteria_of_check(cid),
+                remediation=str(v["remediation"]),
+                needs_by_source=_needs(v),
             )
             for cid, v in raw.items()
         }
@@ -139,8 +144,11 @@ def _tagged(module: ModuleType) -> Iterator[tuple[str, CheckFn]]:
 def check_modules() -> tuple[str, ...]:
     """Every module that may hold checks: each module of this package, then the entry points' modules."""
     package = import_module(__package__ or "evidence_tracer.checks")
-    own = tuple(f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__)
-                if not m.name.startswith("_") and m.name != "registry")
+    own = tuple(
+        f"{package.__name__}.{m.name}"
+        for m in pkgutil.iter_modules(package.__path__)
+        if not m.name.startswith("_") and m.name != "registry"
+    )
     return own + tuple(ep.value for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.value not in own)
 
 
@@ -170,20 +178,27 @@ class Emit:
         where = "" if region in (GLOBAL, "") else region
         return f"arn:{self.partition}:{service}:{where}:{self.account}:{resource}"
 
-    def _make(self, status: Status, resource: str, location: str, message: str,
-              sources: Iterable[str], remediation: str = "") -> Finding:
+    def _make(
+        self, status: Status, resource: str, location: str, message: str, sources: Iterable[str], remediation: str = ""
+    ) -> Finding:
         return Finding(
-            check_id=self.spec.check_id, status=status, severity=self.spec.severity,
-            criteria=self.spec.criteria, resource_id=resource, location=location,
-            account=self.account, message=message, remediation=remediation,
-            evidence_ids=tuple(dict.fromkeys(sources)), source=self.source,
+            check_id=self.spec.check_id,
+            status=status,
+            severity=self.spec.severity,
+            criteria=self.spec.criteria,
+            resource_id=resource,
+            location=location,
+            account=self.account,
+            message=message,
+            remediation=remediation,
+            evidence_ids=tuple(dict.fromkeys(sources)),
+            source=self.source,
         )
 
     def passed(self, resource: str, location: str, message: str, sources: Iterable[str]) -> Finding:
         return self._make(Status.PASS, resource, location, message, sources)
 
-    def failed(self, resource: str, location: str, message: str, sources: Iterable[str],
-               **fields: object) -> Finding:
+    def failed(self, resource: str, location: str, message: str, sources: Iterable[str], **fields: object) -> Finding:
         """A failing finding; `fields` fill the remediation template, each quoted for the shell, so a user or
         group name from AWS pastes as one inert argument. Every placeholder of the template (besides account_id,
         partition and region, which come from the part) must be given: a missing one is a bug in the check,
@@ -191,16 +206,20 @@ class Emit:
         missing = self.spec.placeholders - set(fields)
         if missing:
             raise CheckDefinitionError(
-                f"{self.spec.check_id}: the remediation template needs {sorted(missing)}, which the check did not "
-                "give")
-        quoted = {k: shlex.quote(str(v)) for k, v in
-                  {"account_id": self.account, "partition": self.partition, "region": location, **fields}.items()}
+                f"{self.spec.check_id}: the remediation template needs {sorted(missing)}, which the check did not give"
+            )
+        quoted = {
+            k: shlex.quote(str(v))
+            for k, v in {"account_id": self.account, "partition": self.partition, "region": location, **fields}.items()
+        }
         remediation = self.spec.remediation.format(**quoted)
         return self._make(Status.FAIL, resource, location, message, sources, remediation)
 
     def error(self, failure: Failure, resource: str, location: str, sources: Iterable[str] = ()) -> Finding:
         return self._make(
-            Status.ERROR, resource, location,
+            Status.ERROR,
+            resource,
+            location,
             f"Not evaluated — {failure.describe()}. Grant the permission or fix access, then re-scan.",
             sources,
         )
@@ -210,8 +229,7 @@ class Emit:
         assert observed.failure is not None, "unread() needs an observation that failed"
         return self.error(observed.failure, resource, location, observed.sources)
 
-    def not_applicable(self, resource: str, location: str, message: str,
-                       sources: Iterable[str] = ()) -> Finding:
+    def not_applicable(self, resource: str, location: str, message: str, sources: Iterable[str] = ()) -> Finding:
         return self._make(Status.NOT_APPLICABLE, resource, location, message, sources)
 
 
@@ -226,14 +244,22 @@ def run_check(check_id: str, part: SourcePart, context: CheckContext) -> tuple[F
     try:
         return tuple(all_checks()[check_id](part, context, emit))
     except UnexpectedShape as exc:  # data not shaped as documented; anything else is a bug, raised as one
-        failure = Failure(spec.service, check_id, GLOBAL, "UnexpectedShape",
-                          f"the collected data is not shaped as the check expects: {exc}")
+        failure = Failure(
+            spec.service,
+            check_id,
+            GLOBAL,
+            "UnexpectedShape",
+            f"the collected data is not shaped as the check expects: {exc}",
+        )
         return (emit.error(failure, resource, GLOBAL),)
 
 
 def evaluate(inventory: Inventory, context: CheckContext) -> tuple[Finding, ...]:
     """Run every registered check over every part of its source."""
     return tuple(
-        f for cid in all_checks() for part in inventory.parts if specs()[cid].judges(part.source)
+        f
+        for cid in all_checks()
+        for part in inventory.parts
+        if specs()[cid].judges(part.source)
         for f in run_check(cid, part, context)
     )

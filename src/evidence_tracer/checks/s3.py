@@ -29,15 +29,16 @@ def s3_account_public_access_block(part: SourcePart, ctx: CheckContext, emit: Em
     if observed.failure is not None:
         yield emit.error(observed.failure, resource, GLOBAL, observed.sources)
     elif observed.value is None:
-        yield emit.failed(resource, GLOBAL, "Account-level S3 Block Public Access is not configured.",
-                          observed.sources)
+        yield emit.failed(resource, GLOBAL, "Account-level S3 Block Public Access is not configured.", observed.sources)
     elif observed.value.all_on:
-        yield emit.passed(resource, GLOBAL, "All four account-level Block Public Access settings are on.",
-                          observed.sources)
+        yield emit.passed(
+            resource, GLOBAL, "All four account-level Block Public Access settings are on.", observed.sources
+        )
     else:
         missing = ", ".join(observed.value.missing())
-        yield emit.failed(resource, GLOBAL, f"Account-level Block Public Access is off for: {missing}.",
-                          observed.sources)
+        yield emit.failed(
+            resource, GLOBAL, f"Account-level Block Public Access is off for: {missing}.", observed.sources
+        )
 
 
 @check
@@ -53,25 +54,31 @@ def s3_bucket_public_access_block(part: SourcePart, ctx: CheckContext, emit: Emi
         if own.value is not None and own.value.all_on:
             yield emit.passed(b.arn, b.region, f"{b.name} blocks all public access.", own.sources)
         elif account_on:
-            yield emit.passed(b.arn, b.region,
-                              f"{b.name} is covered by the account-level Block Public Access.", sources)
+            yield emit.passed(
+                b.arn, b.region, f"{b.name} is covered by the account-level Block Public Access.", sources
+            )
         elif own.failure is not None:
             yield emit.error(own.failure, b.arn, b.region, sources)
         elif account.failure is not None:
             yield emit.error(account.failure, b.arn, b.region, sources)
         else:
-            detail = ("has no Block Public Access configuration" if own.value is None
-                      else "leaves off " + ", ".join(own.value.missing()))
-            yield emit.failed(b.arn, b.region, f"{b.name} {detail}, and the account level does not cover it.",
-                              sources, bucket=b.name)
+            detail = (
+                "has no Block Public Access configuration"
+                if own.value is None
+                else "leaves off " + ", ".join(own.value.missing())
+            )
+            yield emit.failed(
+                b.arn, b.region, f"{b.name} {detail}, and the account level does not cover it.", sources, bucket=b.name
+            )
 
 
 def _critical(ctx: CheckContext, b: Bucket) -> str | None:
     return critical_reason(ctx.config, (b.name, b.arn), b.tags.value or {})
 
 
-def _critical_or(ctx: CheckContext, emit: Emit, b: Bucket, not_critical: str,
-                 sources: tuple[str, ...]) -> tuple[str | None, Finding | None]:
+def _critical_or(
+    ctx: CheckContext, emit: Emit, b: Bucket, not_critical: str, sources: tuple[str, ...]
+) -> tuple[str | None, Finding | None]:
     """Why the bucket is critical, or the finding to give instead: `error` when its tags (what would make it
     critical) could not be read, else `not_applicable` with `not_critical` (which says what to declare)."""
     why = _critical(ctx, b)
@@ -90,8 +97,14 @@ def s3_bucket_encryption(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
     if unlisted:
         yield unlisted
     for b in found:
-        why, instead = _critical_or(ctx, emit, b, f"{b.name} is not critical: AWS encrypts its objects with SSE-S3 "
-                                    f"by default; to require SSE-KMS, {DECLARE_CRITICAL}.", b.tags.sources)
+        why, instead = _critical_or(
+            ctx,
+            emit,
+            b,
+            f"{b.name} is not critical: AWS encrypts its objects with SSE-S3 "
+            f"by default; to require SSE-KMS, {DECLARE_CRITICAL}.",
+            b.tags.sources,
+        )
         if instead is not None:
             yield instead
             continue
@@ -100,12 +113,18 @@ def s3_bucket_encryption(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
         if enc.failure is not None:
             yield emit.error(enc.failure, b.arn, b.region, sources)
         elif enc.value and any(a.startswith("aws:kms") for a in enc.value):
-            yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} ({why}) encrypts with "
-                              f"{', '.join(enc.value)}.", sources)
+            yield emit.passed(
+                b.arn, b.region, f"Critical bucket {b.name} ({why}) encrypts with {', '.join(enc.value)}.", sources
+            )
         else:
             state = ", ".join(a for a in enc.value or () if a) or "SSE-S3 only (the AWS default)"
-            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} ({why}) is encrypted with {state}, "
-                              "not a KMS key you control.", sources, bucket=b.name)
+            yield emit.failed(
+                b.arn,
+                b.region,
+                f"Critical bucket {b.name} ({why}) is encrypted with {state}, not a KMS key you control.",
+                sources,
+                bucket=b.name,
+            )
 
 
 @check
@@ -115,9 +134,15 @@ def s3_bucket_versioning(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
         yield unlisted
     marker = ctx.config.s3.critical_tag
     for b in found:
-        why, instead = _critical_or(ctx, emit, b, f"{b.name} is not marked critical; to require versioning, "
-                                    f"{DECLARE_CRITICAL} (or tag it {marker.key}={marker.value}, or list it in "
-                                    "s3.critical_buckets).", b.tags.sources)
+        why, instead = _critical_or(
+            ctx,
+            emit,
+            b,
+            f"{b.name} is not marked critical; to require versioning, "
+            f"{DECLARE_CRITICAL} (or tag it {marker.key}={marker.value}, or list it in "
+            "s3.critical_buckets).",
+            b.tags.sources,
+        )
         if instead is not None:
             yield instead
             continue
@@ -129,8 +154,9 @@ def s3_bucket_versioning(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
             yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} ({why}) has versioning enabled.", sources)
         else:
             state = (ver.value or "never enabled").lower()
-            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} ({why}) has versioning {state}.",
-                              sources, bucket=b.name)
+            yield emit.failed(
+                b.arn, b.region, f"Critical bucket {b.name} ({why}) has versioning {state}.", sources, bucket=b.name
+            )
 
 
 def _principals(statement: dict[str, Any]) -> list[str]:
@@ -179,11 +205,13 @@ def s3_bucket_policy_not_public(part: SourcePart, ctx: CheckContext, emit: Emit)
         elif policy.value is None:
             yield emit.passed(b.arn, b.region, f"{b.name} has no bucket policy.", policy.sources)
         elif problems := policy_exposure(policy.value, known):
-            yield emit.failed(b.arn, b.region, f"The policy of {b.name} " + "; ".join(problems) + ".",
-                              policy.sources, bucket=b.name)
+            yield emit.failed(
+                b.arn, b.region, f"The policy of {b.name} " + "; ".join(problems) + ".", policy.sources, bucket=b.name
+            )
         else:
-            yield emit.passed(b.arn, b.region, f"The policy of {b.name} grants only known accounts and services.",
-                              policy.sources)
+            yield emit.passed(
+                b.arn, b.region, f"The policy of {b.name} grants only known accounts and services.", policy.sources
+            )
 
 
 def _denies_plain_http(document: str) -> bool:
@@ -202,15 +230,23 @@ def s3_critical_bucket_tls_only(part: SourcePart, ctx: CheckContext, emit: Emit)
         yield unlisted
     for b in found:
         sources = (*b.policy.sources, *b.tags.sources)
-        why, instead = _critical_or(ctx, emit, b, f"{b.name} is not critical; to require TLS-only access, "
-                                    f"{DECLARE_CRITICAL}.", sources)
+        why, instead = _critical_or(
+            ctx, emit, b, f"{b.name} is not critical; to require TLS-only access, {DECLARE_CRITICAL}.", sources
+        )
         if instead is not None:
             yield instead
         elif b.policy.failure is not None:
             yield emit.error(b.policy.failure, b.arn, b.region, sources)
         elif b.policy.value and _denies_plain_http(b.policy.value):
-            yield emit.passed(b.arn, b.region, f"Critical bucket {b.name} ({why}) refuses requests without TLS.",
-                              sources)
+            yield emit.passed(
+                b.arn, b.region, f"Critical bucket {b.name} ({why}) refuses requests without TLS.", sources
+            )
         else:
-            yield emit.failed(b.arn, b.region, f"Critical bucket {b.name} ({why}) accepts plain-HTTP requests: no "
-                              "policy statement denies aws:SecureTransport=false.", sources, bucket=b.name)
+            yield emit.failed(
+                b.arn,
+                b.region,
+                f"Critical bucket {b.name} ({why}) accepts plain-HTTP requests: no "
+                "policy statement denies aws:SecureTransport=false.",
+                sources,
+                bucket=b.name,
+            )

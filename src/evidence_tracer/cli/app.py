@@ -66,15 +66,26 @@ def _write(text: str, output: Path | None) -> None:
 @app.command()
 def scan(
     workspace: WorkspaceDir = Path("."),
-    region: Annotated[list[str] | None, typer.Option(
-        "--region", "-r", help="Scan only this region (repeatable). Default: tracer.yaml boundary, else all enabled."
-    )] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            "-r",
+            help="Scan only this region (repeatable). Default: tracer.yaml boundary, else all enabled.",
+        ),
+    ] = None,
     profile: Annotated[str | None, typer.Option(help="AWS profile (default: the standard chain).")] = None,
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="Write a report in this format.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Report file (default: stdout).")] = None,
     strict: Annotated[bool, typer.Option(help="Exit 1 when any check fails or could not run.")] = False,
-    org: Annotated[bool | None, typer.Option("--org/--no-org", help="Scan every account of the AWS Organization "
-                                             "(default: when the caller can list it, as tracer.yaml says).")] = None,
+    org: Annotated[
+        bool | None,
+        typer.Option(
+            "--org/--no-org",
+            help="Scan every account of the AWS Organization "
+            "(default: when the caller can list it, as tracer.yaml says).",
+        ),
+    ] = None,
 ) -> None:
     """Scan the AWS account read-only, evaluate the checks and summarise by criterion."""
     ws = Workspace(workspace, require=False)
@@ -106,20 +117,35 @@ def scans(workspace: WorkspaceDir = Path(".")) -> None:
     rows: list[tuple[object, ...]] = []
     for info in store.scans():
         result = store.load_scan(info.id)
-        rows.append((info.id, info.finished_at.strftime("%Y-%m-%d %H:%M:%S"), ", ".join(info.accounts or
-                     (info.account_id,)), ", ".join(info.regions), result.count(Status.PASS),
-                     result.count(Status.FAIL), result.count(Status.ERROR)))
+        rows.append(
+            (
+                info.id,
+                info.finished_at.strftime("%Y-%m-%d %H:%M:%S"),
+                ", ".join(info.accounts or (info.account_id,)),
+                ", ".join(info.regions),
+                result.count(Status.PASS),
+                result.count(Status.FAIL),
+                result.count(Status.ERROR),
+            )
+        )
     table("Stored scans", ("Scan id", "Finished (UTC)", "Accounts", "Regions", "Pass", "Fail", "Error"), rows)
 
 
 @app.command()
 def report(
     workspace: WorkspaceDir = Path("."),
-    readiness: Annotated[bool, typer.Option("--readiness", help="The readiness report (criteria, gaps, plan) "
-                                            "instead of the AWS gap report.")] = False,
+    readiness: Annotated[
+        bool,
+        typer.Option("--readiness", help="The readiness report (criteria, gaps, plan) instead of the AWS gap report."),
+    ] = False,
     scan_id: Annotated[str | None, typer.Option("--scan", help="Stored scan id or prefix (default: latest).")] = None,
-    reevaluate_: Annotated[bool, typer.Option("--reevaluate", help="Re-run today's checks with tracer.yaml's "
-                                              "current parameters on the stored scan's inventory.")] = False,
+    reevaluate_: Annotated[
+        bool,
+        typer.Option(
+            "--reevaluate",
+            help="Re-run today's checks with tracer.yaml's current parameters on the stored scan's inventory.",
+        ),
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.MARKDOWN,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
 ) -> None:
@@ -138,10 +164,14 @@ def report(
 
 
 @app.command()
-def status(workspace: WorkspaceDir = Path("."),
-           limit: Annotated[int, typer.Option(help="How many gaps to show.")] = 10,
-           explain_: Annotated[str | None, typer.Option("--explain", help="Show how a control (AC-01) or a "
-                                                         "criterion (CC6.1) earned its figure.")] = None) -> None:
+def status(
+    workspace: WorkspaceDir = Path("."),
+    limit: Annotated[int, typer.Option(help="How many gaps to show.")] = 10,
+    explain_: Annotated[
+        str | None,
+        typer.Option("--explain", help="Show how a control (AC-01) or a criterion (CC6.1) earned its figure."),
+    ] = None,
+) -> None:
     """Where the workspace stands: readiness percentage, the most urgent gaps, this week's plan."""
     r = workspace_readiness(workspace, datetime.now(UTC))
     console = Console()
@@ -150,8 +180,10 @@ def status(workspace: WorkspaceDir = Path("."),
             console.print(safe(line), highlight=False, soft_wrap=True)
         return
     style = "green" if r.ready_for_audit else "yellow"
-    console.print(f"[bold {style}]{headline(r)}[/] · {safe(r.company)} · scope {', '.join(r.scope)} · "
-                  f"scan {safe(r.scan_id or 'none yet')}")
+    console.print(
+        f"[bold {style}]{headline(r)}[/] · {safe(r.company)} · scope {', '.join(r.scope)} · "
+        f"scan {safe(r.scan_id or 'none yet')}"
+    )
     for reason in r.why_not_ready():
         console.print(f"  [yellow]not ready:[/] {safe(reason)}")
     console.print(f"Boundary: {safe(r.coverage_line)}")
@@ -159,8 +191,14 @@ def status(workspace: WorkspaceDir = Path("."),
     for col in ("Criterion", "Ready", "Fail", "Error", "Evidence", "Owners"):
         table.add_column(col)
     for c in r.criteria:
-        table.add_row(c.criterion.id, f"{int(100 * c.score)}%", str(c.count(Status.FAIL)), str(c.count(Status.ERROR)),
-                      str(c.evidence_count), safe(", ".join(c.owners)) or "[red]none[/]")
+        table.add_row(
+            c.criterion.id,
+            f"{int(100 * c.score)}%",
+            str(c.count(Status.FAIL)),
+            str(c.count(Status.ERROR)),
+            str(c.evidence_count),
+            safe(", ".join(c.owners)) or "[red]none[/]",
+        )
     console.print(table)
     console.print(f"[bold]Most urgent gaps[/] ({len(r.gaps)} open):")
     for g in r.gaps[:limit]:
@@ -170,8 +208,10 @@ def status(workspace: WorkspaceDir = Path("."),
     late = [w.week for w in r.plan if w.late]
     console.print(f"[bold]Week {week.week} from {week.start}[/] — {week.phase}: " + safe("; ".join(week.tasks[:3])))
     if late:
-        console.print(f"[red]Late:[/] weeks {', '.join(map(str, late))} still have open tasks "
-                      "(tracer report --readiness shows them)")
+        console.print(
+            f"[red]Late:[/] weeks {', '.join(map(str, late))} still have open tasks "
+            "(tracer report --readiness shows them)"
+        )
     console.print(f"[dim]{DISCLAIMER}[/]")
 
 
@@ -182,19 +222,21 @@ def init(
     owner: Annotated[str | None, typer.Option(help="Email of the person who owns the controls to start with.")] = None,
     security_contact: Annotated[str, typer.Option(help="Where security reports go.")] = "",
     uptime_sla: Annotated[bool | None, typer.Option(help="You commit to uptime: adds Availability.")] = None,
-    confidential_data: Annotated[bool | None, typer.Option(help="Customer data under NDA: adds Confidentiality.")
-                                 ] = None,
+    confidential_data: Annotated[
+        bool | None, typer.Option(help="Customer data under NDA: adds Confidentiality.")
+    ] = None,
     personal_data: Annotated[bool | None, typer.Option(help="EU/UK personal or health data: adds Privacy.")] = None,
-    processing_integrity: Annotated[bool | None, typer.Option(
-        help="Customers rely on your processing accuracy: adds Processing Integrity.")] = None,
+    processing_integrity: Annotated[
+        bool | None, typer.Option(help="Customers rely on your processing accuracy: adds Processing Integrity.")
+    ] = None,
     account: Annotated[list[str] | None, typer.Option(help="AWS account id in scope (repeatable).")] = None,
     region: Annotated[list[str] | None, typer.Option(help="Region in scope (repeatable).")] = None,
     service: Annotated[list[str] | None, typer.Option(help="Service in scope (repeatable).")] = None,
     ci_cd: Annotated[list[str] | None, typer.Option("--ci-cd", help="CI/CD system (repeatable).")] = None,
-    access_key_max_age: Annotated[int | None, typer.Option(help="Days before an access key must be rotated.")
-                                  ] = None,
-    audit_date: Annotated[str | None, typer.Option(help="As-of date of the Type 1 report (YYYY-MM-DD); the plan "
-                                                   "is dated from it.")] = None,
+    access_key_max_age: Annotated[int | None, typer.Option(help="Days before an access key must be rotated.")] = None,
+    audit_date: Annotated[
+        str | None, typer.Option(help="As-of date of the Type 1 report (YYYY-MM-DD); the plan is dated from it.")
+    ] = None,
     interactive: Annotated[bool, typer.Option(help="Ask for anything not given as a flag.")] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing tracer.yaml.")] = False,
 ) -> None:
@@ -207,31 +249,54 @@ def init(
             if name.value != "security":
                 typer.echo(f"  {name.value}: {text}")
         uptime_sla = uptime_sla if uptime_sla is not None else typer.confirm("Do you commit to uptime (SLA)?")
-        confidential_data = confidential_data if confidential_data is not None else typer.confirm(
-            "Do customers give you data under NDA / confidentiality terms?")
-        personal_data = personal_data if personal_data is not None else typer.confirm(
-            "Do you process EU/UK personal data or health data?")
-        processing_integrity = processing_integrity if processing_integrity is not None else typer.confirm(
-            "Do customers rely on the accuracy of your processing (payments, payroll, billing)?")
+        confidential_data = (
+            confidential_data
+            if confidential_data is not None
+            else typer.confirm("Do customers give you data under NDA / confidentiality terms?")
+        )
+        personal_data = (
+            personal_data
+            if personal_data is not None
+            else typer.confirm("Do you process EU/UK personal data or health data?")
+        )
+        processing_integrity = (
+            processing_integrity
+            if processing_integrity is not None
+            else typer.confirm("Do customers rely on the accuracy of your processing (payments, payroll, billing)?")
+        )
         account = account or _ask_list("AWS account ids in scope (12 digits, comma-separated)", check_account)
         region = region or _ask_list("AWS regions in scope (comma-separated, empty for all enabled)", check_region)
         service = service or _ask_list("Services in the system (e.g. S3, RDS, Lambda, ECS; comma-separated)", _service)
         ci_cd = ci_cd or _ask_list("CI/CD systems (e.g. GitHub Actions; comma-separated)", str)
-        audit_date = audit_date or typer.prompt("Target date of the Type 1 report (YYYY-MM-DD, empty to decide "
-                                                "later)", default="", show_default=False) or None
+        audit_date = (
+            audit_date
+            or typer.prompt(
+                "Target date of the Type 1 report (YYYY-MM-DD, empty to decide later)", default="", show_default=False
+            )
+            or None
+        )
     if not company or not owner:
         raise ConfigError("tracer init needs --company and --owner (or --interactive)")
     answers = InitAnswers(
-        company=company, owner=owner, security_contact=security_contact, uptime_sla=bool(uptime_sla),
-        confidential_data=bool(confidential_data), personal_data=bool(personal_data),
-        processing_integrity=bool(processing_integrity), accounts=tuple(account or ()), regions=tuple(region or ()),
-        services=tuple(service or ()), ci_cd=tuple(ci_cd or ()),
+        company=company,
+        owner=owner,
+        security_contact=security_contact,
+        uptime_sla=bool(uptime_sla),
+        confidential_data=bool(confidential_data),
+        personal_data=bool(personal_data),
+        processing_integrity=bool(processing_integrity),
+        accounts=tuple(account or ()),
+        regions=tuple(region or ()),
+        services=tuple(service or ()),
+        ci_cd=tuple(ci_cd or ()),
         parameters={"access_key_max_age_days": access_key_max_age} if access_key_max_age else {},
         audit_date=_audit_date(audit_date),
     )
     path = create_workspace(workspace, answers, force)
-    Console().print(f"Created {safe(path)} (scope: {', '.join(c.value for c in answers.categories())}). Next: "
-                    "tracer scan, tracer policies generate, tracer status")
+    Console().print(
+        f"Created {safe(path)} (scope: {', '.join(c.value for c in answers.categories())}). Next: "
+        "tracer scan, tracer policies generate, tracer status"
+    )
 
 
 def _audit_date(value: str | None) -> date | None:
@@ -256,8 +321,10 @@ def _ask_list(question: str, check: Callable[[str], str]) -> list[str]:
 
 def _service(written: str) -> str:
     if find_service(written) is None:
-        typer.echo(f"  note: {inert_text(written, one_line=True)} is not a service Evidence Tracer checks; it is "
-                   "kept, and readiness will ask for evidence of it")
+        typer.echo(
+            f"  note: {inert_text(written, one_line=True)} is not a service Evidence Tracer checks; it is "
+            "kept, and readiness will ask for evidence of it"
+        )
     return written
 
 
@@ -266,8 +333,9 @@ def changes(
     from_: Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD, UTC).")],
     to: Annotated[str, typer.Option("--to", help="Last day of the period (YYYY-MM-DD, UTC).")],
     by: Annotated[str, typer.Option("--by", help="Who collected the population (a person's email).")],
-    repo: Annotated[list[str] | None, typer.Option("--repo", help="A repository (repeatable; default: those in "
-                                                   "tracer.yaml).")] = None,
+    repo: Annotated[
+        list[str] | None, typer.Option("--repo", help="A repository (repeatable; default: those in tracer.yaml).")
+    ] = None,
     workspace: WorkspaceDir = Path("."),
 ) -> None:
     """The change population for CC8.1: pull requests merged into each default branch in the period (author,
@@ -282,8 +350,9 @@ def changes(
     gh = ws.config.sources.github
     repositories = tuple(repo or gh.repositories)
     if not gh.organization or not repositories:
-        raise ConfigError("tracer changes needs sources.github.organization and repositories in tracer.yaml "
-                          "(or --repo)")
+        raise ConfigError(
+            "tracer changes needs sources.github.organization and repositories in tracer.yaml (or --repo)"
+        )
     start, end = _day(from_, "--from"), _day(to, "--to") + timedelta(days=1, microseconds=-1)
     if end < start:
         raise ConfigError("--to is before --from")
@@ -297,16 +366,36 @@ def changes(
         path = Path(folder) / f"change-population-{from_}-to-{to}.json"
         path.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")
         counts = population.counts
-        item = ws.add_evidence("CM-01", path, f"Change population {from_} to {to} (tracer changes): "
-                                f"{counts.get('merged_in_period', 0)} merged pull requests, "
-                                f"{counts.get('direct_pushes', 0)} direct pushes", by)
-    table(f"Changes {from_} to {to}", ("Repository", "Change", "Author", "Approvers", "CI", "Merged", "Concerns"),
-          [(c.repository, f"{c.kind} {c.reference[:12]}", c.author, ", ".join(c.approvers) or "—", c.ci,
-            c.merged_at, "; ".join(c.concerns) or "—") for c in population.changes])
+        item = ws.add_evidence(
+            "CM-01",
+            path,
+            f"Change population {from_} to {to} (tracer changes): "
+            f"{counts.get('merged_in_period', 0)} merged pull requests, "
+            f"{counts.get('direct_pushes', 0)} direct pushes",
+            by,
+        )
+    table(
+        f"Changes {from_} to {to}",
+        ("Repository", "Change", "Author", "Approvers", "CI", "Merged", "Concerns"),
+        [
+            (
+                c.repository,
+                f"{c.kind} {c.reference[:12]}",
+                c.author,
+                ", ".join(c.approvers) or "—",
+                c.ci,
+                c.merged_at,
+                "; ".join(c.concerns) or "—",
+            )
+            for c in population.changes
+        ],
+    )
     for failure in population.failures:
         Console().print(f"[red]error[/]: {safe(failure)}")
-    Console().print(f"{len(population.changes)} changes; {len(records)} API calls kept as evidence; the population "
-                    f"is evidence {item.id} for CM-01.")
+    Console().print(
+        f"{len(population.changes)} changes; {len(records)} API calls kept as evidence; the population "
+        f"is evidence {item.id} for CM-01."
+    )
     if population.failures:
         raise typer.Exit(1)
 
@@ -319,9 +408,12 @@ def _day(value: str, option: str) -> datetime:
 
 
 @app.command()
-def matrix(workspace: WorkspaceDir = Path("."),
-           output: Annotated[Path | None, typer.Option("--output", "-o", help="A .xlsx or .csv file (default: CSV "
-                                                       "on stdout).")] = None) -> None:
+def matrix(
+    workspace: WorkspaceDir = Path("."),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="A .xlsx or .csv file (default: CSV on stdout).")
+    ] = None,
+) -> None:
     """The control matrix: one row per in-scope control with criteria, owner, frequency, type, evidence and
     status (XLSX with the request list as a second sheet, or CSV)."""
     files = workspace_deliverables(Workspace(workspace), datetime.now(UTC))
@@ -335,9 +427,10 @@ def matrix(workspace: WorkspaceDir = Path("."),
 
 
 @app.command()
-def deliverables(workspace: WorkspaceDir = Path("."),
-                 out: Annotated[Path, typer.Option("--out", help="Folder to write them to.")] = Path("deliverables"),
-                 ) -> None:
+def deliverables(
+    workspace: WorkspaceDir = Path("."),
+    out: Annotated[Path, typer.Option("--out", help="Folder to write them to.")] = Path("deliverables"),
+) -> None:
     """Write the Type 1 deliverables: control matrix (XLSX, CSV), request (PBC) list, system description
     draft (DC 200, Markdown and HTML) and the management assertion draft."""
     for name, data in workspace_deliverables(Workspace(workspace), datetime.now(UTC)).items():
@@ -357,17 +450,23 @@ def demo(
     with scan_progress(Console(stderr=True)) as progress:
         run = run_demo(out, progress)
     print_summary(console, run.outcome.result)
-    console.print(f"[bold]Readiness:[/] {headline(run.readiness)} — {len(run.readiness.gaps)} gaps, "
-                  f"plan of {len(run.readiness.plan)} weeks")
+    console.print(
+        f"[bold]Readiness:[/] {headline(run.readiness)} — {len(run.readiness.gaps)} gaps, "
+        f"plan of {len(run.readiness.plan)} weeks"
+    )
     console.print("[bold]Reports:[/]")
     for label, path in run.reports.items():
         console.print(f"  {label:22} {safe(path)}")
     state = "verified" if run.package_verified else "[red]FAILED verification[/]"
-    console.print(f"[bold]Auditor package:[/] {safe(run.package.path)} ({run.package.files} files, {state}; "
-                  f"fingerprint {run.package.fingerprint})")
+    console.print(
+        f"[bold]Auditor package:[/] {safe(run.package.path)} ({run.package.files} files, {state}; "
+        f"fingerprint {run.package.fingerprint})"
+    )
     where = safe(shlex.quote(str(out)))
-    console.print(f"Next: [bold]tracer status -w {where}[/], [bold]tracer policies list -w {where}[/], "
-                  f"[bold]tracer evidence users -w {where}[/], [bold]tracer scans -w {where}[/]")
+    console.print(
+        f"Next: [bold]tracer status -w {where}[/], [bold]tracer policies list -w {where}[/], "
+        f"[bold]tracer evidence users -w {where}[/], [bold]tracer scans -w {where}[/]"
+    )
 
 
 @app.command()
@@ -379,10 +478,12 @@ def checks() -> None:
 
 
 @app.command()
-def permissions(workspace: WorkspaceDir = Path("."),
-                source: Annotated[str, typer.Option(
-                    help="A registered source: aws (an IAM policy), github, okta, google (token permissions).")
-                ] = "aws") -> None:
+def permissions(
+    workspace: WorkspaceDir = Path("."),
+    source: Annotated[
+        str, typer.Option(help="A registered source: aws (an IAM policy), github, okta, google (token permissions).")
+    ] = "aws",
+) -> None:
     """Print the minimal read-only permissions a source needs (generated from its declared operations)."""
     from evidence_tracer.sources.registry import plugin
 

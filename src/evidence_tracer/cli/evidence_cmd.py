@@ -24,8 +24,7 @@ from evidence_tracer.governance.reconcile import AccessRow, reconcile
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.aws import IDENTITY_CENTER
 
-app = typer.Typer(help="Evidence: add manual items, list, export the auditor package, verify it.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Evidence: add manual items, list, export the auditor package, verify it.", no_args_is_help=True)
 WorkspaceDir = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
 
 
@@ -39,8 +38,10 @@ def add(
 ) -> None:
     """Copy a file into the evidence store, hashed and timestamped (UTC)."""
     item = Workspace(workspace, require=False).add_evidence(target, file, note, by)
-    Console().print(f"Stored {safe(file.name)} as evidence {item.id} for {', '.join(item.criteria)}"
-                    f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}")
+    Console().print(
+        f"Stored {safe(file.name)} as evidence {item.id} for {', '.join(item.criteria)}"
+        f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}"
+    )
 
 
 @app.command("list")
@@ -66,8 +67,7 @@ def list_(
         target = ", ".join(i.criteria) + (f" ({i.control})" if i.control else "")
         source = i.note + " — " + i.source if i.kind is Kind.MANUAL and i.note else i.source
         rows.append((i.collected_at.strftime("%Y-%m-%d %H:%M:%S"), i.kind.value, target, source, i.sha256[:16]))
-    table(f"{len(items)} evidence items", ("Collected (UTC)", "Kind", "Criteria / control", "Source", "SHA-256"),
-          rows)
+    table(f"{len(items)} evidence items", ("Collected (UTC)", "Kind", "Criteria / control", "Source", "SHA-256"), rows)
 
 
 def _supporting(store: EvidenceStore, criterion: str) -> set[str]:
@@ -90,8 +90,10 @@ def export(
     ws = Workspace(workspace, require=False)
     result = export_package(ws, day, out, owners_of(ws.config))
     console = Console()
-    console.print(f"Package written to {safe(result.path)} ({result.files} files, as of {day.isoformat()}, "
-                  f"scan {result.scan_id or 'none'}).")
+    console.print(
+        f"Package written to {safe(result.path)} ({result.files} files, as of {day.isoformat()}, "
+        f"scan {result.scan_id or 'none'})."
+    )
     console.print(f"Fingerprint (SHA-256 of manifest.json): [bold]{result.fingerprint}[/]")
     console.print("Give the fingerprint to the auditor separately; `tracer evidence verify` checks the package.")
 
@@ -100,10 +102,15 @@ def export(
 def verify(
     package: Annotated[Path | None, typer.Argument(help="Package directory or zip. Omit to check the store.")] = None,
     expect: Annotated[str | None, typer.Option(help="The fingerprint the package must have.")] = None,
-    expect_key: Annotated[str | None, typer.Option(help="The signing key fingerprint (SHA256:…) the package "
-                                                   "must be signed with.")] = None,
-    rebuild_index: Annotated[bool, typer.Option("--rebuild-index", help="Rebuild the store's index from its "
-                                                "history first (the index is a cache).")] = False,
+    expect_key: Annotated[
+        str | None, typer.Option(help="The signing key fingerprint (SHA256:…) the package must be signed with.")
+    ] = None,
+    rebuild_index: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild-index", help="Rebuild the store's index from its history first (the index is a cache)."
+        ),
+    ] = False,
     workspace: WorkspaceDir = Path("."),
 ) -> None:
     """Check a package (or the workspace store) for changed, missing or extra files. Exits 1 on any problem."""
@@ -116,15 +123,24 @@ def verify(
         for p in problems:
             console.print(f"[red]{safe(p)}[/]")
         for name in store.unreferenced():
-            console.print(f"[yellow]note[/]: unreferenced content {safe(name)} (from an interrupted run, or "
-                          "planted; nothing refers to it)")
+            console.print(
+                f"[yellow]note[/]: unreferenced content {safe(name)} (from an interrupted run, or "
+                "planted; nothing refers to it)"
+            )
         console.print(f"History head: {store.head()} (pin it: a rewritten history cannot keep it)")
-        console.print("Evidence store intact: its history proves itself." if not problems
-                      else f"{len(problems)} problems in the store.")
+        console.print(
+            "Evidence store intact: its history proves itself."
+            if not problems
+            else f"{len(problems)} problems in the store."
+        )
         raise typer.Exit(1 if problems else 0)
     result = verify_package(package)
-    for label, names in (("changed", result.changed), ("missing", result.missing), ("extra", result.extra),
-                         ("SHA256SUMS disagrees", result.sums_mismatch)):
+    for label, names in (
+        ("changed", result.changed),
+        ("missing", result.missing),
+        ("extra", result.extra),
+        ("SHA256SUMS disagrees", result.sums_mismatch),
+    ):
         for name in names:
             console.print(f"[red]{label}[/] {safe(name)}")
     console.print(f"Fingerprint: {result.fingerprint}")
@@ -141,9 +157,11 @@ def verify(
     if result.ok and not bad_fingerprint:
         console.print(f"Package verified: {result.checked} files match manifest.json.")
         return
-    console.print(f"[red]Package NOT verified[/]: {len(result.changed)} changed, {len(result.missing)} missing, "
-                  f"{len(result.extra)} extra, {len(result.sums_mismatch)} SHA256SUMS mismatches"
-                  f"{', signature invalid' if result.signature_problem else ''}.")
+    console.print(
+        f"[red]Package NOT verified[/]: {len(result.changed)} changed, {len(result.missing)} missing, "
+        f"{len(result.extra)} extra, {len(result.sums_mismatch)} SHA256SUMS mismatches"
+        f"{', signature invalid' if result.signature_problem else ''}."
+    )
     raise typer.Exit(1)
 
 
@@ -164,9 +182,15 @@ def users(
     for col in ("Identity", "Console", "Last sign-in", "MFA", "Active keys", "Oldest key (days)", "Concerns"):
         grid.add_column(col)
     for r in rows:
-        grid.add_row(safe(r.user), "yes" if r.console else "no", r.last_sign_in, "yes" if r.mfa else "[red]no[/]",
-                      r.active_keys, "—" if r.oldest_key_days is None else str(r.oldest_key_days),
-                      f"[red]{safe('; '.join(r.concerns))}[/]" if r.concerns else "—")
+        grid.add_row(
+            safe(r.user),
+            "yes" if r.console else "no",
+            r.last_sign_in,
+            "yes" if r.mfa else "[red]no[/]",
+            r.active_keys,
+            "—" if r.oldest_key_days is None else str(r.oldest_key_days),
+            f"[red]{safe('; '.join(r.concerns))}[/]" if r.concerns else "—",
+        )
     console = Console(width=200)
     console.print(grid)
     if inventory is None:
@@ -174,11 +198,23 @@ def users(
     for row in identity_center_access(inventory):
         console.print(row)
     accounts = access_table(ws, inventory)
-    table(f"Who has access where — {len(accounts)} accounts across AWS, GitHub and the identity provider "
-          "(record a review of it: tracer access-reviews add --from-table)",
-          ("System", "Account", "Identity", "Active", "Admin", "Person", "Concerns"),
-          [(a.system, a.account, a.identity, "yes" if a.active else "no", "yes" if a.admin else "", a.person or "—",
-            "; ".join(a.concerns) or "—") for a in accounts])
+    table(
+        f"Who has access where — {len(accounts)} accounts across AWS, GitHub and the identity provider "
+        "(record a review of it: tracer access-reviews add --from-table)",
+        ("System", "Account", "Identity", "Active", "Admin", "Person", "Concerns"),
+        [
+            (
+                a.system,
+                a.account,
+                a.identity,
+                "yes" if a.active else "no",
+                "yes" if a.admin else "",
+                a.person or "—",
+                "; ".join(a.concerns) or "—",
+            )
+            for a in accounts
+        ],
+    )
 
 
 def access_table(workspace: Workspace, inventory: Inventory) -> tuple[AccessRow, ...]:
@@ -193,27 +229,33 @@ def identity_center_access(inventory: Inventory) -> list[Table | str]:
         for region in part.regions:
             observed = part.get(IDENTITY_CENTER, region)
             if observed.failure is not None:
-                out.append(f"[yellow]Identity Center in {safe(part.account)} {safe(region)} could not be read: "
-                           f"{safe(observed.failure.describe())}[/]")
+                out.append(
+                    f"[yellow]Identity Center in {safe(part.account)} {safe(region)} could not be read: "
+                    f"{safe(observed.failure.describe())}[/]"
+                )
                 continue
             for center in observed.value or ():
                 users, assignments = center.users, center.assignments
                 if users.failure is not None or assignments.failure is not None:
                     failure = users.failure or assignments.failure
                     assert failure is not None
-                    out.append(f"[yellow]Identity Center users or assignments could not be read: "
-                               f"{safe(failure.describe())}[/]")
+                    out.append(
+                        f"[yellow]Identity Center users or assignments could not be read: {safe(failure.describe())}[/]"
+                    )
                     continue
                 held: dict[str, list[str]] = {}
                 for a in assignments.value or ():
                     held.setdefault(a.principal_id, []).append(f"{a.permission_set} in {a.account}")
-                grid = Table(title=f"IAM Identity Center {safe(center.instance_arn)} — "
-                                    f"account {safe(part.account)}")
+                grid = Table(title=f"IAM Identity Center {safe(center.instance_arn)} — account {safe(part.account)}")
                 for col in ("User", "Name", "Email", "Permission sets (direct)"):
                     grid.add_column(col)
                 for u in users.value or ():
-                    grid.add_row(safe(u.user_name), safe(u.display_name), safe(", ".join(u.emails)),
-                                  safe(", ".join(held.get(u.user_id, []))) or "—")
+                    grid.add_row(
+                        safe(u.user_name),
+                        safe(u.display_name),
+                        safe(", ".join(u.emails)),
+                        safe(", ".join(held.get(u.user_id, []))) or "—",
+                    )
                 out.append(grid)
     return out
 
@@ -223,4 +265,3 @@ def _date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise EvidenceError(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None
-

@@ -36,9 +36,15 @@ def table(title: str, columns: tuple[str, ...], rows: list[tuple[object, ...]], 
 
 @contextmanager
 def scan_progress(console: Console) -> Iterator[ProgressFn]:
-    with Progress(TextColumn("[bold]scanning[/]"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]scanning[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("identity and regions", total=None)
 
         def update(label: str, done: int, total: int) -> None:
@@ -50,23 +56,32 @@ def scan_progress(console: Console) -> Iterator[ProgressFn]:
 def print_summary(console: Console, result: ScanResult, limit: int = 15) -> None:
     scan = result.scan
     accounts = ", ".join(scan.accounts or (scan.account_id,))
-    console.print(f"[bold]Account[/] {safe(accounts)} · [bold]regions[/] {safe(', '.join(scan.regions))} · "
-                  f"scan {safe(scan.id)}")
+    console.print(
+        f"[bold]Account[/] {safe(accounts)} · [bold]regions[/] {safe(', '.join(scan.regions))} · scan {safe(scan.id)}"
+    )
     grid = Table(title="Findings by criterion", title_justify="left")
     for column in ("Criterion", "Title", "Pass", "Fail", "Error", "N/A", "State"):
         grid.add_column(column, justify="right" if column in ("Pass", "Fail", "Error", "N/A") else "left")
     for g in by_criterion(result.findings):
-        grid.add_row(g.criterion_id, safe(g.title), str(g.count(Status.PASS)), str(g.count(Status.FAIL)),
-                      str(g.count(Status.ERROR)), str(g.count(Status.NOT_APPLICABLE)),
-                      f"[{STATE_STYLE[g.state]}]{g.state}[/]")
+        grid.add_row(
+            g.criterion_id,
+            safe(g.title),
+            str(g.count(Status.PASS)),
+            str(g.count(Status.FAIL)),
+            str(g.count(Status.ERROR)),
+            str(g.count(Status.NOT_APPLICABLE)),
+            f"[{STATE_STYLE[g.state]}]{g.state}[/]",
+        )
     console.print(grid)
     gaps = [f for f in ordered(result.findings) if f.status in (Status.FAIL, Status.ERROR)]
     if gaps:
         console.print(f"[bold]Top gaps[/] ({len(gaps)} open):")
         for f in gaps[:limit]:
             style = "red" if f.status is Status.FAIL else "yellow"
-            console.print(f"  [{style}]{f.status.value:5}[/] {f.severity.value:8} {f.check_id:32} "
-                          f"{safe(f.account)} {safe(f.message)}")
+            console.print(
+                f"  [{style}]{f.status.value:5}[/] {f.severity.value:8} {f.check_id:32} "
+                f"{safe(f.account)} {safe(f.message)}"
+            )
         if len(gaps) > limit:
             console.print(f"  … and {len(gaps) - limit} more in the full report.")
     errors = result.count(Status.ERROR)

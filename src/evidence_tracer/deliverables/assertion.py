@@ -44,8 +44,9 @@ Signed: ______________________  Name: [PROMPT]  Title: [PROMPT]  Date: _________
 """
 
 
-def management_assertion(company: str, categories: tuple[str, ...], as_of: date,
-                         system: str = "[PROMPT: system name]") -> str:
+def management_assertion(
+    company: str, categories: tuple[str, ...], as_of: date, system: str = "[PROMPT: system name]"
+) -> str:
     names = [c.replace("_", " ").title() for c in categories]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return TEMPLATE.format(company=cell(company), system=cell(system), as_of=as_of.isoformat(), categories=listed)

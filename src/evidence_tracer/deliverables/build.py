@@ -30,8 +30,13 @@ def _requests_csv(requests: list[pbc.Request]) -> str:
     return out.getvalue()
 
 
-def deliverable_files(r: Readiness, config: WorkspaceConfig, registers: RegisterSnapshot, as_of: date,
-                      completeness: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+def deliverable_files(
+    r: Readiness,
+    config: WorkspaceConfig,
+    registers: RegisterSnapshot,
+    as_of: date,
+    completeness: Mapping[str, Any] | None = None,
+) -> dict[str, bytes]:
     rows = matrix_rows(r)
     requests = pbc.request_list(r, completeness)
     description = describe(r, config, registers, as_of, completeness)

@@ -37,9 +37,22 @@ class MatrixRow:
     last_evidenced: str
 
 
-COLUMNS = ("Criteria", "Criteria text", "Control", "Title", "Control statement", "Owner", "Frequency", "Type",
-           "Automated / manual", "Automated checks", "Evidence references", "Status", "Credit %",
-           "Last evidenced (UTC)")
+COLUMNS = (
+    "Criteria",
+    "Criteria text",
+    "Control",
+    "Title",
+    "Control statement",
+    "Owner",
+    "Frequency",
+    "Type",
+    "Automated / manual",
+    "Automated checks",
+    "Evidence references",
+    "Status",
+    "Credit %",
+    "Last evidenced (UTC)",
+)
 WIDTHS = (12, 48, 10, 28, 60, 28, 12, 12, 18, 36, 48, 30, 9, 16)
 
 
@@ -74,18 +87,36 @@ def matrix_rows(r: Readiness) -> list[MatrixRow]:
     rows = []
     for x in in_scope_controls(r):
         mine = [c for c in x.control.criteria if c in scope]
-        nature = " + ".join(n for n, present in (("automated", bool(x.control.checks)),
-                                                 ("manual", bool(x.control.evidence or x.control.registers)))
-                            if present)
+        nature = " + ".join(
+            n
+            for n, present in (
+                ("automated", bool(x.control.checks)),
+                ("manual", bool(x.control.evidence or x.control.registers)),
+            )
+            if present
+        )
         refs = [f"evidence {m.id[:12]} ({m.filename})" for m in x.evidence]
         refs += [f"register rule {rule}" for rule in x.control.registers]
         if x.control.satisfied_by:
             refs.append(f"workspace record: {x.control.satisfied_by.value}")
-        rows.append(MatrixRow(
-            ", ".join(mine), "; ".join(f"{c}: {catalog[c].title}" for c in mine), x.control.id, x.control.title,
-            x.control.statement, x.owner or "(no owner)", x.control.frequency.value, x.control.type.value, nature,
-            ", ".join(x.control.checks), "; ".join(refs) or "(none yet)", _status(x, r), int(100 * x.score),
-            _last_evidenced(x, r)))
+        rows.append(
+            MatrixRow(
+                ", ".join(mine),
+                "; ".join(f"{c}: {catalog[c].title}" for c in mine),
+                x.control.id,
+                x.control.title,
+                x.control.statement,
+                x.owner or "(no owner)",
+                x.control.frequency.value,
+                x.control.type.value,
+                nature,
+                ", ".join(x.control.checks),
+                "; ".join(refs) or "(none yet)",
+                _status(x, r),
+                int(100 * x.score),
+                _last_evidenced(x, r),
+            )
+        )
     return rows
 
 
@@ -98,8 +129,9 @@ def matrix_csv(rows: list[MatrixRow]) -> str:
     return out.getvalue()
 
 
-def fill_sheet(sheet: Worksheet, columns: tuple[str, ...], widths: tuple[int, ...],
-               rows: list[tuple[object, ...]]) -> None:
+def fill_sheet(
+    sheet: Worksheet, columns: tuple[str, ...], widths: tuple[int, ...], rows: list[tuple[object, ...]]
+) -> None:
     """A readable sheet: bold frozen header, filters, widths, wrapped text; every string stored as text (a
     value starting with '=' is never a formula)."""
     sheet.append(list(columns))
@@ -122,8 +154,10 @@ def fill_sheet(sheet: Worksheet, columns: tuple[str, ...], widths: tuple[int, ..
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def matrix_xlsx(rows: list[MatrixRow], extra: dict[str, tuple[tuple[str, ...], tuple[int, ...],
-                                                             list[tuple[object, ...]]]] | None = None) -> bytes:
+def matrix_xlsx(
+    rows: list[MatrixRow],
+    extra: dict[str, tuple[tuple[str, ...], tuple[int, ...], list[tuple[object, ...]]]] | None = None,
+) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -26,11 +26,23 @@ class Request:
     owner: str
 
 
-COLUMNS = ("Request", "Criteria", "Control", "What the auditor asks for", "Kind", "Status", "Where in the package",
-           "Owner")
+COLUMNS = (
+    "Request",
+    "Criteria",
+    "Control",
+    "What the auditor asks for",
+    "Kind",
+    "Status",
+    "Where in the package",
+    "Owner",
+)
 WIDTHS = (10, 14, 10, 60, 16, 12, 60, 28)
-SELF_EVIDENCE_FILES = {"scan_history": "scan/history.json", "system_boundary": "governance/tracer.yaml",
-                       "owner_list": "governance/tracer.yaml", "policy_approvals": "governance/policies/approvals.json"}
+SELF_EVIDENCE_FILES = {
+    "scan_history": "scan/history.json",
+    "system_boundary": "governance/tracer.yaml",
+    "owner_list": "governance/tracer.yaml",
+    "policy_approvals": "governance/policies/approvals.json",
+}
 
 
 def request_list(r: Readiness, completeness: Mapping[str, Any] | None = None) -> list[Request]:
@@ -54,23 +66,44 @@ def request_list(r: Readiness, completeness: Mapping[str, Any] | None = None) ->
             else:
                 status = "missing"
             places = [item_path(m, first) for m in x.evidence]
-            places += [f"governance/registers/{rule.split('.')[0].replace('_', '-')}.yaml"
-                       for rule in x.control.registers]
+            places += [
+                f"governance/registers/{rule.split('.')[0].replace('_', '-')}.yaml" for rule in x.control.registers
+            ]
             if x.control.satisfied_by:
                 places.append(SELF_EVIDENCE_FILES[x.control.satisfied_by.value])
-            add(crit, x.control.id, text, "register" if x.control.registers else "document", status,
-                "; ".join(dict.fromkeys(places)) or "—", x.owner)
+            add(
+                crit,
+                x.control.id,
+                text,
+                "register" if x.control.registers else "document",
+                status,
+                "; ".join(dict.fromkeys(places)) or "—",
+                x.owner,
+            )
         if x.control.checks:
             judged = automated is not None and automated.refs != ()
-            add(crit, x.control.id, f"Results of the automated checks {', '.join(x.control.checks)} with the AWS "
-                "responses behind them", "system-generated", "provided" if judged else "missing",
-                "scan/findings.json; " + first.folder + "/" if judged else "—", x.owner)
+            add(
+                crit,
+                x.control.id,
+                f"Results of the automated checks {', '.join(x.control.checks)} with the AWS responses behind them",
+                "system-generated",
+                "provided" if judged else "missing",
+                "scan/findings.json; " + first.folder + "/" if judged else "—",
+                x.owner,
+            )
     for population in (completeness or {}).get("populations", ()):
         rows = ", ".join(f"{k} {v}" for k, v in sorted(population["rows"].items())) or "no rows"
-        add("CC6.1, CC7.1", "", f"Population {population['service']}:{population['operation']} in "
+        add(
+            "CC6.1, CC7.1",
+            "",
+            f"Population {population['service']}:{population['operation']} in "
             f"{population['account']} {population['region']} ({rows}; {population['pages']} page(s)) and how it "
-            "was listed", "population", "provided" if population["complete"] else "incomplete",
-            "scan/completeness.json", "")
+            "was listed",
+            "population",
+            "provided" if population["complete"] else "incomplete",
+            "scan/completeness.json",
+            "",
+        )
     return out
 
 

@@ -80,7 +80,7 @@ class BlobStore:
         return data
 
     def problem(self, digest: str) -> str | None:
-        """"missing" or "altered" when the blob is not what its name says; None when it is."""
+        """ "missing" or "altered" when the blob is not what its name says; None when it is."""
         path = self.path(digest)
         if not path.exists():
             return "missing"

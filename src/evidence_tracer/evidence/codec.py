@@ -35,16 +35,32 @@ def _parse_time(value: str) -> datetime:
 
 
 def _scan(scan: ScanInfo) -> dict[str, Any]:
-    return {"id": scan.id, "started_at": _time(scan.started_at), "finished_at": _time(scan.finished_at),
-            "account_id": scan.account_id, "regions": list(scan.regions), "tool_version": scan.tool_version,
-            "accounts": list(scan.accounts), "sources": list(scan.sources)}
+    return {
+        "id": scan.id,
+        "started_at": _time(scan.started_at),
+        "finished_at": _time(scan.finished_at),
+        "account_id": scan.account_id,
+        "regions": list(scan.regions),
+        "tool_version": scan.tool_version,
+        "accounts": list(scan.accounts),
+        "sources": list(scan.sources),
+    }
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    return {"check_id": f.check_id, "status": f.status.value, "resource_id": f.resource_id,
-            "location": f.location, "account": f.account, "source": f.source, "message": f.message,
-            "remediation": f.remediation, "evidence_ids": list(f.evidence_ids),
-            "severity_at_scan": f.severity.value, "criteria_at_scan": list(f.criteria)}
+    return {
+        "check_id": f.check_id,
+        "status": f.status.value,
+        "resource_id": f.resource_id,
+        "location": f.location,
+        "account": f.account,
+        "source": f.source,
+        "message": f.message,
+        "remediation": f.remediation,
+        "evidence_ids": list(f.evidence_ids),
+        "severity_at_scan": f.severity.value,
+        "criteria_at_scan": list(f.criteria),
+    }
 
 
 def encode_scan(result: ScanResult) -> bytes:
@@ -53,8 +69,9 @@ def encode_scan(result: ScanResult) -> bytes:
     return (json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _labelled(check_id: str, stored: tuple[tuple[str, ...], Severity], labels: Labels | None
-              ) -> tuple[tuple[str, ...], Severity]:
+def _labelled(
+    check_id: str, stored: tuple[tuple[str, ...], Severity], labels: Labels | None
+) -> tuple[tuple[str, ...], Severity]:
     now = labels(check_id) if labels is not None else None
     return now if now is not None else stored
 
@@ -73,21 +90,38 @@ def decode_scan(data: bytes, labels: Labels | None) -> ScanResult:
 
 def _info(s: dict[str, Any]) -> ScanInfo:
     return ScanInfo(
-        id=s["id"], started_at=_parse_time(s["started_at"]), finished_at=_parse_time(s["finished_at"]),
-        account_id=s["account_id"], regions=tuple(s["regions"]), tool_version=s["tool_version"],
-        accounts=tuple(s.get("accounts") or (s["account_id"],)), sources=tuple(s.get("sources", ("aws",))),
+        id=s["id"],
+        started_at=_parse_time(s["started_at"]),
+        finished_at=_parse_time(s["finished_at"]),
+        account_id=s["account_id"],
+        regions=tuple(s["regions"]),
+        tool_version=s["tool_version"],
+        accounts=tuple(s.get("accounts") or (s["account_id"],)),
+        sources=tuple(s.get("sources", ("aws",))),
     )
 
 
 def _decode_v3(raw: dict[str, Any], labels: Labels | None) -> ScanResult:
     findings = []
     for f in raw["findings"]:
-        criteria, severity = _labelled(f["check_id"], (tuple(f["criteria_at_scan"]), Severity(f["severity_at_scan"])),
-                                       labels)
-        findings.append(Finding(
-            check_id=f["check_id"], status=Status(f["status"]), severity=severity, criteria=criteria,
-            resource_id=f["resource_id"], location=f["location"], account=f["account"], message=f["message"],
-            remediation=f["remediation"], evidence_ids=tuple(f["evidence_ids"]), source=f["source"]))
+        criteria, severity = _labelled(
+            f["check_id"], (tuple(f["criteria_at_scan"]), Severity(f["severity_at_scan"])), labels
+        )
+        findings.append(
+            Finding(
+                check_id=f["check_id"],
+                status=Status(f["status"]),
+                severity=severity,
+                criteria=criteria,
+                resource_id=f["resource_id"],
+                location=f["location"],
+                account=f["account"],
+                message=f["message"],
+                remediation=f["remediation"],
+                evidence_ids=tuple(f["evidence_ids"]),
+                source=f["source"],
+            )
+        )
     return ScanResult(_info(raw["scan"]), tuple(findings))
 
 
@@ -96,9 +130,19 @@ def _decode_report(raw: dict[str, Any], labels: Labels | None) -> ScanResult:
     findings = []
     for f in raw["findings"]:
         criteria, severity = _labelled(f["check_id"], (tuple(f["criteria"]), Severity(f["severity"])), labels)
-        findings.append(Finding(
-            check_id=f["check_id"], status=Status(f["status"]), severity=severity, criteria=criteria,
-            resource_id=f["resource_id"], location=f["region"], account=f["account_id"], message=f["message"],
-            remediation=f.get("remediation", ""), evidence_ids=tuple(f.get("evidence_ids", ())),
-            source=f.get("source", "aws")))
+        findings.append(
+            Finding(
+                check_id=f["check_id"],
+                status=Status(f["status"]),
+                severity=severity,
+                criteria=criteria,
+                resource_id=f["resource_id"],
+                location=f["region"],
+                account=f["account_id"],
+                message=f["message"],
+                remediation=f.get("remediation", ""),
+                evidence_ids=tuple(f.get("evidence_ids", ())),
+                source=f.get("source", "aws"),
+            )
+        )
     return ScanResult(_info(raw["scan"]), tuple(findings))

@@ -60,14 +60,16 @@ class History:
                     break  # a write killed midway: never acknowledged, dropped by the next append
                 try:
                     data = json.loads(raw)
-                    entry = Entry(int(data["seq"]), str(data["prev"]), str(data["table"]), dict(data["row"]),
-                                  str(data["hash"]))
+                    entry = Entry(
+                        int(data["seq"]), str(data["prev"]), str(data["table"]), dict(data["row"]), str(data["hash"])
+                    )
                 except (ValueError, KeyError, TypeError):
                     problems.append(f"history line {number} is unreadable (truncated or rewritten)")
                     break
                 if entry.seq != number or entry.prev != prev:
-                    problems.append(f"history line {number} does not follow line {number - 1}: history was "
-                                    "removed or reordered")
+                    problems.append(
+                        f"history line {number} does not follow line {number - 1}: history was removed or reordered"
+                    )
                 if entry_hash(entry.seq, entry.prev, entry.table, entry.row) != entry.hash:
                     problems.append(f"history line {number} was rewritten (its hash does not match)")
                 entries.append(entry)
@@ -100,8 +102,10 @@ class History:
         if not added:
             return added
         self._drop_torn_tail()
-        payload = b"".join(_canonical({"seq": e.seq, "prev": e.prev, "table": e.table, "row": e.row,
-                                       "hash": e.hash}) + b"\n" for e in added)
+        payload = b"".join(
+            _canonical({"seq": e.seq, "prev": e.prev, "table": e.table, "row": e.row, "hash": e.hash}) + b"\n"
+            for e in added
+        )
         size = self.path.stat().st_size if self.path.exists() else 0
         try:
             with self.path.open("ab") as out:

@@ -10,8 +10,7 @@ from typing import Any
 from evidence_tracer.evidence.items import EvidenceItem, Kind, iso, parse_time
 
 TABLES = ("evidence", "scans")
-TRIGGERS = frozenset({"evidence_append_only_u", "evidence_append_only_d", "scans_append_only_u",
-                       "scans_append_only_d"})
+TRIGGERS = frozenset({"evidence_append_only_u", "evidence_append_only_d", "scans_append_only_u", "scans_append_only_d"})
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS evidence (
@@ -52,29 +51,55 @@ CREATE TRIGGER IF NOT EXISTS scans_append_only_d BEFORE DELETE ON scans
 """
 
 
-
 def evidence_row(item: EvidenceItem) -> dict[str, Any]:
     return {
-        "id": item.id, "kind": item.kind.value, "sha256": item.sha256, "size": item.size,
-        "media_type": item.media_type, "collected_at": iso(item.collected_at), "tool_version": item.tool_version,
-        "scan_id": item.scan_id, "account_id": item.account_id, "region": item.region, "service": item.service,
+        "id": item.id,
+        "kind": item.kind.value,
+        "sha256": item.sha256,
+        "size": item.size,
+        "media_type": item.media_type,
+        "collected_at": iso(item.collected_at),
+        "tool_version": item.tool_version,
+        "scan_id": item.scan_id,
+        "account_id": item.account_id,
+        "region": item.region,
+        "service": item.service,
         "operation": item.operation,
         "parameters": None if item.parameters is None else json.dumps(item.parameters, sort_keys=True),
-        "request_id": item.request_id, "error_code": item.error_code, "redactions": item.redactions,
-        "criteria": json.dumps(list(item.criteria)), "control": item.control, "note": item.note,
-        "author": item.author, "filename": item.filename,
+        "request_id": item.request_id,
+        "error_code": item.error_code,
+        "redactions": item.redactions,
+        "criteria": json.dumps(list(item.criteria)),
+        "control": item.control,
+        "note": item.note,
+        "author": item.author,
+        "filename": item.filename,
     }
 
 
 def item_of(row: sqlite3.Row) -> EvidenceItem:
     return EvidenceItem(
-        id=row["id"], kind=Kind(row["kind"]), sha256=row["sha256"], size=row["size"],
-        media_type=row["media_type"], collected_at=parse_time(row["collected_at"]), tool_version=row["tool_version"],
-        scan_id=row["scan_id"], account_id=row["account_id"], region=row["region"], service=row["service"],
-        operation=row["operation"], parameters=json.loads(row["parameters"]) if row["parameters"] else None,
-        request_id=row["request_id"], error_code=row["error_code"], redactions=row["redactions"],
-        criteria=tuple(json.loads(row["criteria"])), control=row["control"], note=row["note"],
-        author=row["author"], filename=row["filename"],
+        id=row["id"],
+        kind=Kind(row["kind"]),
+        sha256=row["sha256"],
+        size=row["size"],
+        media_type=row["media_type"],
+        collected_at=parse_time(row["collected_at"]),
+        tool_version=row["tool_version"],
+        scan_id=row["scan_id"],
+        account_id=row["account_id"],
+        region=row["region"],
+        service=row["service"],
+        operation=row["operation"],
+        parameters=json.loads(row["parameters"]) if row["parameters"] else None,
+        request_id=row["request_id"],
+        error_code=row["error_code"],
+        redactions=row["redactions"],
+        criteria=tuple(json.loads(row["criteria"])),
+        control=row["control"],
+        note=row["note"],
+        author=row["author"],
+        filename=row["filename"],
     )
 
 
@@ -82,8 +107,7 @@ def insert_row(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
     if table not in TABLES:
         raise ValueError(f"no index table {table!r}")
     columns = ", ".join(row)
-    db.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
-               tuple(row.values()))
+    db.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
 
 
 def table_rows(db: sqlite3.Connection) -> dict[tuple[str, str], dict[str, Any]]:

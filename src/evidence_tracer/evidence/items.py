@@ -48,8 +48,10 @@ class EvidenceItem:
         """Where the item came from, in one line an auditor can check."""
         if self.kind is Kind.API:
             params = json.dumps(self.parameters or {}, sort_keys=True)
-            return (f"{self.service}:{self.operation} {params} account {self.account_id} region {self.region} "
-                    f"request {self.request_id or '-'}")
+            return (
+                f"{self.service}:{self.operation} {params} account {self.account_id} region {self.region} "
+                f"request {self.request_id or '-'}"
+            )
         return f"uploaded by {self.author}: {self.filename}"
 
     def metadata(self) -> dict[str, Any]:
@@ -99,12 +101,15 @@ def evidence_file(file: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> Path:
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
         raise EvidenceError(f"{file} is {kind}: evidence must be a regular file")
     if info.st_size > max_bytes:
-        raise EvidenceError(f"{file} is {info.st_size} bytes, over the {max_bytes}-byte limit for one evidence file "
-                            "(evidence.max_file_mb in tracer.yaml)")
+        raise EvidenceError(
+            f"{file} is {info.st_size} bytes, over the {max_bytes}-byte limit for one evidence file "
+            "(evidence.max_file_mb in tracer.yaml)"
+        )
     with real.open("rb") as head:
         meaningful = len(head.read(4096).strip())
     if meaningful < MIN_EVIDENCE_BYTES:
-        raise EvidenceError(f"{file} holds {meaningful} non-blank bytes: an empty or near-empty file cannot be "
-                            f"evidence (at least {MIN_EVIDENCE_BYTES} are needed)")
+        raise EvidenceError(
+            f"{file} holds {meaningful} non-blank bytes: an empty or near-empty file cannot be "
+            f"evidence (at least {MIN_EVIDENCE_BYTES} are needed)"
+        )
     return real
-

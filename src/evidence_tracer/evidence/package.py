@@ -33,8 +33,9 @@ def manifest_for(files: Mapping[str, bytes], header: Mapping[str, object]) -> by
     return (json.dumps({"format": FORMAT, **header, "files": entries}, indent=2, sort_keys=True) + "\n").encode()
 
 
-def write_package(files: Mapping[str, bytes], header: Mapping[str, object], out: Path,
-                  key: Ed25519PrivateKey | None = None) -> str:
+def write_package(
+    files: Mapping[str, bytes], header: Mapping[str, object], out: Path, key: Ed25519PrivateKey | None = None
+) -> str:
     """Write files + manifest (+ its OpenSSH signature and the public key, when a key is given) to a new
     directory or a .zip; return the fingerprint (manifest SHA-256)."""
     if set(files) & {MANIFEST, signing.SIGNATURE_FILE, signing.SIGNERS_FILE}:
@@ -145,8 +146,9 @@ def _scan_dir(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
                 raise EvidenceError(f"refused: the package holds more than {MAX_TOTAL_BYTES} bytes")
             keep = name in _KEPT
             with full.open("rb") as handle:
-                digests[name], data = _hash_stream(handle.read, _SMALL_FILE_LIMIT if keep else MAX_TOTAL_BYTES,
-                                                   name, keep)
+                digests[name], data = _hash_stream(
+                    handle.read, _SMALL_FILE_LIMIT if keep else MAX_TOTAL_BYTES, name, keep
+                )
             if keep:
                 small[name] = data
     return digests, small
@@ -165,10 +167,13 @@ def _scan_zip(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise EvidenceError(f"refused: {info.filename} is a symbolic link")
             declared += info.file_size
-            if declared > MAX_TOTAL_BYTES or (info.file_size > _CHUNK and
-                                              info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise EvidenceError(f"refused: {info.filename} would inflate to {info.file_size} bytes from "
-                                    f"{info.compress_size} (a zip bomb, not a package)")
+            if declared > MAX_TOTAL_BYTES or (
+                info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            ):
+                raise EvidenceError(
+                    f"refused: {info.filename} would inflate to {info.file_size} bytes from "
+                    f"{info.compress_size} (a zip bomb, not a package)"
+                )
         for info in infos:
             if info.is_dir():
                 _safe_name(info.filename.rstrip("/") + "/x", set())  # a directory must stay inside too
@@ -227,8 +232,9 @@ def verify_package(path: Path) -> Verification:
             signer = signing.verify(small[MANIFEST], small[signing.SIGNATURE_FILE], small[signing.SIGNERS_FILE])
         except EvidenceError as exc:
             problem = str(exc)
-    result = Verification(fingerprint=sha256(small[MANIFEST]), checked=len(listed), signer=signer,
-                          signature_problem=problem)
+    result = Verification(
+        fingerprint=sha256(small[MANIFEST]), checked=len(listed), signer=signer, signature_problem=problem
+    )
     for name, entry in sorted(listed.items()):
         if name not in digests:
             result.missing.append(name)

@@ -27,12 +27,15 @@ _VALUE_SECRETS = (
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{20,}"),  # GitHub tokens
     re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),  # Slack tokens
     re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}"),  # Stripe keys
-    re.compile(r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[/+])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])"
-               r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),  # AWS secret access keys
+    re.compile(
+        r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[/+])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])"
+        r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+    ),  # AWS secret access keys
 )
 _ASSIGNMENT = re.compile(
     r"(?i)\b((?:aws_)?(?:secret_access_key|password|passwd|pwd|secret|token|api[_-]?key|auth)\s*[=:]\s*)"
-    r"(?!\[REDACTED)([^\s&;,'\"]+)")
+    r"(?!\[REDACTED)([^\s&;,'\"]+)"
+)
 
 
 def _is_secret_key(key: str) -> bool:

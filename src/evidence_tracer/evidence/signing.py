@@ -32,8 +32,9 @@ SIGNERS_FILE = "allowed_signers"
 _MAGIC = b"SSHSIG"
 _HASH = "sha512"
 _KEY_TYPE = b"ssh-ed25519"
-VERIFY_COMMAND = (f"ssh-keygen -Y verify -f {SIGNERS_FILE} -I {PRINCIPAL} -n {NAMESPACE} -s {SIGNATURE_FILE} "
-                  "< manifest.json")
+VERIFY_COMMAND = (
+    f"ssh-keygen -Y verify -f {SIGNERS_FILE} -I {PRINCIPAL} -n {NAMESPACE} -s {SIGNATURE_FILE} < manifest.json"
+)
 
 
 def _string(data: bytes) -> bytes:
@@ -43,11 +44,11 @@ def _string(data: bytes) -> bytes:
 def _read_string(data: bytes, offset: int) -> tuple[bytes, int]:
     if offset + 4 > len(data):
         raise EvidenceError("the signature is truncated")
-    (length,) = struct.unpack(">I", data[offset:offset + 4])
+    (length,) = struct.unpack(">I", data[offset : offset + 4])
     end = offset + 4 + length
     if end > len(data):
         raise EvidenceError("the signature is truncated")
-    return data[offset + 4:end], end
+    return data[offset + 4 : end], end
 
 
 def load_or_create_key(state_dir: Path) -> Ed25519PrivateKey:
@@ -59,8 +60,9 @@ def load_or_create_key(state_dir: Path) -> Ed25519PrivateKey:
         return key
     key = Ed25519PrivateKey.generate()
     state_dir.mkdir(parents=True, exist_ok=True)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH,
-                            serialization.NoEncryption())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    )
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as out:
         out.write(pem)
@@ -82,17 +84,29 @@ def allowed_signers(key: Ed25519PublicKey) -> bytes:
 
 
 def _signed_data(message: bytes) -> bytes:
-    return _MAGIC + _string(NAMESPACE.encode()) + _string(b"") + _string(_HASH.encode()) + \
-        _string(hashlib.sha512(message).digest())
+    return (
+        _MAGIC
+        + _string(NAMESPACE.encode())
+        + _string(b"")
+        + _string(_HASH.encode())
+        + _string(hashlib.sha512(message).digest())
+    )
 
 
 def sign(message: bytes, key: Ed25519PrivateKey) -> bytes:
     """An armored OpenSSH signature of `message`, verifiable with `ssh-keygen -Y verify`."""
     signature = _string(_KEY_TYPE) + _string(key.sign(_signed_data(message)))
-    blob = _MAGIC + struct.pack(">I", 1) + _string(public_blob(key.public_key())) + _string(NAMESPACE.encode()) + \
-        _string(b"") + _string(_HASH.encode()) + _string(signature)
+    blob = (
+        _MAGIC
+        + struct.pack(">I", 1)
+        + _string(public_blob(key.public_key()))
+        + _string(NAMESPACE.encode())
+        + _string(b"")
+        + _string(_HASH.encode())
+        + _string(signature)
+    )
     body = base64.b64encode(blob).decode()
-    lines = [body[i:i + 70] for i in range(0, len(body), 70)]
+    lines = [body[i : i + 70] for i in range(0, len(body), 70)]
     return ("-----BEGIN SSH SIGNATURE-----\n" + "\n".join(lines) + "\n-----END SSH SIGNATURE-----\n").encode()
 
 
@@ -128,6 +142,7 @@ def verify(message: bytes, armored: bytes, signers: bytes) -> str:
     try:
         public.verify(raw_sig, _signed_data(message))
     except InvalidSignature:
-        raise EvidenceError("the signature does not match manifest.json (the package was changed after signing)") \
-            from None
+        raise EvidenceError(
+            "the signature does not match manifest.json (the package was changed after signing)"
+        ) from None
     return fingerprint(public)

@@ -167,11 +167,14 @@ class EvidenceStore:
 
     def _refuse_if_read_only(self) -> None:
         if self.index_problem is not None:
-            raise EvidenceError(f"{self.index_problem}; nothing was written: run `tracer evidence verify "
-                                "--rebuild-index` (the index is rebuilt from the history)")
+            raise EvidenceError(
+                f"{self.index_problem}; nothing was written: run `tracer evidence verify "
+                "--rebuild-index` (the index is rebuilt from the history)"
+            )
         if self.read_only:
-            raise StorageError(f"cannot write to {self.root}: the workspace is read-only (status, report and "
-                               "verify still work)")
+            raise StorageError(
+                f"cannot write to {self.root}: the workspace is read-only (status, report and verify still work)"
+            )
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -221,11 +224,22 @@ class EvidenceStore:
         parameters, n_params = redact(record.parameters)
         data = canonical_json(response)
         return EvidenceItem(
-            id=record.record_id, kind=Kind.API, sha256=self.blob_store.put(data), size=len(data),
-            media_type="application/json", collected_at=record.collected_at, tool_version=__version__,
-            scan_id=scan_id, account_id=record.account_id, region=record.region, service=record.service,
-            operation=record.operation, parameters=parameters, request_id=record.request_id,
-            error_code=record.error_code or None, redactions=n_response + n_params,
+            id=record.record_id,
+            kind=Kind.API,
+            sha256=self.blob_store.put(data),
+            size=len(data),
+            media_type="application/json",
+            collected_at=record.collected_at,
+            tool_version=__version__,
+            scan_id=scan_id,
+            account_id=record.account_id,
+            region=record.region,
+            service=record.service,
+            operation=record.operation,
+            parameters=parameters,
+            request_id=record.request_id,
+            error_code=record.error_code or None,
+            redactions=n_response + n_params,
         )
 
     def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], snapshot: bytes | None = None) -> None:
@@ -237,10 +251,18 @@ class EvidenceStore:
             items = [self._api_item(r, scan.id) for r in records]
             digest = self.blob_store.put(codec.encode_scan(result))
             snapshot_digest = self.blob_store.put(redacted_snapshot(snapshot)) if snapshot is not None else None
-            scan_row = {"id": scan.id, "started_at": iso(scan.started_at), "finished_at": iso(scan.finished_at),
-                        "account_id": scan.account_id, "regions": json.dumps(list(scan.regions)),
-                        "tool_version": scan.tool_version, "result_sha256": digest, "findings": len(result.findings),
-                        "stored_at": iso(datetime.now(UTC)), "inventory_sha256": snapshot_digest}
+            scan_row = {
+                "id": scan.id,
+                "started_at": iso(scan.started_at),
+                "finished_at": iso(scan.finished_at),
+                "account_id": scan.account_id,
+                "regions": json.dumps(list(scan.regions)),
+                "tool_version": scan.tool_version,
+                "result_sha256": digest,
+                "findings": len(result.findings),
+                "stored_at": iso(datetime.now(UTC)),
+                "inventory_sha256": snapshot_digest,
+            }
             self._commit([*(("evidence", evidence_row(i)) for i in items), ("scans", scan_row)])
 
     def save_records(self, records: Iterable[ApiRecord]) -> list[EvidenceItem]:
@@ -252,8 +274,15 @@ class EvidenceStore:
             self._commit([("evidence", evidence_row(i)) for i in items])
         return items
 
-    def add_manual(self, target: tuple[tuple[str, ...], str | None], file: Path, note: str, author: str,
-                   now: datetime | None = None, max_bytes: int = MAX_EVIDENCE_BYTES) -> EvidenceItem:
+    def add_manual(
+        self,
+        target: tuple[tuple[str, ...], str | None],
+        file: Path,
+        note: str,
+        author: str,
+        now: datetime | None = None,
+        max_bytes: int = MAX_EVIDENCE_BYTES,
+    ) -> EvidenceItem:
         """Copy a file into the store as evidence for `target` — (criteria, control) as the catalog resolved
         it (see `evidence_file` for what a file must be)."""
         crit, control = target
@@ -268,18 +297,34 @@ class EvidenceStore:
         with workspace_lock(self.root, self.lock_timeout):
             digest, size, redactions = self.blob_store.put_file(real)
             item = EvidenceItem(
-                id=uuid.uuid4().hex, kind=Kind.MANUAL, sha256=digest, size=size,
+                id=uuid.uuid4().hex,
+                kind=Kind.MANUAL,
+                sha256=digest,
+                size=size,
                 media_type=mimetypes.guess_type(real.name)[0] or "application/octet-stream",
-                collected_at=now or datetime.now(UTC), tool_version=__version__, criteria=crit, control=control,
-                note=note.strip(), author=person, filename=name, redactions=redactions,
+                collected_at=now or datetime.now(UTC),
+                tool_version=__version__,
+                criteria=crit,
+                control=control,
+                note=note.strip(),
+                author=person,
+                filename=name,
+                redactions=redactions,
             )
             self._commit([("evidence", evidence_row(item))])
         return item
 
     # --- reading -------------------------------------------------------------------------------
 
-    def items(self, *, kind: Kind | None = None, criterion: str | None = None, control: str | None = None,
-              as_of: datetime | None = None, scan_id: str | None = None) -> list[EvidenceItem]:
+    def items(
+        self,
+        *,
+        kind: Kind | None = None,
+        criterion: str | None = None,
+        control: str | None = None,
+        as_of: datetime | None = None,
+        scan_id: str | None = None,
+    ) -> list[EvidenceItem]:
         sql, args = "SELECT * FROM evidence WHERE 1=1", []
         if kind is not None:
             sql += " AND kind = ?"
@@ -311,8 +356,17 @@ class EvidenceStore:
             args.append(iso(as_of))
         with self._db() as db:
             rows = db.execute(sql + " ORDER BY finished_at, id", args).fetchall()
-        return [ScanInfo(r["id"], parse_time(r["started_at"]), parse_time(r["finished_at"]), r["account_id"],
-                         tuple(json.loads(r["regions"])), r["tool_version"]) for r in rows]
+        return [
+            ScanInfo(
+                r["id"],
+                parse_time(r["started_at"]),
+                parse_time(r["finished_at"]),
+                r["account_id"],
+                tuple(json.loads(r["regions"])),
+                r["tool_version"],
+            )
+            for r in rows
+        ]
 
     def load_scan(self, scan_id: str | None = None, as_of: datetime | None = None) -> ScanResult:
         """A stored scan by id (a unique prefix will do), or the latest one (as of a time)."""
@@ -330,8 +384,9 @@ class EvidenceStore:
     def _scan_row(self, scan_id: str | None, as_of: datetime | None) -> sqlite3.Row:
         with self._db() as db:
             if scan_id:
-                rows = db.execute("SELECT * FROM scans WHERE id LIKE ? ORDER BY finished_at",
-                                  (scan_id + "%",)).fetchall()
+                rows = db.execute(
+                    "SELECT * FROM scans WHERE id LIKE ? ORDER BY finished_at", (scan_id + "%",)
+                ).fetchall()
                 if len(rows) > 1:
                     raise EvidenceError(f"scan id {scan_id!r} is ambiguous ({len(rows)} scans match)")
             else:
@@ -368,8 +423,10 @@ class EvidenceStore:
         for key in sorted(set(actual) - set(expected)):
             problems.append(f"{key[0]} row {key[1]} is in the index but not in the history (forged or edited)")
         for key in sorted(set(expected) - set(actual)):
-            problems.append(f"{key[0]} row {key[1]} is in the history but missing from the index "
-                            "(run `tracer evidence verify --rebuild-index`)")
+            problems.append(
+                f"{key[0]} row {key[1]} is in the history but missing from the index "
+                "(run `tracer evidence verify --rebuild-index`)"
+            )
         for key in sorted(set(expected) & set(actual)):
             if {k: v for k, v in actual[key].items() if k in expected[key]} != expected[key]:
                 problems.append(f"{key[0]} row {key[1]} in the index differs from the history (edited)")
@@ -398,8 +455,9 @@ class EvidenceStore:
         """Blobs no history entry names: the content of a run killed before it committed, or a planted file.
         Harmless to the record (nothing refers to them), reported so nothing hides in the store."""
         entries, _ = self.history.read()
-        named = {str(e.row[c]) for e in entries for c in ("sha256", "result_sha256", "inventory_sha256")
-                 if e.row.get(c)}
+        named = {
+            str(e.row[c]) for e in entries for c in ("sha256", "result_sha256", "inventory_sha256") if e.row.get(c)
+        }
         return [str(p.relative_to(self.root)) for p in self.blob_store.names() if p.name not in named]
 
     def rebuild_index(self) -> int:
@@ -442,5 +500,3 @@ def _can_write(folder: Path) -> bool:
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return False
         raise StorageError(f"cannot use {folder}: {exc.strerror or exc}") from None
-
-

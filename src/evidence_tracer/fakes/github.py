@@ -16,13 +16,26 @@ API = "https://api.github.com"
 def user(login: str, uid: int) -> dict[str, Any]:
     """A SimpleUser."""
     base = f"{API}/users/{login}"
-    return {"login": login, "id": uid, "node_id": f"U_{uid}", "avatar_url": f"https://avatars.githubusercontent.com/u/{uid}",
-            "gravatar_id": "", "url": base, "html_url": f"https://github.com/{login}",
-            "followers_url": f"{base}/followers", "following_url": f"{base}/following{{/other_user}}",
-            "gists_url": f"{base}/gists{{/gist_id}}", "starred_url": f"{base}/starred{{/owner}}{{/repo}}",
-            "subscriptions_url": f"{base}/subscriptions", "organizations_url": f"{base}/orgs",
-            "repos_url": f"{base}/repos", "events_url": f"{base}/events{{/privacy}}",
-            "received_events_url": f"{base}/received_events", "type": "User", "site_admin": False}
+    return {
+        "login": login,
+        "id": uid,
+        "node_id": f"U_{uid}",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{uid}",
+        "gravatar_id": "",
+        "url": base,
+        "html_url": f"https://github.com/{login}",
+        "followers_url": f"{base}/followers",
+        "following_url": f"{base}/following{{/other_user}}",
+        "gists_url": f"{base}/gists{{/gist_id}}",
+        "starred_url": f"{base}/starred{{/owner}}{{/repo}}",
+        "subscriptions_url": f"{base}/subscriptions",
+        "organizations_url": f"{base}/orgs",
+        "repos_url": f"{base}/repos",
+        "events_url": f"{base}/events{{/privacy}}",
+        "received_events_url": f"{base}/received_events",
+        "type": "User",
+        "site_admin": False,
+    }
 
 
 @dataclass
@@ -64,22 +77,73 @@ def _ids(names: list[str]) -> dict[str, int]:
 
 def organization(org: FakeOrg) -> dict[str, Any]:
     base = f"{API}/orgs/{org.login}"
-    return {"login": org.login, "id": 42, "node_id": "O_42", "url": base, "repos_url": f"{base}/repos",
-            "events_url": f"{base}/events", "hooks_url": f"{base}/hooks", "issues_url": f"{base}/issues",
-            "members_url": f"{base}/members{{/member}}", "public_members_url": f"{base}/public_members{{/member}}",
-            "avatar_url": "https://avatars.githubusercontent.com/u/42", "description": "",
-            "has_organization_projects": True, "has_repository_projects": True, "public_repos": 0,
-            "public_gists": 0, "followers": 0, "following": 0, "html_url": f"https://github.com/{org.login}",
-            "type": "Organization", "created_at": CREATED, "updated_at": CREATED, "archived_at": None,
-            "two_factor_requirement_enabled": org.two_factor_required, "plan": {"name": "team", "space": 0,
-                                                                              "private_repos": 999}}
+    return {
+        "login": org.login,
+        "id": 42,
+        "node_id": "O_42",
+        "url": base,
+        "repos_url": f"{base}/repos",
+        "events_url": f"{base}/events",
+        "hooks_url": f"{base}/hooks",
+        "issues_url": f"{base}/issues",
+        "members_url": f"{base}/members{{/member}}",
+        "public_members_url": f"{base}/public_members{{/member}}",
+        "avatar_url": "https://avatars.githubusercontent.com/u/42",
+        "description": "",
+        "has_organization_projects": True,
+        "has_repository_projects": True,
+        "public_repos": 0,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "html_url": f"https://github.com/{org.login}",
+        "type": "Organization",
+        "created_at": CREATED,
+        "updated_at": CREATED,
+        "archived_at": None,
+        "two_factor_requirement_enabled": org.two_factor_required,
+        "plan": {"name": "team", "space": 0, "private_repos": 999},
+    }
 
 
-_REPO_URLS = ("archive", "assignees", "blobs", "branches", "collaborators", "comments", "commits", "compare",
-              "contents", "contributors", "deployments", "downloads", "events", "forks", "git_commits", "git_refs",
-              "git_tags", "issue_comment", "issue_events", "issues", "keys", "labels", "languages", "merges",
-              "milestones", "notifications", "pulls", "releases", "stargazers", "statuses", "subscribers",
-              "subscription", "tags", "teams", "trees", "hooks")
+_REPO_URLS = (
+    "archive",
+    "assignees",
+    "blobs",
+    "branches",
+    "collaborators",
+    "comments",
+    "commits",
+    "compare",
+    "contents",
+    "contributors",
+    "deployments",
+    "downloads",
+    "events",
+    "forks",
+    "git_commits",
+    "git_refs",
+    "git_tags",
+    "issue_comment",
+    "issue_events",
+    "issues",
+    "keys",
+    "labels",
+    "languages",
+    "merges",
+    "milestones",
+    "notifications",
+    "pulls",
+    "releases",
+    "stargazers",
+    "statuses",
+    "subscribers",
+    "subscription",
+    "tags",
+    "teams",
+    "trees",
+    "hooks",
+)
 
 
 def repository(org: FakeOrg, repo: FakeRepo) -> dict[str, Any]:
@@ -87,81 +151,174 @@ def repository(org: FakeOrg, repo: FakeRepo) -> dict[str, Any]:
     full = f"{org.login}/{repo.name}"
     base = f"{API}/repos/{full}"
     body: dict[str, Any] = {
-        "id": abs(hash(full)) % 10_000_000, "node_id": f"R_{repo.name}", "name": repo.name, "full_name": full,
-        "owner": user(org.login, 42) | {"type": "Organization"}, "private": repo.private,
-        "html_url": f"https://github.com/{full}", "description": None, "fork": False, "url": base,
-        "git_url": f"git://github.com/{full}.git", "ssh_url": f"git@github.com:{full}.git",
-        "clone_url": f"https://github.com/{full}.git", "mirror_url": None, "svn_url": f"https://github.com/{full}",
-        "homepage": None, "language": "Python", "forks_count": 0, "stargazers_count": 0, "watchers_count": 0,
-        "size": 100, "default_branch": repo.default_branch, "open_issues_count": 0, "has_issues": True,
-        "has_projects": False, "has_wiki": False, "has_pages": False, "has_discussions": False, "archived": False,
-        "disabled": False, "pushed_at": CREATED, "created_at": CREATED, "updated_at": CREATED,
-        "subscribers_count": 1, "network_count": 0, "license": None, "forks": 0, "open_issues": 0, "watchers": 0,
+        "id": abs(hash(full)) % 10_000_000,
+        "node_id": f"R_{repo.name}",
+        "name": repo.name,
+        "full_name": full,
+        "owner": user(org.login, 42) | {"type": "Organization"},
+        "private": repo.private,
+        "html_url": f"https://github.com/{full}",
+        "description": None,
+        "fork": False,
+        "url": base,
+        "git_url": f"git://github.com/{full}.git",
+        "ssh_url": f"git@github.com:{full}.git",
+        "clone_url": f"https://github.com/{full}.git",
+        "mirror_url": None,
+        "svn_url": f"https://github.com/{full}",
+        "homepage": None,
+        "language": "Python",
+        "forks_count": 0,
+        "stargazers_count": 0,
+        "watchers_count": 0,
+        "size": 100,
+        "default_branch": repo.default_branch,
+        "open_issues_count": 0,
+        "has_issues": True,
+        "has_projects": False,
+        "has_wiki": False,
+        "has_pages": False,
+        "has_discussions": False,
+        "archived": False,
+        "disabled": False,
+        "pushed_at": CREATED,
+        "created_at": CREATED,
+        "updated_at": CREATED,
+        "subscribers_count": 1,
+        "network_count": 0,
+        "license": None,
+        "forks": 0,
+        "open_issues": 0,
+        "watchers": 0,
         "visibility": "private" if repo.private else "public",
-        "security_and_analysis": {"secret_scanning": {"status": repo.secret_scanning},
-                                  "secret_scanning_push_protection": {"status": repo.secret_scanning}},
+        "security_and_analysis": {
+            "secret_scanning": {"status": repo.secret_scanning},
+            "secret_scanning_push_protection": {"status": repo.secret_scanning},
+        },
     }
     for name in _REPO_URLS:
         body[f"{name}_url"] = f"{base}/{name.replace('_', '/')}"
     return body
 
 
-def protection(required_approvals: int = 1, dismiss_stale: bool = True, enforce_admins: bool = True,
-               checks: tuple[str, ...] = ("ci",), force_pushes: bool = False, deletions: bool = False
-               ) -> dict[str, Any]:
+def protection(
+    required_approvals: int = 1,
+    dismiss_stale: bool = True,
+    enforce_admins: bool = True,
+    checks: tuple[str, ...] = ("ci",),
+    force_pushes: bool = False,
+    deletions: bool = False,
+) -> dict[str, Any]:
     """A BranchProtection, as GET /repos/{o}/{r}/branches/{b}/protection answers."""
     url = f"{API}/repos/acme/app/branches/main/protection"
     return {
         "url": url,
-        "required_status_checks": {"url": f"{url}/required_status_checks", "strict": True, "contexts": list(checks),
-                                   "checks": [{"context": c, "app_id": None} for c in checks],
-                                   "contexts_url": f"{url}/required_status_checks/contexts"},
+        "required_status_checks": {
+            "url": f"{url}/required_status_checks",
+            "strict": True,
+            "contexts": list(checks),
+            "checks": [{"context": c, "app_id": None} for c in checks],
+            "contexts_url": f"{url}/required_status_checks/contexts",
+        },
         "enforce_admins": {"url": f"{url}/enforce_admins", "enabled": enforce_admins},
-        "required_pull_request_reviews": {"url": f"{url}/required_pull_request_reviews",
-                                          "dismiss_stale_reviews": dismiss_stale, "require_code_owner_reviews": False,
-                                          "required_approving_review_count": required_approvals,
-                                          "require_last_push_approval": False},
-        "allow_force_pushes": {"enabled": force_pushes}, "allow_deletions": {"enabled": deletions},
-        "required_linear_history": {"enabled": False}, "required_conversation_resolution": {"enabled": True},
-        "block_creations": {"enabled": False}, "lock_branch": {"enabled": False},
-        "allow_fork_syncing": {"enabled": False}, "required_signatures": {"url": f"{url}/required_signatures",
-                                                                          "enabled": False},
+        "required_pull_request_reviews": {
+            "url": f"{url}/required_pull_request_reviews",
+            "dismiss_stale_reviews": dismiss_stale,
+            "require_code_owner_reviews": False,
+            "required_approving_review_count": required_approvals,
+            "require_last_push_approval": False,
+        },
+        "allow_force_pushes": {"enabled": force_pushes},
+        "allow_deletions": {"enabled": deletions},
+        "required_linear_history": {"enabled": False},
+        "required_conversation_resolution": {"enabled": True},
+        "block_creations": {"enabled": False},
+        "lock_branch": {"enabled": False},
+        "allow_fork_syncing": {"enabled": False},
+        "required_signatures": {"url": f"{url}/required_signatures", "enabled": False},
     }
 
 
 def ruleset(ruleset_id: int, bypass: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A RepositoryRuleset (GET /repos/{o}/{r}/rulesets/{id})."""
-    return {"id": ruleset_id, "name": f"protect-main-{ruleset_id}", "target": "branch", "source_type": "Repository",
-            "source": "acme/app", "enforcement": "active", "bypass_actors": bypass or [],
-            "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
-            "rules": [], "created_at": CREATED, "updated_at": CREATED}
+    return {
+        "id": ruleset_id,
+        "name": f"protect-main-{ruleset_id}",
+        "target": "branch",
+        "source_type": "Repository",
+        "source": "acme/app",
+        "enforcement": "active",
+        "bypass_actors": bypass or [],
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH"], "exclude": []}},
+        "rules": [],
+        "created_at": CREATED,
+        "updated_at": CREATED,
+    }
 
 
 def environment(name: str, reviewers: list[str]) -> dict[str, Any]:
-    rules = [{"id": 3755, "node_id": "MDQ6R2F0ZTM3NTU=", "type": "required_reviewers", "prevent_self_review": True,
-              "reviewers": [{"type": "User", "reviewer": user(r, 2000 + i)} for i, r in enumerate(reviewers)]}
-             ] if reviewers else []
-    return {"id": 161088068, "node_id": "MDExOkVudmlyb25tZW50MTYxMDg4MDY4", "name": name,
-            "url": f"{API}/repos/acme/app/environments/{name}", "html_url": "https://github.com/acme/app/deployments",
-            "created_at": CREATED, "updated_at": CREATED, "protection_rules": rules,
-            "deployment_branch_policy": None}
+    rules = (
+        [
+            {
+                "id": 3755,
+                "node_id": "MDQ6R2F0ZTM3NTU=",
+                "type": "required_reviewers",
+                "prevent_self_review": True,
+                "reviewers": [{"type": "User", "reviewer": user(r, 2000 + i)} for i, r in enumerate(reviewers)],
+            }
+        ]
+        if reviewers
+        else []
+    )
+    return {
+        "id": 161088068,
+        "node_id": "MDExOkVudmlyb25tZW50MTYxMDg4MDY4",
+        "name": name,
+        "url": f"{API}/repos/acme/app/environments/{name}",
+        "html_url": "https://github.com/acme/app/deployments",
+        "created_at": CREATED,
+        "updated_at": CREATED,
+        "protection_rules": rules,
+        "deployment_branch_policy": None,
+    }
 
 
 def deploy_key(key_id: int, title: str, read_only: bool) -> dict[str, Any]:
-    return {"id": key_id, "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests", "url":
-            f"{API}/repos/acme/app/keys/{key_id}", "title": title, "verified": True, "created_at": CREATED,
-            "read_only": read_only, "added_by": "octocat", "last_used": None, "enabled": True}
+    return {
+        "id": key_id,
+        "key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTests",
+        "url": f"{API}/repos/acme/app/keys/{key_id}",
+        "title": title,
+        "verified": True,
+        "created_at": CREATED,
+        "read_only": read_only,
+        "added_by": "octocat",
+        "last_used": None,
+        "enabled": True,
+    }
 
 
 def content(path: str) -> dict[str, Any]:
     text = base64.b64encode(b"* @acme/engineering\n").decode()
     url = f"{API}/repos/acme/app/contents/{path}"
-    return {"type": "file", "encoding": "base64", "size": 20, "name": path.rsplit("/", 1)[-1], "path": path,
-            "content": text, "sha": "3d21ec53a331a6f037a91c368710b99387d012c1", "url": url,
-            "git_url": f"{API}/repos/acme/app/git/blobs/3d21ec53", "html_url": f"https://github.com/acme/app/blob/main/{path}",
-            "download_url": f"https://raw.githubusercontent.com/acme/app/main/{path}",
-            "_links": {"git": f"{API}/repos/acme/app/git/blobs/3d21ec53", "self": url,
-                       "html": f"https://github.com/acme/app/blob/main/{path}"}}
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "size": 20,
+        "name": path.rsplit("/", 1)[-1],
+        "path": path,
+        "content": text,
+        "sha": "3d21ec53a331a6f037a91c368710b99387d012c1",
+        "url": url,
+        "git_url": f"{API}/repos/acme/app/git/blobs/3d21ec53",
+        "html_url": f"https://github.com/acme/app/blob/main/{path}",
+        "download_url": f"https://raw.githubusercontent.com/acme/app/main/{path}",
+        "_links": {
+            "git": f"{API}/repos/acme/app/git/blobs/3d21ec53",
+            "self": url,
+            "html": f"https://github.com/acme/app/blob/main/{path}",
+        },
+    }
 
 
 def github_api(org: FakeOrg) -> FakeApi:
@@ -212,8 +369,12 @@ def github_api(org: FakeOrg) -> FakeApi:
     def get_protection(request: Request) -> Reply:
         repo = repo_of(request)
         if repo is None or repo.protection is None:
-            return headers(Reply(404, {"message": "Branch not protected",
-                                       "documentation_url": "https://docs.github.com/rest/branches"}))
+            return headers(
+                Reply(
+                    404,
+                    {"message": "Branch not protected", "documentation_url": "https://docs.github.com/rest/branches"},
+                )
+            )
         return headers(Reply(200, repo.protection))
 
     def branch_rules(request: Request) -> Reply:
@@ -246,14 +407,18 @@ def github_api(org: FakeOrg) -> FakeApi:
 
     def pulls(request: Request) -> Reply:
         repo = repo_of(request)
-        found = [p for p in (repo.pulls if repo else []) if p["state"] == request.query.get("state", "open")
-                 or request.query.get("state") == "all"]
+        found = [
+            p
+            for p in (repo.pulls if repo else [])
+            if p["state"] == request.query.get("state", "open") or request.query.get("state") == "all"
+        ]
         return headers(paginate(found, request, api.base_url))
 
     def reviews(request: Request) -> Reply:
         repo = repo_of(request)
-        return headers(paginate(repo.reviews.get(int(request.groups["number"]), []) if repo else [], request,
-                                api.base_url))
+        return headers(
+            paginate(repo.reviews.get(int(request.groups["number"]), []) if repo else [], request, api.base_url)
+        )
 
     def check_runs(request: Request) -> Reply:
         repo = repo_of(request)
@@ -263,8 +428,7 @@ def github_api(org: FakeOrg) -> FakeApi:
     def commits(request: Request) -> Reply:
         repo = repo_of(request)
         since, until = request.query.get("since", ""), request.query.get("until", "9999")
-        found = [c for c in (repo.commits if repo else [])
-                 if since <= c["commit"]["committer"]["date"] <= until]
+        found = [c for c in (repo.commits if repo else []) if since <= c["commit"]["committer"]["date"] <= until]
         return headers(paginate(found, request, api.base_url))
 
     def commit_pulls(request: Request) -> Reply:
@@ -294,59 +458,136 @@ def github_api(org: FakeOrg) -> FakeApi:
     return api
 
 
-def pull(org: str, repo: str, number: int, title: str, author: str, merged_at: str | None, head_sha: str,
-         merge_sha: str, base: str = "main") -> dict[str, Any]:
+def pull(
+    org: str,
+    repo: str,
+    number: int,
+    title: str,
+    author: str,
+    merged_at: str | None,
+    head_sha: str,
+    merge_sha: str,
+    base: str = "main",
+) -> dict[str, Any]:
     """A PullRequestSimple (GET /repos/{o}/{r}/pulls?state=closed)."""
     url = f"{API}/repos/{org}/{repo}/pulls/{number}"
     html = f"https://github.com/{org}/{repo}/pull/{number}"
     owner = user(author, 3000 + number)
     where = repository(FakeOrg(org), FakeRepo(repo, default_branch=base))
     ref = {"label": f"{org}:{base}", "ref": base, "sha": "0" * 40, "user": user(org, 42), "repo": where}
-    return {"url": url, "id": 9000 + number, "node_id": f"PR_{number}", "html_url": html, "diff_url": f"{html}.diff",
-            "patch_url": f"{html}.patch", "issue_url": f"{API}/repos/{org}/{repo}/issues/{number}",
-            "commits_url": f"{url}/commits", "review_comments_url": f"{url}/comments",
-            "review_comment_url": f"{API}/repos/{org}/{repo}/pulls/comments{{/number}}",
-            "comments_url": f"{API}/repos/{org}/{repo}/issues/{number}/comments",
-            "statuses_url": f"{API}/repos/{org}/{repo}/statuses/{head_sha}", "number": number,
-            "state": "closed", "locked": False, "title": title, "user": owner, "body": None, "labels": [],
-            "milestone": None, "active_lock_reason": None, "created_at": CREATED, "updated_at": merged_at or CREATED,
-            "closed_at": merged_at or CREATED, "merged_at": merged_at, "merge_commit_sha": merge_sha,
-            "assignee": None, "assignees": [], "requested_reviewers": [], "requested_teams": [],
-            "head": {"label": f"{author}:feature-{number}", "ref": f"feature-{number}", "sha": head_sha,
-                     "user": owner, "repo": where},
-            "base": ref, "_links": {k: {"href": url} for k in ("comments", "commits", "statuses", "html", "issue",
-                                                               "review_comments", "review_comment", "self")},
-            "author_association": "MEMBER", "auto_merge": None, "draft": False}
+    return {
+        "url": url,
+        "id": 9000 + number,
+        "node_id": f"PR_{number}",
+        "html_url": html,
+        "diff_url": f"{html}.diff",
+        "patch_url": f"{html}.patch",
+        "issue_url": f"{API}/repos/{org}/{repo}/issues/{number}",
+        "commits_url": f"{url}/commits",
+        "review_comments_url": f"{url}/comments",
+        "review_comment_url": f"{API}/repos/{org}/{repo}/pulls/comments{{/number}}",
+        "comments_url": f"{API}/repos/{org}/{repo}/issues/{number}/comments",
+        "statuses_url": f"{API}/repos/{org}/{repo}/statuses/{head_sha}",
+        "number": number,
+        "state": "closed",
+        "locked": False,
+        "title": title,
+        "user": owner,
+        "body": None,
+        "labels": [],
+        "milestone": None,
+        "active_lock_reason": None,
+        "created_at": CREATED,
+        "updated_at": merged_at or CREATED,
+        "closed_at": merged_at or CREATED,
+        "merged_at": merged_at,
+        "merge_commit_sha": merge_sha,
+        "assignee": None,
+        "assignees": [],
+        "requested_reviewers": [],
+        "requested_teams": [],
+        "head": {
+            "label": f"{author}:feature-{number}",
+            "ref": f"feature-{number}",
+            "sha": head_sha,
+            "user": owner,
+            "repo": where,
+        },
+        "base": ref,
+        "_links": {
+            k: {"href": url}
+            for k in ("comments", "commits", "statuses", "html", "issue", "review_comments", "review_comment", "self")
+        },
+        "author_association": "MEMBER",
+        "auto_merge": None,
+        "draft": False,
+    }
 
 
 def review(org: str, repo: str, number: int, reviewer: str, state: str, rid: int) -> dict[str, Any]:
     """A PullRequestReview."""
     url = f"{API}/repos/{org}/{repo}/pulls/{number}"
-    return {"id": rid, "node_id": f"PRR_{rid}", "user": user(reviewer, 4000 + rid % 100), "body": "", "state": state,
-            "html_url": f"https://github.com/{org}/{repo}/pull/{number}#pullrequestreview-{rid}",
-            "pull_request_url": url, "_links": {"html": {"href": f"https://github.com/{org}/{repo}/pull/{number}"},
-                                                "pull_request": {"href": url}},
-            "submitted_at": CREATED, "commit_id": "1" * 40, "author_association": "MEMBER"}
+    return {
+        "id": rid,
+        "node_id": f"PRR_{rid}",
+        "user": user(reviewer, 4000 + rid % 100),
+        "body": "",
+        "state": state,
+        "html_url": f"https://github.com/{org}/{repo}/pull/{number}#pullrequestreview-{rid}",
+        "pull_request_url": url,
+        "_links": {"html": {"href": f"https://github.com/{org}/{repo}/pull/{number}"}, "pull_request": {"href": url}},
+        "submitted_at": CREATED,
+        "commit_id": "1" * 40,
+        "author_association": "MEMBER",
+    }
 
 
 def check_run(org: str, repo: str, sha: str, name: str, conclusion: str, rid: int) -> dict[str, Any]:
     """A CheckRun."""
-    return {"id": rid, "head_sha": sha, "node_id": f"CR_{rid}", "external_id": str(rid),
-            "url": f"{API}/repos/{org}/{repo}/check-runs/{rid}",
-            "html_url": f"https://github.com/{org}/{repo}/runs/{rid}", "details_url": None, "status": "completed",
-            "conclusion": conclusion, "started_at": CREATED, "completed_at": CREATED,
-            "output": {"title": name, "summary": "", "text": None, "annotations_count": 0,
-                       "annotations_url": f"{API}/repos/{org}/{repo}/check-runs/{rid}/annotations"},
-            "name": name, "check_suite": {"id": rid}, "app": None, "pull_requests": []}
+    return {
+        "id": rid,
+        "head_sha": sha,
+        "node_id": f"CR_{rid}",
+        "external_id": str(rid),
+        "url": f"{API}/repos/{org}/{repo}/check-runs/{rid}",
+        "html_url": f"https://github.com/{org}/{repo}/runs/{rid}",
+        "details_url": None,
+        "status": "completed",
+        "conclusion": conclusion,
+        "started_at": CREATED,
+        "completed_at": CREATED,
+        "output": {
+            "title": name,
+            "summary": "",
+            "text": None,
+            "annotations_count": 0,
+            "annotations_url": f"{API}/repos/{org}/{repo}/check-runs/{rid}/annotations",
+        },
+        "name": name,
+        "check_suite": {"id": rid},
+        "app": None,
+        "pull_requests": [],
+    }
 
 
 def commit(org: str, repo: str, sha: str, author: str, when: str, message: str) -> dict[str, Any]:
     """A Commit (GET /repos/{o}/{r}/commits)."""
     person = {"name": author, "email": f"{author}@users.noreply.github.com", "date": when}
-    return {"url": f"{API}/repos/{org}/{repo}/commits/{sha}", "sha": sha, "node_id": f"C_{sha[:8]}",
-            "html_url": f"https://github.com/{org}/{repo}/commit/{sha}",
-            "comments_url": f"{API}/repos/{org}/{repo}/commits/{sha}/comments",
-            "commit": {"url": f"{API}/repos/{org}/{repo}/git/commits/{sha}", "author": person, "committer": person,
-                       "message": message, "comment_count": 0,
-                       "tree": {"sha": "2" * 40, "url": f"{API}/repos/{org}/{repo}/git/trees/{'2' * 40}"}},
-            "author": user(author, 5000), "committer": user(author, 5000), "parents": []}
+    return {
+        "url": f"{API}/repos/{org}/{repo}/commits/{sha}",
+        "sha": sha,
+        "node_id": f"C_{sha[:8]}",
+        "html_url": f"https://github.com/{org}/{repo}/commit/{sha}",
+        "comments_url": f"{API}/repos/{org}/{repo}/commits/{sha}/comments",
+        "commit": {
+            "url": f"{API}/repos/{org}/{repo}/git/commits/{sha}",
+            "author": person,
+            "committer": person,
+            "message": message,
+            "comment_count": 0,
+            "tree": {"sha": "2" * 40, "url": f"{API}/repos/{org}/{repo}/git/trees/{'2' * 40}"},
+        },
+        "author": user(author, 5000),
+        "committer": user(author, 5000),
+        "parents": [],
+    }

@@ -41,15 +41,33 @@ class FakeWorkspace:
 
 def user_body(u: FakeGoogleUser, n: int) -> dict[str, Any]:
     given, _, family = u.email.split("@")[0].partition(".")
-    return {"kind": "admin#directory#user", "id": f"1{n:020d}", "etag": f'"etag{n}"', "primaryEmail": u.email,
-            "name": {"givenName": given.title(), "familyName": family.title() or "User",
-                     "fullName": f"{given.title()} {family.title()}".strip()},
-            "isAdmin": u.admin, "isDelegatedAdmin": False, "lastLoginTime": "2026-11-20T08:00:00.000Z",
-            "creationTime": "2025-01-06T09:00:00.000Z", "agreedToTerms": True, "suspended": u.suspended,
-            "archived": u.archived, "changePasswordAtNextLogin": False, "ipWhitelisted": False,
-            "emails": [{"address": u.email, "primary": True}], "customerId": "C01abc234",
-            "orgUnitPath": "/", "isMailboxSetup": True, "isEnrolledIn2Sv": u.enrolled_2sv,
-            "isEnforcedIn2Sv": u.enforced_2sv, "includeInGlobalAddressList": True}
+    return {
+        "kind": "admin#directory#user",
+        "id": f"1{n:020d}",
+        "etag": f'"etag{n}"',
+        "primaryEmail": u.email,
+        "name": {
+            "givenName": given.title(),
+            "familyName": family.title() or "User",
+            "fullName": f"{given.title()} {family.title()}".strip(),
+        },
+        "isAdmin": u.admin,
+        "isDelegatedAdmin": False,
+        "lastLoginTime": "2026-11-20T08:00:00.000Z",
+        "creationTime": "2025-01-06T09:00:00.000Z",
+        "agreedToTerms": True,
+        "suspended": u.suspended,
+        "archived": u.archived,
+        "changePasswordAtNextLogin": False,
+        "ipWhitelisted": False,
+        "emails": [{"address": u.email, "primary": True}],
+        "customerId": "C01abc234",
+        "orgUnitPath": "/",
+        "isMailboxSetup": True,
+        "isEnrolledIn2Sv": u.enrolled_2sv,
+        "isEnforcedIn2Sv": u.enforced_2sv,
+        "includeInGlobalAddressList": True,
+    }
 
 
 def _unb64(part: str) -> bytes:
@@ -65,31 +83,48 @@ def google_api(workspace: FakeWorkspace) -> FakeApi:
             return Reply(400, {"error": "unsupported_grant_type"})
         header, claims, signature = form["assertion"].split(".")
         try:
-            workspace.public_key.verify(_unb64(signature), f"{header}.{claims}".encode(), padding.PKCS1v15(),
-                                        hashes.SHA256())
+            workspace.public_key.verify(
+                _unb64(signature), f"{header}.{claims}".encode(), padding.PKCS1v15(), hashes.SHA256()
+            )
         except InvalidSignature:
             return Reply(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
         body = json.loads(_unb64(claims))
         if body.get("aud") != f"{api.base_url}/token" or body.get("sub") != workspace.admin_email:
             return Reply(400, {"error": "invalid_grant", "error_description": "Invalid email or User ID"})
         if body.get("scope") != READONLY:
-            return Reply(400, {"error": "unauthorized_client",
-                               "error_description": "Client is unauthorized to retrieve access tokens using this "
-                                                    "method, or client not authorized for any of the scopes "
-                                                    "requested."})
+            return Reply(
+                400,
+                {
+                    "error": "unauthorized_client",
+                    "error_description": "Client is unauthorized to retrieve access tokens using this "
+                    "method, or client not authorized for any of the scopes "
+                    "requested.",
+                },
+            )
         return Reply(200, {"access_token": workspace.access_token, "expires_in": 3599, "token_type": "Bearer"})
 
     def users(request: Request) -> Reply:
         if request.headers.get("authorization") != f"Bearer {workspace.access_token}":
-            return Reply(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
-                                         "status": "UNAUTHENTICATED"}})
+            return Reply(
+                401,
+                {
+                    "error": {
+                        "code": 401,
+                        "message": "Request had invalid authentication credentials.",
+                        "status": "UNAUTHENTICATED",
+                    }
+                },
+            )
         if request.query.get("customer") != "my_customer":
             return Reply(400, {"error": {"code": 400, "message": "Bad Request", "status": "INVALID_ARGUMENT"}})
         start = int(request.query.get("pageToken", "0") or 0)
         size = min(int(request.query.get("maxResults", "100")), workspace.page_size)
-        chunk = workspace.users[start:start + size]
-        body: dict[str, Any] = {"kind": "admin#directory#users", "etag": '"list"',
-                                "users": [user_body(u, start + i) for i, u in enumerate(chunk)]}
+        chunk = workspace.users[start : start + size]
+        body: dict[str, Any] = {
+            "kind": "admin#directory#users",
+            "etag": '"list"',
+            "users": [user_body(u, start + i) for i, u in enumerate(chunk)],
+        }
         if start + size < len(workspace.users):
             body["nextPageToken"] = str(start + size)
         return Reply(200, body)

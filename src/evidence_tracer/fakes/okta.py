@@ -30,20 +30,48 @@ class FakeOkta:
 
 def user_body(base: str, u: FakeOktaUser) -> dict[str, Any]:
     first, _, last = u.login.split("@")[0].partition(".")
-    return {"id": u.id, "status": u.status, "created": WHEN, "activated": WHEN, "statusChanged": WHEN,
-            "lastLogin": WHEN, "lastUpdated": WHEN, "passwordChanged": WHEN, "type": {"id": "oty1"},
-            "profile": {"firstName": first.title(), "lastName": last.title() or "User", "mobilePhone": None,
-                        "secondEmail": None, "login": u.login, "email": u.login},
-            "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
-            "_links": {"self": {"href": f"{base}/api/v1/users/{u.id}"}}}
+    return {
+        "id": u.id,
+        "status": u.status,
+        "created": WHEN,
+        "activated": WHEN,
+        "statusChanged": WHEN,
+        "lastLogin": WHEN,
+        "lastUpdated": WHEN,
+        "passwordChanged": WHEN,
+        "type": {"id": "oty1"},
+        "profile": {
+            "firstName": first.title(),
+            "lastName": last.title() or "User",
+            "mobilePhone": None,
+            "secondEmail": None,
+            "login": u.login,
+            "email": u.login,
+        },
+        "credentials": {"password": {}, "provider": {"type": "OKTA", "name": "OKTA"}},
+        "_links": {"self": {"href": f"{base}/api/v1/users/{u.id}"}},
+    }
 
 
 def factor_body(base: str, user_id: str, kind: str, n: int) -> dict[str, Any]:
-    provider = {"push": "OKTA", "token:software:totp": "GOOGLE", "webauthn": "FIDO", "sms": "OKTA",
-                "email": "OKTA"}.get(kind, "OKTA")
-    return {"id": f"fac{n}{user_id}", "factorType": kind, "provider": provider, "vendorName": provider,
-            "status": "ACTIVE", "created": WHEN, "lastUpdated": WHEN, "profile": {},
-            "_links": {"self": {"href": f"{base}/api/v1/users/{user_id}/factors/fac{n}{user_id}"}}}
+    provider = {
+        "push": "OKTA",
+        "token:software:totp": "GOOGLE",
+        "webauthn": "FIDO",
+        "sms": "OKTA",
+        "email": "OKTA",
+    }.get(kind, "OKTA")
+    return {
+        "id": f"fac{n}{user_id}",
+        "factorType": kind,
+        "provider": provider,
+        "vendorName": provider,
+        "status": "ACTIVE",
+        "created": WHEN,
+        "lastUpdated": WHEN,
+        "profile": {},
+        "_links": {"self": {"href": f"{base}/api/v1/users/{user_id}/factors/fac{n}{user_id}"}},
+    }
 
 
 def okta_api(org: FakeOkta) -> FakeApi:
@@ -51,8 +79,16 @@ def okta_api(org: FakeOkta) -> FakeApi:
 
     def auth(request: Request) -> Reply | None:
         if request.headers.get("authorization") != f"SSWS {org.token}":
-            return Reply(401, {"errorCode": "E0000011", "errorSummary": "Invalid token provided",
-                               "errorLink": "E0000011", "errorId": "oae1", "errorCauses": []})
+            return Reply(
+                401,
+                {
+                    "errorCode": "E0000011",
+                    "errorSummary": "Invalid token provided",
+                    "errorLink": "E0000011",
+                    "errorId": "oae1",
+                    "errorCauses": [],
+                },
+            )
         return None
 
     def headers(reply: Reply) -> Reply:
@@ -69,15 +105,45 @@ def okta_api(org: FakeOkta) -> FakeApi:
         return headers(Reply(200, [factor_body(api.base_url, found.id, k, i) for i, k in enumerate(found.factors)]))
 
     def assignees(request: Request) -> Reply:
-        return headers(Reply(200, {"value": [{"id": u.id, "orn": f"orn:okta:directory:{org.domain}:users:{u.id}",
-                                              "_links": {"assignee": {"href": f"{api.base_url}/api/v1/users/{u.id}"}}}
-                                             for u in org.users if u.admin], "_links": {}}))
+        return headers(
+            Reply(
+                200,
+                {
+                    "value": [
+                        {
+                            "id": u.id,
+                            "orn": f"orn:okta:directory:{org.domain}:users:{u.id}",
+                            "_links": {"assignee": {"href": f"{api.base_url}/api/v1/users/{u.id}"}},
+                        }
+                        for u in org.users
+                        if u.admin
+                    ],
+                    "_links": {},
+                },
+            )
+        )
 
     def apps(request: Request) -> Reply:
-        return headers(Reply(200, [{"id": f"0oa{i}", "name": name, "label": label, "status": "ACTIVE",
-                                    "signOnMode": "SAML_2_0", "created": WHEN, "lastUpdated": WHEN,
-                                    "features": [], "visibility": {"autoSubmitToolbar": False},
-                                    "_links": {}} for i, (name, label) in enumerate(org.apps)]))
+        return headers(
+            Reply(
+                200,
+                [
+                    {
+                        "id": f"0oa{i}",
+                        "name": name,
+                        "label": label,
+                        "status": "ACTIVE",
+                        "signOnMode": "SAML_2_0",
+                        "created": WHEN,
+                        "lastUpdated": WHEN,
+                        "features": [],
+                        "visibility": {"autoSubmitToolbar": False},
+                        "_links": {},
+                    }
+                    for i, (name, label) in enumerate(org.apps)
+                ],
+            )
+        )
 
     api.check_auth = auth
     api.route(r"/api/v1/users", users)

@@ -50,8 +50,13 @@ class FakeApi:
 
     def answer(self, request: Request) -> Reply:
         for i, (pattern, reply, left) in enumerate(self.faults):
-            if pattern.search(request.path + ("?" + "&".join(f"{k}={v}" for k, v in request.query.items())
-                                               if request.query else "")) and left > 0:
+            if (
+                pattern.search(
+                    request.path
+                    + ("?" + "&".join(f"{k}={v}" for k, v in request.query.items()) if request.query else "")
+                )
+                and left > 0
+            ):
                 self.faults[i] = (pattern, reply, left - 1)
                 return reply
         denied = self.check_auth(request)
@@ -60,8 +65,11 @@ class FakeApi:
         for pattern, handler in self.routes:
             found = pattern.match(request.path)
             if found:
-                return handler(Request(request.method, request.path, request.query, request.headers,
-                                       found.groupdict(), request.body))
+                return handler(
+                    Request(
+                        request.method, request.path, request.query, request.headers, found.groupdict(), request.body
+                    )
+                )
         return Reply(404, {"message": "Not Found"})
 
 
@@ -69,7 +77,7 @@ def paginate(items: list[Any], request: Request, base_url: str, default: int = 3
     """GitHub-style pages: per_page/page query, a Link header with rel="next"."""
     per_page = int(request.query.get("per_page", default))
     page = int(request.query.get("page", 1))
-    chunk = items[(page - 1) * per_page: page * per_page]
+    chunk = items[(page - 1) * per_page : page * per_page]
     headers = {}
     if page * per_page < len(items):
         query = {**request.query, "page": str(page + 1)}
@@ -85,12 +93,14 @@ def serve(api: FakeApi) -> Iterator[FakeApi]:
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            request = Request(self.command, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, {},
-                              body)
+            request = Request(
+                self.command, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, {}, body
+            )
             api.seen.append(request)
             reply = api.answer(request)
-            payload = reply.raw if reply.raw is not None else (
-                b"" if reply.body is None else json.dumps(reply.body).encode())
+            payload = (
+                reply.raw if reply.raw is not None else (b"" if reply.body is None else json.dumps(reply.body).encode())
+            )
             self.send_response(reply.status)
             headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
             for name, value in headers.items():

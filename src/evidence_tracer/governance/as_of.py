@@ -27,29 +27,53 @@ def _after(value: date | datetime | None, moment: datetime) -> bool:
 
 
 def registers_as_of(regs: RegisterSnapshot, moment: datetime) -> RegisterSnapshot:
-    people = PeopleFile(people=tuple(
-        p.model_copy(update={k: None for k in ("left", "access_removed", "background_check", "training_completed")
-                             if _after(getattr(p, k), moment)})
-        for p in regs.people.people if not _after(p.joined, moment)))
+    people = PeopleFile(
+        people=tuple(
+            p.model_copy(
+                update={
+                    k: None
+                    for k in ("left", "access_removed", "background_check", "training_completed")
+                    if _after(getattr(p, k), moment)
+                }
+            )
+            for p in regs.people.people
+            if not _after(p.joined, moment)
+        )
+    )
     return RegisterSnapshot(
         people=people,
-        vendors=VendorsFile(vendors=tuple(v.model_copy(update={"soc2_report_date": None})
-                                          if _after(v.soc2_report_date, moment) else v for v in regs.vendors.vendors)),
+        vendors=VendorsFile(
+            vendors=tuple(
+                v.model_copy(update={"soc2_report_date": None}) if _after(v.soc2_report_date, moment) else v
+                for v in regs.vendors.vendors
+            )
+        ),
         risks=RisksFile(risks=tuple(r for r in regs.risks.risks if not _after(r.last_reviewed, moment))),
-        access_reviews=AccessReviewsFile(access_reviews=tuple(
-            r for r in regs.access_reviews.access_reviews if not _after(r.date, moment))),
+        access_reviews=AccessReviewsFile(
+            access_reviews=tuple(r for r in regs.access_reviews.access_reviews if not _after(r.date, moment))
+        ),
         exercises=ExercisesFile(exercises=tuple(e for e in regs.exercises.exercises if not _after(e.date, moment))),
-        incidents=IncidentsFile(incidents=tuple(
-            i.model_copy(update={k: None for k in ("resolved", "customers_notified", "post_incident_review")
-                                 if _after(getattr(i, k), moment)})
-            for i in regs.incidents.incidents if not _after(i.detected, moment))),
+        incidents=IncidentsFile(
+            incidents=tuple(
+                i.model_copy(
+                    update={
+                        k: None
+                        for k in ("resolved", "customers_notified", "post_incident_review")
+                        if _after(getattr(i, k), moment)
+                    }
+                )
+                for i in regs.incidents.incidents
+                if not _after(i.detected, moment)
+            )
+        ),
     )
 
 
 def policies_as_of(policies: PoliciesFile, moment: datetime) -> PoliciesFile:
-    return PoliciesFile(approvals=tuple(a for a in policies.approvals if not _after(a.approved_at, moment)),
-                        acknowledgments=tuple(a for a in policies.acknowledgments
-                                              if not _after(a.acknowledged_at, moment)))
+    return PoliciesFile(
+        approvals=tuple(a for a in policies.approvals if not _after(a.approved_at, moment)),
+        acknowledgments=tuple(a for a in policies.acknowledgments if not _after(a.acknowledged_at, moment)),
+    )
 
 
 def exceptions_as_of(exceptions: ExceptionsFile, moment: datetime) -> ExceptionsFile:

@@ -32,8 +32,9 @@ class Lapsed:
     reason: str
 
 
-def match(findings: Iterable[Finding], exceptions: Iterable[ExceptionRecord], today: date
-          ) -> tuple[dict[Finding, Accepted], dict[Finding, Lapsed]]:
+def match(
+    findings: Iterable[Finding], exceptions: Iterable[ExceptionRecord], today: date
+) -> tuple[dict[Finding, Accepted], dict[Finding, Lapsed]]:
     accepted: dict[Finding, Accepted] = {}
     lapsed: dict[Finding, Lapsed] = {}
     records = list(exceptions)
@@ -47,8 +48,9 @@ def match(findings: Iterable[Finding], exceptions: Iterable[ExceptionRecord], to
         if latest.expires < today:
             lapsed[finding] = Lapsed(finding, latest, f"exception {latest.id} expired on {latest.expires}")
         elif latest.finding_sha256 != finding_digest(finding):
-            lapsed[finding] = Lapsed(finding, latest, f"exception {latest.id} no longer matches: the finding "
-                                                      "changed since it was accepted")
+            lapsed[finding] = Lapsed(
+                finding, latest, f"exception {latest.id} no longer matches: the finding changed since it was accepted"
+            )
         else:
             accepted[finding] = Accepted(finding, latest)
     return accepted, lapsed

@@ -43,8 +43,11 @@ class _Record(BaseModel):
         for name, value in self:
             if name in self.future_fields:
                 continue
-            when = value if isinstance(value, datetime) else (
-                datetime.combine(value, time(), UTC) if isinstance(value, date) else None)
+            when = (
+                value
+                if isinstance(value, datetime)
+                else (datetime.combine(value, time(), UTC) if isinstance(value, date) else None)
+            )
             if when is not None and (when if when.tzinfo else when.replace(tzinfo=UTC)) > latest:
                 raise ValueError(f"{name} {value.isoformat()} is in the future; record things once they happened")
         return self
@@ -224,8 +227,11 @@ def build(model: type[F], **fields: object) -> F:
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        problems = "; ".join((f"{'.'.join(str(p) for p in e['loc'])}: " if e["loc"] else "")
-                             + str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        problems = "; ".join(
+            (f"{'.'.join(str(p) for p in e['loc'])}: " if e["loc"] else "")
+            + str(e["msg"]).removeprefix("Value error, ")
+            for e in exc.errors()
+        )
         raise GovernanceError(problems) from None
 
 
@@ -267,14 +273,22 @@ class Registers:
         self.vendors = Register(workspace, "vendors.yaml", VendorsFile, "Vendors: data, DPAs, SOC 2 reports")
         self.risks = Register(workspace, "risks.yaml", RisksFile, "Risk register")
         self.access_reviews = Register(workspace, "access-reviews.yaml", AccessReviewsFile, "Access reviews")
-        self.exercises = Register(workspace, "exercises.yaml", ExercisesFile,
-                                  "Incident-response tabletops and BC/DR tests")
+        self.exercises = Register(
+            workspace, "exercises.yaml", ExercisesFile, "Incident-response tabletops and BC/DR tests"
+        )
         self.policies = Register(workspace, "policies.yaml", PoliciesFile, "Policy approvals and acknowledgments")
-        self.incidents = Register(workspace, "incidents.yaml", IncidentsFile,
-                                  "Security incidents: severity, customer impact, notification, post-incident review")
-        self.exceptions = Register(workspace, "exceptions.yaml", ExceptionsFile,
-                                   "Accepted exceptions: gaps management accepts, with reason, compensating control "
-                                   "and expiry")
+        self.incidents = Register(
+            workspace,
+            "incidents.yaml",
+            IncidentsFile,
+            "Security incidents: severity, customer impact, notification, post-incident review",
+        )
+        self.exceptions = Register(
+            workspace,
+            "exceptions.yaml",
+            ExceptionsFile,
+            "Accepted exceptions: gaps management accepts, with reason, compensating control and expiry",
+        )
 
 
 def upsert_person(current: PeopleFile, record: PersonRecord) -> PeopleFile:
@@ -294,12 +308,17 @@ def with_changes(record: F, changes: Mapping[str, object], now: datetime) -> F:
         return record
     update: dict[str, object] = dict(changed)
     if "history" in type(record).model_fields:
+
         def text(value: object) -> str | None:
             return None if value is None else (value.isoformat() if isinstance(value, date) else str(value))
 
-        update["history"] = (*current.get("history", ()), *(
-            Change(field=k, previous=text(current.get(k)), value=text(v), recorded_at=now).model_dump()
-            for k, v in changed.items()))
+        update["history"] = (
+            *current.get("history", ()),
+            *(
+                Change(field=k, previous=text(current.get(k)), value=text(v), recorded_at=now).model_dump()
+                for k, v in changed.items()
+            ),
+        )
     return build(type(record), **{**current, **update})
 
 

@@ -86,8 +86,12 @@ def rule_gap(severity: Severity, title: str, action: str, rule_id: str, owner: s
 def _empty_people(ctx: RuleContext, rule_id: str) -> Iterator[Gap]:
     """No one in the people register: nothing can show a people rule operating."""
     if not ctx.registers.people.people:
-        yield rule_gap(Severity.HIGH, f"No records in the people register show {rule_id.split('.')[1]} operating",
-                       ADD_PEOPLE, rule_id)
+        yield rule_gap(
+            Severity.HIGH,
+            f"No records in the people register show {rule_id.split('.')[1]} operating",
+            ADD_PEOPLE,
+            rule_id,
+        )
 
 
 @rule("people.records", register="people")
@@ -100,8 +104,12 @@ def people_records(ctx: RuleContext) -> Iterator[Gap]:
 def people_background_checks(ctx: RuleContext) -> Iterator[Gap]:
     for person in ctx.active:
         if person.production_access and person.background_check is None:
-            yield rule_gap(Severity.MEDIUM, f"No background check recorded for {person.email}",
-                           f"tracer people update {person.email} --background-check DATE", "people.background_checks")
+            yield rule_gap(
+                Severity.MEDIUM,
+                f"No background check recorded for {person.email}",
+                f"tracer people update {person.email} --background-check DATE",
+                "people.background_checks",
+            )
     yield from _empty_people(ctx, "people.background_checks")
 
 
@@ -110,20 +118,30 @@ def people_training(ctx: RuleContext) -> Iterator[Gap]:
     p = ctx.parameters
     for person in ctx.active:
         new_hire = person.joined + timedelta(days=p.training_new_hire_days) >= ctx.today
-        if not (new_hire and person.training_completed is None) and ctx.older(person.training_completed,
-                                                                               p.training_cadence_days):
-            yield rule_gap(Severity.MEDIUM, f"Security training missing or overdue for {person.email}",
-                           f"tracer people update {person.email} --training DATE", "people.training")
+        if not (new_hire and person.training_completed is None) and ctx.older(
+            person.training_completed, p.training_cadence_days
+        ):
+            yield rule_gap(
+                Severity.MEDIUM,
+                f"Security training missing or overdue for {person.email}",
+                f"tracer people update {person.email} --training DATE",
+                "people.training",
+            )
     yield from _empty_people(ctx, "people.training")
 
 
 def _unacknowledged(ctx: RuleContext, rule_id: str, wanted: Callable[[str], bool]) -> Iterator[Gap]:
     for person in ctx.active:
-        missing = [pol for pol in ctx.approved_policies
-                   if wanted(pol) and person.email not in ctx.acknowledged.get(pol, ())]
+        missing = [
+            pol for pol in ctx.approved_policies if wanted(pol) and person.email not in ctx.acknowledged.get(pol, ())
+        ]
         if missing:
-            yield rule_gap(Severity.MEDIUM, f"{person.email} has not acknowledged: {', '.join(missing)}",
-                           f"For each: tracer policies ack POLICY --by {person.email}", rule_id)
+            yield rule_gap(
+                Severity.MEDIUM,
+                f"{person.email} has not acknowledged: {', '.join(missing)}",
+                f"For each: tracer policies ack POLICY --by {person.email}",
+                rule_id,
+            )
     yield from _empty_people(ctx, rule_id)
 
 
@@ -140,11 +158,17 @@ def people_policy_acks(ctx: RuleContext) -> Iterator[Gap]:
 @rule("people.leavers", register="people")
 def people_leavers(ctx: RuleContext) -> Iterator[Gap]:
     for person in ctx.registers.people.people:
-        if person.left is not None and person.left < ctx.today and (
-                person.access_removed is None or person.access_removed > person.left + timedelta(days=1)):
-            yield rule_gap(Severity.CRITICAL, f"Leaver {person.email} (left {person.left}) has no timely access removal",
-                           f"Remove their access, then: tracer people update {person.email} --access-removed DATE",
-                           "people.leavers")
+        if (
+            person.left is not None
+            and person.left < ctx.today
+            and (person.access_removed is None or person.access_removed > person.left + timedelta(days=1))
+        ):
+            yield rule_gap(
+                Severity.CRITICAL,
+                f"Leaver {person.email} (left {person.left}) has no timely access removal",
+                f"Remove their access, then: tracer people update {person.email} --access-removed DATE",
+                "people.leavers",
+            )
     yield from _empty_people(ctx, "people.leavers")
 
 
@@ -159,11 +183,16 @@ def people_orphan_accounts(ctx: RuleContext) -> Iterator[Gap]:
 def vendors_dpa(ctx: RuleContext) -> Iterator[Gap]:
     for vendor in ctx.registers.vendors.vendors:
         if vendor.data_received and not vendor.dpa_on_file:
-            yield rule_gap(Severity.HIGH, f"No DPA on file for {vendor.name}, which receives {vendor.data_received}",
-                           f"Sign a DPA, then: tracer vendors add '{vendor.name}' --dpa ...", "vendors.dpa")
+            yield rule_gap(
+                Severity.HIGH,
+                f"No DPA on file for {vendor.name}, which receives {vendor.data_received}",
+                f"Sign a DPA, then: tracer vendors add '{vendor.name}' --dpa ...",
+                "vendors.dpa",
+            )
     if not ctx.registers.vendors.vendors:
-        yield rule_gap(Severity.MEDIUM, "The vendor register is empty (AWS at least belongs in it)", ADD_AWS,
-                       "vendors.dpa")
+        yield rule_gap(
+            Severity.MEDIUM, "The vendor register is empty (AWS at least belongs in it)", ADD_AWS, "vendors.dpa"
+        )
 
 
 @rule("vendors.soc2_reports", register="vendors")
@@ -171,12 +200,19 @@ def vendors_soc2_reports(ctx: RuleContext) -> Iterator[Gap]:
     days = ctx.parameters.vendor_review_cadence_days
     for vendor in ctx.registers.vendors.vendors:
         if vendor.data_received and ctx.older(vendor.soc2_report_date, days):
-            yield rule_gap(Severity.MEDIUM, f"SOC 2 report of {vendor.name} missing or older than {days} days",
-                           "Obtain and review the vendor's current SOC 2 report; record its date",
-                           "vendors.soc2_reports")
+            yield rule_gap(
+                Severity.MEDIUM,
+                f"SOC 2 report of {vendor.name} missing or older than {days} days",
+                "Obtain and review the vendor's current SOC 2 report; record its date",
+                "vendors.soc2_reports",
+            )
     if not ctx.registers.vendors.vendors:
-        yield rule_gap(Severity.MEDIUM, "The vendor register is empty (AWS at least belongs in it)", ADD_AWS,
-                       "vendors.soc2_reports")
+        yield rule_gap(
+            Severity.MEDIUM,
+            "The vendor register is empty (AWS at least belongs in it)",
+            ADD_AWS,
+            "vendors.soc2_reports",
+        )
 
 
 @rule("vendors.cloud_provider", register="vendors")
@@ -184,14 +220,22 @@ def vendors_cloud_provider(ctx: RuleContext) -> Iterator[Gap]:
     days = ctx.parameters.vendor_review_cadence_days
     cloud = [v for v in ctx.registers.vendors.vendors if v.name.strip().lower() in _CLOUD_PROVIDERS]
     if not cloud or all(ctx.older(v.soc2_report_date, days) for v in cloud):
-        yield rule_gap(Severity.MEDIUM, "The vendor register holds no current AWS SOC 2 report (physical "
-                       "security is AWS's, carved out of your report)",
-                       f"Download AWS's SOC 2 report from AWS Artifact, then: {ADD_AWS}", "vendors.cloud_provider")
+        yield rule_gap(
+            Severity.MEDIUM,
+            "The vendor register holds no current AWS SOC 2 report (physical "
+            "security is AWS's, carved out of your report)",
+            f"Download AWS's SOC 2 report from AWS Artifact, then: {ADD_AWS}",
+            "vendors.cloud_provider",
+        )
 
 
 def _empty_risks(rule_id: str) -> Gap:
-    return rule_gap(Severity.HIGH, "No risk assessment: the risk register is empty",
-                    "tracer risks add TITLE --likelihood N --impact N --treatment mitigate --owner EMAIL", rule_id)
+    return rule_gap(
+        Severity.HIGH,
+        "No risk assessment: the risk register is empty",
+        "tracer risks add TITLE --likelihood N --impact N --treatment mitigate --owner EMAIL",
+        rule_id,
+    )
 
 
 @rule("risks.assessment", register="risks")
@@ -206,8 +250,12 @@ def risks_fraud(ctx: RuleContext) -> Iterator[Gap]:
     if not risks:
         yield _empty_risks("risks.fraud")
     elif not any(r.fraud_related for r in risks):
-        yield rule_gap(Severity.MEDIUM, "The risk assessment considers no fraud risk (CC3.3)",
-                       "Add at least one fraud or insider-misuse risk with --fraud", "risks.fraud")
+        yield rule_gap(
+            Severity.MEDIUM,
+            "The risk assessment considers no fraud risk (CC3.3)",
+            "Add at least one fraud or insider-misuse risk with --fraud",
+            "risks.fraud",
+        )
 
 
 @rule("risks.reviews", register="risks")
@@ -217,18 +265,26 @@ def risks_reviews(ctx: RuleContext) -> Iterator[Gap]:
         yield _empty_risks("risks.reviews")
     for risk in ctx.registers.risks.risks:
         if ctx.older(risk.last_reviewed, days):
-            yield rule_gap(Severity.MEDIUM, f"Risk {risk.id} ({risk.title}) not reviewed within {days} days",
-                           f"Review it and record the date: tracer risks review {risk.id}", "risks.reviews",
-                           owner=risk.owner)
+            yield rule_gap(
+                Severity.MEDIUM,
+                f"Risk {risk.id} ({risk.title}) not reviewed within {days} days",
+                f"Review it and record the date: tracer risks review {risk.id}",
+                "risks.reviews",
+                owner=risk.owner,
+            )
 
 
 @rule("access_reviews.cadence", register="access_reviews")
 def access_reviews_cadence(ctx: RuleContext) -> Iterator[Gap]:
     latest = max((r.date for r in ctx.registers.access_reviews.access_reviews), default=None)
     if ctx.older(latest, ctx.parameters.access_review_cadence_days):
-        yield rule_gap(Severity.HIGH, "Access review missing or overdue" + (f" (last {latest})" if latest else ""),
-                       "Review production access (see tracer evidence users), then: "
-                       "tracer access-reviews add --date DATE --reviewer EMAIL --systems AWS", "access_reviews.cadence")
+        yield rule_gap(
+            Severity.HIGH,
+            "Access review missing or overdue" + (f" (last {latest})" if latest else ""),
+            "Review production access (see tracer evidence users), then: "
+            "tracer access-reviews add --date DATE --reviewer EMAIL --systems AWS",
+            "access_reviews.cadence",
+        )
 
 
 @rule("access_reviews.coverage", register="access_reviews")
@@ -240,21 +296,28 @@ def access_reviews_coverage(ctx: RuleContext) -> Iterator[Gap]:
 def _exercise(ctx: RuleContext, kind: ExerciseKind, days: int, rule_id: str, label: str) -> Iterator[Gap]:
     latest = max((e.date for e in ctx.registers.exercises.exercises if e.kind is kind), default=None)
     if ctx.older(latest, days):
-        yield rule_gap(Severity.MEDIUM, f"{label} missing or overdue" + (f" (last {latest})" if latest else ""),
-                       f"Run it and record it: tracer exercises add {kind.value} --date DATE "
-                       "--facilitator EMAIL --scenario TEXT", rule_id)
+        yield rule_gap(
+            Severity.MEDIUM,
+            f"{label} missing or overdue" + (f" (last {latest})" if latest else ""),
+            f"Run it and record it: tracer exercises add {kind.value} --date DATE --facilitator EMAIL --scenario TEXT",
+            rule_id,
+        )
 
 
 @rule("exercises.tabletop", register="exercises")
 def exercises_tabletop(ctx: RuleContext) -> Iterator[Gap]:
-    return _exercise(ctx, ExerciseKind.TABLETOP, ctx.parameters.tabletop_cadence_days, "exercises.tabletop",
-                     "Incident-response tabletop")
+    return _exercise(
+        ctx,
+        ExerciseKind.TABLETOP,
+        ctx.parameters.tabletop_cadence_days,
+        "exercises.tabletop",
+        "Incident-response tabletop",
+    )
 
 
 @rule("exercises.bcdr_test", register="exercises")
 def exercises_bcdr_test(ctx: RuleContext) -> Iterator[Gap]:
-    return _exercise(ctx, ExerciseKind.BCDR, ctx.parameters.bcdr_test_cadence_days, "exercises.bcdr_test",
-                     "BC/DR test")
+    return _exercise(ctx, ExerciseKind.BCDR, ctx.parameters.bcdr_test_cadence_days, "exercises.bcdr_test", "BC/DR test")
 
 
 @rule("incidents.reviews", register="incidents")
@@ -265,28 +328,52 @@ def incidents_reviews(ctx: RuleContext) -> Iterator[Gap]:
     rule_id, p, today = "incidents.reviews", ctx.parameters, ctx.today
     incidents = ctx.registers.incidents.incidents
     if not incidents:
-        yield rule_gap(Severity.LOW, "No incidents recorded in the period",
-                       "Record incidents as they happen (tracer incidents add); if there were none, file management's "
-                       "statement and the post-incident review template: tracer evidence add "
-                       f"{control_of_rule(rule_id)} FILE --note ...", rule_id)
+        yield rule_gap(
+            Severity.LOW,
+            "No incidents recorded in the period",
+            "Record incidents as they happen (tracer incidents add); if there were none, file management's "
+            "statement and the post-incident review template: tracer evidence add "
+            f"{control_of_rule(rule_id)} FILE --note ...",
+            rule_id,
+        )
     for i in incidents:
         serious = i.severity in (IncidentSeverity.SEV1, IncidentSeverity.SEV2)
-        if serious and i.resolved is not None and i.post_incident_review is None and \
-                i.resolved + timedelta(days=p.post_incident_review_days) < today:
-            yield rule_gap(Severity.HIGH, f"Incident {i.id} ({i.title}) has no post-incident review "
-                           f"{p.post_incident_review_days} days after it was resolved",
-                           f"Hold the review, then: tracer incidents update {i.id} --post-incident-review DATE",
-                           rule_id, owner=i.owner)
-        if i.customer_impact and i.customers_notified is None and \
-                i.detected + timedelta(hours=p.incident_notification_hours) < today:
-            yield rule_gap(Severity.CRITICAL, f"Incident {i.id} ({i.title}) affected customers who were not "
-                           f"notified within {p.incident_notification_hours} hours",
-                           f"Notify them, then: tracer incidents update {i.id} --customers-notified DATE", rule_id,
-                           owner=i.owner)
+        if (
+            serious
+            and i.resolved is not None
+            and i.post_incident_review is None
+            and i.resolved + timedelta(days=p.post_incident_review_days) < today
+        ):
+            yield rule_gap(
+                Severity.HIGH,
+                f"Incident {i.id} ({i.title}) has no post-incident review "
+                f"{p.post_incident_review_days} days after it was resolved",
+                f"Hold the review, then: tracer incidents update {i.id} --post-incident-review DATE",
+                rule_id,
+                owner=i.owner,
+            )
+        if (
+            i.customer_impact
+            and i.customers_notified is None
+            and i.detected + timedelta(hours=p.incident_notification_hours) < today
+        ):
+            yield rule_gap(
+                Severity.CRITICAL,
+                f"Incident {i.id} ({i.title}) affected customers who were not "
+                f"notified within {p.incident_notification_hours} hours",
+                f"Notify them, then: tracer incidents update {i.id} --customers-notified DATE",
+                rule_id,
+                owner=i.owner,
+            )
 
 
-def register_gaps(regs: RegisterSnapshot, p: Parameters, today: date, approved_policies: tuple[str, ...] = (),
-                  acknowledged: Mapping[str, tuple[str, ...]] | None = None) -> list[Gap]:
+def register_gaps(
+    regs: RegisterSnapshot,
+    p: Parameters,
+    today: date,
+    approved_policies: tuple[str, ...] = (),
+    acknowledged: Mapping[str, tuple[str, ...]] | None = None,
+) -> list[Gap]:
     """Every rule's gaps, rule by rule in the order they are defined."""
     ctx = RuleContext(regs, p, today, approved_policies, acknowledged or {})
     return [gap for fn in _FUNCTIONS.values() for gap in fn(ctx)]

@@ -62,8 +62,7 @@ class PublicAccessBlock:
     @property
     def all_on(self) -> bool:
         return all(
-            (self.block_public_acls, self.ignore_public_acls, self.block_public_policy,
-             self.restrict_public_buckets)
+            (self.block_public_acls, self.ignore_public_acls, self.block_public_policy, self.restrict_public_buckets)
         )
 
     def missing(self) -> tuple[str, ...]:
@@ -160,21 +159,21 @@ class BucketLogging:
 # --- dataset keys ------------------------------------------------------------------------------
 
 CREDENTIAL_REPORT: Dataset[tuple[CredentialReportRow, ...]] = Dataset(
-    "iam.credential_report", "iam", "GetCredentialReport")
+    "iam.credential_report", "iam", "GetCredentialReport"
+)
 ACCOUNT_SUMMARY: Dataset[Mapping[str, int]] = Dataset("iam.account_summary", "iam", "GetAccountSummary")
 # value None with no failure means "the account has no password policy".
-PASSWORD_POLICY: Dataset[PasswordPolicy | None] = Dataset(
-    "iam.password_policy", "iam", "GetAccountPasswordPolicy")
+PASSWORD_POLICY: Dataset[PasswordPolicy | None] = Dataset("iam.password_policy", "iam", "GetAccountPasswordPolicy")
 ACCOUNT_PUBLIC_ACCESS_BLOCK: Dataset[PublicAccessBlock | None] = Dataset(
-    "s3.account_public_access_block", "s3control", "GetPublicAccessBlock")
+    "s3.account_public_access_block", "s3control", "GetPublicAccessBlock"
+)
 BUCKETS: Dataset[tuple[Bucket, ...]] = Dataset("s3.buckets", "s3", "ListBuckets")
 TRAILS: Dataset[tuple[Trail, ...]] = Dataset("cloudtrail.trails", "cloudtrail", "DescribeTrails", regional=True)
-TRAIL_BUCKET_LOGGING: Dataset[tuple[BucketLogging, ...]] = Dataset(
-    "s3.trail_bucket_logging", "s3", "GetBucketLogging")
-DETECTORS: Dataset[tuple[Detector, ...]] = Dataset("guardduty.detectors", "guardduty", "ListDetectors",
-                                                   regional=True)
+TRAIL_BUCKET_LOGGING: Dataset[tuple[BucketLogging, ...]] = Dataset("s3.trail_bucket_logging", "s3", "GetBucketLogging")
+DETECTORS: Dataset[tuple[Detector, ...]] = Dataset("guardduty.detectors", "guardduty", "ListDetectors", regional=True)
 SECURITY_GROUPS: Dataset[tuple[SecurityGroup, ...]] = Dataset(
-    "ec2.security_groups", "ec2", "DescribeSecurityGroups", regional=True)
+    "ec2.security_groups", "ec2", "DescribeSecurityGroups", regional=True
+)
 
 
 @dataclass(frozen=True)
@@ -235,4 +234,5 @@ class IdentityCenter:
 
 
 IDENTITY_CENTER: Dataset[tuple[IdentityCenter, ...]] = Dataset(
-    "sso.identity_center", "sso-admin", "ListInstances", regional=True)
+    "sso.identity_center", "sso-admin", "ListInstances", regional=True
+)

@@ -46,6 +46,7 @@ class ResourceSpec(Dataset[tuple[Resource, ...]]):
     absent: frozenset[str] = frozenset()
     permission: str | None = None
 
+
 @dataclass(frozen=True, eq=False)
 class SettingSpec(Dataset["Mapping[str, Any] | None"]):
     """One setting: the answer of `operation(**params)`, which must hold `required_key`; error codes
@@ -55,5 +56,6 @@ class SettingSpec(Dataset["Mapping[str, Any] | None"]):
     params: Mapping[str, Any] = field(default_factory=dict)
     absent: frozenset[str] = frozenset()
     permission: str | None = None
+
 
 Spec = ResourceSpec | SettingSpec

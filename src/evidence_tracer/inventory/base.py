@@ -89,8 +89,9 @@ class Resource:
     def detail(self, name: str) -> Observed[Any]:
         found = self.details.get(name)
         if found is None:
-            return Observed.failed(Failure("detail", name, GLOBAL, NOT_COLLECTED,
-                                           "this detail was not collected; re-scan"))
+            return Observed.failed(
+                Failure("detail", name, GLOBAL, NOT_COLLECTED, "this detail was not collected; re-scan")
+            )
         return found
 
 
@@ -114,9 +115,15 @@ class SourcePart:
             return Observed.failed(self.failure)
         found = self.data.get(dataset.slot(region))
         if found is None:
-            return Observed.failed(Failure(
-                dataset.service, dataset.operation, region if dataset.regional else GLOBAL, NOT_COLLECTED,
-                "the scan that made it predates this collector or skipped it; run a new scan"))
+            return Observed.failed(
+                Failure(
+                    dataset.service,
+                    dataset.operation,
+                    region if dataset.regional else GLOBAL,
+                    NOT_COLLECTED,
+                    "the scan that made it predates this collector or skipped it; run a new scan",
+                )
+            )
         return found
 
     def attribute(self, name: str, default: str = "") -> str:

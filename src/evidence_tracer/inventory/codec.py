@@ -68,8 +68,10 @@ def _classes() -> dict[str, type]:
 
 def _encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"_t": _qualified(type(value)),
-                **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        return {
+            "_t": _qualified(type(value)),
+            **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        }
     if isinstance(value, datetime):
         return {"_dt": value.isoformat()}
     if isinstance(value, tuple | list):
@@ -85,8 +87,11 @@ def _missing(cls: type, f: dataclasses.Field[Any]) -> Any:
     if f.default_factory is not dataclasses.MISSING:
         return f.default_factory()
     if str(f.type).startswith("Observed"):
-        return Observed.failed(Failure(cls.__name__, f.name, base.GLOBAL, NOT_COLLECTED,
-                                       "the snapshot predates this field; run a new scan"))
+        return Observed.failed(
+            Failure(
+                cls.__name__, f.name, base.GLOBAL, NOT_COLLECTED, "the snapshot predates this field; run a new scan"
+            )
+        )
     raise EvidenceError(f"inventory snapshot lacks {cls.__name__}.{f.name}")
 
 
@@ -128,8 +133,15 @@ def _migrate_1(old: dict[str, Any]) -> dict[str, Any]:
         data[aws_values.TRAILS.slot(region)] = regional["trails"]
         data[aws_values.DETECTORS.slot(region)] = regional["detectors"]
         data[aws_values.SECURITY_GROUPS.slot(region)] = regional["security_groups"]
-    part = {"_t": "SourcePart", "source": "aws", "account": old["account_id"], "regions": old["regions"],
-            "attributes": {"_map": {"partition": old["partition"]}}, "data": {"_map": data}, "failure": None}
+    part = {
+        "_t": "SourcePart",
+        "source": "aws",
+        "account": old["account_id"],
+        "regions": old["regions"],
+        "attributes": {"_map": {"partition": old["partition"]}},
+        "data": {"_map": data},
+        "failure": None,
+    }
     return {"_t": "Inventory", "parts": [part]}
 
 

@@ -30,15 +30,17 @@ def parse_credential_report(content: str) -> tuple[CredentialReportRow, ...]:
             )
             for n in (1, 2)
         )
-        rows.append(CredentialReportRow(
-            user=row["user"],
-            arn=row["arn"],
-            created=_when(row.get("user_creation_time", "")),
-            password_enabled=row.get("password_enabled") == "true",
-            password_last_used=_when(row.get("password_last_used", "")),
-            mfa_active=row.get("mfa_active") == "true",
-            access_keys=keys,
-        ))
+        rows.append(
+            CredentialReportRow(
+                user=row["user"],
+                arn=row["arn"],
+                created=_when(row.get("user_creation_time", "")),
+                password_enabled=row.get("password_enabled") == "true",
+                password_last_used=_when(row.get("password_last_used", "")),
+                mfa_active=row.get("mfa_active") == "true",
+                access_keys=keys,
+            )
+        )
     return tuple(rows)
 
 
@@ -53,8 +55,9 @@ class AccessRow:
     concerns: tuple[str, ...]
 
 
-def access_table(rows: tuple[CredentialReportRow, ...], now: datetime, max_key_age_days: int,
-                 inactive_days: int) -> list[AccessRow]:
+def access_table(
+    rows: tuple[CredentialReportRow, ...], now: datetime, max_key_age_days: int, inactive_days: int
+) -> list[AccessRow]:
     """One row per identity, with what a reviewer should question (`inactive_days`: tracer.yaml's
     parameters.inactive_credential_days)."""
     table = []
@@ -70,10 +73,15 @@ def access_table(rows: tuple[CredentialReportRow, ...], now: datetime, max_key_a
             concerns.append("root access key")
         if r.password_enabled and r.password_last_used and (now - r.password_last_used).days > inactive_days:
             concerns.append(f"no sign-in for {inactive_days}+ days")
-        table.append(AccessRow(
-            user=r.user, console=r.password_enabled,
-            last_sign_in=r.password_last_used.date().isoformat() if r.password_last_used else "never",
-            mfa=r.mfa_active, active_keys=", ".join(f"key {k.slot}" for k in active) or "none",
-            oldest_key_days=max(ages) if ages else None, concerns=tuple(concerns),
-        ))
+        table.append(
+            AccessRow(
+                user=r.user,
+                console=r.password_enabled,
+                last_sign_in=r.password_last_used.date().isoformat() if r.password_last_used else "never",
+                mfa=r.mfa_active,
+                active_keys=", ".join(f"key {k.slot}" for k in active) or "none",
+                oldest_key_days=max(ages) if ages else None,
+                concerns=tuple(concerns),
+            )
+        )
     return table

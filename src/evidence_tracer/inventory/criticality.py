@@ -8,8 +8,10 @@ from collections.abc import Iterable, Mapping
 
 from evidence_tracer.config import WorkspaceConfig
 
-DECLARE_CRITICAL = ("name it under criticality.resources in tracer.yaml, or tag it with a data classification "
-                    "(e.g. data-classification=confidential)")
+DECLARE_CRITICAL = (
+    "name it under criticality.resources in tracer.yaml, or tag it with a data classification "
+    "(e.g. data-classification=confidential)"
+)
 
 
 def critical_reason(config: WorkspaceConfig, names: Iterable[str], tag_map: Mapping[str, str]) -> str | None:

@@ -73,6 +73,7 @@ class RepoEntry:
 ORG: Dataset[GitHubOrg] = Dataset("github.org", "orgs", "GetOrg")
 MEMBERS: Dataset[tuple[GitHubMember, ...]] = Dataset("github.members", "orgs", "ListMembers")
 MEMBERS_WITHOUT_2FA: Dataset[tuple[str, ...]] = Dataset("github.members_without_2fa", "orgs", "ListMembers2faDisabled")
-OUTSIDE_COLLABORATORS: Dataset[tuple[str, ...]] = Dataset("github.outside_collaborators", "orgs",
-                                                          "ListOutsideCollaborators")
+OUTSIDE_COLLABORATORS: Dataset[tuple[str, ...]] = Dataset(
+    "github.outside_collaborators", "orgs", "ListOutsideCollaborators"
+)
 REPOSITORIES: Dataset[tuple[RepoEntry, ...]] = Dataset("github.repositories", "repos", "GetRepo")

@@ -24,8 +24,16 @@ from evidence_tracer.evidence.items import sha256
 from evidence_tracer.governance.owners import owners_of
 
 POLICY_NAMES = (
-    "information_security", "access_control", "incident_response", "change_management", "risk_assessment",
-    "vendor_management", "business_continuity", "acceptable_use", "data_handling", "security_training",
+    "information_security",
+    "access_control",
+    "incident_response",
+    "change_management",
+    "risk_assessment",
+    "vendor_management",
+    "business_continuity",
+    "acceptable_use",
+    "data_handling",
+    "security_training",
 )
 POLICIES_DIR = "policies"
 _GENERATED = ".generated.json"
@@ -53,7 +61,10 @@ class PolicyDoc:
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("evidence_tracer.policies", "templates"),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML
     )
 
@@ -95,15 +106,23 @@ def render_policy(name: str, config: WorkspaceConfig) -> PolicyDoc:
     in_scope = set(config.scope.categories)
     # Controls whose criteria are all out of scope are not listed: the policy states what is examined.
     ctl = tuple(c for c in controls_of_policy(name) if any(catalog[k].category in in_scope for k in c.criteria))
-    crit = tuple(sorted({c for control in ctl for c in control.criteria if catalog[c].category in in_scope},
-                        key=sort_key))
+    crit = tuple(
+        sorted({c for control in ctl for c in control.criteria if catalog[c].category in in_scope}, key=sort_key)
+    )
     template = env.from_string(body)
     params = _Parameters(config.parameters)
     context = {
-        "company": config.company, "p": params, "boundary": config.boundary,
-        "scope": [c.value for c in config.scope.categories], "owner": policy_owner(name, config),
-        "owners": owners_of(config), "controls": ctl, "criteria": crit, "title": str(meta["title"]),
-        "version": str(meta.get("version", "1.0")), "stated_parameters": params.stated,
+        "company": config.company,
+        "p": params,
+        "boundary": config.boundary,
+        "scope": [c.value for c in config.scope.categories],
+        "owner": policy_owner(name, config),
+        "owners": owners_of(config),
+        "controls": ctl,
+        "criteria": crit,
+        "title": str(meta["title"]),
+        "version": str(meta.get("version", "1.0")),
+        "stated_parameters": params.stated,
     }
     try:
         template.render(**context)  # first pass: learn which parameters the text states
@@ -116,8 +135,10 @@ def render_policy(name: str, config: WorkspaceConfig) -> PolicyDoc:
 def read_policy(path: Path) -> bytes:
     """A policy file's bytes; a symlink (or anything but a regular file) is refused."""
     if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise GovernanceError(f"{path} is not a regular file (a symlink?); a policy must be the workspace's own "
-                              "file: replace the link with the text itself")
+        raise GovernanceError(
+            f"{path} is not a regular file (a symlink?); a policy must be the workspace's own "
+            "file: replace the link with the text itself"
+        )
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -60,8 +60,9 @@ def _digest(path: Path) -> str | None:
     return sha256(read_policy(path)) if path.exists() or path.is_symlink() else None
 
 
-def policy_statuses(workspace: Path, config: WorkspaceConfig, policies: PoliciesFile, now: datetime
-                    ) -> list[PolicyStatus]:
+def policy_statuses(
+    workspace: Path, config: WorkspaceConfig, policies: PoliciesFile, now: datetime
+) -> list[PolicyStatus]:
     out = []
     cadence = timedelta(days=config.parameters.policy_review_cadence_days)
     for name in POLICY_NAMES:
@@ -109,10 +110,19 @@ def _registered(workspace: Path, by: str) -> str:
 
 def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApproval:
     """Record approval of the policy's current text (its SHA-256): any later edit voids it."""
-    record = build(PolicyApproval, policy=name, approved_by=_registered(workspace, by), approved_at=now,
-                   sha256=_current_digest(workspace, name))
-    Registers(workspace).policies.update(lambda current: (PoliciesFile(
-        approvals=(*current.approvals, record), acknowledgments=current.acknowledgments), None))
+    record = build(
+        PolicyApproval,
+        policy=name,
+        approved_by=_registered(workspace, by),
+        approved_at=now,
+        sha256=_current_digest(workspace, name),
+    )
+    Registers(workspace).policies.update(
+        lambda current: (
+            PoliciesFile(approvals=(*current.approvals, record), acknowledgments=current.acknowledgments),
+            None,
+        )
+    )
     return record
 
 
@@ -132,8 +142,9 @@ def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck
 
 def version_of(policies: PoliciesFile, name: str, sha256: str) -> int | None:
     """The approved version number of a policy text: 1 for the first text approved, 2 for the next…"""
-    texts = list(dict.fromkeys(a.sha256 for a in sorted(policies.approvals, key=lambda a: a.approved_at)
-                               if a.policy == name))
+    texts = list(
+        dict.fromkeys(a.sha256 for a in sorted(policies.approvals, key=lambda a: a.approved_at) if a.policy == name)
+    )
     return texts.index(sha256) + 1 if sha256 in texts else None
 
 
@@ -173,16 +184,18 @@ def import_acknowledgments(workspace: Path, csv_file: Path, now: datetime) -> Im
                     raise GovernanceError(f"{name} is not approved in its current form")
                 version = version_of(current, name, digest)
                 if row["version"].strip() != str(version):
-                    raise GovernanceError(f"version {row['version'].strip()!r} is not the approved version "
-                                          f"{version} of {name}")
+                    raise GovernanceError(
+                        f"version {row['version'].strip()!r} is not the approved version {version} of {name}"
+                    )
                 person = find_person(people, row["email"].strip()).email
                 when = datetime.fromisoformat(row["timestamp"].strip().replace("Z", "+00:00"))
                 if when.tzinfo is None:
                     raise GovernanceError(f"timestamp {row['timestamp']!r} has no time zone (add Z or +00:00)")
                 if when < min(a.approved_at for a in approvals):
                     raise GovernanceError(f"acknowledged at {when:%Y-%m-%d %H:%M} before the text was approved")
-                record = build(PolicyAck, policy=name, person=person, acknowledged_at=when, sha256=digest,
-                               method=method)
+                record = build(
+                    PolicyAck, policy=name, person=person, acknowledged_at=when, sha256=digest, method=method
+                )
             except (GovernanceError, ValueError, KeyError) as exc:
                 problems.append(f"{where}: {exc}")
                 continue
@@ -194,7 +207,9 @@ def import_acknowledgments(workspace: Path, csv_file: Path, now: datetime) -> Im
             new.append(record)
         if problems:
             raise GovernanceError("nothing imported:\n" + "\n".join(problems))
-        return (PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, *new)),
-                ImportResult(len(new), already))
+        return (
+            PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, *new)),
+            ImportResult(len(new), already),
+        )
 
     return Registers(workspace).policies.update(add)

@@ -16,5 +16,18 @@ from evidence_tracer.readiness.model import (
 )
 from evidence_tracer.readiness.plan import plan
 
-__all__ = ["READY_MAX_HIGH_GAPS", "READY_PERCENT", "ControlReadiness", "CriterionReadiness", "Part", "PlanWeek",
-           "Prerequisite", "Readiness", "ReadinessInputs", "ServiceCoverage", "assess", "boundary_coverage", "plan"]
+__all__ = [
+    "READY_MAX_HIGH_GAPS",
+    "READY_PERCENT",
+    "ControlReadiness",
+    "CriterionReadiness",
+    "Part",
+    "PlanWeek",
+    "Prerequisite",
+    "Readiness",
+    "ReadinessInputs",
+    "ServiceCoverage",
+    "assess",
+    "boundary_coverage",
+    "plan",
+]

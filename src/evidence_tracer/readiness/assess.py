@@ -34,8 +34,9 @@ from evidence_tracer.readiness.model import (
 from evidence_tracer.readiness.plan import plan
 
 
-def boundary_coverage(config: WorkspaceConfig, scan: ScanResult | None,
-                      manual: Iterable[EvidenceItem]) -> tuple[ServiceCoverage, ...]:
+def boundary_coverage(
+    config: WorkspaceConfig, scan: ScanResult | None, manual: Iterable[EvidenceItem]
+) -> tuple[ServiceCoverage, ...]:
     """Only checks that actually judged something count: a scan whose checks all errored covers nothing."""
     judged = {f.check_id for f in scan.findings if f.status is not Status.ERROR} if scan else set()
     notes = [(m.note or "").lower() for m in manual]
@@ -50,8 +51,9 @@ def boundary_coverage(config: WorkspaceConfig, scan: ScanResult | None,
     return tuple(out)
 
 
-def _evidence_for(control: Control, manual: Iterable[EvidenceItem], now: datetime
-                  ) -> tuple[tuple[EvidenceItem, ...], tuple[EvidenceItem, ...]]:
+def _evidence_for(
+    control: Control, manual: Iterable[EvidenceItem], now: datetime
+) -> tuple[tuple[EvidenceItem, ...], tuple[EvidenceItem, ...]]:
     """(current, stale) items filed against this control. An item filed against a criterion only counts for
     no control: one file must not close every control of CC6.1 at once."""
     mine = [m for m in manual if m.control == control.id]
@@ -67,30 +69,48 @@ def _automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now:
         return Part("automated", 0.0, f"the latest scan ({scan.scan.id}) is older than {SCAN_FRESH.days} days")
     judged = [f for f in findings if f.status in (Status.PASS, Status.FAIL, Status.ERROR)]
     if not judged:
-        return Part("automated", 0.0, "nothing examined: every check was not applicable or absent "
-                    "(not applicable is not a pass; file evidence that the control is designed, or scan the "
-                    "resources it covers)")
+        return Part(
+            "automated",
+            0.0,
+            "nothing examined: every check was not applicable or absent "
+            "(not applicable is not a pass; file evidence that the control is designed, or scan the "
+            "resources it covers)",
+        )
     total = sum(SEVERITY_WEIGHT[f.severity] for f in judged)
     passed = sum(SEVERITY_WEIGHT[f.severity] for f in judged if f.status is Status.PASS)
     counts = {s: sum(1 for f in judged if f.status is s) for s in (Status.PASS, Status.FAIL, Status.ERROR)}
-    detail = (f"{counts[Status.PASS]} pass, {counts[Status.FAIL]} fail, {counts[Status.ERROR]} error "
-              f"(weighted by severity: {passed}/{total}) in scan {scan.scan.id}")
+    detail = (
+        f"{counts[Status.PASS]} pass, {counts[Status.FAIL]} fail, {counts[Status.ERROR]} error "
+        f"(weighted by severity: {passed}/{total}) in scan {scan.scan.id}"
+    )
     refs = tuple(f"{f.status.value}: {f.check_id} {f.resource_id}" for f in judged)
     return Part("automated", passed / total, detail, refs)
 
 
-def _scan_gaps(findings: Iterable[Finding], control: Control, owner: str, lapsed: Mapping[Finding, Lapsed]
-               ) -> list[Gap]:
+def _scan_gaps(
+    findings: Iterable[Finding], control: Control, owner: str, lapsed: Mapping[Finding, Lapsed]
+) -> list[Gap]:
     gaps = []
     for f in findings:
         if f.status is Status.FAIL:
             note = f" ({lapsed[f].reason})" if f in lapsed else ""
-            gaps.append(Gap(f.severity, f"{f.check_id}: {f.message}{note}", f.remediation, "scan", control.id,
-                            f.criteria, owner))
+            gaps.append(
+                Gap(
+                    f.severity, f"{f.check_id}: {f.message}{note}", f.remediation, "scan", control.id, f.criteria, owner
+                )
+            )
         elif f.status is Status.ERROR:
-            gaps.append(Gap(Severity.HIGH, f"{f.check_id} could not run: {f.message}",
-                            "Grant the scan role the permission in docs/iam-policy.json (or enable the region), "
-                            "then re-scan", "scan", control.id, f.criteria, owner))
+            gaps.append(
+                Gap(
+                    Severity.HIGH,
+                    f"{f.check_id} could not run: {f.message}",
+                    "Grant the scan role the permission in docs/iam-policy.json (or enable the region), then re-scan",
+                    "scan",
+                    control.id,
+                    f.criteria,
+                    owner,
+                )
+            )
     return gaps
 
 
@@ -104,8 +124,9 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     accepted, lapsed = match(inputs.scan.findings if inputs.scan else (), inputs.exceptions, now.date())
     findings = tuple(f for f in (inputs.scan.findings if inputs.scan else ()) if f not in accepted)
     approved = tuple(p.name for p in inputs.policies if p.state is PolicyState.APPROVED)
-    reg_gaps = register_gaps(inputs.registers, config.parameters, now.date(), approved,
-                             {p.name: p.acknowledged_by for p in inputs.policies})
+    reg_gaps = register_gaps(
+        inputs.registers, config.parameters, now.date(), approved, {p.name: p.acknowledged_by for p in inputs.policies}
+    )
     reg_gaps += reconcile(inputs.inventory, inputs.registers, now.date()).gaps
     reg_by_control: dict[str, list[Gap]] = {}
     for g in reg_gaps:
@@ -132,20 +153,36 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         owner = owners.get(control.id, "")
         if not owner:
             family = control.id.rsplit("-", 1)[0]
-            add(Gap(Severity.HIGH, f"{control.id} {control.title} has no named owner",
+            add(
+                Gap(
+                    Severity.HIGH,
+                    f"{control.id} {control.title} has no named owner",
                     f"Add to tracer.yaml: owners: {{{control.id}: person@company.com}} (or the family {family})",
-                    "owner", control.id, control.criteria))
+                    "owner",
+                    control.id,
+                    control.criteria,
+                )
+            )
         state = policy_state.get(control.policy)
         if state is not PolicyState.APPROVED:
             severity = Severity.MEDIUM if state is PolicyState.OVERDUE else Severity.HIGH
-            how = ("tracer policies generate, review it, then tracer policies approve "
-                   f"{control.policy} --by APPROVER")
-            add(Gap(severity, f"Policy {control.policy} is {state.value if state else 'missing'}", how, "policy",
-                    None, (), owner))
+            how = f"tracer policies generate, review it, then tracer policies approve {control.policy} --by APPROVER"
+            add(
+                Gap(
+                    severity,
+                    f"Policy {control.policy} is {state.value if state else 'missing'}",
+                    how,
+                    "policy",
+                    None,
+                    (),
+                    owner,
+                )
+            )
         prerequisites = (
             Prerequisite("owner", bool(owner), owner or "no named owner"),
-            Prerequisite("policy", state is PolicyState.APPROVED,
-                         f"{control.policy}: {state.value if state else 'missing'}"),
+            Prerequisite(
+                "policy", state is PolicyState.APPROVED, f"{control.policy}: {state.value if state else 'missing'}"
+            ),
         )
         parts: list[Part] = []
         mine = tuple(f for f in findings if f.check_id in control.checks)
@@ -158,10 +195,18 @@ def assess(inputs: ReadinessInputs) -> Readiness:
             if inputs.scan is None:
                 add(Gap(Severity.HIGH, "No AWS scan yet", "tracer scan", "scan", None, (), ""))
             elif automated.refs == () and automated.credit == 0.0:
-                add(Gap(Severity.MEDIUM, f"{control.id} {control.title}: {automated.detail}",
+                add(
+                    Gap(
+                        Severity.MEDIUM,
+                        f"{control.id} {control.title}: {automated.detail}",
                         "tracer scan (with the resources in the boundary), or file evidence of the control: "
-                        f"tracer evidence add {control.id} FILE --note ... --by ...", "scan", control.id,
-                        control.criteria, owner))
+                        f"tracer evidence add {control.id} FILE --note ... --by ...",
+                        "scan",
+                        control.id,
+                        control.criteria,
+                        owner,
+                    )
+                )
             for gap in _scan_gaps(mine, control, owner, lapsed):
                 add(gap)
         current, stale = _evidence_for(control, inputs.manual, now)
@@ -179,9 +224,12 @@ def assess(inputs: ReadinessInputs) -> Readiness:
                 ok = bool(current)  # "nothing recorded" is answered by evidence filed against the control
             elif not ok and current and not control.registers:
                 ok = True
-            detail = (f"{basis}: " + ("met" if ok else "not met")
-                      + (f"; {len(current)} current item(s)" if current else "")
-                      + (f"; {len(stale)} older than its {control.frequency.value} cadence allows" if stale else ""))
+            detail = (
+                f"{basis}: "
+                + ("met" if ok else "not met")
+                + (f"; {len(current)} current item(s)" if current else "")
+                + (f"; {len(stale)} older than its {control.frequency.value} cadence allows" if stale else "")
+            )
             refs = tuple(f"evidence {m.id} ({m.filename}, {m.collected_at:%Y-%m-%d})" for m in current)
             parts.append(Part("evidence", 1.0 if ok else 0.0, detail, refs + tuple(control.registers)))
             for g in rule_gaps:
@@ -189,11 +237,23 @@ def assess(inputs: ReadinessInputs) -> Readiness:
                     continue  # answered by the evidence filed against the control
                 add(Gap(g.severity, g.title, g.action, g.source, g.control, control.criteria, g.owner or owner))
             if not ok and not any(g.severity is not Severity.LOW for g in rule_gaps):
-                what = (f"Evidence for {control.id} {control.title} is older than its {control.frequency.value} "
-                        "cadence" if stale else f"No evidence for {control.id} {control.title}")
-                add(Gap(Severity.MEDIUM, what,
+                what = (
+                    f"Evidence for {control.id} {control.title} is older than its {control.frequency.value} cadence"
+                    if stale
+                    else f"No evidence for {control.id} {control.title}"
+                )
+                add(
+                    Gap(
+                        Severity.MEDIUM,
+                        what,
                         f"Collect: {'; '.join(control.evidence)}. Then: tracer evidence add {control.id} FILE "
-                        "--note ... --by ...", "evidence", control.id, control.criteria, owner))
+                        "--note ... --by ...",
+                        "evidence",
+                        control.id,
+                        control.criteria,
+                        owner,
+                    )
+                )
         result = ControlReadiness(control, owner, state, mine, current, stale, prerequisites, tuple(parts))
         assessed[control.id] = result
         return result
@@ -206,23 +266,50 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     for service in coverage:
         if not service.automated and not service.evidenced:
             target = boundary_control.id if boundary_control else "CRITERION"
-            add(Gap(Severity.MEDIUM, f"Boundary service {service.name} is examined by no check and has no evidence",
+            add(
+                Gap(
+                    Severity.MEDIUM,
+                    f"Boundary service {service.name} is examined by no check and has no evidence",
                     f"Collect its configuration evidence (access, encryption, logging, backups) and file it naming "
                     f"the service: tracer evidence add {target} FILE --note '{service.name}: ...' --by ...",
-                    "evidence", target if boundary_control else None,
-                    boundary_control.criteria if boundary_control else ()))
+                    "evidence",
+                    target if boundary_control else None,
+                    boundary_control.criteria if boundary_control else (),
+                )
+            )
     if config.audit.target_date is None:
-        add(Gap(Severity.LOW, "No audit target date: the plan starts next Monday and moves with every run",
-                "Set it in tracer.yaml: audit: {target_date: YYYY-MM-DD} (the report's as-of date)", "plan"))
+        add(
+            Gap(
+                Severity.LOW,
+                "No audit target date: the plan starts next Monday and moves with every run",
+                "Set it in tracer.yaml: audit: {target_date: YYYY-MM-DD} (the report's as-of date)",
+                "plan",
+            )
+        )
     percent = int(100 * sum(c.score for c in per_criterion) / len(per_criterion)) if per_criterion else 0
-    ordered = tuple(sorted(gaps.values(), key=lambda g: (
-        g.severity.rank, SOURCE_ORDER.get(g.source, 9), sort_key(g.criteria[0]) if g.criteria else (9, "", ()),
-        g.title)))
+    ordered = tuple(
+        sorted(
+            gaps.values(),
+            key=lambda g: (
+                g.severity.rank,
+                SOURCE_ORDER.get(g.source, 9),
+                sort_key(g.criteria[0]) if g.criteria else (9, "", ()),
+                g.title,
+            ),
+        )
+    )
     return Readiness(
-        generated_at=now, company=config.company.name, scope=tuple(c.value for c in config.scope.categories),
-        scan_id=inputs.scan.scan.id if inputs.scan else None, percent=percent, criteria=per_criterion,
-        gaps=ordered, plan=plan(ordered, now.date(), config), coverage=coverage,
+        generated_at=now,
+        company=config.company.name,
+        scope=tuple(c.value for c in config.scope.categories),
+        scan_id=inputs.scan.scan.id if inputs.scan else None,
+        percent=percent,
+        criteria=per_criterion,
+        gaps=ordered,
+        plan=plan(ordered, now.date(), config),
+        coverage=coverage,
         signing_key=config.signing.public_key_fingerprint,
-        unassigned=tuple(m for m in inputs.manual if m.control is None), accepted=tuple(accepted.values()),
+        unassigned=tuple(m for m in inputs.manual if m.control is None),
+        accepted=tuple(accepted.values()),
         scan_finished=inputs.scan.scan.finished_at if inputs.scan else None,
     )

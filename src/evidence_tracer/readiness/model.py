@@ -154,7 +154,7 @@ class Readiness:
 
     @property
     def coverage_line(self) -> str:
-        """"automated coverage: N of M boundary services", naming those with none."""
+        """ "automated coverage: N of M boundary services", naming those with none."""
         automated = [c for c in self.coverage if c.automated]
         line = f"automated coverage: {len(automated)} of {len(self.coverage)} boundary services"
         none = [c.name for c in self.coverage if not c.automated]
@@ -177,10 +177,12 @@ class Readiness:
         if self.gap_count(Severity.CRITICAL):
             reasons.append(f"{self.gap_count(Severity.CRITICAL)} critical gaps open")
         if self.gap_count(Severity.HIGH) + self.serious_exceptions > READY_MAX_HIGH_GAPS:
-            accepted = f" and {self.serious_exceptions} accepted critical/high exceptions" \
-                if self.serious_exceptions else ""
-            reasons.append(f"{self.gap_count(Severity.HIGH)} high gaps open{accepted} (at most "
-                           f"{READY_MAX_HIGH_GAPS} together)")
+            accepted = (
+                f" and {self.serious_exceptions} accepted critical/high exceptions" if self.serious_exceptions else ""
+            )
+            reasons.append(
+                f"{self.gap_count(Severity.HIGH)} high gaps open{accepted} (at most {READY_MAX_HIGH_GAPS} together)"
+            )
         return tuple(reasons)
 
     def control(self, control_id: str) -> ControlReadiness | None:

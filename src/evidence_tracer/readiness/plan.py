@@ -20,16 +20,32 @@ def _next_monday(today: date) -> date:
 
 PLAN_WEEKS = 13
 # Rough effort per gap, in hours, by where it comes from (shown beside each task and used to spread the load).
-EFFORT_HOURS = {("scan", Severity.CRITICAL): 2.0, ("scan", Severity.HIGH): 2.0, ("scan", Severity.MEDIUM): 1.0,
-                ("scan", Severity.LOW): 0.5, ("policy", None): 3.0, ("owner", None): 0.25, ("evidence", None): 1.0,
-                ("register", None): 1.0}
+EFFORT_HOURS = {
+    ("scan", Severity.CRITICAL): 2.0,
+    ("scan", Severity.HIGH): 2.0,
+    ("scan", Severity.MEDIUM): 1.0,
+    ("scan", Severity.LOW): 0.5,
+    ("policy", None): 3.0,
+    ("owner", None): 0.25,
+    ("evidence", None): 1.0,
+    ("register", None): 1.0,
+}
 QUICK_FIX_HOURS = 0.5
-AUDITOR_GUIDANCE = ("Choose the auditor: shortlist 2-3 CPA firms that audit companies of your size and ask each what "
-                    "its readiness assessment looks like. A Type 1 at a startup-friendly firm typically costs "
-                    "$8-15K and takes 6-10 weeks elapsed (guidance, not an endorsement of any firm)")
+AUDITOR_GUIDANCE = (
+    "Choose the auditor: shortlist 2-3 CPA firms that audit companies of your size and ask each what "
+    "its readiness assessment looks like. A Type 1 at a startup-friendly firm typically costs "
+    "$8-15K and takes 6-10 weeks elapsed (guidance, not an endorsement of any firm)"
+)
 # Remediations that take minutes, not hours: fixed in week 1 whatever their place in the list.
-QUICK_FIXES = ("iam_root_mfa", "iam_root_access_keys", "s3_account_public_access_block", "rds_snapshot_not_public",
-               "ebs_snapshot_not_public", "ebs_encryption_by_default", "guardduty_enabled")
+QUICK_FIXES = (
+    "iam_root_mfa",
+    "iam_root_access_keys",
+    "s3_account_public_access_block",
+    "rds_snapshot_not_public",
+    "ebs_snapshot_not_public",
+    "ebs_encryption_by_default",
+    "guardduty_enabled",
+)
 
 
 def effort(g: Gap) -> float:
@@ -63,8 +79,7 @@ def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[P
     a target date it starts next Monday."""
     capacity = float(config.audit.weekly_hours_per_owner)
     scan_gaps = [g for g in gaps if g.source == "scan"]
-    quick = [g for g in scan_gaps if effort(g) <= QUICK_FIX_HOURS and g.severity in (Severity.CRITICAL,
-                                                                                      Severity.HIGH)]
+    quick = [g for g in scan_gaps if effort(g) <= QUICK_FIX_HOURS and g.severity in (Severity.CRITICAL, Severity.HIGH)]
     urgent = [g for g in scan_gaps if g.severity in (Severity.CRITICAL, Severity.HIGH) and g not in quick]
     other = [g for g in scan_gaps if g not in urgent and g not in quick]
     owners = [_task(g) for g in gaps if g.source == "owner"]
@@ -75,28 +90,57 @@ def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[P
     scope = f"Confirm scope ({', '.join(c.value for c in config.scope.categories)}) and the system boundary"
     phases: list[tuple[str, list[str]]] = [
         ("Scope, owners and quick critical fixes", [scope, *owners, *(_task(g) for g in quick), AUDITOR_GUIDANCE]),
-        ("Auditor selection and policies", ["Engage the CPA firm; agree the Type 1 report date and scope",
-                                            *policies[0]]),
-        ("Readiness assessment and policies", ["Walk through the readiness assessment with the CPA firm",
-                                               "Roll out security training and policy acknowledgments to everyone",
-                                               *policies[1]]),
+        (
+            "Auditor selection and policies",
+            ["Engage the CPA firm; agree the Type 1 report date and scope", *policies[0]],
+        ),
+        (
+            "Readiness assessment and policies",
+            [
+                "Walk through the readiness assessment with the CPA firm",
+                "Roll out security training and policy acknowledgments to everyone",
+                *policies[1],
+            ],
+        ),
         ("Remediation: critical and high", fixes[0]),
         ("Remediation: critical and high", fixes[1]),
-        ("Remediation: medium and low", ["Enrol every laptop in device management (disk encryption, screen lock, "
-                                         "updates) and keep its report as evidence", *rest[0]]),
+        (
+            "Remediation: medium and low",
+            [
+                "Enrol every laptop in device management (disk encryption, screen lock, "
+                "updates) and keep its report as evidence",
+                *rest[0],
+            ],
+        ),
         ("Remediation: medium and low", rest[1]),
-        ("Evidence and registers", ["Draft the system description (tracer deliverables) and have management "
-                                    "complete its prompts",
-                                    "Commission a penetration test (budget $3-8K) so its report falls inside the "
-                                    "audit period", *evidence[0]]),
+        (
+            "Evidence and registers",
+            [
+                "Draft the system description (tracer deliverables) and have management complete its prompts",
+                "Commission a penetration test (budget $3-8K) so its report falls inside the audit period",
+                *evidence[0],
+            ],
+        ),
         ("Evidence and registers", evidence[1]),
-        ("Readiness check", ["Re-scan (tracer scan) and confirm no critical gap and at most 2 high gaps remain",
-                             "Walk through every in-scope criterion with its owner (tracer status --explain)"]),
-        ("Package", ["Export and verify the package (tracer evidence export / verify); sign the management "
-                     "assertion", "Give the auditor the package and its fingerprint by a separate channel"]),
+        (
+            "Readiness check",
+            [
+                "Re-scan (tracer scan) and confirm no critical gap and at most 2 high gaps remain",
+                "Walk through every in-scope criterion with its owner (tracer status --explain)",
+            ],
+        ),
+        (
+            "Package",
+            [
+                "Export and verify the package (tracer evidence export / verify); sign the management assertion",
+                "Give the auditor the package and its fingerprint by a separate channel",
+            ],
+        ),
         ("Audit", ["Type 1 fieldwork; answer auditor requests from the request list (deliverables/)"]),
-        ("Audit", ["Report date; plan the Type 2 observation window (typically 3 to 12 months) and keep scanning "
-                   "monthly"]),
+        (
+            "Audit",
+            ["Report date; plan the Type 2 observation window (typically 3 to 12 months) and keep scanning monthly"],
+        ),
     ]
     target = config.audit.target_date
     start = _monday(target) - timedelta(weeks=PLAN_WEEKS - 1) if target else _next_monday(today)

@@ -8,8 +8,18 @@ import io
 from evidence_tracer.models import ScanResult
 from evidence_tracer.report.grouping import ordered
 
-COLUMNS = ("check_id", "status", "severity", "criteria", "resource_id", "region", "account_id",
-           "message", "remediation", "evidence_ids")
+COLUMNS = (
+    "check_id",
+    "status",
+    "severity",
+    "criteria",
+    "resource_id",
+    "region",
+    "account_id",
+    "message",
+    "remediation",
+    "evidence_ids",
+)
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -25,7 +35,21 @@ def render(result: ScanResult) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for f in ordered(result.findings):
-        writer.writerow(tuple(cell(v) for v in (
-            f.check_id, f.status.value, f.severity.value, ";".join(f.criteria), f.resource_id, f.location, f.account,
-            f.message, f.remediation, ";".join(f.evidence_ids))))
+        writer.writerow(
+            tuple(
+                cell(v)
+                for v in (
+                    f.check_id,
+                    f.status.value,
+                    f.severity.value,
+                    ";".join(f.criteria),
+                    f.resource_id,
+                    f.location,
+                    f.account,
+                    f.message,
+                    f.remediation,
+                    ";".join(f.evidence_ids),
+                )
+            )
+        )
     return out.getvalue()

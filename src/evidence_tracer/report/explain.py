@@ -10,16 +10,20 @@ from evidence_tracer.readiness import ControlReadiness, Readiness
 
 def _control_lines(x: ControlReadiness, indent: str = "") -> list[str]:
     state = "earned" if x.earned else ("blocked by a prerequisite" if x.blocked else "not earned")
-    lines = [f"{indent}{x.control.id} {x.control.title}: {int(100 * x.score)}% ({state}; "
-             f"{x.control.frequency.value}, {x.control.type.value})"]
+    lines = [
+        f"{indent}{x.control.id} {x.control.title}: {int(100 * x.score)}% ({state}; "
+        f"{x.control.frequency.value}, {x.control.type.value})"
+    ]
     for p in x.prerequisites:
         lines.append(f"{indent}  prerequisite {p.name}: {'met' if p.met else 'MISSING'} — {p.detail}")
     for part in x.parts:
         lines.append(f"{indent}  {part.name}: {int(100 * part.credit)}% — {part.detail}")
         lines += [f"{indent}    {ref}" for ref in part.refs]
     for m in x.stale:
-        lines.append(f"{indent}  stale (older than its {x.control.frequency.value} cadence, no credit): evidence "
-                     f"{m.id} {m.filename} of {m.collected_at:%Y-%m-%d}")
+        lines.append(
+            f"{indent}  stale (older than its {x.control.frequency.value} cadence, no credit): evidence "
+            f"{m.id} {m.filename} of {m.collected_at:%Y-%m-%d}"
+        )
     if not x.parts:
         lines.append(f"{indent}  nothing can earn credit for it yet")
     return lines
@@ -39,12 +43,16 @@ def explain(r: Readiness, target: str) -> list[str]:
         if wanted in {c.upper() for c in criteria()}:
             return [f"{wanted} is not in scope ({', '.join(r.scope)})"]
         raise ConfigError(f"{target!r} is neither a control (AC-01) nor a criterion (CC6.1)")
-    lines = [f"{criterion.criterion.id} {criterion.criterion.title}: {int(100 * criterion.score)}% = the mean of "
-             f"its {len(criterion.controls)} controls"]
+    lines = [
+        f"{criterion.criterion.id} {criterion.criterion.title}: {int(100 * criterion.score)}% = the mean of "
+        f"its {len(criterion.controls)} controls"
+    ]
     for x in criterion.controls:
         lines += _control_lines(x, "  ")
     loose = [m for m in r.unassigned if criterion.criterion.id in m.criteria]
     for m in loose:
-        lines.append(f"  filed against {criterion.criterion.id} only, so it counts for no control: evidence {m.id} "
-                     f"{m.filename} — file it against the control it shows (tracer evidence add CONTROL …)")
+        lines.append(
+            f"  filed against {criterion.criterion.id} only, so it counts for no control: evidence {m.id} "
+            f"{m.filename} — file it against the control it shows (tracer evidence add CONTROL …)"
+        )
     return lines

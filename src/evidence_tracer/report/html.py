@@ -31,7 +31,14 @@ def stylesheet() -> str:
 
 def render(result: ScanResult) -> str:
     counts = {s.value: result.count(s) for s in Status}
-    return environment().get_template("scan.html.j2").render(
-        scan=scan_to_dict(result.scan), counts=counts, groups=by_criterion(result.findings),
-        disclaimer=DISCLAIMER, css=stylesheet(),
+    return (
+        environment()
+        .get_template("scan.html.j2")
+        .render(
+            scan=scan_to_dict(result.scan),
+            counts=counts,
+            groups=by_criterion(result.findings),
+            disclaimer=DISCLAIMER,
+            css=stylesheet(),
+        )
     )

@@ -8,8 +8,15 @@ from typing import Any
 from markupsafe import Markup
 
 _INVISIBLE: dict[int, str | None] = dict.fromkeys(
-    [*(c for c in range(0x00, 0x20) if chr(c) not in "\t\n\r"), 0x7F, *range(0x202A, 0x202F),
-     *range(0x2066, 0x206A), 0x200E, 0x200F])
+    [
+        *(c for c in range(0x00, 0x20) if chr(c) not in "\t\n\r"),
+        0x7F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        0x200E,
+        0x200F,
+    ]
+)
 _ONE_LINE: dict[int, str | None] = {**_INVISIBLE, **dict.fromkeys(map(ord, "\t\n\r"), " ")}
 
 

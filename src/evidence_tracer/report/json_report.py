@@ -65,16 +65,28 @@ def from_dict(data: dict[str, Any]) -> ScanResult:
     """Read a result back (reports can be re-rendered from stored scans)."""
     s = data["scan"]
     scan = ScanInfo(
-        id=s["id"], started_at=_parse_time(s["started_at"]), finished_at=_parse_time(s["finished_at"]),
-        account_id=s["account_id"], regions=tuple(s["regions"]), tool_version=s["tool_version"],
-        accounts=tuple(s.get("accounts", (s["account_id"],))), sources=tuple(s.get("sources", ("aws",))),
+        id=s["id"],
+        started_at=_parse_time(s["started_at"]),
+        finished_at=_parse_time(s["finished_at"]),
+        account_id=s["account_id"],
+        regions=tuple(s["regions"]),
+        tool_version=s["tool_version"],
+        accounts=tuple(s.get("accounts", (s["account_id"],))),
+        sources=tuple(s.get("sources", ("aws",))),
     )
     findings = tuple(
         Finding(
-            check_id=f["check_id"], status=Status(f["status"]), severity=Severity(f["severity"]),
-            criteria=tuple(f["criteria"]), resource_id=f["resource_id"], location=f["region"],
-            account=f["account_id"], message=f["message"], remediation=f.get("remediation", ""),
-            evidence_ids=tuple(f.get("evidence_ids", ())), source=f.get("source", "aws"),
+            check_id=f["check_id"],
+            status=Status(f["status"]),
+            severity=Severity(f["severity"]),
+            criteria=tuple(f["criteria"]),
+            resource_id=f["resource_id"],
+            location=f["region"],
+            account=f["account_id"],
+            message=f["message"],
+            remediation=f.get("remediation", ""),
+            evidence_ids=tuple(f.get("evidence_ids", ())),
+            source=f.get("source", "aws"),
         )
         for f in data["findings"]
     )

@@ -37,8 +37,11 @@ def render(result: ScanResult) -> str:
     sev = severity_counts(result.findings)
     lines.append("Open gaps by severity: " + ", ".join(f"{s.value} {sev[s]}" for s in Severity) + ".")
     if result.count(Status.ERROR):
-        lines += ["", f"**{result.count(Status.ERROR)} checks could not run** and are not counted as passing; "
-                  "see the `error` rows below."]
+        lines += [
+            "",
+            f"**{result.count(Status.ERROR)} checks could not run** and are not counted as passing; "
+            "see the `error` rows below.",
+        ]
     for group in by_criterion(result.findings):
         lines += [
             "",
@@ -50,8 +53,11 @@ def render(result: ScanResult) -> str:
         open_items = [f for f in group.findings if f.status in (Status.FAIL, Status.ERROR)]
         if not open_items:
             continue
-        lines += ["", "| Status | Severity | Check | Resource | Account · region | Finding | Remediation |",
-                  "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| Status | Severity | Check | Resource | Account · region | Finding | Remediation |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for f in open_items:
             lines.append(
                 f"| {f.status.value} | {f.severity.value} | `{f.check_id}` | {cell(f.resource_id)} | "

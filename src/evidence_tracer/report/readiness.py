@@ -22,55 +22,124 @@ def headline(r: Readiness) -> str:
 def to_dict(r: Readiness) -> dict[str, Any]:
     return {
         "generated_at": r.generated_at.isoformat().replace("+00:00", "Z"),
-        "company": r.company, "scope": list(r.scope), "scan_id": r.scan_id, "readiness_percent": r.percent,
-        "ready_for_audit": r.ready_for_audit, "not_ready_because": list(r.why_not_ready()),
-        "disclaimer": DISCLAIMER, "signing_key": r.signing_key,
-        "boundary_coverage": [{"service": c.name, "automated_checks": list(c.checks), "manual_evidence": c.evidenced}
-                              for c in r.coverage],
+        "company": r.company,
+        "scope": list(r.scope),
+        "scan_id": r.scan_id,
+        "readiness_percent": r.percent,
+        "ready_for_audit": r.ready_for_audit,
+        "not_ready_because": list(r.why_not_ready()),
+        "disclaimer": DISCLAIMER,
+        "signing_key": r.signing_key,
+        "boundary_coverage": [
+            {"service": c.name, "automated_checks": list(c.checks), "manual_evidence": c.evidenced} for c in r.coverage
+        ],
         "criteria": [
-            {"id": c.criterion.id, "title": c.criterion.title, "percent": int(100 * c.score),
-             "automated": {"pass": c.count(Status.PASS), "fail": c.count(Status.FAIL), "error": c.count(Status.ERROR)},
-             "manual_evidence": c.evidence_count, "owners": list(c.owners), "policies": list(c.policies),
-             "controls": [{"id": x.control.id, "owner": x.owner, "percent": int(100 * x.score),
-                           "earned": x.earned,
-                           "prerequisites": {p.name: p.met for p in x.prerequisites},
-                           "parts": [{"name": p.name, "credit": round(p.credit, 3), "detail": p.detail,
-                                      "refs": list(p.refs)} for p in x.parts],
-                           "evidence": [m.id for m in x.evidence]} for x in c.controls]}
+            {
+                "id": c.criterion.id,
+                "title": c.criterion.title,
+                "percent": int(100 * c.score),
+                "automated": {
+                    "pass": c.count(Status.PASS),
+                    "fail": c.count(Status.FAIL),
+                    "error": c.count(Status.ERROR),
+                },
+                "manual_evidence": c.evidence_count,
+                "owners": list(c.owners),
+                "policies": list(c.policies),
+                "controls": [
+                    {
+                        "id": x.control.id,
+                        "owner": x.owner,
+                        "percent": int(100 * x.score),
+                        "earned": x.earned,
+                        "prerequisites": {p.name: p.met for p in x.prerequisites},
+                        "parts": [
+                            {"name": p.name, "credit": round(p.credit, 3), "detail": p.detail, "refs": list(p.refs)}
+                            for p in x.parts
+                        ],
+                        "evidence": [m.id for m in x.evidence],
+                    }
+                    for x in c.controls
+                ],
+            }
             for c in r.criteria
         ],
-        "accepted_exceptions": [{"id": a.exception.id, "check_id": a.finding.check_id,
-                                 "resource_id": a.finding.resource_id, "finding": a.finding.message,
-                                 "reason": a.exception.reason, "compensating_control": a.exception.compensating_control,
-                                 "approved_by": a.exception.approved_by, "expires": a.exception.expires.isoformat()}
-                                for a in r.accepted],
-        "gaps": [{"severity": g.severity.value, "title": g.title, "action": g.action, "source": g.source,
-                  "control": g.control, "criteria": list(g.criteria), "owner": g.owner} for g in r.gaps],
-        "plan": [{"week": w.week, "starts": w.start.isoformat(), "phase": w.phase, "tasks": list(w.tasks),
-                  "late": w.late}
-                 for w in r.plan],
+        "accepted_exceptions": [
+            {
+                "id": a.exception.id,
+                "check_id": a.finding.check_id,
+                "resource_id": a.finding.resource_id,
+                "finding": a.finding.message,
+                "reason": a.exception.reason,
+                "compensating_control": a.exception.compensating_control,
+                "approved_by": a.exception.approved_by,
+                "expires": a.exception.expires.isoformat(),
+            }
+            for a in r.accepted
+        ],
+        "gaps": [
+            {
+                "severity": g.severity.value,
+                "title": g.title,
+                "action": g.action,
+                "source": g.source,
+                "control": g.control,
+                "criteria": list(g.criteria),
+                "owner": g.owner,
+            }
+            for g in r.gaps
+        ],
+        "plan": [
+            {"week": w.week, "starts": w.start.isoformat(), "phase": w.phase, "tasks": list(w.tasks), "late": w.late}
+            for w in r.plan
+        ],
     }
 
 
 def to_markdown(r: Readiness) -> str:
-    lines = [f"# SOC 2 readiness — {cell(r.company)}", "", f"**{headline(r)}**", "", f"> {DISCLAIMER}", "",
-             f"Generated {r.generated_at:%Y-%m-%d %H:%M} UTC · scope: {', '.join(r.scope)} · "
-             f"AWS scan: {r.scan_id or 'none yet'}", "",
-             "Open gaps: " + ", ".join(f"{s.value} {r.gap_count(s)}" for s in Severity) + ".", "",
-             *([f"Not ready because: {'; '.join(r.why_not_ready())}.", ""] if r.why_not_ready() else []),
-             f"Boundary: {r.coverage_line}.", "",
-             f"Auditor packages are signed with key `{r.signing_key or 'not set (run tracer init)'}`.", "",
-             "## Criteria", "", "| Criterion | Readiness | Pass | Fail | Error | Manual evidence | Owners | Policies |",
-             "|---|---:|---:|---:|---:|---:|---|---|"]
+    lines = [
+        f"# SOC 2 readiness — {cell(r.company)}",
+        "",
+        f"**{headline(r)}**",
+        "",
+        f"> {DISCLAIMER}",
+        "",
+        f"Generated {r.generated_at:%Y-%m-%d %H:%M} UTC · scope: {', '.join(r.scope)} · "
+        f"AWS scan: {r.scan_id or 'none yet'}",
+        "",
+        "Open gaps: " + ", ".join(f"{s.value} {r.gap_count(s)}" for s in Severity) + ".",
+        "",
+        *([f"Not ready because: {'; '.join(r.why_not_ready())}.", ""] if r.why_not_ready() else []),
+        f"Boundary: {r.coverage_line}.",
+        "",
+        f"Auditor packages are signed with key `{r.signing_key or 'not set (run tracer init)'}`.",
+        "",
+        "## Criteria",
+        "",
+        "| Criterion | Readiness | Pass | Fail | Error | Manual evidence | Owners | Policies |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
     for c in r.criteria:
-        lines.append(f"| {c.criterion.id} {c.criterion.title} | {int(100 * c.score)}% | {c.count(Status.PASS)} | "
-                     f"{c.count(Status.FAIL)} | {c.count(Status.ERROR)} | {c.evidence_count} | "
-                     f"{cell(', '.join(c.owners)) or '**none**'} | {', '.join(c.policies)} |")
-    lines += ["", "## Controls: what earned each credit", "", EARNING, "",
-              "| Control | Credit | Owner | Policy | Automated | Evidence |", "|---|---:|---|---|---|---|"]
+        lines.append(
+            f"| {c.criterion.id} {c.criterion.title} | {int(100 * c.score)}% | {c.count(Status.PASS)} | "
+            f"{c.count(Status.FAIL)} | {c.count(Status.ERROR)} | {c.evidence_count} | "
+            f"{cell(', '.join(c.owners)) or '**none**'} | {', '.join(c.policies)} |"
+        )
+    lines += [
+        "",
+        "## Controls: what earned each credit",
+        "",
+        EARNING,
+        "",
+        "| Control | Credit | Owner | Policy | Automated | Evidence |",
+        "|---|---:|---|---|---|---|",
+    ]
     for x in controls_in_scope(r):
-        lines.append(f"| {x.control.id} {x.control.title} | {int(100 * x.score)}% | "
-                     + " | ".join(cell(p) for p in (*_prerequisite_cells(x), *_part_cells(x))) + " |")
+        lines.append(
+            f"| {x.control.id} {x.control.title} | {int(100 * x.score)}% | "
+            + " | ".join(cell(p) for p in (*_prerequisite_cells(x), *_part_cells(x)))
+            + " |"
+        )
     lines += ["", "## Gaps, most urgent first", ""]
     for i, g in enumerate(r.gaps, 1):
         where = f" ({g.control})" if g.control else ""
@@ -81,10 +150,12 @@ def to_markdown(r: Readiness) -> str:
     if r.accepted:
         lines += ["", "## Accepted exceptions (failures management accepts — not passes)", ""]
         for a in r.accepted:
-            lines.append(f"- **{a.exception.id}** `{a.finding.check_id}` {cell(a.finding.resource_id)}: "
-                         f"{cell(a.finding.message)} Reason: {cell(a.exception.reason)}. Compensating control: "
-                         f"{cell(a.exception.compensating_control)}. Approved by {cell(a.exception.approved_by)}, "
-                         f"expires {a.exception.expires}.")
+            lines.append(
+                f"- **{a.exception.id}** `{a.finding.check_id}` {cell(a.finding.resource_id)}: "
+                f"{cell(a.finding.message)} Reason: {cell(a.exception.reason)}. Compensating control: "
+                f"{cell(a.exception.compensating_control)}. Approved by {cell(a.exception.approved_by)}, "
+                f"expires {a.exception.expires}."
+            )
     lines += ["", "## Plan to audit (week by week)", ""]
     for w in r.plan:
         lines.append(f"### Week {w.week} (from {w.start}) — {w.phase}" + (" — **late**" if w.late else ""))
@@ -92,12 +163,14 @@ def to_markdown(r: Readiness) -> str:
     return "\n".join(lines)
 
 
-EARNING = ("A control earns credit only from evidence: its automated checks (weighted by severity; not applicable "
-           "judges nothing) and manual evidence filed against that control within its cadence, or the registers "
-           "that show it operating. A named owner and an approved policy are prerequisites: without them a "
-           f"control earns nothing, with them nothing by themselves. Ready for audit means at least {READY_PERCENT}%, "
-           f"no critical gap and at most {READY_MAX_HIGH_GAPS} high gaps, accepted critical or high exceptions "
-           "counted with them.")
+EARNING = (
+    "A control earns credit only from evidence: its automated checks (weighted by severity; not applicable "
+    "judges nothing) and manual evidence filed against that control within its cadence, or the registers "
+    "that show it operating. A named owner and an approved policy are prerequisites: without them a "
+    f"control earns nothing, with them nothing by themselves. Ready for audit means at least {READY_PERCENT}%, "
+    f"no critical gap and at most {READY_MAX_HIGH_GAPS} high gaps, accepted critical or high exceptions "
+    "counted with them."
+)
 
 
 def controls_in_scope(r: Readiness) -> list[ControlReadiness]:
@@ -110,15 +183,28 @@ def _prerequisite_cells(x: ControlReadiness) -> list[str]:
 
 def _part_cells(x: ControlReadiness) -> list[str]:
     by_name = {p.name: p for p in x.parts}
-    return [f"{int(100 * by_name[n].credit)}%: {by_name[n].detail}" if n in by_name else "—"
-            for n in ("automated", "evidence")]
+    return [
+        f"{int(100 * by_name[n].credit)}%: {by_name[n].detail}" if n in by_name else "—"
+        for n in ("automated", "evidence")
+    ]
 
 
 def to_html(r: Readiness) -> str:
-    return environment().get_template("readiness.html.j2").render(
-        r=r, headline=headline(r), disclaimer=DISCLAIMER, css=stylesheet(), severities=list(Severity),
-        status=Status, earning=EARNING, controls=controls_in_scope(r), prerequisite_cells=_prerequisite_cells,
-        part_cells=_part_cells,
+    return (
+        environment()
+        .get_template("readiness.html.j2")
+        .render(
+            r=r,
+            headline=headline(r),
+            disclaimer=DISCLAIMER,
+            css=stylesheet(),
+            severities=list(Severity),
+            status=Status,
+            earning=EARNING,
+            controls=controls_in_scope(r),
+            prerequisite_cells=_prerequisite_cells,
+            part_cells=_part_cells,
+        )
     )
 
 

@@ -55,8 +55,9 @@ class HttpReader:
     records: list[ApiRecord] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._client = httpx.Client(base_url=self.base_url, headers=dict(self.headers), timeout=self.timeout,
-                                    follow_redirects=False)
+        self._client = httpx.Client(
+            base_url=self.base_url, headers=dict(self.headers), timeout=self.timeout, follow_redirects=False
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -64,11 +65,20 @@ class HttpReader:
     def url(self, key: str, path_params: Mapping[str, object]) -> str:
         if key not in self.paths:
             raise ReadOnlyViolation(f"{self.source}: {key} is not a declared read-only operation")
-        return self.paths[key].format(**{k: quote(str(v), safe="/" if k == "path" else "") for k, v in
-                                         path_params.items()})
+        return self.paths[key].format(
+            **{k: quote(str(v), safe="/" if k == "path" else "") for k, v in path_params.items()}
+        )
 
-    def get(self, key: str, path: Mapping[str, object] | None = None, *, params: Mapping[str, object] | None = None,
-            region: str = GLOBAL, expect: tuple[int, ...] = (200,), url: str | None = None) -> Answer:
+    def get(
+        self,
+        key: str,
+        path: Mapping[str, object] | None = None,
+        *,
+        params: Mapping[str, object] | None = None,
+        region: str = GLOBAL,
+        expect: tuple[int, ...] = (200,),
+        url: str | None = None,
+    ) -> Answer:
         """One GET of a declared operation. A status outside `expect` is a `CallFailed`."""
         path_params = dict(path or {})
         target = url or self.url(key, path_params)
@@ -89,7 +99,8 @@ class HttpReader:
                 raise fail("ConnectionFailed", f"{type(exc).__name__}: {exc}") from None
             request_id = response.headers.get("x-github-request-id") or response.headers.get("x-okta-request-id", "")
             limited = response.status_code == 429 or (
-                response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0")
+                response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0"
+            )
             if (limited or response.status_code in RETRYABLE) and attempt < self.max_retries:
                 wait = float(response.headers.get("retry-after") or self.backoff * (attempt + 1))
                 if wait <= self.max_wait_seconds:
@@ -100,13 +111,15 @@ class HttpReader:
             if response.status_code not in expect:
                 status = response.status_code
                 code = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound"}.get(
-                    status, "ServerError" if status >= 500 else f"HTTP{status}")
+                    status, "ServerError" if status >= 500 else f"HTTP{status}"
+                )
                 raise fail(code, f"HTTP {response.status_code}: {_message(response)}", request_id)
             body: Any = None
             if response.status_code != 204 and response.content:
                 if "json" not in response.headers.get("content-type", ""):
-                    raise fail("UnexpectedResponse", f"expected JSON, got {response.headers.get('content-type')!r}",
-                               request_id)
+                    raise fail(
+                        "UnexpectedResponse", f"expected JSON, got {response.headers.get('content-type')!r}", request_id
+                    )
                 try:
                     body = response.json()
                 except ValueError as exc:
@@ -116,28 +129,48 @@ class HttpReader:
             return Answer(response.status_code, body, response.headers, record_id)
         raise AssertionError("unreachable")
 
-    def pages(self, key: str, path: Mapping[str, object] | None = None, *,
-              params: Mapping[str, object] | None = None, region: str = GLOBAL,
-              max_pages: int = 100) -> Iterator[tuple[list[Any], str]]:
+    def pages(
+        self,
+        key: str,
+        path: Mapping[str, object] | None = None,
+        *,
+        params: Mapping[str, object] | None = None,
+        region: str = GLOBAL,
+        max_pages: int = 100,
+    ) -> Iterator[tuple[list[Any], str]]:
         """Each page of a list endpoint (Link rel="next"), with its record id. A page that is not a list, or
         a next link leaving this API, is a failure."""
         answer = self.get(key, path, params=params, region=region)
         for _ in range(max_pages):
             if not isinstance(answer.body, list):
-                raise CallFailed(Failure(self.source, key, region, "UnexpectedResponse",
-                                         f"expected a list, got {type(answer.body).__name__}"))
+                raise CallFailed(
+                    Failure(
+                        self.source,
+                        key,
+                        region,
+                        "UnexpectedResponse",
+                        f"expected a list, got {type(answer.body).__name__}",
+                    )
+                )
             yield answer.body, answer.record_id
             found = _NEXT.search(answer.headers.get("link", ""))
             if not found:
                 return
             if not found.group(1).startswith(self.base_url):
-                raise CallFailed(Failure(self.source, key, region, "UnexpectedResponse",
-                                         "the next page link leaves the API"))
+                raise CallFailed(
+                    Failure(self.source, key, region, "UnexpectedResponse", "the next page link leaves the API")
+                )
             answer = self.get(key, path, region=region, url=found.group(1))
         raise CallFailed(Failure(self.source, key, region, "TooManyPages", f"more than {max_pages} pages"))
 
-    def all(self, key: str, path: Mapping[str, object] | None = None, *,
-            params: Mapping[str, object] | None = None, region: str = GLOBAL) -> tuple[list[Any], tuple[str, ...]]:
+    def all(
+        self,
+        key: str,
+        path: Mapping[str, object] | None = None,
+        *,
+        params: Mapping[str, object] | None = None,
+        region: str = GLOBAL,
+    ) -> tuple[list[Any], tuple[str, ...]]:
         items: list[Any] = []
         ids: list[str] = []
         for page, record_id in self.pages(key, path, params=params, region=region):
@@ -145,10 +178,28 @@ class HttpReader:
             ids.append(record_id)
         return items, tuple(ids)
 
-    def _record(self, service: str, name: str, parameters: dict[str, str], region: str, request_id: str,
-                response: dict[str, Any], error_code: str = "") -> str:
-        record = ApiRecord(uuid.uuid4().hex, f"{self.source}.{service}", name, dict(parameters), self.account,
-                           region, datetime.now(UTC), request_id, response, error_code)
+    def _record(
+        self,
+        service: str,
+        name: str,
+        parameters: dict[str, str],
+        region: str,
+        request_id: str,
+        response: dict[str, Any],
+        error_code: str = "",
+    ) -> str:
+        record = ApiRecord(
+            uuid.uuid4().hex,
+            f"{self.source}.{service}",
+            name,
+            dict(parameters),
+            self.account,
+            region,
+            datetime.now(UTC),
+            request_id,
+            response,
+            error_code,
+        )
         self.records.append(record)
         return record.record_id
 

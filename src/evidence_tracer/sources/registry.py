@@ -30,8 +30,12 @@ from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.base import EvidenceSource, Operation
 
 ENTRY_POINT_GROUP = "evidence_tracer.sources"
-BUILTIN = ("evidence_tracer.sources.aws.plugin", "evidence_tracer.sources.github.plugin",
-           "evidence_tracer.sources.okta.plugin", "evidence_tracer.sources.google.plugin")
+BUILTIN = (
+    "evidence_tracer.sources.aws.plugin",
+    "evidence_tracer.sources.github.plugin",
+    "evidence_tracer.sources.okta.plugin",
+    "evidence_tracer.sources.google.plugin",
+)
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,12 @@ def plugin(name: str) -> SourcePlugin:
     return by_name[name]
 
 
-def enabled_sources(config: WorkspaceConfig, profile: str | None = None, organization: str | None = None,
-                    aws_context: AwsContext | None = None) -> list[EvidenceSource]:
+def enabled_sources(
+    config: WorkspaceConfig,
+    profile: str | None = None,
+    organization: str | None = None,
+    aws_context: AwsContext | None = None,
+) -> list[EvidenceSource]:
     """The sources tracer.yaml enables, built from it (in registry order)."""
     options = BuildOptions(profile, organization, aws_context)
     return [p.build(config, options) for p in plugins() if p.enabled(config)]
-

@@ -25,21 +25,34 @@ class _Raw:
 
 def _body(protocol: str, code: str, message: str) -> tuple[bytes, dict[str, str]]:
     if protocol in ("json", "rest-json"):
-        return (json.dumps({"__type": code, "message": message}).encode(),
-                {"x-amzn-ErrorType": code, "Content-Type": "application/x-amz-json-1.1"})
+        return (
+            json.dumps({"__type": code, "message": message}).encode(),
+            {"x-amzn-ErrorType": code, "Content-Type": "application/x-amz-json-1.1"},
+        )
     if protocol == "ec2":
-        xml = f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>" \
-              "<RequestID>fault-1</RequestID></Response>"
+        xml = (
+            f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>"
+            "<RequestID>fault-1</RequestID></Response>"
+        )
     elif protocol == "query":
-        xml = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>" \
-              "</Error><RequestId>fault-1</RequestId></ErrorResponse>"
+        xml = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+            "</Error><RequestId>fault-1</RequestId></ErrorResponse>"
+        )
     else:  # rest-xml
         xml = f"<Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-1</RequestId></Error>"
     return xml.encode(), {"Content-Type": "text/xml"}
 
 
-def inject_error(ctx: AwsContext, service: str, operation: str, code: str = "AccessDenied",
-                 status: int = 403, message: str = "not authorized", region: str | None = None) -> None:
+def inject_error(
+    ctx: AwsContext,
+    service: str,
+    operation: str,
+    code: str = "AccessDenied",
+    status: int = 403,
+    message: str = "not authorized",
+    region: str | None = None,
+) -> None:
     """Every later call of `service:operation` (optionally only in `region`) fails with `code`."""
     model = ctx.session._session.get_service_model(service)
     body, headers = _body(model.protocol, code, message)
@@ -53,8 +66,14 @@ def inject_error(ctx: AwsContext, service: str, operation: str, code: str = "Acc
     ctx.session.events.register(event, handler)
 
 
-def respond(ctx: AwsContext, service: str, operation: str, body: bytes, status: int = 200,
-            content_type: str = "application/json") -> None:
+def respond(
+    ctx: AwsContext,
+    service: str,
+    operation: str,
+    body: bytes,
+    status: int = 200,
+    content_type: str = "application/json",
+) -> None:
     """Every later call of `service:operation` gets this raw answer, parsed by botocore as a real one."""
     model = ctx.session._session.get_service_model(service)
 

@@ -10,8 +10,26 @@ from evidence_tracer.sources.aws.caller import Recorder
 from evidence_tracer.sources.aws.declared import aws_operations, operation_keys
 from evidence_tracer.sources.aws.session import AwsContext
 
-WRITE_PREFIXES = ("Create", "Put", "Delete", "Update", "Attach", "Detach", "Authorize", "Revoke", "Start", "Stop",
-                  "Enable", "Disable", "Tag", "Untag", "Modify", "Set", "Remove", "Add")
+WRITE_PREFIXES = (
+    "Create",
+    "Put",
+    "Delete",
+    "Update",
+    "Attach",
+    "Detach",
+    "Authorize",
+    "Revoke",
+    "Start",
+    "Stop",
+    "Enable",
+    "Disable",
+    "Tag",
+    "Untag",
+    "Modify",
+    "Set",
+    "Remove",
+    "Add",
+)
 
 
 def test_the_allow_list_is_the_declared_operations_and_none_writes() -> None:
@@ -21,21 +39,26 @@ def test_the_allow_list_is_the_declared_operations_and_none_writes() -> None:
     assert not any(n.startswith(WRITE_PREFIXES) for n in names), names
     # Only reads, plus the two non-read calls the design needs and documents.
     assert {n for n in names if not n.startswith(("List", "Get", "Describe"))} == {
-        "GenerateCredentialReport", "AssumeRole"}
+        "GenerateCredentialReport",
+        "AssumeRole",
+    }
 
 
-@pytest.mark.parametrize(("service", "method", "params"), [
-    ("sts", "get_session_token", {}),
-    ("sts", "get_federation_token", {"Name": "x"}),
-    ("cognito-identity", "get_id", {"IdentityPoolId": "us-east-1:00000000-0000-0000-0000-000000000000"}),
-    ("redshift", "get_cluster_credentials", {"DbUser": "u", "ClusterIdentifier": "c"}),
-    ("ssm", "get_parameter_history", {"Name": "x"}),
-    ("ecr", "get_authorization_token", {}),
-    ("s3", "get_object", {"Bucket": "b", "Key": "k"}),
-    ("secretsmanager", "get_secret_value", {"SecretId": "s"}),
-    ("ssm", "get_parameter", {"Name": "x"}),
-    ("iam", "list_users", {}),  # a read, but not one Evidence Tracer declares
-])
+@pytest.mark.parametrize(
+    ("service", "method", "params"),
+    [
+        ("sts", "get_session_token", {}),
+        ("sts", "get_federation_token", {"Name": "x"}),
+        ("cognito-identity", "get_id", {"IdentityPoolId": "us-east-1:00000000-0000-0000-0000-000000000000"}),
+        ("redshift", "get_cluster_credentials", {"DbUser": "u", "ClusterIdentifier": "c"}),
+        ("ssm", "get_parameter_history", {"Name": "x"}),
+        ("ecr", "get_authorization_token", {}),
+        ("s3", "get_object", {"Bucket": "b", "Key": "k"}),
+        ("secretsmanager", "get_secret_value", {"SecretId": "s"}),
+        ("ssm", "get_parameter", {"Name": "x"}),
+        ("iam", "list_users", {}),  # a read, but not one Evidence Tracer declares
+    ],
+)
 def test_get_named_calls_with_side_effects_and_undeclared_reads_are_refused(
     ctx: AwsContext, service: str, method: str, params: dict[str, str]
 ) -> None:

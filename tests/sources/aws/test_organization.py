@@ -23,10 +23,15 @@ def _member(org: Any, name: str) -> str:
 
 
 def _as(account: str) -> boto3.session.Session:
-    creds = boto3.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
-                                            RoleSessionName="seed")["Credentials"]
-    return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                                 aws_session_token=creds["SessionToken"], region_name="us-east-1")
+    creds = boto3.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole", RoleSessionName="seed"
+    )["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="us-east-1",
+    )
 
 
 def _deny_assume_role_into(ctx: AwsContext, account: str) -> list[str]:
@@ -38,8 +43,10 @@ def _deny_assume_role_into(ctx: AwsContext, account: str) -> list[str]:
         seen.append(body)
         if f"%3A{account}%3Arole" not in body and f":{account}:role" not in body:
             return None
-        xml = b"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not trusted</Message>" \
-              b"</Error><RequestId>fault-1</RequestId></ErrorResponse>"
+        xml = (
+            b"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not trusted</Message>"
+            b"</Error><RequestId>fault-1</RequestId></ErrorResponse>"
+        )
         return AWSResponse(request.url, 403, {"Content-Type": "text/xml"}, _Raw(xml))
 
     ctx.session.events.register("before-send.sts.AssumeRole", handler)
@@ -78,8 +85,11 @@ def test_every_member_account_is_scanned_and_an_unassumable_one_is_an_error(aws:
     # Evidence records carry the account they were read from.
     accounts = {r.account_id for r in outcome.records}
     assert {DEMO_ACCOUNT, prod} <= accounts
-    assert outcome.result.scan.accounts == (DEMO_ACCOUNT, prod, legacy) or \
-        set(outcome.result.scan.accounts) == {DEMO_ACCOUNT, prod, legacy}
+    assert outcome.result.scan.accounts == (DEMO_ACCOUNT, prod, legacy) or set(outcome.result.scan.accounts) == {
+        DEMO_ACCOUNT,
+        prod,
+        legacy,
+    }
 
 
 def test_boundary_accounts_limit_the_organization_and_never_mode_skips_it(aws: None) -> None:
@@ -102,5 +112,6 @@ def test_without_an_organization_auto_scans_the_one_account(aws: None) -> None:
     # The listing is recorded: an auditor sees that the Organization was looked for (moto answers with no
     # accounts where AWS answers AWSOrganizationsNotInUseException; both mean one account).
     listing = [r for r in collected.records if r.operation == "ListAccounts"]
-    assert listing and (listing[0].error_code == "AWSOrganizationsNotInUseException"
-                        or listing[0].response.get("Accounts") == [])
+    assert listing and (
+        listing[0].error_code == "AWSOrganizationsNotInUseException" or listing[0].response.get("Accounts") == []
+    )

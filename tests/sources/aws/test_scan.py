@@ -82,10 +82,12 @@ def test_inventory_of_the_demo_account(ctx: AwsContext, demo: None) -> None:
 def test_demo_scan_findings(ctx: AwsContext, demo: None) -> None:
     findings = scan(ctx).result.findings
     # moto implements no Access Analyzer and has no root row in its credential report: honest errors.
-    assert {f.check_id for f in findings if f.status is Status.ERROR} == {"iam_access_analyzer_enabled",
-                                                                            "iam_root_recent_use",
-                                                                            "guardduty_findings_triaged",
-        "backup_critical_resources_protected"}
+    assert {f.check_id for f in findings if f.status is Status.ERROR} == {
+        "iam_access_analyzer_enabled",
+        "iam_root_recent_use",
+        "guardduty_findings_triaged",
+        "backup_critical_resources_protected",
+    }
     failing = {(f.check_id, f.resource_id.split(":")[-1]) for f in findings if f.status is Status.FAIL}
     assert ("iam_user_console_mfa", "user/bob.engineer") in failing
     assert ("iam_access_key_age", "user/ci-deploy (access key 1)") in failing
@@ -141,14 +143,16 @@ def test_throttled_out_is_error_after_retries(aws: None) -> None:
 def _raise(exc: Exception):  # type: ignore[no-untyped-def]
     def handler(**_: object) -> None:
         raise exc
+
     return handler
 
 
 def test_unreachable_and_unimplemented_apis_are_errors(demo: None) -> None:
     # Connection errors are retried; do not wait here.
     ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
-    ctx.session.events.register("before-send.guardduty.ListDetectors",
-                                _raise(EndpointConnectionError(endpoint_url="https://guardduty.example")))
+    ctx.session.events.register(
+        "before-send.guardduty.ListDetectors", _raise(EndpointConnectionError(endpoint_url="https://guardduty.example"))
+    )
     ctx.session.events.register("before-send.cloudtrail.DescribeTrails", _raise(NotImplementedError("moto")))
     findings = scan(ctx, ("us-east-1",)).result.findings
     [gd] = by_check(findings, "guardduty_enabled")
@@ -163,8 +167,9 @@ def test_disabled_and_unknown_regions_are_errors(ctx: AwsContext, demo: None) ->
     assert gd["us-east-1"].status is Status.PASS
     assert gd["ap-east-1"].status is Status.ERROR and "RegionNotEnabled" in gd["ap-east-1"].message
     assert gd["xx-nowhere-1"].status is Status.ERROR and "UnknownRegion" in gd["xx-nowhere-1"].message
-    sg_regions = {f.location for f in by_check(outcome.result.findings, "ec2_sg_open_admin_ports")
-                  if f.status is Status.ERROR}
+    sg_regions = {
+        f.location for f in by_check(outcome.result.findings, "ec2_sg_open_admin_ports") if f.status is Status.ERROR
+    }
     assert sg_regions == {"ap-east-1", "xx-nowhere-1"}
 
 

@@ -42,19 +42,28 @@ HTML = b"<!doctype html><html><body><h1>Sign in to the corporate proxy</h1></bod
 
 
 def _collect(ctx: AwsContext, *keys: str) -> Inventory:
-    return Inventory(AwsSource(AwsSettings(organization="never", only=frozenset(keys)), ctx).collect(
-        ["us-east-1"]).parts)
+    return Inventory(
+        AwsSource(AwsSettings(organization="never", only=frozenset(keys)), ctx).collect(["us-east-1"]).parts
+    )
 
 
 def test_guardduty_findings_in_the_documented_shape_are_read_in_batches(seeded: None) -> None:
     ctx = AwsContext(region="us-east-1")
     ids = [f"finding-{i:03d}" for i in range(60)]
     respond(ctx, "guardduty", "ListFindings", json.dumps({"findingIds": ids}).encode())
-    finding = {"accountId": "123456789012", "arn": "arn:aws:guardduty:us-east-1:123456789012:detector/d/finding/x",
-               "createdAt": "2026-10-01T08:00:00.000Z", "id": "finding-000", "region": "us-east-1",
-               "resource": {"resourceType": "AccessKey"}, "schemaVersion": "2.0", "severity": 8.0,
-               "title": "Credentials used from an external IP", "type": "UnauthorizedAccess:IAMUser/"
-               "InstanceCredentialExfiltration.OutsideAWS", "updatedAt": "2026-10-02T08:00:00.000Z"}
+    finding = {
+        "accountId": "123456789012",
+        "arn": "arn:aws:guardduty:us-east-1:123456789012:detector/d/finding/x",
+        "createdAt": "2026-10-01T08:00:00.000Z",
+        "id": "finding-000",
+        "region": "us-east-1",
+        "resource": {"resourceType": "AccessKey"},
+        "schemaVersion": "2.0",
+        "severity": 8.0,
+        "title": "Credentials used from an external IP",
+        "type": "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS",
+        "updatedAt": "2026-10-02T08:00:00.000Z",
+    }
     respond(ctx, "guardduty", "GetFindings", json.dumps({"findings": [finding]}).encode())
     inv = _collect(ctx, DETECTORS.key)
     [detector] = inv.parts[0].get(DETECTORS, "us-east-1").value or ()
@@ -66,17 +75,33 @@ def test_guardduty_findings_in_the_documented_shape_are_read_in_batches(seeded: 
     assert triage.status is Status.FAIL and "InstanceCredentialExfiltration" in triage.message
 
 
-@pytest.mark.parametrize(("service", "operation", "key", "check_id", "body", "content_type"), [
-    ("logs", "DescribeLogGroups", LOG_GROUPS.key, "logs_retention", HTML, "text/html"),
-    ("logs", "DescribeLogGroups", LOG_GROUPS.key, "logs_retention", b'{"nextToken": null}', "application/json"),
-    ("rds", "DescribeDBInstances", RDS_INSTANCES.key, "rds_storage_encrypted", HTML, "text/html"),
-    ("rds", "DescribeDBInstances", RDS_INSTANCES.key, "rds_storage_encrypted",
-     b"<DescribeDBInstancesResponse><DescribeDBInstancesResult></DescribeDBInstancesResult>"
-     b"</DescribeDBInstancesResponse>", "text/xml"),
-    ("ec2", "DescribeSecurityGroups", SECURITY_GROUPS.key, "ec2_sg_open_admin_ports", HTML, "text/html"),
-    ("ec2", "DescribeSecurityGroups", SECURITY_GROUPS.key, "ec2_sg_open_admin_ports", b"\xff\xfe\x00bad", "text/xml"),
-    ("logs", "DescribeLogGroups", LOG_GROUPS.key, "logs_retention", b"\xff\xfe\x00bad", "application/json"),
-])
+@pytest.mark.parametrize(
+    ("service", "operation", "key", "check_id", "body", "content_type"),
+    [
+        ("logs", "DescribeLogGroups", LOG_GROUPS.key, "logs_retention", HTML, "text/html"),
+        ("logs", "DescribeLogGroups", LOG_GROUPS.key, "logs_retention", b'{"nextToken": null}', "application/json"),
+        ("rds", "DescribeDBInstances", RDS_INSTANCES.key, "rds_storage_encrypted", HTML, "text/html"),
+        (
+            "rds",
+            "DescribeDBInstances",
+            RDS_INSTANCES.key,
+            "rds_storage_encrypted",
+            b"<DescribeDBInstancesResponse><DescribeDBInstancesResult></DescribeDBInstancesResult>"
+            b"</DescribeDBInstancesResponse>",
+            "text/xml",
+        ),
+        ("ec2", "DescribeSecurityGroups", SECURITY_GROUPS.key, "ec2_sg_open_admin_ports", HTML, "text/html"),
+        (
+            "ec2",
+            "DescribeSecurityGroups",
+            SECURITY_GROUPS.key,
+            "ec2_sg_open_admin_ports",
+            b"\xff\xfe\x00bad",
+            "text/xml",
+        ),
+        ("logs", "DescribeLogGroups", LOG_GROUPS.key, "logs_retention", b"\xff\xfe\x00bad", "application/json"),
+    ],
+)
 def test_wrong_shaped_answers_are_errors_and_the_scan_goes_on(
     seeded: None, service: str, operation: str, key: str, check_id: str, body: bytes, content_type: str
 ) -> None:
@@ -96,29 +121,36 @@ def test_every_declared_resource_turns_a_proxy_page_into_an_error(seeded: None, 
     that dataset in every region (never an empty list), and nothing else is lost."""
     ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
     respond(ctx, spec.service, spec.operation, HTML, content_type="text/html")
-    [part] = AwsSource(AwsSettings(organization="never", only=frozenset({spec.key})), ctx).collect(
-        ["us-east-1"]).parts
+    [part] = AwsSource(AwsSettings(organization="never", only=frozenset({spec.key})), ctx).collect(["us-east-1"]).parts
     observed: Observed[Any] = part.get(spec, "us-east-1" if spec.regional else "global")
     assert observed.failure is not None and observed.value is None, observed
     assert observed.failure.code in ("UnexpectedResponse", "ResponseParserError"), observed.failure
 
 
-@pytest.mark.parametrize(("service", "operation", "dataset", "body"), [
-    ("iam", "GetAccountSummary", ACCOUNT_SUMMARY, HTML),
-    ("iam", "GetAccountAuthorizationDetails", AUTHORIZATION, HTML),
-    ("cloudtrail", "DescribeTrails", TRAILS, b"{}"),
-    ("guardduty", "ListDetectors", DETECTORS, HTML),
-    ("ec2", "DescribeSecurityGroups", SECURITY_GROUPS,
-     b"<DescribeSecurityGroupsResponse><requestId>x</requestId></DescribeSecurityGroupsResponse>"),
-    ("s3", "ListBuckets", BUCKETS, HTML),
-    ("sso-admin", "ListInstances", IDENTITY_CENTER, HTML),
-])
+@pytest.mark.parametrize(
+    ("service", "operation", "dataset", "body"),
+    [
+        ("iam", "GetAccountSummary", ACCOUNT_SUMMARY, HTML),
+        ("iam", "GetAccountAuthorizationDetails", AUTHORIZATION, HTML),
+        ("cloudtrail", "DescribeTrails", TRAILS, b"{}"),
+        ("guardduty", "ListDetectors", DETECTORS, HTML),
+        (
+            "ec2",
+            "DescribeSecurityGroups",
+            SECURITY_GROUPS,
+            b"<DescribeSecurityGroupsResponse><requestId>x</requestId></DescribeSecurityGroupsResponse>",
+        ),
+        ("s3", "ListBuckets", BUCKETS, HTML),
+        ("sso-admin", "ListInstances", IDENTITY_CENTER, HTML),
+    ],
+)
 def test_hand_written_collectors_turn_wrong_shapes_into_errors(
     seeded: None, service: str, operation: str, dataset: Dataset[Any], body: bytes
 ) -> None:
     ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
     respond(ctx, service, operation, body, content_type="text/html" if body == HTML else "text/xml")
-    [part] = AwsSource(AwsSettings(organization="never", only=frozenset({dataset.key})), ctx).collect(
-        ["us-east-1"]).parts
+    [part] = (
+        AwsSource(AwsSettings(organization="never", only=frozenset({dataset.key})), ctx).collect(["us-east-1"]).parts
+    )
     observed = part.get(dataset, "us-east-1" if dataset.regional else "global")
     assert observed.failure is not None and observed.value is None, observed

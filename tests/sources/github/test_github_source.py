@@ -36,9 +36,17 @@ def by(findings: tuple[Finding, ...], check_id: str, resource: str = "") -> set[
 
 def test_a_clean_repository_passes_and_every_gap_fails(github: tuple[FakeApi, GitHubSettings]) -> None:
     _, findings = scan(github[1])
-    for check_id in ("github_branch_reviews", "github_branch_no_bypass", "github_branch_status_checks",
-                     "github_branch_no_force_push", "github_codeowners", "github_environment_reviewers",
-                     "github_deploy_keys_read_only", "github_secret_scanning", "github_dependabot_alerts"):
+    for check_id in (
+        "github_branch_reviews",
+        "github_branch_no_bypass",
+        "github_branch_status_checks",
+        "github_branch_no_force_push",
+        "github_codeowners",
+        "github_environment_reviewers",
+        "github_deploy_keys_read_only",
+        "github_secret_scanning",
+        "github_dependabot_alerts",
+    ):
         assert by(findings, check_id, "acme/app") == {Status.PASS}, check_id
         assert by(findings, check_id, "acme/infra") == {Status.FAIL}, check_id
     bypass = next(f for f in findings if f.check_id == "github_branch_no_bypass" and "infra" in f.resource_id)
@@ -67,23 +75,40 @@ def test_it_only_reads(github: tuple[FakeApi, GitHubSettings]) -> None:
         api.url("orgs:UpdateOrg", {"org": "acme"})
 
 
-@pytest.mark.parametrize(("path", "reply", "code"), [
-    (r"/branches/main/protection$", Reply(403, {"message": "Resource not accessible by integration"}), "Forbidden"),
-    (r"/branches/main/protection$", Reply(500, {"message": "boom"}), "ServerError"),
-    (r"/branches/main/protection$", Reply(200, raw=b"<html><body>Sign in to your proxy</body></html>",
-                                          headers={"Content-Type": "text/html"}), "UnexpectedResponse"),
-    (r"/branches/main/protection$", Reply(200, raw=b'{"required_pull_request_reviews": ',
-                                          headers={"Content-Type": "application/json"}), "UnexpectedResponse"),
-    (r"/branches/main/protection$", Reply(403, {"message": "API rate limit exceeded"},
-                                          {"X-RateLimit-Remaining": "0", "Retry-After": "3600"}), "RateLimited"),
-    (r"/rules/branches/main$", Reply(200, {"not": "a list"}), "UnexpectedResponse"),
-])
-def test_each_failure_is_an_error_for_what_it_touched(github: tuple[FakeApi, GitHubSettings], path: str,
-                                                      reply: Reply, code: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "reply", "code"),
+    [
+        (r"/branches/main/protection$", Reply(403, {"message": "Resource not accessible by integration"}), "Forbidden"),
+        (r"/branches/main/protection$", Reply(500, {"message": "boom"}), "ServerError"),
+        (
+            r"/branches/main/protection$",
+            Reply(200, raw=b"<html><body>Sign in to your proxy</body></html>", headers={"Content-Type": "text/html"}),
+            "UnexpectedResponse",
+        ),
+        (
+            r"/branches/main/protection$",
+            Reply(200, raw=b'{"required_pull_request_reviews": ', headers={"Content-Type": "application/json"}),
+            "UnexpectedResponse",
+        ),
+        (
+            r"/branches/main/protection$",
+            Reply(403, {"message": "API rate limit exceeded"}, {"X-RateLimit-Remaining": "0", "Retry-After": "3600"}),
+            "RateLimited",
+        ),
+        (r"/rules/branches/main$", Reply(200, {"not": "a list"}), "UnexpectedResponse"),
+    ],
+)
+def test_each_failure_is_an_error_for_what_it_touched(
+    github: tuple[FakeApi, GitHubSettings], path: str, reply: Reply, code: str
+) -> None:
     github[0].fault(path, reply)
     _, findings = scan(github[1])
-    for check_id in ("github_branch_reviews", "github_branch_no_bypass", "github_branch_status_checks",
-                     "github_branch_no_force_push"):
+    for check_id in (
+        "github_branch_reviews",
+        "github_branch_no_bypass",
+        "github_branch_status_checks",
+        "github_branch_no_force_push",
+    ):
         assert by(findings, check_id) == {Status.ERROR}, check_id
         assert any(code in f.message for f in findings if f.check_id == check_id)
     assert by(findings, "github_codeowners", "acme/app") == {Status.PASS}  # the rest was still read
@@ -120,15 +145,15 @@ def test_a_token_that_can_write_is_refused(github: tuple[FakeApi, GitHubSettings
     assert {f.status for f in findings} == {Status.ERROR}
 
 
-def test_a_token_whose_scopes_cannot_be_seen_is_flagged(github: tuple[FakeApi, GitHubSettings],
-                                                        org: FakeOrg) -> None:
+def test_a_token_whose_scopes_cannot_be_seen_is_flagged(github: tuple[FakeApi, GitHubSettings], org: FakeOrg) -> None:
     org.scopes = None
     inventory, _ = scan(github[1])
     assert "cannot be seen" in inventory.parts[0].attribute("token_warning")
 
 
-def test_no_token_is_an_error_not_a_crash(github: tuple[FakeApi, GitHubSettings], monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
+def test_no_token_is_an_error_not_a_crash(
+    github: tuple[FakeApi, GitHubSettings], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv(TOKEN_ENV)
     monkeypatch.setenv("GH_CONFIG_DIR", str(tmp_path))
     inventory, _ = scan(github[1])
@@ -139,11 +164,13 @@ def test_no_token_is_an_error_not_a_crash(github: tuple[FakeApi, GitHubSettings]
 def test_the_token_comes_from_the_gh_cli_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     monkeypatch.setenv("GH_CONFIG_DIR", str(tmp_path))
-    (tmp_path / "hosts.yml").write_text("github.com:\n  user: alice\n  oauth_token: gho_from_gh\n"
-                                        "  git_protocol: https\n")
+    (tmp_path / "hosts.yml").write_text(
+        "github.com:\n  user: alice\n  oauth_token: gho_from_gh\n  git_protocol: https\n"
+    )
     assert github_token(TOKEN_ENV, "https://api.github.com") == "gho_from_gh"
-    (tmp_path / "hosts.yml").write_text("github.com:\n  user: alice\n  users:\n    alice:\n"
-                                        "      oauth_token: gho_multi\n")
+    (tmp_path / "hosts.yml").write_text(
+        "github.com:\n  user: alice\n  users:\n    alice:\n      oauth_token: gho_multi\n"
+    )
     assert github_token(TOKEN_ENV, "https://api.github.com") == "gho_multi"
     monkeypatch.setenv(TOKEN_ENV, "from-env")
     assert github_token(TOKEN_ENV, "https://api.github.com") == "from-env"
@@ -191,21 +218,28 @@ def _pattern(key: str) -> str:
 
 
 # (operation, check) pairs this module denies (tests/sources/test_registry.py checks it covers the registry's).
-DENIED = {(op, cid) for cid, spec in __import__("evidence_tracer.checks.registry", fromlist=["specs"]).specs().items()
-          if spec.judges("github") for op in spec.needs_of("github")}
+DENIED = {
+    (op, cid)
+    for cid, spec in __import__("evidence_tracer.checks.registry", fromlist=["specs"]).specs().items()
+    if spec.judges("github")
+    for op in spec.needs_of("github")
+}
 
 
 @pytest.mark.parametrize(("operation", "check_id"), sorted(DENIED))
-def test_a_forbidden_needed_operation_is_an_error(github: tuple[FakeApi, GitHubSettings], operation: str,
-                                                  check_id: str) -> None:
+def test_a_forbidden_needed_operation_is_an_error(
+    github: tuple[FakeApi, GitHubSettings], operation: str, check_id: str
+) -> None:
     """Generated from checks.yaml `needs`: 403 on that call, through the real client, makes the check error."""
     import re
 
     pattern = _pattern(operation)
     github[0].fault(pattern, Reply(403, {"message": "Must have admin rights to Repository."}))
     _, findings = scan(github[1])
-    hit = [re.match(pattern, r.path + ("?" + "&".join(f"{k}={v}" for k, v in r.query.items()) if r.query else ""))
-           for r in github[0].seen]
+    hit = [
+        re.match(pattern, r.path + ("?" + "&".join(f"{k}={v}" for k, v in r.query.items()) if r.query else ""))
+        for r in github[0].seen
+    ]
     repos = {m.groupdict().get("repo") for m in hit if m}
     assert repos, "the faulted call was never made"
     for repo in repos:  # each resource whose answer was refused is judged `error`, never `pass`
@@ -226,8 +260,9 @@ def test_organisation_gaps_fail_through_the_fake(github: tuple[FakeApi, GitHubSe
 
 
 @pytest.mark.parametrize(("source", "doc"), [("github", "github-token.md"), ("okta", "okta-token.md")])
-def test_the_shipped_token_documents_are_generated_from_the_declarations(source: str, doc: str,
-                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_shipped_token_documents_are_generated_from_the_declarations(
+    source: str, doc: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from evidence_tracer.cli.app import main
 
     with pytest.raises(SystemExit) as done:

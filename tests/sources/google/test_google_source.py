@@ -30,20 +30,31 @@ KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 @pytest.fixture
 def workspace() -> FakeWorkspace:
-    return FakeWorkspace(KEY.public_key(), ADMIN, [
-        FakeGoogleUser(ADMIN, admin=True), FakeGoogleUser("bob.engineer@acme.example", enrolled_2sv=False,
-                                                          enforced_2sv=False),
-        FakeGoogleUser("carol.contractor@acme.example", suspended=True, enrolled_2sv=False)])
+    return FakeWorkspace(
+        KEY.public_key(),
+        ADMIN,
+        [
+            FakeGoogleUser(ADMIN, admin=True),
+            FakeGoogleUser("bob.engineer@acme.example", enrolled_2sv=False, enforced_2sv=False),
+            FakeGoogleUser("carol.contractor@acme.example", suspended=True, enrolled_2sv=False),
+        ],
+    )
 
 
 @pytest.fixture
 def server(workspace: FakeWorkspace, tmp_path: Path) -> Iterator[tuple[FakeApi, GoogleSettings]]:
     with serve(google_api(workspace)) as api:
-        key = {"type": "service_account", "project_id": "acme-tracer", "private_key_id": "k1",
-               "private_key": KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                serialization.NoEncryption()).decode(),
-               "client_email": "tracer@acme-tracer.iam.gserviceaccount.com", "client_id": "1",
-               "token_uri": f"{api.base_url}/token"}
+        key = {
+            "type": "service_account",
+            "project_id": "acme-tracer",
+            "private_key_id": "k1",
+            "private_key": KEY.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ).decode(),
+            "client_email": "tracer@acme-tracer.iam.gserviceaccount.com",
+            "client_id": "1",
+            "token_uri": f"{api.base_url}/token",
+        }
         path = tmp_path / "key.json"
         path.write_text(json.dumps(key))
         yield api, GoogleSettings(ADMIN, str(path), api_url=api.base_url, timeout=5)
@@ -80,8 +91,9 @@ def test_pages_are_followed(server: tuple[FakeApi, GoogleSettings], workspace: F
     assert sum(1 for r in server[0].seen if r.path == "/admin/directory/v1/users") == 4
 
 
-def test_a_refused_token_exchange_or_key_is_an_error(server: tuple[FakeApi, GoogleSettings],
-                                                     workspace: FakeWorkspace, tmp_path: Path) -> None:
+def test_a_refused_token_exchange_or_key_is_an_error(
+    server: tuple[FakeApi, GoogleSettings], workspace: FakeWorkspace, tmp_path: Path
+) -> None:
     workspace.admin_email = "someone.else@acme.example"  # delegation for another subject is refused
     inventory, findings = scan(server[1])
     assert inventory.parts[0].failure is not None and inventory.parts[0].failure.code == "Unauthorized"
@@ -92,19 +104,34 @@ def test_a_refused_token_exchange_or_key_is_an_error(server: tuple[FakeApi, Goog
     assert inventory.parts[0].failure is not None and inventory.parts[0].failure.code == "BadCredentials"
 
 
-@pytest.mark.parametrize(("reply", "code"), [
-    (Reply(403, {"error": {"code": 403, "message": "Not Authorized to access this resource/api",
-                           "status": "PERMISSION_DENIED"}}), "Forbidden"),
-    (Reply(200, raw=b"<html>proxy</html>", headers={"Content-Type": "text/html"}), "UnexpectedResponse"),
-    (Reply(200, {"kind": "admin#directory#users", "users": [{"id": "1"}]}), "UnexpectedResponse"),
-])
-def test_a_failed_directory_read_is_an_error(server: tuple[FakeApi, GoogleSettings], reply: Reply,
-                                             code: str) -> None:
+@pytest.mark.parametrize(
+    ("reply", "code"),
+    [
+        (
+            Reply(
+                403,
+                {
+                    "error": {
+                        "code": 403,
+                        "message": "Not Authorized to access this resource/api",
+                        "status": "PERMISSION_DENIED",
+                    }
+                },
+            ),
+            "Forbidden",
+        ),
+        (Reply(200, raw=b"<html>proxy</html>", headers={"Content-Type": "text/html"}), "UnexpectedResponse"),
+        (Reply(200, {"kind": "admin#directory#users", "users": [{"id": "1"}]}), "UnexpectedResponse"),
+    ],
+)
+def test_a_failed_directory_read_is_an_error(server: tuple[FakeApi, GoogleSettings], reply: Reply, code: str) -> None:
     server[0].fault(r"^/admin/directory/v1/users", reply)
     inventory, findings = scan(server[1])
     assert inventory.parts[0].failure is not None and inventory.parts[0].failure.code == code
     assert {f.status for f in findings} == {Status.ERROR} and {f.check_id for f in findings} == {
-        "idp_mfa_enrolled", "idp_admins_few"}
+        "idp_mfa_enrolled",
+        "idp_admins_few",
+    }
 
 
 # (operation, check) pairs this module denies (tests/sources/test_registry.py checks it covers the registry's).
@@ -112,11 +139,14 @@ DENIED = {(op, cid) for cid, spec in specs().items() if spec.judges("google") fo
 
 
 @pytest.mark.parametrize(("operation", "check_id"), sorted(DENIED))
-def test_a_forbidden_needed_operation_is_an_error(server: tuple[FakeApi, GoogleSettings], operation: str,
-                                                  check_id: str) -> None:
+def test_a_forbidden_needed_operation_is_an_error(
+    server: tuple[FakeApi, GoogleSettings], operation: str, check_id: str
+) -> None:
     """Generated from checks.yaml `needs` for Google: 403 on that call makes the check error, never pass."""
-    server[0].fault("^" + PATHS[operation], Reply(403, {"error": {"code": 403, "message": "Not Authorized",
-                                                                   "status": "PERMISSION_DENIED"}}))
+    server[0].fault(
+        "^" + PATHS[operation],
+        Reply(403, {"error": {"code": 403, "message": "Not Authorized", "status": "PERMISSION_DENIED"}}),
+    )
     _, findings = scan(server[1])
     statuses = by(findings, check_id)
     assert Status.ERROR in statuses and Status.PASS not in statuses, (operation, check_id, statuses)

@@ -23,12 +23,15 @@ OKTA = sorted(cid for cid, spec in specs().items() if spec.source == "okta")
 
 
 def acme() -> FakeOkta:
-    return FakeOkta(users=[
-        FakeOktaUser("00u1", "alice.founder@acme.example", admin=True),
-        FakeOktaUser("00u2", "bob.engineer@acme.example", factors=["email"]),
-        FakeOktaUser("00u3", "dave.ops@acme.example", factors=["token:software:totp"]),
-        FakeOktaUser("00u4", "carol.contractor@acme.example", status="SUSPENDED", factors=[]),
-    ], apps=[("amazon_aws_sso", "AWS IAM Identity Center")])
+    return FakeOkta(
+        users=[
+            FakeOktaUser("00u1", "alice.founder@acme.example", admin=True),
+            FakeOktaUser("00u2", "bob.engineer@acme.example", factors=["email"]),
+            FakeOktaUser("00u3", "dave.ops@acme.example", factors=["token:software:totp"]),
+            FakeOktaUser("00u4", "carol.contractor@acme.example", status="SUSPENDED", factors=[]),
+        ],
+        apps=[("amazon_aws_sso", "AWS IAM Identity Center")],
+    )
 
 
 @pytest.fixture
@@ -88,12 +91,20 @@ def test_a_bad_token_makes_every_check_an_error(server: FakeApi, okta: FakeOkta)
     assert {f.status for f in findings} == {Status.ERROR} and {f.check_id for f in findings} == set(OKTA)
 
 
-@pytest.mark.parametrize("reply", [
-    Reply(403, {"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action"}),
-    Reply(200, raw=b"<html>proxy login</html>", headers={"Content-Type": "text/html"}),
-    Reply(429, {"errorCode": "E0000047", "errorSummary": "API call exceeded rate limit due to too many requests."},
-          {"Retry-After": "3600"}),
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(
+            403, {"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action"}
+        ),
+        Reply(200, raw=b"<html>proxy login</html>", headers={"Content-Type": "text/html"}),
+        Reply(
+            429,
+            {"errorCode": "E0000047", "errorSummary": "API call exceeded rate limit due to too many requests."},
+            {"Retry-After": "3600"},
+        ),
+    ],
+)
 def test_a_failed_factor_read_is_an_error_for_that_person(server: FakeApi, okta: FakeOkta, reply: Reply) -> None:
     server.fault(r"/api/v1/users/00u2/factors", reply)
     _, findings = scan(server, okta)
@@ -106,8 +117,9 @@ DENIED = {(op, cid) for cid, spec in specs().items() if spec.judges("okta") for 
 
 
 @pytest.mark.parametrize(("operation", "check_id"), sorted(DENIED))
-def test_a_forbidden_needed_operation_is_an_error(server: FakeApi, okta: FakeOkta, operation: str,
-                                                  check_id: str) -> None:
+def test_a_forbidden_needed_operation_is_an_error(
+    server: FakeApi, okta: FakeOkta, operation: str, check_id: str
+) -> None:
     path = "^" + re.sub(r"\{[^}]+\}", "[^/?]+", BY_KEY[operation].path) + r"(\?.*)?$"
     server.fault(path, Reply(403, {"errorCode": "E0000006", "errorSummary": "You do not have permission"}))
     _, findings = scan(server, okta)

@@ -22,8 +22,9 @@ class ExportResult:
     scan_id: str | None
 
 
-def export_package(workspace: Workspace, as_of: date, out: Path, owners: Mapping[str, str] | None = None,
-                   now: datetime | None = None) -> ExportResult:
+def export_package(
+    workspace: Workspace, as_of: date, out: Path, owners: Mapping[str, str] | None = None, now: datetime | None = None
+) -> ExportResult:
     contents = gather(workspace, as_of, owners, now)
     key = signing.load_or_create_key(workspace.store.root)
     files, header = render(contents, signing.fingerprint(key.public_key()))

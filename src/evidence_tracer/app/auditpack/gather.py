@@ -60,8 +60,9 @@ class PackageContents:
     store_head: str
 
 
-def scan_access(inventory: Inventory | None, scan: ScanResult, config: WorkspaceConfig
-                ) -> tuple[tuple[str, ...], tuple[AccessRow, ...]] | None:
+def scan_access(
+    inventory: Inventory | None, scan: ScanResult, config: WorkspaceConfig
+) -> tuple[tuple[str, ...], tuple[AccessRow, ...]] | None:
     """The credential reports a scan collected (from its inventory snapshot), as the reviewer's table as of the
     scan, with the evidence ids they were read from. None when the scan holds no credential report."""
     if inventory is None:
@@ -76,8 +77,9 @@ def scan_access(inventory: Inventory | None, scan: ScanResult, config: Workspace
             continue
         found = True
         sources.extend(report.sources)
-        rows.extend(access_table(report.value, scan.scan.finished_at, p.access_key_max_age_days,
-                                 p.inactive_credential_days))
+        rows.extend(
+            access_table(report.value, scan.scan.finished_at, p.access_key_max_age_days, p.inactive_credential_days)
+        )
     return (tuple(dict.fromkeys(sources)), tuple(rows)) if found else None
 
 
@@ -86,21 +88,31 @@ def _check_date(workspace: Workspace, as_of: date, now: datetime) -> None:
         raise EvidenceError(f"--as-of {as_of} is in the future: a package cannot hold evidence not yet collected")
     first = workspace.store.scans()[:1]
     if first and as_of < first[0].finished_at.date():
-        raise EvidenceError(f"--as-of {as_of} is before the first scan ({first[0].finished_at.date()}): the "
-                            "package would hold no AWS evidence")
+        raise EvidenceError(
+            f"--as-of {as_of} is before the first scan ({first[0].finished_at.date()}): the "
+            "package would hold no AWS evidence"
+        )
 
 
 def _history(workspace: Workspace, cutoff: datetime) -> tuple[ScanSummary, ...]:
     out = []
     for info in workspace.store.scans(as_of=cutoff):
         result = workspace.store.load_scan(info.id)
-        out.append(ScanSummary(info, {s: sum(1 for f in result.findings if f.status.value == s)
-                                      for s in ("pass", "fail", "error", "not_applicable")}))
+        out.append(
+            ScanSummary(
+                info,
+                {
+                    s: sum(1 for f in result.findings if f.status.value == s)
+                    for s in ("pass", "fail", "error", "not_applicable")
+                },
+            )
+        )
     return tuple(out)
 
 
-def gather(workspace: Workspace, as_of: date, owners: Mapping[str, str] | None = None,
-           now: datetime | None = None) -> PackageContents:
+def gather(
+    workspace: Workspace, as_of: date, owners: Mapping[str, str] | None = None, now: datetime | None = None
+) -> PackageContents:
     """Everything the package as of `as_of` holds. A workspace without tracer.yaml (a bare store) yields a
     package of evidence and scans only, with tracer.yaml's defaults and no readiness."""
     now = now or datetime.now(UTC)
@@ -118,22 +130,38 @@ def gather(workspace: Workspace, as_of: date, owners: Mapping[str, str] | None =
     policies = workspace.policy_statuses(moment)
     from evidence_tracer.policies.render import POLICIES_DIR, read_policy
 
-    texts = {s.name: read_policy(workspace.path / POLICIES_DIR / f"{s.name}.md")
-             for s in policies if s.file_sha256 is not None}
+    texts = {
+        s.name: read_policy(workspace.path / POLICIES_DIR / f"{s.name}.md")
+        for s in policies
+        if s.file_sha256 is not None
+    }
     regs = workspace.registers
-    files = {name: (getattr(regs, name).path.name, getattr(regs, name).title) for name in
-             ("people", "vendors", "risks", "access_reviews", "exercises", "incidents", "policies", "exceptions")
-             if getattr(regs, name).path.is_file()}
+    files = {
+        name: (getattr(regs, name).path.name, getattr(regs, name).title)
+        for name in ("people", "vendors", "risks", "access_reviews", "exercises", "incidents", "policies", "exceptions")
+        if getattr(regs, name).path.is_file()
+    }
     return PackageContents(
-        as_of=as_of, moment=moment, created_at=now, config=config,
+        as_of=as_of,
+        moment=moment,
+        created_at=now,
+        config=config,
         config_file=(workspace.path / CONFIG_FILE).read_bytes() if has_config else None,
         in_scope=tuple(c for c in criteria().values() if c.category in config.scope.categories),
-        owners=dict(owners or {}), scan=scan, api_items=api_items, manual=manual,
+        owners=dict(owners or {}),
+        scan=scan,
+        api_items=api_items,
+        manual=manual,
         read=store.content,
-        access=reviewed[1] if reviewed else (), completeness=scan_completeness(workspace, scan) if scan else {},
-        history=_history(workspace, cutoff), policies=policies, policy_register=workspace.policies_at(moment),
-        policy_texts=texts, registers=workspace.registers_at(moment),
+        access=reviewed[1] if reviewed else (),
+        completeness=scan_completeness(workspace, scan) if scan else {},
+        history=_history(workspace, cutoff),
+        policies=policies,
+        policy_register=workspace.policies_at(moment),
+        policy_texts=texts,
+        registers=workspace.registers_at(moment),
         exceptions=workspace.exceptions_file_at(moment),
-        register_files=files, readiness=workspace.readiness(moment) if has_config else None,
+        register_files=files,
+        readiness=workspace.readiness(moment) if has_config else None,
         store_head=store.head(),
     )

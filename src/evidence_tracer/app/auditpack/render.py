@@ -78,8 +78,7 @@ def _json(value: Any) -> bytes:
 
 def catalog_hashes() -> dict[str, str]:
     folder = resources.files("evidence_tracer.catalog")
-    return {"tool_version": __version__,
-            **{name: sha256(folder.joinpath(name).read_bytes()) for name in CATALOG_FILES}}
+    return {"tool_version": __version__, **{name: sha256(folder.joinpath(name).read_bytes()) for name in CATALOG_FILES}}
 
 
 def _views(c: PackageContents, files: dict[str, bytes]) -> list[CriterionView]:
@@ -98,7 +97,8 @@ def _views(c: PackageContents, files: dict[str, bytes]) -> list[CriterionView]:
         for control in controls_for_criterion(criterion.id):
             fvs = [
                 FindingView(f, [place(c.api_items[e], criterion) for e in f.evidence_ids if e in c.api_items])
-                for f in findings if f.check_id in control.checks and criterion.id in f.criteria
+                for f in findings
+                if f.check_id in control.checks and criterion.id in f.criteria
             ]
             mvs = [place(m, criterion) for m in c.manual if m.control == control.id]
             control_views.append(ControlView(control, c.owners.get(control.id, ""), fvs, mvs))
@@ -111,18 +111,22 @@ def _approvals(c: PackageContents) -> list[dict[str, Any]]:
     approvals = []
     for status in c.policies:
         latest = status.approval
-        approvals.append({
-            "policy": status.name, "title": status.title, "state": status.state.value,
-            "text_sha256": status.file_sha256,
-            "version": version_of(c.policy_register, status.name, latest.sha256) if latest else None,
-            "approved_by": latest.approved_by if latest else None,
-            "approved_at": latest.approved_at.isoformat() if latest else None,
-            "effective_date": latest.approved_at.date().isoformat() if latest else None,
-            "approved_sha256": latest.sha256 if latest else None,
-            "text_matches_approval": bool(latest and latest.sha256 == status.file_sha256),
-            "review_due": status.review_due.isoformat() if status.review_due else None,
-            "acknowledged_by": list(status.acknowledged_by),
-        })
+        approvals.append(
+            {
+                "policy": status.name,
+                "title": status.title,
+                "state": status.state.value,
+                "text_sha256": status.file_sha256,
+                "version": version_of(c.policy_register, status.name, latest.sha256) if latest else None,
+                "approved_by": latest.approved_by if latest else None,
+                "approved_at": latest.approved_at.isoformat() if latest else None,
+                "effective_date": latest.approved_at.date().isoformat() if latest else None,
+                "approved_sha256": latest.sha256 if latest else None,
+                "text_matches_approval": bool(latest and latest.sha256 == status.file_sha256),
+                "review_due": status.review_due.isoformat() if status.review_due else None,
+                "acknowledged_by": list(status.acknowledged_by),
+            }
+        )
     return approvals
 
 
@@ -132,8 +136,16 @@ def _acknowledgments_csv(c: PackageContents, approvals: list[dict[str, Any]]) ->
     writer.writerow(["policy", "person", "acknowledged_at", "text_sha256", "current_text", "how_obtained"])
     current = {a["policy"]: a["text_sha256"] for a in approvals}
     for ack in sorted(c.policy_register.acknowledgments, key=lambda a: (a.acknowledged_at, a.policy, a.person)):
-        writer.writerow([cell(ack.policy), cell(ack.person), ack.acknowledged_at.isoformat(), ack.sha256,
-                         "yes" if current.get(ack.policy) == ack.sha256 else "no (an earlier text)", cell(ack.method)])
+        writer.writerow(
+            [
+                cell(ack.policy),
+                cell(ack.person),
+                ack.acknowledged_at.isoformat(),
+                ack.sha256,
+                "yes" if current.get(ack.policy) == ack.sha256 else "no (an earlier text)",
+                cell(ack.method),
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -149,9 +161,14 @@ def governance_files(c: PackageContents) -> dict[str, bytes]:
     files["governance/policies/approvals.json"] = _json(approvals)
     files["governance/policies/acknowledgments.csv"] = _acknowledgments_csv(c, approvals)
     values: dict[str, Any] = {
-        "people": c.registers.people, "vendors": c.registers.vendors, "risks": c.registers.risks,
-        "access_reviews": c.registers.access_reviews, "exercises": c.registers.exercises,
-        "incidents": c.registers.incidents, "policies": c.policy_register, "exceptions": c.exceptions,
+        "people": c.registers.people,
+        "vendors": c.registers.vendors,
+        "risks": c.registers.risks,
+        "access_reviews": c.registers.access_reviews,
+        "exercises": c.registers.exercises,
+        "incidents": c.registers.incidents,
+        "policies": c.policy_register,
+        "exceptions": c.exceptions,
     }
     for name, (file_name, title) in c.register_files.items():
         header = f"# {title} — as of {c.moment:%Y-%m-%d %H:%M} UTC (records dated later left out)\n"
@@ -161,19 +178,32 @@ def governance_files(c: PackageContents) -> dict[str, bytes]:
 
 
 def _history(c: PackageContents) -> bytes:
-    return _json([{"id": s.info.id, "started_at": s.info.started_at.isoformat(),
-                   "finished_at": s.info.finished_at.isoformat(), "account_id": s.info.account_id,
-                   "regions": list(s.info.regions), "tool_version": s.info.tool_version, "findings": dict(s.counts)}
-                  for s in c.history])
+    return _json(
+        [
+            {
+                "id": s.info.id,
+                "started_at": s.info.started_at.isoformat(),
+                "finished_at": s.info.finished_at.isoformat(),
+                "account_id": s.info.account_id,
+                "regions": list(s.info.regions),
+                "tool_version": s.info.tool_version,
+                "findings": dict(s.counts),
+            }
+            for s in c.history
+        ]
+    )
 
 
 def header_of(c: PackageContents, key_fingerprint: str) -> dict[str, Any]:
     scan = c.scan
     r = c.readiness
     return {
-        "as_of": c.as_of.isoformat(), "created_at": c.created_at.isoformat().replace("+00:00", "Z"),
-        "tool_version": __version__, "company": c.config.company.name,
-        "scan_id": scan.scan.id if scan else None, "account_id": scan.scan.account_id if scan else None,
+        "as_of": c.as_of.isoformat(),
+        "created_at": c.created_at.isoformat().replace("+00:00", "Z"),
+        "tool_version": __version__,
+        "company": c.config.company.name,
+        "scan_id": scan.scan.id if scan else None,
+        "account_id": scan.scan.account_id if scan else None,
         "accounts": list(scan.scan.accounts or (scan.scan.account_id,)) if scan else [],
         "scope": [cat.value for cat in c.config.scope.categories],
         "store_history_head": c.store_head,
@@ -190,25 +220,44 @@ def render(c: PackageContents, key_fingerprint: str) -> tuple[dict[str, bytes], 
     views = _views(c, files)
     if c.scan:
         files["scan/findings.json"] = json_report.render(c.scan).encode()
-        files["scan/completeness.json"] = (json.dumps(c.completeness, indent=2, sort_keys=True, default=str)
-                                           + "\n").encode()
+        files["scan/completeness.json"] = (
+            json.dumps(c.completeness, indent=2, sort_keys=True, default=str) + "\n"
+        ).encode()
     files["scan/history.json"] = _history(c)
     files.update(governance_files(c))
     r = c.readiness
     if r is not None:
-        files.update({f"readiness/readiness{fmt.suffix}": render_readiness(r, fmt).encode("utf-8")
-                      for fmt in (Format.JSON, Format.HTML, Format.MARKDOWN)})
+        files.update(
+            {
+                f"readiness/readiness{fmt.suffix}": render_readiness(r, fmt).encode("utf-8")
+                for fmt in (Format.JSON, Format.HTML, Format.MARKDOWN)
+            }
+        )
         made = deliverable_files(r, c.config, c.registers, c.as_of, c.completeness or None)
         files.update({f"{DELIVERABLES}/{name}": data for name, data in made.items()})
     header = header_of(c, key_fingerprint)
     verdicts = {x.criterion.id: x for x in r.criteria} if r else {}
     control_credit = {x.control.id: x for crit in r.criteria for x in crit.controls} if r else {}
-    files["index.html"] = environment().get_template("package.html.j2").render(
-        header=header, criteria=views, scan=json_report.scan_to_dict(c.scan.scan) if c.scan else None,
-        access=c.access, disclaimer=DISCLAIMER, css=stylesheet(),
-        max_key_age=c.config.parameters.access_key_max_age_days, verify_command=signing.VERIFY_COMMAND,
-        verdicts=verdicts, control_credit=control_credit, ipe=c.completeness,
-        governance=sorted(n for n in files if n.startswith(("governance/", "readiness/", "scan/", "deliverables/"))),
-    ).encode()
+    files["index.html"] = (
+        environment()
+        .get_template("package.html.j2")
+        .render(
+            header=header,
+            criteria=views,
+            scan=json_report.scan_to_dict(c.scan.scan) if c.scan else None,
+            access=c.access,
+            disclaimer=DISCLAIMER,
+            css=stylesheet(),
+            max_key_age=c.config.parameters.access_key_max_age_days,
+            verify_command=signing.VERIFY_COMMAND,
+            verdicts=verdicts,
+            control_credit=control_credit,
+            ipe=c.completeness,
+            governance=sorted(
+                n for n in files if n.startswith(("governance/", "readiness/", "scan/", "deliverables/"))
+            ),
+        )
+        .encode()
+    )
     files["SHA256SUMS"] = "".join(f"{sha256(data)}  {name}\n" for name, data in sorted(files.items())).encode()
     return files, header

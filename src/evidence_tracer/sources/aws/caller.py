@@ -85,12 +85,20 @@ class Recorder:
         started = self._clock()
 
         def record(response: Any, request_id: str, error_code: str = "") -> None:
-            self._add(ApiRecord(
-                record_id=record_id, service=service, operation=operation,
-                parameters=jsonable(params), account_id=self.account_id, region=region,
-                collected_at=started, request_id=request_id, response=jsonable(response),
-                error_code=error_code,
-            ))
+            self._add(
+                ApiRecord(
+                    record_id=record_id,
+                    service=service,
+                    operation=operation,
+                    parameters=jsonable(params),
+                    account_id=self.account_id,
+                    region=region,
+                    collected_at=started,
+                    request_id=request_id,
+                    response=jsonable(response),
+                    error_code=error_code,
+                )
+            )
 
         try:
             response = getattr(client, method)(**params)
@@ -146,8 +154,12 @@ def _page_tokens(client: Any, method: str) -> tuple[str, str, str] | None:
 
 
 def observe(
-    rec: Recorder, client: Any, method: str, parse: Callable[[dict[str, Any] | None], T],
-    absent: frozenset[str] = frozenset(), **params: Any,
+    rec: Recorder,
+    client: Any,
+    method: str,
+    parse: Callable[[dict[str, Any] | None], T],
+    absent: frozenset[str] = frozenset(),
+    **params: Any,
 ) -> Observed[T]:
     """One call turned into an inventory value: parsed on success, a `Failure` otherwise.
     `parse` receives None when AWS answered with one of the `absent` ("not configured") codes."""
@@ -158,11 +170,17 @@ def observe(
     try:
         return Observed.ok(parse(raw), (record_id,))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return Observed.failed(unexpected(client, method, f"the answer is not shaped as documented: {exc!r}"),
-                               (record_id,))
+        return Observed.failed(
+            unexpected(client, method, f"the answer is not shaped as documented: {exc!r}"), (record_id,)
+        )
 
 
 def unexpected(client: Any, method: str, message: str) -> Failure:
     """The failure for an answer that arrived but does not have the documented shape."""
-    return Failure(client.meta.service_model.service_name, client.meta.method_to_api_mapping.get(method, method),
-                   client.meta.region_name or "global", "UnexpectedResponse", message)
+    return Failure(
+        client.meta.service_model.service_name,
+        client.meta.method_to_api_mapping.get(method, method),
+        client.meta.region_name or "global",
+        "UnexpectedResponse",
+        message,
+    )

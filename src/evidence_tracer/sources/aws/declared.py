@@ -31,8 +31,10 @@ COLLECTORS = (iam, iam_authorization, identity_center, s3, cloudtrail, guardduty
 def spec_calls(spec: Spec) -> tuple[Operation, ...]:
     """The calls a declarative spec makes: its list or setting operation, then each detail call."""
     details = spec.details if isinstance(spec, ResourceSpec) else ()
-    return (aws_op(spec.service, spec.operation, spec.permission),
-            *(aws_op(spec.service, d.operation, d.permission) for d in details))
+    return (
+        aws_op(spec.service, spec.operation, spec.permission),
+        *(aws_op(spec.service, d.operation, d.permission) for d in details),
+    )
 
 
 def _feeds() -> Iterator[tuple[tuple[Operation, ...], tuple[str, ...]]]:

@@ -25,8 +25,15 @@ _FAKE_ENV = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
-_CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
-            "AWS_ENDPOINT_URL", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
+_CLEARED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
 
 
 @contextmanager
@@ -67,8 +74,9 @@ def _iam(s: Any) -> None:
         iam.create_login_profile(UserName=user, Password="Demo-Passw0rd-Not-Real!")
     for user in ("alice.founder", "dave.ops"):  # MFA done right
         serial = iam.create_virtual_mfa_device(VirtualMFADeviceName=user)["VirtualMFADevice"]["SerialNumber"]
-        iam.enable_mfa_device(UserName=user, SerialNumber=serial,
-                              AuthenticationCode1="123456", AuthenticationCode2="654321")
+        iam.enable_mfa_device(
+            UserName=user, SerialNumber=serial, AuthenticationCode1="123456", AuthenticationCode2="654321"
+        )
     iam.create_access_key(UserName="ci-deploy")
     backdate_access_key("ci-deploy", 213)  # older than the 90-day policy
     iam.create_access_key(UserName="dave.ops")
@@ -92,36 +100,66 @@ def _s3(s: Any) -> None:
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
         s3.create_bucket(**kwargs)
         if pab:
-            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True, "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+            s3.put_public_access_block(
+                Bucket=name,
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "RestrictPublicBuckets": True,
+                },
+            )
         if enc:
-            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [
-                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+            s3.put_bucket_encryption(
+                Bucket=name,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]
+                },
+            )
         if versioned:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         if tags:
-            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v}
-                                                                   for k, v in tags.items()]})
-    statement = {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                 "Action": "s3:PutObject", "Resource": "arn:aws:s3:::acme-cloudtrail-logs/*"}
-    s.client("s3").put_bucket_policy(Bucket="acme-cloudtrail-logs",
-                                     Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
-    tls_only = {"Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                "Resource": ["arn:aws:s3:::acme-prod-customer-data", "arn:aws:s3:::acme-prod-customer-data/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}  # the critical bucket done right
-    s.client("s3").put_bucket_policy(Bucket="acme-prod-customer-data",
-                                     Policy=json.dumps({"Version": "2012-10-17", "Statement": [tls_only]}))
-    website = {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-               "Resource": "arn:aws:s3:::acme-marketing-site/*"}  # public on purpose, still a finding
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::acme-cloudtrail-logs/*",
+    }
+    s.client("s3").put_bucket_policy(
+        Bucket="acme-cloudtrail-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
+    tls_only = {
+        "Sid": "DenyPlainHttp",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": ["arn:aws:s3:::acme-prod-customer-data", "arn:aws:s3:::acme-prod-customer-data/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }  # the critical bucket done right
+    s.client("s3").put_bucket_policy(
+        Bucket="acme-prod-customer-data", Policy=json.dumps({"Version": "2012-10-17", "Statement": [tls_only]})
+    )
+    website = {
+        "Sid": "PublicRead",
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::acme-marketing-site/*",
+    }  # public on purpose, still a finding
     s.client("s3", region_name="us-west-2").put_bucket_policy(
-        Bucket="acme-marketing-site", Policy=json.dumps({"Version": "2012-10-17", "Statement": [website]}))
+        Bucket="acme-marketing-site", Policy=json.dumps({"Version": "2012-10-17", "Statement": [website]})
+    )
 
 
 def _cloudtrail(s: Any) -> None:
     ct = s.client("cloudtrail", region_name="us-east-1")
-    ct.create_trail(Name="org-audit-trail", S3BucketName="acme-cloudtrail-logs", IsMultiRegionTrail=True,
-                    EnableLogFileValidation=False)
+    ct.create_trail(
+        Name="org-audit-trail",
+        S3BucketName="acme-cloudtrail-logs",
+        IsMultiRegionTrail=True,
+        EnableLogFileValidation=False,
+    )
     ct.start_logging(Name="org-audit-trail")
 
 
@@ -133,21 +171,43 @@ def _guardduty(s: Any) -> None:
 def _ec2(s: Any) -> None:
     rules: dict[str, list[tuple[str, str, list[dict[str, Any]]]]] = {
         "us-east-1": [
-            ("bastion-ssh", "SSH from anywhere (a gap)",
-             [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]),
-            ("web-alb", "HTTPS from the internet (fine)",
-             [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
-               "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]),
-            ("office-ssh", "SSH from the office range only (fine)",
-             [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]}]),
+            (
+                "bastion-ssh",
+                "SSH from anywhere (a gap)",
+                [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+            ),
+            (
+                "web-alb",
+                "HTTPS from the internet (fine)",
+                [
+                    {
+                        "IpProtocol": "tcp",
+                        "FromPort": 443,
+                        "ToPort": 443,
+                        "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                        "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+                    }
+                ],
+            ),
+            (
+                "office-ssh",
+                "SSH from the office range only (fine)",
+                [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]}],
+            ),
         ],
         "eu-west-1": [
-            ("legacy-windows", "RDP via IPv6 from anywhere (a gap)",
-             [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 4000, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]),
+            (
+                "legacy-windows",
+                "RDP via IPv6 from anywhere (a gap)",
+                [{"IpProtocol": "tcp", "FromPort": 3000, "ToPort": 4000, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}],
+            ),
         ],
         "us-west-2": [
-            ("debug-wide-open", "All traffic from anywhere (a gap)",
-             [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]),
+            (
+                "debug-wide-open",
+                "All traffic from anywhere (a gap)",
+                [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+            ),
         ],
     }
     for region, groups in rules.items():
@@ -160,44 +220,71 @@ def _ec2(s: Any) -> None:
 
 def _privileges(s: Any) -> None:
     iam = s.client("iam")
-    everything = json.dumps({"Version": "2012-10-17",
-                             "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    everything = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
     admin = iam.create_policy(PolicyName="acme-admin", PolicyDocument=everything)["Policy"]["Arn"]
     iam.attach_user_policy(UserName="ci-deploy", PolicyArn=admin)  # a CI user with admin and a key: a gap
     iam.create_group(GroupName="admins")
     iam.put_group_policy(GroupName="admins", PolicyName="admin", PolicyDocument=everything)
     iam.add_user_to_group(GroupName="admins", UserName="alice.founder")  # admin through a group, no key: fine
     owner = {"AWS": f"arn:aws:iam::{DEMO_ACCOUNT}:root"}
-    trust = json.dumps({"Version": "2012-10-17",
-                        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": owner}]})
+    trust = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": owner}]}
+    )
     iam.create_role(RoleName="break-glass-admin", AssumeRolePolicyDocument=trust)
     iam.attach_role_policy(RoleName="break-glass-admin", PolicyArn=admin)
-    read = json.dumps({"Version": "2012-10-17",
-                       "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    read = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    )
     iam.put_user_policy(UserName="bob.engineer", PolicyName="read-data", PolicyDocument=read)  # direct: a gap
 
 
 def _databases(s: Any) -> None:
     rds = s.client("rds", region_name="us-east-1")
-    common = {"DBInstanceClass": "db.t3.micro", "Engine": "postgres", "MasterUsername": "acme",
-              "MasterUserPassword": "Demo-Passw0rd-Not-Real", "AllocatedStorage": 20}
-    rds.create_db_instance(DBInstanceIdentifier="acme-prod-db", StorageEncrypted=True, PubliclyAccessible=False,
-                           BackupRetentionPeriod=14, DeletionProtection=True, MultiAZ=True,
-                           Tags=[{"Key": "data-classification", "Value": "customer"}], **common)
-    rds.create_db_instance(DBInstanceIdentifier="acme-analytics-db", StorageEncrypted=False, PubliclyAccessible=True,
-                           BackupRetentionPeriod=0, DeletionProtection=False, MultiAZ=False,
-                           Tags=[{"Key": "data-classification", "Value": "confidential"}], **common)
+    common = {
+        "DBInstanceClass": "db.t3.micro",
+        "Engine": "postgres",
+        "MasterUsername": "acme",
+        "MasterUserPassword": "Demo-Passw0rd-Not-Real",
+        "AllocatedStorage": 20,
+    }
+    rds.create_db_instance(
+        DBInstanceIdentifier="acme-prod-db",
+        StorageEncrypted=True,
+        PubliclyAccessible=False,
+        BackupRetentionPeriod=14,
+        DeletionProtection=True,
+        MultiAZ=True,
+        Tags=[{"Key": "data-classification", "Value": "customer"}],
+        **common,
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier="acme-analytics-db",
+        StorageEncrypted=False,
+        PubliclyAccessible=True,
+        BackupRetentionPeriod=0,
+        DeletionProtection=False,
+        MultiAZ=False,
+        Tags=[{"Key": "data-classification", "Value": "confidential"}],
+        **common,
+    )
     rds.create_db_snapshot(DBSnapshotIdentifier="acme-prod-db-before-migration", DBInstanceIdentifier="acme-prod-db")
     rds.create_db_snapshot(DBSnapshotIdentifier="acme-analytics-export", DBInstanceIdentifier="acme-analytics-db")
-    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="acme-analytics-export", AttributeName="restore",
-                                     ValuesToAdd=["all"])  # shared with every AWS account: a gap
+    rds.modify_db_snapshot_attribute(
+        DBSnapshotIdentifier="acme-analytics-export", AttributeName="restore", ValuesToAdd=["all"]
+    )  # shared with every AWS account: a gap
     ddb = s.client("dynamodb", region_name="us-east-1")
     for table in ("acme-sessions", "acme-events"):
-        ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
-                         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
-    ddb.update_continuous_backups(TableName="acme-sessions",
-                                  PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        ddb.create_table(
+            TableName=table,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        )
+    ddb.update_continuous_backups(
+        TableName="acme-sessions", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
 
 
 def _storage_and_keys(s: Any) -> None:
@@ -207,8 +294,9 @@ def _storage_and_keys(s: Any) -> None:
     bad = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=False)["VolumeId"]
     ec2.create_snapshot(VolumeId=good, Description="nightly")
     shared = ec2.create_snapshot(VolumeId=bad, Description="shared with a contractor")["SnapshotId"]
-    ec2.modify_snapshot_attribute(SnapshotId=shared, Attribute="createVolumePermission",
-                                  OperationType="add", GroupNames=["all"])  # public: a gap
+    ec2.modify_snapshot_attribute(
+        SnapshotId=shared, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"]
+    )  # public: a gap
     kms = s.client("kms", region_name="us-east-1")
     rotated = kms.create_key(Description="acme data key")["KeyMetadata"]["KeyId"]
     kms.enable_key_rotation(KeyId=rotated)
@@ -226,7 +314,8 @@ def _monitoring(s: Any) -> None:
     s.client("cloudtrail", region_name="us-east-1").update_trail(
         Name="org-audit-trail",
         CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{DEMO_ACCOUNT}:log-group:cloudtrail:*",
-        CloudWatchLogsRoleArn=f"arn:aws:iam::{DEMO_ACCOUNT}:role/cloudtrail-to-logs")
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{DEMO_ACCOUNT}:role/cloudtrail-to-logs",
+    )
     sns = s.client("sns", region_name="us-east-1")
     topic = sns.create_topic(Name="security-alerts")["TopicArn"]
     sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@acme.example")
@@ -236,17 +325,32 @@ def _monitoring(s: Any) -> None:
     }
     cw = s.client("cloudwatch", region_name="us-east-1")
     for name, pattern in watched.items():
-        logs.put_metric_filter(logGroupName="cloudtrail", filterName=name, filterPattern=pattern,
-                               metricTransformations=[{"metricName": name, "metricNamespace": "Security",
-                                                       "metricValue": "1"}])
+        logs.put_metric_filter(
+            logGroupName="cloudtrail",
+            filterName=name,
+            filterPattern=pattern,
+            metricTransformations=[{"metricName": name, "metricNamespace": "Security", "metricValue": "1"}],
+        )
         actions = [topic] if name == "root_sign_in" else []  # the IAM alarm notifies nobody: a gap
-        cw.put_metric_alarm(AlarmName=name, MetricName=name, Namespace="Security", Statistic="Sum", Period=300,
-                            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
-                            AlarmActions=actions)
+        cw.put_metric_alarm(
+            AlarmName=name,
+            MetricName=name,
+            Namespace="Security",
+            Statistic="Sum",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            AlarmActions=actions,
+        )
     config = s.client("config", region_name="us-east-1")
-    config.put_configuration_recorder(ConfigurationRecorder={
-        "name": "default", "roleARN": f"arn:aws:iam::{DEMO_ACCOUNT}:role/config",
-        "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": f"arn:aws:iam::{DEMO_ACCOUNT}:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
     config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "acme-cloudtrail-logs"})
     config.start_configuration_recorder(ConfigurationRecorderName="default")
     s.client("securityhub", region_name="us-east-1").enable_security_hub()
@@ -255,17 +359,37 @@ def _monitoring(s: Any) -> None:
 def _compute(s: Any) -> None:
     ec2 = s.client("ec2", region_name="us-east-1")
     vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
-    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
-                         LogDestination="arn:aws:s3:::acme-cloudtrail-logs")
+    ec2.create_flow_logs(
+        ResourceIds=[vpc],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogDestinationType="s3",
+        LogDestination="arn:aws:s3:::acme-cloudtrail-logs",
+    )
     image = ec2.register_image(Name="acme-base", RootDeviceName="/dev/xvda")["ImageId"]
-    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                      MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})
-    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                      MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"})  # IMDSv1: a gap
+    ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+    )
+    ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+    )  # IMDSv1: a gap
     west = s.client("ec2", region_name="us-west-2")  # a VPC with a workload and no flow logs: a gap
     west_image = west.register_image(Name="acme-base", RootDeviceName="/dev/xvda")["ImageId"]
-    west.run_instances(ImageId=west_image, MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                       MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"})
+    west.run_instances(
+        ImageId=west_image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+    )
     ecr = s.client("ecr", region_name="us-east-1")
     ecr.create_repository(repositoryName="acme-api", imageScanningConfiguration={"scanOnPush": True})
     ecr.create_repository(repositoryName="acme-legacy-worker")  # no scan on push: a gap
@@ -283,13 +407,20 @@ def _certificate(days: int, domain: str) -> tuple[bytes, bytes]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
     now = datetime.now(UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=300))
-            .not_valid_after(now + timedelta(days=days))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
-            .sign(key, hashes.SHA256()))
-    pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=300))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return cert.public_bytes(serialization.Encoding.PEM), pem_key
 
 
@@ -304,29 +435,50 @@ def _edge(s: Any) -> None:
     in_vpc = [{"Name": "vpc-id", "Values": [vpc]}]
     subnets = [sn["SubnetId"] for sn in ec2.describe_subnets(Filters=in_vpc)["Subnets"]]
     elb = s.client("elbv2", region_name="us-east-1")
-    balancers = (("acme-app", "app.acme.example", True, "ELBSecurityPolicy-TLS13-1-2-2021-06"),
-                 ("acme-legacy", "legacy.acme.example", False, "ELBSecurityPolicy-2016-08"))  # a gap
+    balancers = (
+        ("acme-app", "app.acme.example", True, "ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        ("acme-legacy", "legacy.acme.example", False, "ELBSecurityPolicy-2016-08"),
+    )  # a gap
     for name, domain, redirect, policy in balancers:
-        lb = elb.create_load_balancer(Name=name, Subnets=subnets[:2], Scheme="internet-facing",
-                                      Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+        lb = elb.create_load_balancer(Name=name, Subnets=subnets[:2], Scheme="internet-facing", Type="application")[
+            "LoadBalancers"
+        ][0]["LoadBalancerArn"]
         tg = elb.create_target_group(Name=f"{name}-tg", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0][
-            "TargetGroupArn"]
+            "TargetGroupArn"
+        ]
         forward = [{"Type": "forward", "TargetGroupArn": tg}]
-        http_action = [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443",
-                                                               "StatusCode": "HTTP_301"}}] if redirect else forward
+        http_action = (
+            [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]
+            if redirect
+            else forward
+        )
         elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=http_action)
-        elb.create_listener(LoadBalancerArn=lb, Protocol="HTTPS", Port=443, SslPolicy=policy,
-                            Certificates=[{"CertificateArn": certs[domain]}], DefaultActions=forward)
+        elb.create_listener(
+            LoadBalancerArn=lb,
+            Protocol="HTTPS",
+            Port=443,
+            SslPolicy=policy,
+            Certificates=[{"CertificateArn": certs[domain]}],
+            DefaultActions=forward,
+        )
     iam = s.client("iam")
-    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                                "Principal": {"Service": "lambda.amazonaws.com"}}]})
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+            ],
+        }
+    )
     role = iam.create_role(RoleName="acme-lambda", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     lam = s.client("lambda", region_name="us-east-1")
     for name in ("acme-webhook", "acme-thumbnailer"):
-        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
-                            Code={"ZipFile": _zip()})
-    lam.add_permission(FunctionName="acme-webhook", StatementId="anyone", Action="lambda:InvokeFunction",
-                       Principal="*")  # invocable by everyone: a gap
+        lam.create_function(
+            FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": _zip()}
+        )
+    lam.add_permission(
+        FunctionName="acme-webhook", StatementId="anyone", Action="lambda:InvokeFunction", Principal="*"
+    )  # invocable by everyone: a gap
     lam.create_function_url_config(FunctionName="acme-webhook", AuthType="NONE")
 
 
@@ -336,14 +488,24 @@ def _identity_center(s: Any) -> None:
     store = s.client("identitystore", region_name="us-east-1")
     ids = {}
     for user, display in (("alice@acme.example", "Alice Founder"), ("erin@acme.example", "Erin Engineer")):
-        ids[user] = store.create_user(IdentityStoreId=instance["IdentityStoreId"], UserName=user, DisplayName=display,
-                                      Name={"GivenName": display.split()[0], "FamilyName": display.split()[1]},
-                                      Emails=[{"Value": user, "Primary": True}])["UserId"]
-    admin = sso.create_permission_set(Name="AdministratorAccess", InstanceArn=instance["InstanceArn"])[
-        "PermissionSet"]["PermissionSetArn"]
-    sso.create_account_assignment(InstanceArn=instance["InstanceArn"], TargetId=DEMO_ACCOUNT, TargetType="AWS_ACCOUNT",
-                                  PermissionSetArn=admin, PrincipalType="USER",
-                                  PrincipalId=ids["alice@acme.example"])
+        ids[user] = store.create_user(
+            IdentityStoreId=instance["IdentityStoreId"],
+            UserName=user,
+            DisplayName=display,
+            Name={"GivenName": display.split()[0], "FamilyName": display.split()[1]},
+            Emails=[{"Value": user, "Primary": True}],
+        )["UserId"]
+    admin = sso.create_permission_set(Name="AdministratorAccess", InstanceArn=instance["InstanceArn"])["PermissionSet"][
+        "PermissionSetArn"
+    ]
+    sso.create_account_assignment(
+        InstanceArn=instance["InstanceArn"],
+        TargetId=DEMO_ACCOUNT,
+        TargetType="AWS_ACCOUNT",
+        PermissionSetArn=admin,
+        PrincipalType="USER",
+        PrincipalId=ids["alice@acme.example"],
+    )
 
 
 def _zip() -> bytes:

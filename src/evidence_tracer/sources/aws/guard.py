@@ -25,13 +25,13 @@ class AllowList:
     def __call__(self, model: Any, **_: Any) -> None:
         key = f"{model.service_model.service_name}:{model.name}"
         if key not in self.keys:
-            raise ReadOnlyViolation(
-                f"refused {key}: it is not among the read-only operations Evidence Tracer declares")
+            raise ReadOnlyViolation(f"refused {key}: it is not among the read-only operations Evidence Tracer declares")
 
 
 def _refuse_presigning(name: str) -> Any:
     def refuse(*_: Any, **__: Any) -> None:
         raise ReadOnlyViolation(f"refused {name}: presigned requests are not allowed on Evidence Tracer's clients")
+
     return refuse
 
 

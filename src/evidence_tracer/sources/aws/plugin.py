@@ -19,8 +19,12 @@ DEFAULT_ROLE = "EvidenceTracerReadOnly"
 def aws_settings(config: WorkspaceConfig, profile: str | None = None, organization: str | None = None) -> AwsSettings:
     aws = config.sources.aws
     return AwsSettings(
-        profile=profile, organization=organization or aws.organization, role_name=aws.role_name,
-        accounts=config.boundary.accounts, max_concurrent_accounts=aws.max_concurrent_accounts, workers=aws.workers,
+        profile=profile,
+        organization=organization or aws.organization,
+        role_name=aws.role_name,
+        accounts=config.boundary.accounts,
+        max_concurrent_accounts=aws.max_concurrent_accounts,
+        workers=aws.workers,
         timeouts=Timeouts(aws.connect_timeout_seconds, aws.read_timeout_seconds, aws.max_attempts),
         critical=lambda name, tags: critical_reason(config, (name,), tags) is not None,
     )
@@ -36,7 +40,11 @@ def _permissions(config: WorkspaceConfig | None) -> str:
 
 
 PLUGIN = SourcePlugin(
-    name="aws", title="AWS", enabled=lambda config: config.sources.aws.enabled, build=_build,
-    operations=aws_operations, permissions=_permissions,
+    name="aws",
+    title="AWS",
+    enabled=lambda config: config.sources.aws.enabled,
+    build=_build,
+    operations=aws_operations,
+    permissions=_permissions,
     fake="evidence_tracer.sources.aws.demo_account:seed_demo_account",
 )

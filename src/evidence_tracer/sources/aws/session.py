@@ -49,9 +49,16 @@ def _strip_account_host_prefix(request: Any, **_: Any) -> None:
 class AwsContext:
     """A guarded boto3 session plus a cache of its clients, keyed by (service, region)."""
 
-    def __init__(self, profile: str | None = None, region: str | None = None, *,
-                 timeouts: Timeouts | None = None, allowed: Iterable[str] | None = None,
-                 credentials: Mapping[str, str] | None = None, simulated: str = "") -> None:
+    def __init__(
+        self,
+        profile: str | None = None,
+        region: str | None = None,
+        *,
+        timeouts: Timeouts | None = None,
+        allowed: Iterable[str] | None = None,
+        credentials: Mapping[str, str] | None = None,
+        simulated: str = "",
+    ) -> None:
         try:
             self.session = boto3.session.Session(profile_name=profile, region_name=region, **(credentials or {}))
         except BotoCoreError as exc:  # e.g. ProfileNotFound
@@ -76,8 +83,11 @@ class AwsContext:
     def endpoint(self) -> str:
         """Where the calls go: "" for AWS's own endpoints, else the override (moto, LocalStack, a proxy).
         Recorded with every scan so a package can say when its evidence did not come from AWS."""
-        return self.simulated or os.environ.get("AWS_ENDPOINT_URL") or next(
-            (v for k, v in sorted(os.environ.items()) if k.startswith("AWS_ENDPOINT_URL_")), "")
+        return (
+            self.simulated
+            or os.environ.get("AWS_ENDPOINT_URL")
+            or next((v for k, v in sorted(os.environ.items()) if k.startswith("AWS_ENDPOINT_URL_")), "")
+        )
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.home_region)
@@ -85,6 +95,7 @@ class AwsContext:
             found = self._clients.get(key)
             if found is None:
                 found = guard.guard_client(
-                    self.session.client(service, region_name=key[1], config=self._config), self.allowed)
+                    self.session.client(service, region_name=key[1], config=self._config), self.allowed
+                )
                 self._clients[key] = found
             return found

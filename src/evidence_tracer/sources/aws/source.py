@@ -105,11 +105,17 @@ def resolve_regions(
     unusable = {}
     for region in requested:
         if region not in status:
-            unusable[region] = Failure("ec2", "DescribeRegions", region, "UnknownRegion",
-                                       "this region is not known to the account")
+            unusable[region] = Failure(
+                "ec2", "DescribeRegions", region, "UnknownRegion", "this region is not known to the account"
+            )
         elif status[region] not in _ENABLED:
-            unusable[region] = Failure("ec2", "DescribeRegions", region, "RegionNotEnabled",
-                                       f"the region is disabled for this account ({status[region]})")
+            unusable[region] = Failure(
+                "ec2",
+                "DescribeRegions",
+                region,
+                "RegionNotEnabled",
+                f"the region is disabled for this account ({status[region]})",
+            )
     return tuple(dict.fromkeys(requested)), unusable
 
 
@@ -120,9 +126,17 @@ def _regional_datasets() -> list[Any]:
 Job = Callable[[], dict[str, Observed[Any]]]
 
 
-def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home: str, live: list[str],
-          wanted: Callable[[tuple[str, ...]], bool], critical: Critical, workers: int
-          ) -> Iterator[tuple[str, Job]]:
+def _jobs(
+    ctx: AwsContext,
+    rec: Recorder,
+    account_id: str,
+    partition: str,
+    home: str,
+    live: list[str],
+    wanted: Callable[[tuple[str, ...]], bool],
+    critical: Critical,
+    workers: int,
+) -> Iterator[tuple[str, Job]]:
     """(progress label, job) for every wanted collection of one account. Clients are made here, in one
     thread, and only for the jobs that run; the jobs only use them."""
     if wanted(tuple(d.key for d in iam.DATASETS)) or wanted((AUTHORIZATION.key,)):
@@ -139,38 +153,77 @@ def _jobs(ctx: AwsContext, rec: Recorder, account_id: str, partition: str, home:
             yield spec.key, partial(lambda c, s: {s.slot(): collect_spec(c, rec, s, GLOBAL)}, client, spec)
     for region in live:
         if wanted((TRAILS.key,)):
-            yield f"cloudtrail {region}", partial(
-                lambda c, r: {TRAILS.slot(r): collect_trails(c, rec, r, live)}, ctx.client("cloudtrail", region),
-                region)
+            yield (
+                f"cloudtrail {region}",
+                partial(
+                    lambda c, r: {TRAILS.slot(r): collect_trails(c, rec, r, live)},
+                    ctx.client("cloudtrail", region),
+                    region,
+                ),
+            )
         if wanted((DETECTORS.key,)):
-            yield f"guardduty {region}", partial(
-                lambda c, r: {DETECTORS.slot(r): collect_detectors(c, rec)}, ctx.client("guardduty", region), region)
+            yield (
+                f"guardduty {region}",
+                partial(
+                    lambda c, r: {DETECTORS.slot(r): collect_detectors(c, rec)}, ctx.client("guardduty", region), region
+                ),
+            )
         if wanted((IDENTITY_CENTER.key,)):
-            yield f"identity center {region}", partial(
-                lambda c, i, r: {IDENTITY_CENTER.slot(r): collect_identity_center(c, i, rec, account_id)},
-                ctx.client("sso-admin", region), ctx.client("identitystore", region), region)
+            yield (
+                f"identity center {region}",
+                partial(
+                    lambda c, i, r: {IDENTITY_CENTER.slot(r): collect_identity_center(c, i, rec, account_id)},
+                    ctx.client("sso-admin", region),
+                    ctx.client("identitystore", region),
+                    region,
+                ),
+            )
         if wanted((SECURITY_GROUPS.key,)):
-            yield f"ec2 {region}", partial(
-                lambda c, r: {SECURITY_GROUPS.slot(r): collect_security_groups(c, rec, r, account_id, partition)},
-                ctx.client("ec2", region), region)
+            yield (
+                f"ec2 {region}",
+                partial(
+                    lambda c, r: {SECURITY_GROUPS.slot(r): collect_security_groups(c, rec, r, account_id, partition)},
+                    ctx.client("ec2", region),
+                    region,
+                ),
+            )
         for spec in SPECS:
             if spec.regional and wanted((spec.key,)):
                 client = ctx.client(spec.service, region)
-                yield f"{spec.key} {region}", partial(
-                    lambda c, s, r: {s.slot(r): collect_spec(c, rec, s, r)}, client, spec, region)
+                yield (
+                    f"{spec.key} {region}",
+                    partial(lambda c, s, r: {s.slot(r): collect_spec(c, rec, s, r)}, client, spec, region),
+                )
 
 
 def collect_account(
-    ctx: AwsContext, rec: Recorder, account_id: str, partition: str, requested_regions: Sequence[str] | None,
-    progress: Progress | None = None, workers: int = 8, only: frozenset[str] | None = None,
+    ctx: AwsContext,
+    rec: Recorder,
+    account_id: str,
+    partition: str,
+    requested_regions: Sequence[str] | None,
+    progress: Progress | None = None,
+    workers: int = 8,
+    only: frozenset[str] | None = None,
     critical: Critical = lambda name, tags: True,
 ) -> SourcePart:
     """Everything the AWS source reads in one account (or only the datasets named in `only`)."""
     regions, unusable = resolve_regions(ctx, rec, requested_regions, partition)
     live = [r for r in regions if r not in unusable]
     home = ctx.home_region if ctx.home_region in live or not live else live[0]
-    jobs = dict(_jobs(ctx, rec, account_id, partition, home, live,
-                      lambda keys: only is None or bool(only.intersection(keys)), critical, workers))
+    jobs = dict(
+        _jobs(
+            ctx,
+            rec,
+            account_id,
+            partition,
+            home,
+            live,
+            lambda keys: only is None or bool(only.intersection(keys)),
+            critical,
+            workers,
+        )
+    )
     data: dict[str, Observed[Any]] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(job): label for label, job in jobs.items()}
@@ -183,9 +236,13 @@ def collect_account(
     for region, failure in unusable.items():
         for dataset in _regional_datasets():
             data[dataset.slot(region)] = Observed.failed(failure)
-    return SourcePart(source=SOURCE, account=account_id, regions=regions,
-                      attributes={"partition": partition, "endpoint": ctx.endpoint},
-                      data=data)
+    return SourcePart(
+        source=SOURCE,
+        account=account_id,
+        regions=regions,
+        attributes={"partition": partition, "endpoint": ctx.endpoint},
+        data=data,
+    )
 
 
 def _organization_accounts(ctx: AwsContext, rec: Recorder, required: bool) -> list[str] | None:
@@ -223,25 +280,44 @@ class AwsSource(EvidenceSource):
         raw, _ = rec.call(ctx.client("sts"), "assume_role", RoleArn=role, RoleSessionName="evidence-tracer")
         assert raw is not None
         creds = raw["Credentials"]
-        return AwsContext(region=ctx.home_region, timeouts=self.settings.timeouts, credentials={
-            "aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
-            "aws_session_token": creds["SessionToken"]}, simulated=ctx.simulated)
+        return AwsContext(
+            region=ctx.home_region,
+            timeouts=self.settings.timeouts,
+            credentials={
+                "aws_access_key_id": creds["AccessKeyId"],
+                "aws_secret_access_key": creds["SecretAccessKey"],
+                "aws_session_token": creds["SessionToken"],
+            },
+            simulated=ctx.simulated,
+        )
 
-    def _member(self, ctx: AwsContext, account: str, partition: str, regions: Sequence[str] | None,
-                progress: Progress | None) -> tuple[SourcePart, list[Any]]:
+    def _member(
+        self, ctx: AwsContext, account: str, partition: str, regions: Sequence[str] | None, progress: Progress | None
+    ) -> tuple[SourcePart, list[Any]]:
         rec = Recorder(account_id=account)
         try:
             member = self._assume(ctx, rec, account, partition)
-            return collect_account(member, rec, account, partition, regions, progress, self.settings.workers,
-                                   self.settings.only, self.settings.critical), \
-                rec.records
+            return collect_account(
+                member,
+                rec,
+                account,
+                partition,
+                regions,
+                progress,
+                self.settings.workers,
+                self.settings.only,
+                self.settings.critical,
+            ), rec.records
         except CallFailed as exc:
             failure = exc.failure
         except (AwsSourceError, CollectionError) as exc:
             failure = Failure("sts", "AssumeRole", GLOBAL, "AccountUnreadable", str(exc))
-        return SourcePart(source=SOURCE, account=account, attributes={"partition": partition,
-                                                                      "endpoint": self.context().endpoint},
-                          failure=failure), rec.records
+        return SourcePart(
+            source=SOURCE,
+            account=account,
+            attributes={"partition": partition, "endpoint": self.context().endpoint},
+            failure=failure,
+        ), rec.records
 
     def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:
         ctx = self.context()
@@ -255,8 +331,19 @@ class AwsSource(EvidenceSource):
             targets = [a for a in targets if a in self.settings.accounts]
         parts: list[SourcePart] = []
         if account_id in targets:
-            parts.append(collect_account(ctx, rec, account_id, partition, regions, progress, self.settings.workers,
-                                         self.settings.only, self.settings.critical))
+            parts.append(
+                collect_account(
+                    ctx,
+                    rec,
+                    account_id,
+                    partition,
+                    regions,
+                    progress,
+                    self.settings.workers,
+                    self.settings.only,
+                    self.settings.critical,
+                )
+            )
         records = list(rec.records)
         others = [a for a in targets if a != account_id]
         if others:

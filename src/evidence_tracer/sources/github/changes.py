@@ -48,14 +48,19 @@ class Population:
     failures: tuple[str, ...]
 
     def as_json(self) -> dict[str, Any]:
-        return {"period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
-                "counts": self.counts, "queries": list(self.queries), "failures": list(self.failures),
-                "changes": [asdict(c) | {"concerns": list(c.concerns)} for c in self.changes]}
+        return {
+            "period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
+            "counts": self.counts,
+            "queries": list(self.queries),
+            "failures": list(self.failures),
+            "changes": [asdict(c) | {"concerns": list(c.concerns)} for c in self.changes],
+        }
 
 
 def _ci(api: HttpReader, org: str, repo: str, sha: str) -> str:
-    answer = api.get("checks:ListCheckRuns", {"org": org, "repo": repo, "sha": sha}, params={"per_page": 100},
-                     region=f"{org}/{repo}")
+    answer = api.get(
+        "checks:ListCheckRuns", {"org": org, "repo": repo, "sha": sha}, params={"per_page": 100}, region=f"{org}/{repo}"
+    )
     conclusions = sorted({str(r.get("conclusion")) for r in answer.body["check_runs"]})
     if not conclusions:
         return "none"
@@ -63,8 +68,12 @@ def _ci(api: HttpReader, org: str, repo: str, sha: str) -> str:
 
 
 def _approvers(api: HttpReader, org: str, repo: str, number: int, author: str) -> tuple[str, ...]:
-    reviews, _ = api.all("pulls:ListReviews", {"org": org, "repo": repo, "number": number},
-                         params={"per_page": 100}, region=f"{org}/{repo}")
+    reviews, _ = api.all(
+        "pulls:ListReviews",
+        {"org": org, "repo": repo, "number": number},
+        params={"per_page": 100},
+        region=f"{org}/{repo}",
+    )
     latest: dict[str, str] = {}
     for r in reviews:  # in submission order: the last review of each reviewer counts
         if r.get("user") and r["state"] in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
@@ -76,34 +85,68 @@ def _stamp(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def repo_changes(api: HttpReader, org: str, repo: str, start: datetime, end: datetime
-                 ) -> tuple[list[Change], dict[str, int]]:
+def repo_changes(
+    api: HttpReader, org: str, repo: str, start: datetime, end: datetime
+) -> tuple[list[Change], dict[str, int]]:
     where = f"{org}/{repo}"
     branch = str(api.get("repos:GetRepo", {"org": org, "repo": repo}, region=where).body["default_branch"])
-    pulls, _ = api.all("pulls:ListPulls", {"org": org, "repo": repo}, region=where,
-                       params={"state": "closed", "base": branch, "per_page": 100})
+    pulls, _ = api.all(
+        "pulls:ListPulls",
+        {"org": org, "repo": repo},
+        region=where,
+        params={"state": "closed", "base": branch, "per_page": 100},
+    )
     merged = [p for p in pulls if p.get("merged_at") and _stamp(start) <= p["merged_at"] <= _stamp(end)]
-    changes = [Change(where, "pull request", f"#{p['number']}", str(p["title"]), str(p["user"]["login"]),
-                      _approvers(api, org, repo, int(p["number"]), str(p["user"]["login"])),
-                      _ci(api, org, repo, str(p["head"]["sha"])), str(p["merged_at"]), str(p["html_url"]))
-               for p in merged]
-    commits, _ = api.all("repos:ListCommits", {"org": org, "repo": repo}, region=where,
-                         params={"sha": branch, "since": _stamp(start), "until": _stamp(end), "per_page": 100})
+    changes = [
+        Change(
+            where,
+            "pull request",
+            f"#{p['number']}",
+            str(p["title"]),
+            str(p["user"]["login"]),
+            _approvers(api, org, repo, int(p["number"]), str(p["user"]["login"])),
+            _ci(api, org, repo, str(p["head"]["sha"])),
+            str(p["merged_at"]),
+            str(p["html_url"]),
+        )
+        for p in merged
+    ]
+    commits, _ = api.all(
+        "repos:ListCommits",
+        {"org": org, "repo": repo},
+        region=where,
+        params={"sha": branch, "since": _stamp(start), "until": _stamp(end), "per_page": 100},
+    )
     direct = 0
     for c in commits:
         answer = api.get("repos:ListPullsForCommit", {"org": org, "repo": repo, "sha": c["sha"]}, region=where)
         if not answer.body:
             direct += 1
             author = (c.get("author") or {}).get("login") or c["commit"]["author"]["name"]
-            changes.append(Change(where, "direct push", str(c["sha"]), str(c["commit"]["message"]).splitlines()[0],
-                                  str(author), (), _ci(api, org, repo, str(c["sha"])),
-                                  str(c["commit"]["committer"]["date"]), str(c["html_url"])))
-    return changes, {"pull_requests_listed": len(pulls), "merged_in_period": len(merged),
-                     "commits_on_default_branch": len(commits), "direct_pushes": direct}
+            changes.append(
+                Change(
+                    where,
+                    "direct push",
+                    str(c["sha"]),
+                    str(c["commit"]["message"]).splitlines()[0],
+                    str(author),
+                    (),
+                    _ci(api, org, repo, str(c["sha"])),
+                    str(c["commit"]["committer"]["date"]),
+                    str(c["html_url"]),
+                )
+            )
+    return changes, {
+        "pull_requests_listed": len(pulls),
+        "merged_in_period": len(merged),
+        "commits_on_default_branch": len(commits),
+        "direct_pushes": direct,
+    }
 
 
-def change_population(settings: GitHubSettings, token: str, repositories: Iterable[str], start: datetime,
-                      end: datetime) -> tuple[Population, list[Any]]:
+def change_population(
+    settings: GitHubSettings, token: str, repositories: Iterable[str], start: datetime, end: datetime
+) -> tuple[Population, list[Any]]:
     """The population across `repositories`, and the API records behind it (to store as evidence)."""
     api = reader(settings, token)
     changes: list[Change] = []
@@ -117,16 +160,26 @@ def change_population(settings: GitHubSettings, token: str, repositories: Iterab
                 failures.append(f"{settings.organization}/{repo}: {exc.failure.describe()}")
                 continue
             except (KeyError, TypeError, ValueError) as exc:
-                failures.append(f"{settings.organization}/{repo}: the answer is not shaped as GitHub documents "
-                                f"it ({type(exc).__name__}: {exc})")
+                failures.append(
+                    f"{settings.organization}/{repo}: the answer is not shaped as GitHub documents "
+                    f"it ({type(exc).__name__}: {exc})"
+                )
                 continue
             changes += found
             for k, v in repo_counts.items():
                 counts[k] = counts.get(k, 0) + v
     finally:
         api.close()
-    queries = tuple({"operation": f"{r.service}:{r.operation}", "parameters": r.parameters, "scope": r.region,
-                     "request_id": r.request_id, "evidence_id": r.record_id, "error": r.error_code or None}
-                    for r in api.records)
+    queries = tuple(
+        {
+            "operation": f"{r.service}:{r.operation}",
+            "parameters": r.parameters,
+            "scope": r.region,
+            "request_id": r.request_id,
+            "evidence_id": r.record_id,
+            "error": r.error_code or None,
+        }
+        for r in api.records
+    )
     ordered = tuple(sorted(changes, key=lambda c: (c.merged_at, c.repository, c.reference)))
     return Population(start, end, ordered, queries, counts, tuple(failures)), list(api.records)

@@ -22,7 +22,11 @@ def _build(config: WorkspaceConfig, options: BuildOptions) -> EvidenceSource:
 
 
 PLUGIN = SourcePlugin(
-    name="github", title="GitHub", enabled=lambda config: config.sources.github.enabled, build=_build,
-    operations=operations, permissions=lambda config: token_permissions(),
+    name="github",
+    title="GitHub",
+    enabled=lambda config: config.sources.github.enabled,
+    build=_build,
+    operations=operations,
+    permissions=lambda config: token_permissions(),
     fake="evidence_tracer.fakes.github:github_api",
 )

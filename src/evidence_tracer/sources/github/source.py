@@ -42,19 +42,32 @@ class GitHubSettings:
 
 
 def reader(settings: GitHubSettings, token: str) -> HttpReader:
-    return HttpReader(SOURCE, settings.api_url.rstrip("/"), {k: e.path for k, e in BY_KEY.items()},
-                      settings.organization, headers={
-                          "Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-                          "X-GitHub-Api-Version": API_VERSION, "User-Agent": "evidence-tracer"},
-                      timeout=settings.timeout)
+    return HttpReader(
+        SOURCE,
+        settings.api_url.rstrip("/"),
+        {k: e.path for k, e in BY_KEY.items()},
+        settings.organization,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": API_VERSION,
+            "User-Agent": "evidence-tracer",
+        },
+        timeout=settings.timeout,
+    )
 
 
 SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
 def _unexpected(what: str, exc: Exception) -> Failure:
-    return Failure(SOURCE, what, GLOBAL, "UnexpectedResponse",
-                   f"the answer is not shaped as GitHub documents it: {type(exc).__name__}: {exc}")
+    return Failure(
+        SOURCE,
+        what,
+        GLOBAL,
+        "UnexpectedResponse",
+        f"the answer is not shaped as GitHub documents it: {type(exc).__name__}: {exc}",
+    )
 
 
 def _observe(fn: Any, what: str = "response") -> Observed[Any]:
@@ -104,15 +117,23 @@ def branch_rules(api: HttpReader, org: str, repo: str, branch: str) -> tuple[Bra
         sources.append(detail.record_id)
         for actor in detail.body.get("bypass_actors") or []:
             bypass.append(f"{actor.get('actor_type')} {actor.get('actor_id')} ({actor.get('bypass_mode', 'always')})")
-    return BranchRules(protected, approvals, dismiss, tuple(dict.fromkeys(bypass)), tuple(dict.fromkeys(checks)),
-                       force_blocked, delete_blocked), sources
+    return BranchRules(
+        protected,
+        approvals,
+        dismiss,
+        tuple(dict.fromkeys(bypass)),
+        tuple(dict.fromkeys(checks)),
+        force_blocked,
+        delete_blocked,
+    ), sources
 
 
 def _codeowners(api: HttpReader, org: str, repo: str) -> tuple[str | None, list[str]]:
     sources = []
     for candidate in CODEOWNERS_PATHS:
-        answer = api.get("repos:GetContent", {"org": org, "repo": repo, "path": candidate},
-                         region=f"{org}/{repo}", expect=(200, 404))
+        answer = api.get(
+            "repos:GetContent", {"org": org, "repo": repo, "path": candidate}, region=f"{org}/{repo}", expect=(200, 404)
+        )
         sources.append(answer.record_id)
         if answer.status == 200:
             return candidate, sources
@@ -120,27 +141,37 @@ def _codeowners(api: HttpReader, org: str, repo: str) -> tuple[str | None, list[
 
 
 def _environments(api: HttpReader, org: str, repo: str) -> tuple[tuple[GitHubEnvironment, ...], list[str]]:
-    answer = api.get("repos:ListEnvironments", {"org": org, "repo": repo}, region=f"{org}/{repo}",
-                     params={"per_page": 100}, expect=(200, 404))
+    answer = api.get(
+        "repos:ListEnvironments",
+        {"org": org, "repo": repo},
+        region=f"{org}/{repo}",
+        params={"per_page": 100},
+        expect=(200, 404),
+    )
     if answer.status == 404:
         return (), [answer.record_id]
     out = []
     for env in answer.body["environments"]:
-        reviewers = sum(len(rule.get("reviewers") or []) for rule in env.get("protection_rules") or []
-                        if rule.get("type") == "required_reviewers")
+        reviewers = sum(
+            len(rule.get("reviewers") or [])
+            for rule in env.get("protection_rules") or []
+            if rule.get("type") == "required_reviewers"
+        )
         out.append(GitHubEnvironment(str(env["name"]), reviewers))
     return tuple(out), [answer.record_id]
 
 
 def _deploy_keys(api: HttpReader, org: str, repo: str) -> tuple[tuple[DeployKey, ...], list[str]]:
-    keys, ids = api.all("repos:ListDeployKeys", {"org": org, "repo": repo}, region=f"{org}/{repo}",
-                        params={"per_page": 100})
+    keys, ids = api.all(
+        "repos:ListDeployKeys", {"org": org, "repo": repo}, region=f"{org}/{repo}", params={"per_page": 100}
+    )
     return tuple(DeployKey(int(k["id"]), str(k["title"]), bool(k["read_only"])) for k in keys), list(ids)
 
 
 def _dependabot(api: HttpReader, org: str, repo: str) -> tuple[bool, list[str]]:
-    answer = api.get("repos:CheckVulnerabilityAlerts", {"org": org, "repo": repo}, region=f"{org}/{repo}",
-                     expect=(204, 404))
+    answer = api.get(
+        "repos:CheckVulnerabilityAlerts", {"org": org, "repo": repo}, region=f"{org}/{repo}", expect=(204, 404)
+    )
     return answer.status == 204, [answer.record_id]
 
 
@@ -159,7 +190,10 @@ def collect_repo(api: HttpReader, org: str, name: str) -> Observed[GitHubRepo]:
     except SHAPE_ERRORS as exc:
         return Observed.failed(_unexpected("repos:GetRepo", exc), (answer.record_id,))
     repo = GitHubRepo(
-        full_name=full_name, default_branch=branch, private=private, archived=archived,
+        full_name=full_name,
+        default_branch=branch,
+        private=private,
+        archived=archived,
         secret_scanning=str(scanning) if scanning else None,
         rules=_observe(lambda: branch_rules(api, org, name, branch), "branch_rules"),
         codeowners=_observe(lambda: _codeowners(api, org, name), "codeowners"),
@@ -183,9 +217,22 @@ class GitHubSource(EvidenceSource):
         org = self.settings.organization
         token = github_token(self.settings.token_env, self.settings.api_url)
         if not token:
-            return Collected((SourcePart(SOURCE, org, failure=Failure(
-                SOURCE, "orgs:GetOrg", GLOBAL, "NoToken",
-                f"no GitHub token: set {self.settings.token_env} or log in with `gh auth login`")),), ())
+            return Collected(
+                (
+                    SourcePart(
+                        SOURCE,
+                        org,
+                        failure=Failure(
+                            SOURCE,
+                            "orgs:GetOrg",
+                            GLOBAL,
+                            "NoToken",
+                            f"no GitHub token: set {self.settings.token_env} or log in with `gh auth login`",
+                        ),
+                    ),
+                ),
+                (),
+            )
         api = reader(self.settings, token)
         try:
             return self._collect(api, progress)
@@ -205,17 +252,34 @@ class GitHubSource(EvidenceSource):
             held = {s.strip() for s in scopes.split(",") if s.strip()}
             attributes["token_scopes"] = ", ".join(sorted(held))
             if held & WRITE_SCOPES:
-                return Collected((SourcePart(SOURCE, org, attributes=attributes, failure=Failure(
-                    SOURCE, "orgs:GetOrg", GLOBAL, "TokenCanWrite",
-                    f"the token holds write scopes ({', '.join(sorted(held & WRITE_SCOPES))}); use a read-only "
-                    "token (see docs/github-token.md)")),), tuple(api.records))
+                return Collected(
+                    (
+                        SourcePart(
+                            SOURCE,
+                            org,
+                            attributes=attributes,
+                            failure=Failure(
+                                SOURCE,
+                                "orgs:GetOrg",
+                                GLOBAL,
+                                "TokenCanWrite",
+                                f"the token holds write scopes ({', '.join(sorted(held & WRITE_SCOPES))}); use a "
+                                "read-only token (see docs/github-token.md)",
+                            ),
+                        ),
+                    ),
+                    tuple(api.records),
+                )
         else:
-            attributes["token_warning"] = ("the token's permissions cannot be seen (fine-grained token or GitHub "
-                                           "App): make sure it is read-only (docs/github-token.md)")
+            attributes["token_warning"] = (
+                "the token's permissions cannot be seen (fine-grained token or GitHub "
+                "App): make sure it is read-only (docs/github-token.md)"
+            )
         try:
             two_fa = answer.body.get("two_factor_requirement_enabled")
-            data[ORG.slot()] = Observed.ok(GitHubOrg(str(answer.body["login"]), two_fa if isinstance(two_fa, bool)
-                                                     else None), (answer.record_id,))
+            data[ORG.slot()] = Observed.ok(
+                GitHubOrg(str(answer.body["login"]), two_fa if isinstance(two_fa, bool) else None), (answer.record_id,)
+            )
         except SHAPE_ERRORS as exc:
             data[ORG.slot()] = Observed.failed(_unexpected("orgs:GetOrg", exc), (answer.record_id,))
 
@@ -223,14 +287,18 @@ class GitHubSource(EvidenceSource):
             admins, a_ids = api.all("orgs:ListMembers", {"org": org}, params={"role": "admin", "per_page": 100})
             everyone, e_ids = api.all("orgs:ListMembers", {"org": org}, params={"per_page": 100})
             admin_logins = {str(m["login"]) for m in admins}
-            return tuple(GitHubMember(str(m["login"]), "admin" if m["login"] in admin_logins else "member",
-                                      m.get("email")) for m in everyone), a_ids + e_ids
+            return tuple(
+                GitHubMember(str(m["login"]), "admin" if m["login"] in admin_logins else "member", m.get("email"))
+                for m in everyone
+            ), a_ids + e_ids
 
         data[MEMBERS.slot()] = _observe(members, "orgs:ListMembers")
-        data[MEMBERS_WITHOUT_2FA.slot()] = _observe(lambda: _logins(
-            api, "orgs:ListMembers2faDisabled", org, {"filter": "2fa_disabled", "per_page": 100}))
-        data[OUTSIDE_COLLABORATORS.slot()] = _observe(lambda: _logins(
-            api, "orgs:ListOutsideCollaborators", org, {"per_page": 100}))
+        data[MEMBERS_WITHOUT_2FA.slot()] = _observe(
+            lambda: _logins(api, "orgs:ListMembers2faDisabled", org, {"filter": "2fa_disabled", "per_page": 100})
+        )
+        data[OUTSIDE_COLLABORATORS.slot()] = _observe(
+            lambda: _logins(api, "orgs:ListOutsideCollaborators", org, {"per_page": 100})
+        )
         data[REPOSITORIES.slot()] = self._repositories(api, progress)
         return Collected((SourcePart(SOURCE, org, attributes=attributes, data=data),), tuple(api.records))
 

@@ -13,12 +13,19 @@ def _build(config: WorkspaceConfig, options: BuildOptions) -> EvidenceSource:
     google = config.sources.google
     if not google.admin_email:
         raise ConfigError("tracer.yaml: sources.google.admin_email is required when Google Workspace is enabled")
-    return GoogleSource(GoogleSettings(google.admin_email, google.credentials_file, google.customer,
-                                       google.api_url, google.timeout_seconds))
+    return GoogleSource(
+        GoogleSettings(
+            google.admin_email, google.credentials_file, google.customer, google.api_url, google.timeout_seconds
+        )
+    )
 
 
 PLUGIN = SourcePlugin(
-    name="google", title="Google Workspace", enabled=lambda config: config.sources.google.enabled, build=_build,
-    operations=lambda: OPERATIONS, permissions=lambda config: token_permissions(),
+    name="google",
+    title="Google Workspace",
+    enabled=lambda config: config.sources.google.enabled,
+    build=_build,
+    operations=lambda: OPERATIONS,
+    permissions=lambda config: token_permissions(),
     fake="evidence_tracer.fakes.google:google_api",
 )

@@ -47,8 +47,14 @@ def assertion(key: dict[str, Any], subject: str, now: float | None = None) -> st
     """The signed JWT a service account exchanges for an access token (RS256, read-only scopes only)."""
     issued = int(now if now is not None else time.time())
     header = {"alg": "RS256", "typ": "JWT", "kid": key.get("private_key_id", "")}
-    claims = {"iss": key["client_email"], "sub": subject, "scope": " ".join(SCOPES), "aud": key["token_uri"],
-              "iat": issued, "exp": issued + 3600}
+    claims = {
+        "iss": key["client_email"],
+        "sub": subject,
+        "scope": " ".join(SCOPES),
+        "aud": key["token_uri"],
+        "iat": issued,
+        "exp": issued + 3600,
+    }
     signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
     private = serialization.load_pem_private_key(key["private_key"].encode(), password=None)
     if not isinstance(private, rsa.RSAPrivateKey):
@@ -68,14 +74,17 @@ class GoogleSource(EvidenceSource):
 
     def _fail(self, code: str, message: str) -> Collected:
         domain = self.settings.admin_email.split("@")[-1]
-        return Collected((SourcePart(SOURCE, domain, failure=Failure(SOURCE, "directory:ListUsers", GLOBAL, code,
-                                                                    message)),), ())
+        return Collected(
+            (SourcePart(SOURCE, domain, failure=Failure(SOURCE, "directory:ListUsers", GLOBAL, code, message)),), ()
+        )
 
     def _token(self) -> str | Collected:
         path = self.settings.credentials_file or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "")
         if not path:
-            return self._fail("NoCredentials", "no service account key: set sources.google.credentials_file or "
-                              "GOOGLE_APPLICATION_CREDENTIALS")
+            return self._fail(
+                "NoCredentials",
+                "no service account key: set sources.google.credentials_file or GOOGLE_APPLICATION_CREDENTIALS",
+            )
         try:
             key = json.loads(Path(path).read_text(encoding="utf-8"))
             signed = assertion(key, self.settings.admin_email)
@@ -83,13 +92,17 @@ class GoogleSource(EvidenceSource):
         except (OSError, *SHAPE_ERRORS) as exc:
             return self._fail("BadCredentials", f"cannot use the service account key {path}: {exc}")
         try:
-            response = httpx.post(token_uri, data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                                                   "assertion": signed}, timeout=self.settings.timeout)
+            response = httpx.post(
+                token_uri,
+                data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": signed},
+                timeout=self.settings.timeout,
+            )
         except httpx.TransportError as exc:
             return self._fail("ConnectionFailed", f"token exchange: {type(exc).__name__}: {exc}")
         if response.status_code != 200:
-            return self._fail("Unauthorized", f"token exchange refused: HTTP {response.status_code}: "
-                              f"{response.text[:200]}")
+            return self._fail(
+                "Unauthorized", f"token exchange refused: HTTP {response.status_code}: {response.text[:200]}"
+            )
         try:
             return str(response.json()["access_token"])
         except (ValueError, KeyError) as exc:
@@ -100,31 +113,65 @@ class GoogleSource(EvidenceSource):
         if isinstance(token, Collected):
             return token
         domain = self.settings.admin_email.split("@")[-1]
-        api = HttpReader(SOURCE, self.settings.api_url.rstrip("/"), PATHS, domain,
-                         headers={"Authorization": f"Bearer {token}", "User-Agent": "evidence-tracer"},
-                         timeout=self.settings.timeout)
+        api = HttpReader(
+            SOURCE,
+            self.settings.api_url.rstrip("/"),
+            PATHS,
+            domain,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "evidence-tracer"},
+            timeout=self.settings.timeout,
+        )
         try:
             users, sources = self._users(api)
             admins = tuple(str(u["id"]) for u in users if u.get("isAdmin") or u.get("isDelegatedAdmin"))
-            people = tuple(IdpUser(str(u["id"]), str(u["primaryEmail"]), str(u["primaryEmail"]),
-                                   "ARCHIVED" if u.get("archived") else "SUSPENDED" if u.get("suspended") else
-                                   "ACTIVE", Observed.ok(("2sv",) if u.get("isEnrolledIn2Sv") else (), sources))
-                           for u in users)
+            people = tuple(
+                IdpUser(
+                    str(u["id"]),
+                    str(u["primaryEmail"]),
+                    str(u["primaryEmail"]),
+                    "ARCHIVED" if u.get("archived") else "SUSPENDED" if u.get("suspended") else "ACTIVE",
+                    Observed.ok(("2sv",) if u.get("isEnrolledIn2Sv") else (), sources),
+                )
+                for u in users
+            )
             enforced = ", ".join(sorted(str(u["primaryEmail"]) for u in users if u.get("isEnforcedIn2Sv")))
         except CallFailed as exc:
             api.close()
             return Collected((SourcePart(SOURCE, domain, failure=exc.failure),), tuple(api.records))
         except SHAPE_ERRORS as exc:
             api.close()
-            return Collected((SourcePart(SOURCE, domain, failure=Failure(
-                SOURCE, "directory:ListUsers", GLOBAL, "UnexpectedResponse",
-                f"the answer is not shaped as the Directory API documents it: {type(exc).__name__}: {exc}")),),
-                tuple(api.records))
+            return Collected(
+                (
+                    SourcePart(
+                        SOURCE,
+                        domain,
+                        failure=Failure(
+                            SOURCE,
+                            "directory:ListUsers",
+                            GLOBAL,
+                            "UnexpectedResponse",
+                            f"the answer is not shaped as the Directory API documents it: {type(exc).__name__}: {exc}",
+                        ),
+                    ),
+                ),
+                tuple(api.records),
+            )
         api.close()
-        data: dict[str, Observed[Any]] = {USERS.slot(): Observed.ok(people, sources),
-                                          ADMINS.slot(): Observed.ok(admins, sources)}
-        return Collected((SourcePart(SOURCE, domain, attributes={
-            "api_url": self.settings.api_url, "two_step_enforced_for": enforced}, data=data),), tuple(api.records))
+        data: dict[str, Observed[Any]] = {
+            USERS.slot(): Observed.ok(people, sources),
+            ADMINS.slot(): Observed.ok(admins, sources),
+        }
+        return Collected(
+            (
+                SourcePart(
+                    SOURCE,
+                    domain,
+                    attributes={"api_url": self.settings.api_url, "two_step_enforced_for": enforced},
+                    data=data,
+                ),
+            ),
+            tuple(api.records),
+        )
 
     def _users(self, api: HttpReader) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
         users: list[dict[str, Any]] = []
@@ -142,14 +189,26 @@ class GoogleSource(EvidenceSource):
 
 
 def token_permissions() -> str:
-    return "\n".join([
-        "# Google Workspace access for Evidence Tracer", "",
-        "Generated from the source's declared operations (`tracer permissions --source google`).", "",
-        "1. Create a service account (no roles in the Cloud project are needed) and a JSON key for it.",
-        "2. In the Admin console > Security > API controls > Domain-wide delegation, add its client id with "
-        "only this scope:", "", *(f"   - `{s}`" for s in SCOPES), "",
-        "3. Set `sources.google.admin_email` to an administrator it may act as (a read-only admin role that can "
-        "read users is enough) and `credentials_file` (or GOOGLE_APPLICATION_CREDENTIALS) to the key.", "",
-        "The only POST is the OAuth token exchange at the key's `token_uri`; every data call is a GET:", "",
-        "| Operation | Path | Scope |", "|---|---|---|",
-        *(f"| {o.key} | `GET {PATHS[o.key]}` | {o.permission} |" for o in OPERATIONS), ""])
+    return "\n".join(
+        [
+            "# Google Workspace access for Evidence Tracer",
+            "",
+            "Generated from the source's declared operations (`tracer permissions --source google`).",
+            "",
+            "1. Create a service account (no roles in the Cloud project are needed) and a JSON key for it.",
+            "2. In the Admin console > Security > API controls > Domain-wide delegation, add its client id with "
+            "only this scope:",
+            "",
+            *(f"   - `{s}`" for s in SCOPES),
+            "",
+            "3. Set `sources.google.admin_email` to an administrator it may act as (a read-only admin role that can "
+            "read users is enough) and `credentials_file` (or GOOGLE_APPLICATION_CREDENTIALS) to the key.",
+            "",
+            "The only POST is the OAuth token exchange at the key's `token_uri`; every data call is a GET:",
+            "",
+            "| Operation | Path | Scope |",
+            "|---|---|---|",
+            *(f"| {o.key} | `GET {PATHS[o.key]}` | {o.permission} |" for o in OPERATIONS),
+            "",
+        ]
+    )

@@ -31,11 +31,21 @@ def operations() -> tuple[Operation, ...]:
 
 def token_permissions() -> str:
     scopes = sorted({e.operation.permission for e in ENDPOINTS})
-    lines = ["# Okta access for Evidence Tracer", "",
-             "Generated from the source's declared operations (`tracer permissions --source okta`).", "",
-             "An API token acts with its creator's admin role: create it as a user holding the **Read-only "
-             "Administrator** role (never Super Administrator), and set `OKTA_API_TOKEN`. For an OAuth service app "
-             "grant only these scopes:", "", *(f"- `{s}`" for s in scopes), "", "Every call is a GET:", "",
-             "| Operation | Path | Scope |", "|---|---|---|",
-             *(f"| {e.operation.key} | `GET {e.path}` | {e.operation.permission} |" for e in ENDPOINTS)]
+    lines = [
+        "# Okta access for Evidence Tracer",
+        "",
+        "Generated from the source's declared operations (`tracer permissions --source okta`).",
+        "",
+        "An API token acts with its creator's admin role: create it as a user holding the **Read-only "
+        "Administrator** role (never Super Administrator), and set `OKTA_API_TOKEN`. For an OAuth service app "
+        "grant only these scopes:",
+        "",
+        *(f"- `{s}`" for s in scopes),
+        "",
+        "Every call is a GET:",
+        "",
+        "| Operation | Path | Scope |",
+        "|---|---|---|",
+        *(f"| {e.operation.key} | `GET {e.path}` | {e.operation.permission} |" for e in ENDPOINTS),
+    ]
     return "\n".join(lines) + "\n"

@@ -18,7 +18,11 @@ def _build(config: WorkspaceConfig, options: BuildOptions) -> EvidenceSource:
 
 
 PLUGIN = SourcePlugin(
-    name="okta", title="Okta", enabled=lambda config: config.sources.okta.enabled, build=_build,
-    operations=operations, permissions=lambda config: token_permissions(),
+    name="okta",
+    title="Okta",
+    enabled=lambda config: config.sources.okta.enabled,
+    build=_build,
+    operations=operations,
+    permissions=lambda config: token_permissions(),
     fake="evidence_tracer.fakes.okta:okta_api",
 )

@@ -27,8 +27,13 @@ class OktaSettings:
 def _failed(exc: Exception, what: str) -> Failure:
     if isinstance(exc, CallFailed):
         return exc.failure
-    return Failure(SOURCE, what, GLOBAL, "UnexpectedResponse",
-                   f"the answer is not shaped as Okta documents it: {type(exc).__name__}: {exc}")
+    return Failure(
+        SOURCE,
+        what,
+        GLOBAL,
+        "UnexpectedResponse",
+        f"the answer is not shaped as Okta documents it: {type(exc).__name__}: {exc}",
+    )
 
 
 class OktaSource(EvidenceSource):
@@ -47,12 +52,30 @@ class OktaSource(EvidenceSource):
         domain = urlparse(self.settings.org_url).hostname or self.settings.org_url
         token = self._token or os.environ.get(self.settings.token_env)
         if not token:
-            return Collected((SourcePart(SOURCE, domain, failure=Failure(
-                SOURCE, "users:ListUsers", GLOBAL, "NoToken", f"no Okta API token: set {self.settings.token_env}")),),
-                ())
-        api = HttpReader(SOURCE, self.settings.org_url.rstrip("/"), {k: e.path for k, e in BY_KEY.items()}, domain,
-                         headers={"Authorization": f"SSWS {token}", "Accept": "application/json",
-                                  "User-Agent": "evidence-tracer"}, timeout=self.settings.timeout)
+            return Collected(
+                (
+                    SourcePart(
+                        SOURCE,
+                        domain,
+                        failure=Failure(
+                            SOURCE,
+                            "users:ListUsers",
+                            GLOBAL,
+                            "NoToken",
+                            f"no Okta API token: set {self.settings.token_env}",
+                        ),
+                    ),
+                ),
+                (),
+            )
+        api = HttpReader(
+            SOURCE,
+            self.settings.org_url.rstrip("/"),
+            {k: e.path for k, e in BY_KEY.items()},
+            domain,
+            headers={"Authorization": f"SSWS {token}", "Accept": "application/json", "User-Agent": "evidence-tracer"},
+            timeout=self.settings.timeout,
+        )
         try:
             return self._collect(api, domain, progress)
         finally:
@@ -67,9 +90,15 @@ class OktaSource(EvidenceSource):
         users: list[IdpUser] = []
         try:
             for done, item in enumerate(raw, start=1):
-                users.append(IdpUser(str(item["id"]), str(item["profile"]["login"]),
-                                     str(item["profile"].get("email") or item["profile"]["login"]),
-                                     str(item["status"]), self._factors(api, str(item["id"]))))
+                users.append(
+                    IdpUser(
+                        str(item["id"]),
+                        str(item["profile"]["login"]),
+                        str(item["profile"].get("email") or item["profile"]["login"]),
+                        str(item["status"]),
+                        self._factors(api, str(item["id"])),
+                    )
+                )
                 if progress:
                     progress(f"okta {domain} users", done, len(raw))
             data[USERS.slot()] = Observed.ok(tuple(users), ids)
@@ -81,12 +110,15 @@ class OktaSource(EvidenceSource):
             data[ADMINS.slot()] = Observed.failed(_failed(exc, "roles:ListAdminAssignees"))
         try:
             apps, ids = api.all("apps:ListApps", params={"limit": 200})
-            data[APPS.slot()] = Observed.ok(tuple(IdpApp(str(a["name"]), str(a["label"]), str(a["status"]),
-                                                         str(a["signOnMode"])) for a in apps), ids)
+            data[APPS.slot()] = Observed.ok(
+                tuple(IdpApp(str(a["name"]), str(a["label"]), str(a["status"]), str(a["signOnMode"])) for a in apps),
+                ids,
+            )
         except (CallFailed, *SHAPE_ERRORS) as exc:
             data[APPS.slot()] = Observed.failed(_failed(exc, "apps:ListApps"))
-        return Collected((SourcePart(SOURCE, domain, attributes={"org_url": self.settings.org_url}, data=data),),
-                         tuple(api.records))
+        return Collected(
+            (SourcePart(SOURCE, domain, attributes={"org_url": self.settings.org_url}, data=data),), tuple(api.records)
+        )
 
     @staticmethod
     def _assignees(api: HttpReader) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -100,8 +132,15 @@ class OktaSource(EvidenceSource):
             if not nxt:
                 return tuple(ids), tuple(sources)
             if not str(nxt).startswith(api.base_url):
-                raise CallFailed(Failure(SOURCE, "roles:ListAdminAssignees", GLOBAL, "UnexpectedResponse",
-                                         "the next page link leaves the org"))
+                raise CallFailed(
+                    Failure(
+                        SOURCE,
+                        "roles:ListAdminAssignees",
+                        GLOBAL,
+                        "UnexpectedResponse",
+                        "the next page link leaves the org",
+                    )
+                )
             answer = api.get("roles:ListAdminAssignees", url=str(nxt))
             sources.append(answer.record_id)
         raise CallFailed(Failure(SOURCE, "roles:ListAdminAssignees", GLOBAL, "TooManyPages", "more than 100 pages"))
@@ -112,7 +151,8 @@ class OktaSource(EvidenceSource):
             answer = api.get("users:ListFactors", {"user_id": user_id})
             if not isinstance(answer.body, list):
                 raise TypeError(f"expected a list of factors, got {type(answer.body).__name__}")
-            return Observed.ok(tuple(str(f["factorType"]) for f in answer.body if f.get("status") == "ACTIVE"),
-                               (answer.record_id,))
+            return Observed.ok(
+                tuple(str(f["factorType"]) for f in answer.body if f.get("status") == "ACTIVE"), (answer.record_id,)
+            )
         except (CallFailed, *SHAPE_ERRORS) as exc:
             return Observed.failed(_failed(exc, "users:ListFactors"))

@@ -33,16 +33,19 @@ def collect_trails(
         home = str(t.get("HomeRegion", region))
         arn = str(t.get("TrailARN", t["Name"]))
         if home == region or home not in scanned:
-            logging = observe(rec, client, "get_trail_status",
-                              lambda r: bool(r and r.get("IsLogging")), Name=arn)
+            logging = observe(rec, client, "get_trail_status", lambda r: bool(r and r.get("IsLogging")), Name=arn)
         else:
             logging = Observed()  # read where the trail lives
-        trails.append(Trail(
-            name=str(t["Name"]), arn=arn, home_region=home,
-            multi_region=bool(t.get("IsMultiRegionTrail")),
-            log_file_validation=bool(t.get("LogFileValidationEnabled")),
-            is_logging=logging,
-            cloudwatch_logs_group=Observed.ok(t.get("CloudWatchLogsLogGroupArn") or None, (rid,)),
-            s3_bucket=Observed.ok(t.get("S3BucketName") or None, (rid,)),
-        ))
+        trails.append(
+            Trail(
+                name=str(t["Name"]),
+                arn=arn,
+                home_region=home,
+                multi_region=bool(t.get("IsMultiRegionTrail")),
+                log_file_validation=bool(t.get("LogFileValidationEnabled")),
+                is_logging=logging,
+                cloudwatch_logs_group=Observed.ok(t.get("CloudWatchLogsLogGroupArn") or None, (rid,)),
+                s3_bucket=Observed.ok(t.get("S3BucketName") or None, (rid,)),
+            )
+        )
     return Observed.ok(tuple(trails), (rid,))

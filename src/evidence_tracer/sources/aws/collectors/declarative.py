@@ -47,20 +47,24 @@ def _clean(value: Any) -> Any:
     return freeze(cleaned)
 
 
-def _detail(rec: Recorder, client: Any, spec: ResourceSpec, detail: Detail, data: dict[str, Any],
-            item_id: str, region: str) -> Observed[Any]:
+def _detail(
+    rec: Recorder, client: Any, spec: ResourceSpec, detail: Detail, data: dict[str, Any], item_id: str, region: str
+) -> Observed[Any]:
     value = data.get(detail.item_field) if detail.item_field else item_id
     try:
-        raw, rid = rec.call(client, xform_name(detail.operation), absent=detail.absent,
-                            **{detail.param: value, **detail.params})
+        raw, rid = rec.call(
+            client, xform_name(detail.operation), absent=detail.absent, **{detail.param: value, **detail.params}
+        )
     except CallFailed as exc:
         return Observed.failed(exc.failure, (exc.record_id,))
     if raw is None:
         return Observed.ok(None, (rid,))
     if detail.result_key is not None:
         if detail.result_key not in raw:
-            return Observed.failed(Failure(spec.service, detail.operation, region, UNEXPECTED,
-                                           f"the answer has no {detail.result_key!r}"), (rid,))
+            return Observed.failed(
+                Failure(spec.service, detail.operation, region, UNEXPECTED, f"the answer has no {detail.result_key!r}"),
+                (rid,),
+            )
         raw = raw[detail.result_key]
     return Observed.ok(_clean(raw), (rid,))
 
@@ -82,14 +86,17 @@ def collect_resources(client: Any, rec: Recorder, spec: ResourceSpec, region: st
     for raw, rid in items:
         if spec.id_field:
             if not isinstance(raw, dict) or not isinstance(raw.get(spec.id_field), str):
-                return Observed.failed(Failure(spec.service, spec.operation, region, UNEXPECTED,
-                                               f"an item has no {spec.id_field!r}"), tuple(sources))
+                return Observed.failed(
+                    Failure(spec.service, spec.operation, region, UNEXPECTED, f"an item has no {spec.id_field!r}"),
+                    tuple(sources),
+                )
             data, item_id = _clean(raw), str(raw[spec.id_field])
         elif isinstance(raw, str):
             data, item_id = {"Id": raw}, raw
         else:
-            return Observed.failed(Failure(spec.service, spec.operation, region, UNEXPECTED,
-                                           "an item is not an id"), tuple(sources))
+            return Observed.failed(
+                Failure(spec.service, spec.operation, region, UNEXPECTED, "an item is not an id"), tuple(sources)
+            )
         details = {d.name: _detail(rec, client, spec, d, data, item_id, region) for d in spec.details}
         resources.append(Resource(item_id, data, details, (rid,)))
     return Observed.ok(tuple(resources), tuple(sources))
@@ -103,8 +110,10 @@ def collect_setting(client: Any, rec: Recorder, spec: SettingSpec, region: str) 
     if raw is None:
         return Observed.ok(None, (rid,))
     if spec.required_key not in raw:
-        return Observed.failed(Failure(spec.service, spec.operation, region, UNEXPECTED,
-                                       f"the answer has no {spec.required_key!r}"), (rid,))
+        return Observed.failed(
+            Failure(spec.service, spec.operation, region, UNEXPECTED, f"the answer has no {spec.required_key!r}"),
+            (rid,),
+        )
     return Observed.ok(_clean(raw), (rid,))
 
 

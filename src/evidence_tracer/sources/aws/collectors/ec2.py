@@ -32,18 +32,21 @@ def collect_security_groups(
         for page, rid in rec.pages(client, "describe_security_groups"):
             sources.append(rid)
             if not isinstance(page.get("SecurityGroups"), list):
-                return Observed.failed(unexpected(client, "describe_security_groups",
-                                                  "the answer has no 'SecurityGroups'"), (*sources,))
+                return Observed.failed(
+                    unexpected(client, "describe_security_groups", "the answer has no 'SecurityGroups'"), (*sources,)
+                )
             for sg in page["SecurityGroups"]:
                 group_id = str(sg["GroupId"])
-                groups.append(SecurityGroup(
-                    group_id=group_id,
-                    name=str(sg.get("GroupName", "")),
-                    vpc_id=str(sg.get("VpcId", "")),
-                    arn=f"arn:{partition}:ec2:{region}:{account_id}:security-group/{group_id}",
-                    ingress=tuple(_rule(p) for p in sg.get("IpPermissions", [])),
-                    egress=Observed.ok(tuple(_rule(p) for p in sg.get("IpPermissionsEgress", [])), (rid,)),
-                ))
+                groups.append(
+                    SecurityGroup(
+                        group_id=group_id,
+                        name=str(sg.get("GroupName", "")),
+                        vpc_id=str(sg.get("VpcId", "")),
+                        arn=f"arn:{partition}:ec2:{region}:{account_id}:security-group/{group_id}",
+                        ingress=tuple(_rule(p) for p in sg.get("IpPermissions", [])),
+                        egress=Observed.ok(tuple(_rule(p) for p in sg.get("IpPermissionsEgress", [])), (rid,)),
+                    )
+                )
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))
     return Observed.ok(tuple(groups), tuple(sources))

@@ -10,8 +10,12 @@ from evidence_tracer.inventory.aws import DETECTORS, Detector, ThreatFinding
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder, unexpected
 from evidence_tracer.sources.aws.calls import aws_op
 
-OPERATIONS = (aws_op("guardduty", "ListDetectors"), aws_op("guardduty", "GetDetector"),
-              aws_op("guardduty", "ListFindings"), aws_op("guardduty", "GetFindings"))
+OPERATIONS = (
+    aws_op("guardduty", "ListDetectors"),
+    aws_op("guardduty", "GetDetector"),
+    aws_op("guardduty", "ListFindings"),
+    aws_op("guardduty", "GetFindings"),
+)
 # High (7.0-8.9) and critical (9.0+) findings nobody has archived: what must be triaged.
 OPEN_SERIOUS = {"Criterion": {"severity": {"Gte": 7}, "service.archived": {"Eq": ["false"]}}}
 _BATCH = 50  # GetFindings takes at most 50 ids
@@ -34,17 +38,28 @@ def collect_open_findings(client: Any, rec: Recorder, detector_id: str) -> Obser
             ids += [str(i) for i in page["FindingIds"]]
         found = []
         for start in range(0, len(ids), _BATCH):
-            raw, rid = rec.call(client, "get_findings", DetectorId=detector_id, FindingIds=ids[start:start + _BATCH])
+            raw, rid = rec.call(client, "get_findings", DetectorId=detector_id, FindingIds=ids[start : start + _BATCH])
             sources.append(rid)
-            found += [ThreatFinding(str(f["Id"]), str(f.get("Type", "")), float(f.get("Severity", 0)),
-                                    str(f.get("Title", "")), _when(f.get("CreatedAt")), _when(f.get("UpdatedAt")))
-                      for f in (raw or {})["Findings"]]
+            found += [
+                ThreatFinding(
+                    str(f["Id"]),
+                    str(f.get("Type", "")),
+                    float(f.get("Severity", 0)),
+                    str(f.get("Title", "")),
+                    _when(f.get("CreatedAt")),
+                    _when(f.get("UpdatedAt")),
+                )
+                for f in (raw or {})["Findings"]
+            ]
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))
     except (KeyError, TypeError, ValueError) as exc:
-        return Observed.failed(unexpected(client, "get_findings", f"the answer is not shaped as documented: {exc!r}"),
-                               tuple(sources))
+        return Observed.failed(
+            unexpected(client, "get_findings", f"the answer is not shaped as documented: {exc!r}"), tuple(sources)
+        )
     return Observed.ok(tuple(found), tuple(sources))
+
+
 DATASETS = (DETECTORS,)
 
 
@@ -55,15 +70,18 @@ def collect_detectors(client: Any, rec: Recorder) -> Observed[tuple[Detector, ..
         for page, rid in rec.pages(client, "list_detectors"):
             sources.append(rid)
             if not isinstance(page.get("DetectorIds"), list):
-                return Observed.failed(unexpected(client, "list_detectors", "the answer has no 'DetectorIds'"),
-                                       (*sources,))
+                return Observed.failed(
+                    unexpected(client, "list_detectors", "the answer has no 'DetectorIds'"), (*sources,)
+                )
             for detector_id in page["DetectorIds"]:
                 raw, drid = rec.call(client, "get_detector", DetectorId=detector_id)
                 sources.append(drid)
                 status = str((raw or {}).get("Status", "UNKNOWN"))
                 findings: Observed[tuple[ThreatFinding, ...]] = (
-                    collect_open_findings(client, rec, str(detector_id)) if status.upper() == "ENABLED"
-                    else Observed.ok(()))
+                    collect_open_findings(client, rec, str(detector_id))
+                    if status.upper() == "ENABLED"
+                    else Observed.ok(())
+                )
                 detectors.append(Detector(str(detector_id), status, findings))
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))

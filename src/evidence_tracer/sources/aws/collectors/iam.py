@@ -18,8 +18,12 @@ from evidence_tracer.inventory.credential_report import parse_credential_report
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder, observe
 from evidence_tracer.sources.aws.calls import aws_op
 
-OPERATIONS = (aws_op("iam", "GenerateCredentialReport"), aws_op("iam", "GetCredentialReport"),
-              aws_op("iam", "GetAccountSummary"), aws_op("iam", "GetAccountPasswordPolicy"))
+OPERATIONS = (
+    aws_op("iam", "GenerateCredentialReport"),
+    aws_op("iam", "GetCredentialReport"),
+    aws_op("iam", "GetAccountSummary"),
+    aws_op("iam", "GetAccountPasswordPolicy"),
+)
 DATASETS = (CREDENTIAL_REPORT, ACCOUNT_SUMMARY, PASSWORD_POLICY)
 _NOT_READY = frozenset({"ReportInProgress", "ReportNotPresent", "ReportExpired"})
 
@@ -41,8 +45,13 @@ def collect_credential_report(
         return Observed.failed(exc.failure, (*sources, exc.record_id))
     if report is None:
         return Observed.failed(
-            Failure("iam", "GetCredentialReport", "global", "ReportNotReady",
-                    "the credential report was still being generated"),
+            Failure(
+                "iam",
+                "GetCredentialReport",
+                "global",
+                "ReportNotReady",
+                "the credential report was still being generated",
+            ),
             tuple(sources),
         )
     content = report["Content"]
@@ -68,7 +77,9 @@ def collect_iam(client: Any, rec: Recorder, sleep: Callable[[float], None] = tim
         rec, client, "get_account_summary", lambda raw: dict(raw["SummaryMap"]) if raw else {}
     )
     policy = observe(
-        rec, client, "get_account_password_policy",
+        rec,
+        client,
+        "get_account_password_policy",
         lambda raw: _password_policy(raw["PasswordPolicy"]) if raw else None,
         frozenset({"NoSuchEntity"}),
     )

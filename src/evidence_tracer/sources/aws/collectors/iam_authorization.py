@@ -30,7 +30,9 @@ def _document(value: Any) -> str:
 
 def _principal(kind: str, raw: dict[str, Any], inline_key: str) -> Principal:
     return Principal(
-        kind=kind, name=str(raw[f"{kind.capitalize()}Name"]), arn=str(raw["Arn"]),
+        kind=kind,
+        name=str(raw[f"{kind.capitalize()}Name"]),
+        arn=str(raw["Arn"]),
         attached=tuple(str(p["PolicyArn"]) for p in raw.get("AttachedManagedPolicies", [])),
         inline={str(p["PolicyName"]): _document(p["PolicyDocument"]) for p in raw.get(inline_key, [])},
         groups=tuple(str(g) for g in raw.get("GroupList", [])),
@@ -57,6 +59,8 @@ def collect_authorization(client: Any, rec: Recorder) -> Observed[Authorization]
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))
     except (KeyError, TypeError, ValueError, StopIteration) as exc:
-        return Observed.failed(unexpected(client, "get_account_authorization_details",
-                                          f"the answer is not shaped as documented: {exc!r}"), tuple(sources))
+        return Observed.failed(
+            unexpected(client, "get_account_authorization_details", f"the answer is not shaped as documented: {exc!r}"),
+            tuple(sources),
+        )
     return Observed.ok(Authorization(tuple(principals), tuple(policies)), tuple(sources))

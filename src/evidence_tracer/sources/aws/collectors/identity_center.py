@@ -26,9 +26,15 @@ def _users(client: Any, rec: Recorder, store_id: str) -> Observed[tuple[Identity
     try:
         for page, rid in rec.pages(client, "list_users", IdentityStoreId=store_id):
             sources.append(rid)
-            users += [IdentityCenterUser(str(u["UserId"]), str(u.get("UserName", "")), str(u.get("DisplayName", "")),
-                                         tuple(str(e["Value"]) for e in u.get("Emails") or () if e.get("Value")))
-                      for u in page["Users"]]
+            users += [
+                IdentityCenterUser(
+                    str(u["UserId"]),
+                    str(u.get("UserName", "")),
+                    str(u.get("DisplayName", "")),
+                    tuple(str(e["Value"]) for e in u.get("Emails") or () if e.get("Value")),
+                )
+                for u in page["Users"]
+            ]
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))
     except (KeyError, TypeError) as exc:
@@ -36,8 +42,9 @@ def _users(client: Any, rec: Recorder, store_id: str) -> Observed[tuple[Identity
     return Observed.ok(tuple(users), tuple(sources))
 
 
-def _permission_sets(client: Any, rec: Recorder, instance: str, account: str
-                     ) -> tuple[Observed[tuple[str, ...]], Observed[tuple[AccountAssignment, ...]]]:
+def _permission_sets(
+    client: Any, rec: Recorder, instance: str, account: str
+) -> tuple[Observed[tuple[str, ...]], Observed[tuple[AccountAssignment, ...]]]:
     sources: list[str] = []
     names: list[str] = []
     assignments: list[AccountAssignment] = []
@@ -51,17 +58,21 @@ def _permission_sets(client: Any, rec: Recorder, instance: str, account: str
             sources.append(rid)
             name = str((described or {})["PermissionSet"].get("Name", arn))
             names.append(name)
-            for page, rid in rec.pages(client, "list_account_assignments", InstanceArn=instance, AccountId=account,
-                                       PermissionSetArn=arn):
+            for page, rid in rec.pages(
+                client, "list_account_assignments", InstanceArn=instance, AccountId=account, PermissionSetArn=arn
+            ):
                 sources.append(rid)
-                assignments += [AccountAssignment(account, name, str(a["PrincipalType"]), str(a["PrincipalId"]))
-                                for a in page["AccountAssignments"]]
+                assignments += [
+                    AccountAssignment(account, name, str(a["PrincipalType"]), str(a["PrincipalId"]))
+                    for a in page["AccountAssignments"]
+                ]
     except CallFailed as exc:
         failed: Observed[Any] = Observed.failed(exc.failure, (*sources, exc.record_id))
         return failed, failed
     except (KeyError, TypeError) as exc:
         broken: Observed[Any] = Observed.failed(
-            unexpected(client, "list_account_assignments", f"not shaped as documented: {exc!r}"), tuple(sources))
+            unexpected(client, "list_account_assignments", f"not shaped as documented: {exc!r}"), tuple(sources)
+        )
         return broken, broken
     return Observed.ok(tuple(names), tuple(sources)), Observed.ok(tuple(assignments), tuple(sources))
 
@@ -75,11 +86,9 @@ def collect_identity_center(sso: Any, store: Any, rec: Recorder, account: str) -
             for instance in page["Instances"]:
                 arn, store_id = str(instance["InstanceArn"]), str(instance["IdentityStoreId"])
                 permission_sets, assignments = _permission_sets(sso, rec, arn, account)
-                found.append(IdentityCenter(arn, store_id, _users(store, rec, store_id), permission_sets,
-                                            assignments))
+                found.append(IdentityCenter(arn, store_id, _users(store, rec, store_id), permission_sets, assignments))
     except CallFailed as exc:
         return Observed.failed(exc.failure, (*sources, exc.record_id))
     except (KeyError, TypeError) as exc:
-        return Observed.failed(unexpected(sso, "list_instances", f"not shaped as documented: {exc!r}"),
-                               tuple(sources))
+        return Observed.failed(unexpected(sso, "list_instances", f"not shaped as documented: {exc!r}"), tuple(sources))
     return Observed.ok(tuple(found), tuple(sources))

@@ -85,8 +85,15 @@ def _policy(raw: dict[str, Any] | None) -> str | None:
 
 
 def _not_read(name: str, operation: str) -> Observed[Any]:
-    return Observed.failed(Failure("s3", operation, "global", NOT_READ,
-                                   f"{name} was not judged critical when scanned, so this was not read; re-scan"))
+    return Observed.failed(
+        Failure(
+            "s3",
+            operation,
+            "global",
+            NOT_READ,
+            f"{name} was not judged critical when scanned, so this was not read; re-scan",
+        )
+    )
 
 
 def _bucket(rec: Recorder, client: Any, name: str, region: str, partition: str, critical: Critical) -> Bucket:
@@ -100,17 +107,25 @@ def _bucket(rec: Recorder, client: Any, name: str, region: str, partition: str, 
         region=region,
         public_access_block=observe(rec, client, "get_public_access_block", _pab, _NO_PAB, Bucket=name),
         encryption=observe(rec, client, "get_bucket_encryption", _algorithms, _NO_ENCRYPTION, Bucket=name)
-        if read_more else _not_read(name, "GetBucketEncryption"),
+        if read_more
+        else _not_read(name, "GetBucketEncryption"),
         versioning=observe(rec, client, "get_bucket_versioning", _versioning, Bucket=name)
-        if read_more else _not_read(name, "GetBucketVersioning"),
+        if read_more
+        else _not_read(name, "GetBucketVersioning"),
         tags=tags,
         policy=observe(rec, client, "get_bucket_policy", _policy, _NO_POLICY, Bucket=name),
     )
 
 
 def collect_s3(
-    client_for: ClientFor, rec: Recorder, home_region: str, account_id: str, partition: str,
-    regions: Collection[str], critical: Critical = lambda name, tags: True, workers: int = 8,
+    client_for: ClientFor,
+    rec: Recorder,
+    home_region: str,
+    account_id: str,
+    partition: str,
+    regions: Collection[str],
+    critical: Critical = lambda name, tags: True,
+    workers: int = 8,
 ) -> dict[str, Observed[Any]]:
     control = client_for("s3control", home_region)
     account_pab = observe(rec, control, "get_public_access_block", _pab, _NO_PAB, AccountId=account_id)
@@ -123,12 +138,17 @@ def collect_s3(
             list_rids.append(rid)
             entries += page["Buckets"]
     except CallFailed as exc:
-        return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
-                BUCKETS.slot(): Observed.failed(exc.failure, (*list_rids, exc.record_id))}
+        return {
+            ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
+            BUCKETS.slot(): Observed.failed(exc.failure, (*list_rids, exc.record_id)),
+        }
     except KeyError:
-        return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
-                BUCKETS.slot(): Observed.failed(unexpected(s3, "list_buckets", "the answer has no 'Buckets'"),
-                                                tuple(list_rids))}
+        return {
+            ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
+            BUCKETS.slot(): Observed.failed(
+                unexpected(s3, "list_buckets", "the answer has no 'Buckets'"), tuple(list_rids)
+            ),
+        }
 
     def locate_and_read(entry: dict[str, Any]) -> Bucket | None:
         name = str(entry["Name"])
@@ -139,23 +159,34 @@ def collect_s3(
                 region = _region_of(loc.get("LocationConstraint") if loc else None)
             except CallFailed as exc:
                 failure: Observed[Any] = Observed.failed(exc.failure, (exc.record_id,))
-                return Bucket(name, f"arn:{partition}:s3:::{name}", "unknown",
-                              failure, failure, failure, failure, failure)
+                return Bucket(
+                    name, f"arn:{partition}:s3:::{name}", "unknown", failure, failure, failure, failure, failure
+                )
         if region not in regions:
             return None
         return _bucket(rec, client_for("s3", region), name, region, partition, critical)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         found = [b for b in pool.map(locate_and_read, entries) if b is not None]
-    return {ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
-            BUCKETS.slot(): Observed.ok(tuple(found), tuple(list_rids))}
+    return {
+        ACCOUNT_PUBLIC_ACCESS_BLOCK.slot(): account_pab,
+        BUCKETS.slot(): Observed.ok(tuple(found), tuple(list_rids)),
+    }
 
 
-def collect_trail_bucket_logging(client_for: ClientFor, rec: Recorder, home_region: str,
-                                 data: Mapping[str, Observed[Any]]) -> dict[str, Observed[Any]]:
+def collect_trail_bucket_logging(
+    client_for: ClientFor, rec: Recorder, home_region: str, data: Mapping[str, Observed[Any]]
+) -> dict[str, Observed[Any]]:
     """Server access logging of the buckets CloudTrail writes to (read after trails and buckets are known)."""
-    names = sorted({str(t.s3_bucket.value) for slot, observed in data.items()
-                    if slot.startswith(f"{TRAILS.key}@") for t in observed.value or () if t.s3_bucket.value})
+    names = sorted(
+        {
+            str(t.s3_bucket.value)
+            for slot, observed in data.items()
+            if slot.startswith(f"{TRAILS.key}@")
+            for t in observed.value or ()
+            if t.s3_bucket.value
+        }
+    )
     regions = {b.name: b.region for b in data.get(BUCKETS.slot(), Observed()).value or ()}
 
     def target(raw: dict[str, Any] | None) -> str | None:
