@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -30,3 +31,15 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def can_write(folder: Path) -> bool:
+    """Whether files can be created in `folder` (a probe, since permission bits say nothing to root and
+    nothing about a read-only mount)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return False
+        raise StorageError(f"cannot use {folder}: {exc.strerror or exc}") from None

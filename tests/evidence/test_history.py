@@ -9,6 +9,7 @@ from pathlib import Path
 
 from evidence_tracer.evidence.history import GENESIS
 from evidence_tracer.evidence.index import evidence_row
+from evidence_tracer.evidence.items import api_item
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.report import json_report
 from tests.cli.conftest import tracer
@@ -82,7 +83,7 @@ def test_rewritten_or_removed_history_is_found(tmp_path: Path) -> None:
 def test_a_run_killed_between_history_and_index_is_completed_on_open(tmp_path: Path) -> None:
     store, _ = _store_with_two_scans(tmp_path)
     result, records = scan(datetime(2026, 11, 3, tzinfo=UTC))
-    rows = [("evidence", evidence_row(store._api_item(r, result.scan.id))) for r in records]
+    rows = [("evidence", evidence_row(api_item(r, result.scan.id, store.blob_store.put))) for r in records]
     store.history.append(rows)  # the process died here, before the index committed
     reopened = EvidenceStore(tmp_path)
     assert reopened.verify() == []

@@ -14,6 +14,13 @@ from pathlib import Path
 
 from evidence_tracer.app.auditpack.export import ExportResult, export_package
 from evidence_tracer.app.deliverables import workspace_deliverables
+from evidence_tracer.app.demo_records import (
+    DEMO_MANUAL,
+    FOUNDER,
+    record_incident_and_exception,
+    record_policies,
+    record_registers,
+)
 from evidence_tracer.app.init import InitAnswers, create_workspace
 from evidence_tracer.app.scan import ScanOutcome, run_scan
 from evidence_tracer.app.workspace import Workspace
@@ -22,34 +29,10 @@ from evidence_tracer.deliverables.build import FOLDER as DELIVERABLES
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.fakes.demo import DEMO_GITHUB_TOKEN_ENV, DEMO_OKTA_TOKEN_ENV, demo_github, demo_okta
-from evidence_tracer.fakes.github import github_api
+from evidence_tracer.fakes.github_api import github_api
 from evidence_tracer.fakes.okta import okta_api
 from evidence_tracer.fakes.server import serve
-from evidence_tracer.governance.exceptions import finding_digest
 from evidence_tracer.governance.owners import owners_of
-from evidence_tracer.governance.registers import (
-    AccessReviewRecord,
-    AccessReviewsFile,
-    ExceptionRecord,
-    ExceptionsFile,
-    ExerciseKind,
-    ExerciseRecord,
-    ExercisesFile,
-    IncidentRecord,
-    IncidentSeverity,
-    IncidentsFile,
-    PeopleFile,
-    PersonRecord,
-    Registers,
-    RiskRecord,
-    RisksFile,
-    Treatment,
-    VendorRecord,
-    VendorsFile,
-)
-from evidence_tracer.models import Finding, Status
-from evidence_tracer.policies.render import generate
-from evidence_tracer.policies.status import acknowledge, approve
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.readiness import render_readiness
@@ -61,11 +44,6 @@ from evidence_tracer.sources.github.source import GitHubSettings
 from evidence_tracer.sources.registry import enabled_sources
 
 MARKER = ".tracer-demo"
-FOUNDER = "alice.founder@acme.example"
-ENGINEER = "bob.engineer@acme.example"
-OPS = "dave.ops@acme.example"
-CONTRACTOR = "carol.contractor@acme.example"
-
 DEMO_ANSWERS = InitAnswers(
     company="Acme Analytics (demo)",
     owner=FOUNDER,
@@ -77,28 +55,8 @@ DEMO_ANSWERS = InitAnswers(
     ci_cd=("GitHub Actions",),
 )
 
+
 # Manual evidence a real team would upload (governance controls have no API).
-DEMO_MANUAL = {
-    "GOV-02": (
-        "2026-board-security-review.md",
-        "Minutes of the annual security programme review",
-        "# Security programme review\n\nAttendees: Alice (CEO), two advisors.\n"
-        "Reviewed: risk register, open gaps, incident log (no incidents). Decision: fund SSO rollout.\n",
-    ),
-    "CM-01": (
-        "branch-protection-main.json",
-        "Branch protection on main: 1 review + CI required",
-        '{"required_pull_request_reviews": {"required_approving_review_count": 1},'
-        ' "required_status_checks": {"strict": true, "contexts": ["ci"]}}\n',
-    ),
-    "GOV-03": (
-        "org-chart.txt",
-        "Org chart with security roles",
-        "CEO: alice.founder@acme.example (security owner)\nEngineering: bob.engineer, dave.ops\n",
-    ),
-}
-
-
 @dataclass(frozen=True)
 class DemoRun:
     workspace: Path
@@ -116,199 +74,6 @@ def _fresh(workspace: Path) -> None:
         shutil.rmtree(workspace)
     workspace.mkdir(parents=True, exist_ok=True)
     (workspace / MARKER).write_text("created by tracer demo; replaced by the next run\n", encoding="utf-8")
-
-
-def _registers(workspace: Path, now: datetime) -> None:
-    today = now.date()
-    regs = Registers(workspace)
-    regs.people.save(
-        PeopleFile(
-            people=(
-                PersonRecord(
-                    email=FOUNDER,
-                    name="Alice Founder",
-                    role="CEO",
-                    joined=today - timedelta(days=700),
-                    github="alice-founder",
-                    background_check=today - timedelta(days=700),
-                    training_completed=today - timedelta(days=40),
-                ),
-                PersonRecord(
-                    email=ENGINEER,
-                    name="Bob Engineer",
-                    role="Engineer",
-                    joined=today - timedelta(days=400),
-                    github="bob-eng",
-                    background_check=today - timedelta(days=400),
-                    training_completed=today - timedelta(days=420),
-                ),
-                PersonRecord(
-                    email=OPS,
-                    name="Dave Ops",
-                    role="DevOps engineer",
-                    joined=today - timedelta(days=200),
-                    github="dave-ops",
-                    training_completed=today - timedelta(days=190),
-                ),
-                PersonRecord(
-                    email=CONTRACTOR,
-                    name="Carol Contractor",
-                    role="Contract engineer",
-                    joined=today - timedelta(days=300),
-                    left=today - timedelta(days=20),
-                    access_removed=today - timedelta(days=20),
-                    background_check=today - timedelta(days=300),
-                    training_completed=today - timedelta(days=290),
-                ),
-            )
-        )
-    )
-    regs.vendors.save(
-        VendorsFile(
-            vendors=(
-                VendorRecord(
-                    name="AWS",
-                    purpose="hosting",
-                    data_received="all production data",
-                    dpa_on_file=True,
-                    soc2_report_date=today - timedelta(days=120),
-                    owner=FOUNDER,
-                ),
-                VendorRecord(
-                    name="Chartmetrics",
-                    purpose="product analytics",
-                    data_received="user emails and events",
-                    dpa_on_file=False,
-                    owner=ENGINEER,
-                ),
-                VendorRecord(name="Linear", purpose="issue tracking", owner=ENGINEER),
-            )
-        )
-    )
-    regs.risks.save(
-        RisksFile(
-            risks=(
-                RiskRecord(
-                    id="R-001",
-                    title="Leaked AWS access key",
-                    likelihood=3,
-                    impact=5,
-                    treatment=Treatment.MITIGATE,
-                    owner=OPS,
-                    last_reviewed=today - timedelta(days=30),
-                ),
-                RiskRecord(
-                    id="R-002",
-                    title="Insider exports customer data",
-                    likelihood=2,
-                    impact=5,
-                    treatment=Treatment.MITIGATE,
-                    owner=FOUNDER,
-                    last_reviewed=today - timedelta(days=30),
-                    fraud_related=True,
-                ),
-                RiskRecord(
-                    id="R-003",
-                    title="Single region outage",
-                    likelihood=2,
-                    impact=4,
-                    treatment=Treatment.ACCEPT,
-                    owner=ENGINEER,
-                    last_reviewed=today - timedelta(days=400),
-                ),
-            )
-        )
-    )
-    regs.access_reviews.save(
-        AccessReviewsFile(
-            access_reviews=(
-                AccessReviewRecord(
-                    date=today - timedelta(days=120),
-                    reviewer=OPS,
-                    systems="AWS IAM, GitHub",
-                    outcome="removed 2 stale users",
-                ),
-            )
-        )
-    )
-    regs.exercises.save(
-        ExercisesFile(
-            exercises=(
-                ExerciseRecord(
-                    kind=ExerciseKind.TABLETOP,
-                    date=today - timedelta(days=60),
-                    facilitator=FOUNDER,
-                    scenario="Leaked access key used to read S3",
-                    lessons="add GuardDuty to us-west-2",
-                ),
-            )
-        )
-    )
-
-
-def _incident_and_exception(workspace: Path, now: datetime, findings: tuple[Finding, ...]) -> None:
-    """A contained phishing incident with its review, and the marketing site's bucket accepted as public on
-    purpose (shown as an accepted exception, never a pass)."""
-    regs = Registers(workspace)
-    today = now.date()
-    regs.incidents.save(
-        IncidentsFile(
-            incidents=(
-                IncidentRecord(
-                    id="INC-001",
-                    title="Phishing mail with a fake AWS login page",
-                    severity=IncidentSeverity.SEV3,
-                    detected=today - timedelta(days=45),
-                    resolved=today - timedelta(days=45),
-                    owner=OPS,
-                    post_incident_review=today - timedelta(days=40),
-                    summary="Reported by Bob; no credentials entered.",
-                ),
-            )
-        )
-    )
-    public = next(
-        f
-        for f in findings
-        if f.check_id == "s3_bucket_policy_not_public"
-        and f.resource_id.endswith(":acme-marketing-site")
-        and f.status is Status.FAIL
-    )
-    regs.exceptions.save(
-        ExceptionsFile(
-            exceptions=(
-                ExceptionRecord(
-                    id="EX-001",
-                    check_id=public.check_id,
-                    resource_id=public.resource_id,
-                    reason="The marketing website is served from this bucket and is public by design",
-                    compensating_control="The bucket holds only the public website; only the CI role can write to it",
-                    approved_by=FOUNDER,
-                    approved_at=now,
-                    expires=today + timedelta(days=180),
-                    finding_sha256=finding_digest(public),
-                ),
-            )
-        )
-    )
-
-
-def _policies(workspace: Path, now: datetime) -> None:
-    generate(workspace, load_config(workspace))
-    for name in (
-        "information_security",
-        "access_control",
-        "incident_response",
-        "change_management",
-        "risk_assessment",
-        "acceptable_use",
-        "data_handling",
-        "security_training",
-    ):
-        approve(workspace, name, FOUNDER, now)  # vendor_management and business_continuity stay drafts
-    for person in (FOUNDER, ENGINEER, OPS):
-        acknowledge(workspace, "acceptable_use", person, now)
-        acknowledge(workspace, "information_security", person, now)
 
 
 @contextmanager
@@ -366,9 +131,9 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     ws = Workspace(workspace)
     ws.save_scan(outcome.result, outcome.records, outcome.inventory)
     ws.store.save_records(records)
-    _registers(workspace, now)  # approvals and acknowledgments are by people the register lists
-    _policies(workspace, now)
-    _incident_and_exception(workspace, now, outcome.result.findings)
+    record_registers(workspace, now)  # approvals and acknowledgments are by people the register lists
+    record_policies(workspace, now)
+    record_incident_and_exception(workspace, now, outcome.result.findings)
     changes_file = workspace / "uploads" / "change-population-last-30-days.json"
     changes_file.parent.mkdir(exist_ok=True)
     changes_file.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")

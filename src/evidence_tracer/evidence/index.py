@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.items import EvidenceItem, Kind, iso, parse_time
+from evidence_tracer.models import ScanResult
 
 TABLES = ("evidence", "scans")
 TRIGGERS = frozenset({"evidence_append_only_u", "evidence_append_only_d", "scans_append_only_u", "scans_append_only_d"})
@@ -113,3 +119,79 @@ def insert_row(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
 def table_rows(db: sqlite3.Connection) -> dict[tuple[str, str], dict[str, Any]]:
     """Every row of the index, keyed like the history's entries (table, id)."""
     return {(t, str(r["id"])): dict(r) for t in TABLES for r in db.execute(f"SELECT * FROM {t}")}
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """The index file opened without writing anything beside it (for a read-only store)."""
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:
+        raise EvidenceError(f"cannot open {path}: {exc}") from None
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def in_memory(rows: Iterable[tuple[str, dict[str, Any]]], copy_of: Path | None = None) -> sqlite3.Connection:
+    """An index in memory holding `rows` (table, row), or a copy of the index file `copy_of`."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    memory.row_factory = sqlite3.Row
+    memory.executescript(SCHEMA)
+    for table, row in rows:
+        insert_row(memory, table, row)
+    if copy_of is not None:
+        with closing(open_readonly(copy_of)) as disk:
+            disk.backup(memory)
+    return memory
+
+
+@contextmanager
+def connect(path: Path, timeout: float, memory: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+    """A connection to the index file (WAL, synchronous commits), or `memory` when given; SQLite's errors
+    become EvidenceError naming the file."""
+    if memory is not None:
+        try:
+            yield memory
+        except sqlite3.Error as exc:
+            raise EvidenceError(f"evidence index {path}: {exc}") from None
+        return
+    try:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise EvidenceError(f"evidence index {path}: {exc}") from None
+    with closing(conn):
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            yield conn
+        except sqlite3.Error as exc:
+            raise EvidenceError(f"evidence index {path}: {exc}") from None
+
+
+def scan_row(
+    result: ScanResult, result_sha256: str, inventory_sha256: str | None, stored_at: datetime
+) -> dict[str, Any]:
+    scan = result.scan
+    return {
+        "id": scan.id,
+        "started_at": iso(scan.started_at),
+        "finished_at": iso(scan.finished_at),
+        "account_id": scan.account_id,
+        "regions": json.dumps(list(scan.regions)),
+        "tool_version": scan.tool_version,
+        "result_sha256": result_sha256,
+        "findings": len(result.findings),
+        "stored_at": iso(stored_at),
+        "inventory_sha256": inventory_sha256,
+    }
+
+
+def prepare(db: sqlite3.Connection) -> list[str]:
+    """Create what the schema lacks (tables, triggers, columns of older stores) and return the append-only
+    triggers that were missing before, recorded before the schema puts them back."""
+    found = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    db.executescript(SCHEMA)
+    columns = {row["name"] for row in db.execute("PRAGMA table_info(scans)")}
+    if "inventory_sha256" not in columns:  # stores made before snapshots were kept
+        db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
+    return sorted(TRIGGERS - found)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from evidence_tracer import __version__
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.redact import redact
+from evidence_tracer.models import ApiRecord
 
 
 class Kind(StrEnum):
@@ -113,3 +117,29 @@ def evidence_file(file: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> Path:
             f"evidence (at least {MIN_EVIDENCE_BYTES} are needed)"
         )
     return real
+
+
+def api_item(record: ApiRecord, scan_id: str | None, put: Callable[[bytes], str]) -> EvidenceItem:
+    """An API record as an evidence item: its response and parameters redacted, the response stored by `put`
+    (which returns the digest)."""
+    response, n_response = redact(record.response)
+    parameters, n_params = redact(record.parameters)
+    data = canonical_json(response)
+    return EvidenceItem(
+        id=record.record_id,
+        kind=Kind.API,
+        sha256=put(data),
+        size=len(data),
+        media_type="application/json",
+        collected_at=record.collected_at,
+        tool_version=__version__,
+        scan_id=scan_id,
+        account_id=record.account_id,
+        region=record.region,
+        service=record.service,
+        operation=record.operation,
+        parameters=parameters,
+        request_id=record.request_id,
+        error_code=record.error_code or None,
+        redactions=n_response + n_params,
+    )

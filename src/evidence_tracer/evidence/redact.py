@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -100,3 +101,10 @@ def redact(value: Any) -> tuple[Any, int]:
 def redact_values(value: Any) -> tuple[Any, int]:
     """Only the value-recognised secrets, for structures whose keys are ours (inventory snapshots)."""
     return _redact(value, by_key=False)
+
+
+def redacted_snapshot(snapshot: bytes) -> bytes:
+    """An inventory snapshot (JSON) with every value-recognised secret removed (tag values, descriptions…):
+    the snapshot must not keep what the stored API responses redacted."""
+    clean, _ = redact_values(json.loads(snapshot))
+    return json.dumps(clean, sort_keys=True).encode("utf-8")

@@ -8,54 +8,58 @@
 Blobs are written atomically (temp file, fsync, rename) before the history line and the index rows that
 name them, so a process killed at any point leaves every earlier scan and item intact and never leaves a
 row without its content. The store knows nothing of checks, the catalog or reports: scans are kept in its
-own format (evidence/codec.py), an inventory snapshot as the JSON its caller encoded, and the labels of
-stored findings come from the `labels` its opener supplies.
+own format (evidence/codec.py), snapshots as their caller's JSON, findings labelled by its opener's `labels`.
 """
 
 from __future__ import annotations
 
-import errno
 import json
 import mimetypes
 import os
 import sqlite3
-import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from evidence_tracer import __version__
+from evidence_tracer.atomic import can_write
 from evidence_tracer.clock import FUTURE_TOLERANCE
 from evidence_tracer.errors import EvidenceError, StorageError
 from evidence_tracer.evidence import codec
 from evidence_tracer.evidence.blobs import BlobStore
 from evidence_tracer.evidence.history import History
-from evidence_tracer.evidence.index import SCHEMA, TABLES, TRIGGERS, evidence_row, insert_row, item_of, table_rows
+from evidence_tracer.evidence.index import (
+    SCHEMA,
+    TABLES,
+    connect,
+    evidence_row,
+    in_memory,
+    insert_row,
+    item_of,
+    open_readonly,
+    prepare,
+    scan_row,
+    table_rows,
+)
+from evidence_tracer.evidence.integrity import blob_problems, expected_rows, index_problems, unreferenced
 from evidence_tracer.evidence.items import (
     MAX_EVIDENCE_BYTES,
     EvidenceItem,
     Kind,
-    canonical_json,
+    api_item,
     evidence_file,
     iso,
     parse_time,
 )
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
-from evidence_tracer.evidence.redact import redact, redact_values
+from evidence_tracer.evidence.redact import redacted_snapshot
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 from evidence_tracer.names import validate_person
 
 HISTORY_FILE = "log.jsonl"
-
-
-def redacted_snapshot(snapshot: bytes) -> bytes:
-    """An inventory snapshot (JSON) with every value-recognised secret removed (tag values, descriptions…):
-    the snapshot must not keep what the stored API responses redacted."""
-    clean, _ = redact_values(json.loads(snapshot))
-    return json.dumps(clean, sort_keys=True).encode("utf-8")
 
 
 class EvidenceStore:
@@ -71,7 +75,7 @@ class EvidenceStore:
         self._memory: sqlite3.Connection | None = None
         self.index_problem: str | None = None
         self.triggers_removed: list[str] = []
-        self.read_only = self.blobs.is_dir() and not _can_write(self.root)
+        self.read_only = self.blobs.is_dir() and not can_write(self.root)
         if self.read_only:
             # A read-only workspace (an auditor's copy, a read-only mount) is read, never written: the
             # index is rebuilt in memory from the history, which is the record anyway.
@@ -98,13 +102,9 @@ class EvidenceStore:
     def _open_index(self) -> None:
         existed = self.index_path.exists()
         with self._db() as db:
-            found = {r["name"] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-            # Recorded before the schema puts them back: their removal is evidence of tampering.
-            self.triggers_removed = sorted(TRIGGERS - found) if existed else []
-            db.executescript(SCHEMA)
-            columns = {row["name"] for row in db.execute("PRAGMA table_info(scans)")}
-            if "inventory_sha256" not in columns:  # stores made before snapshots were kept
-                db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
+            removed = prepare(db)
+        # Triggers missing from an index that existed had been removed: evidence of tampering.
+        self.triggers_removed = removed if existed else []
 
     @property
     def index_path(self) -> Path:
@@ -144,26 +144,13 @@ class EvidenceStore:
     def _index_in_memory(self) -> sqlite3.Connection:
         """The index of a read-only store: from the history, or (a store older than its history) a copy of the
         index file opened immutable."""
-        memory = sqlite3.connect(":memory:", isolation_level=None)
-        memory.row_factory = sqlite3.Row
-        memory.executescript(SCHEMA)
         if self.history.path.exists():
             entries, _ = self.history.read()  # a damaged chain is verify's to report
-            for entry in entries:
-                insert_row(memory, entry.table, entry.row)
-        elif self.index_path.exists():
-            with closing(self._disk_index()) as disk:
-                disk.backup(memory)
-        return memory
+            return in_memory((e.table, e.row) for e in entries)
+        return in_memory((), copy_of=self.index_path if self.index_path.exists() else None)
 
-    def _disk_index(self) -> sqlite3.Connection:
-        """The index file opened without writing anything beside it (for a read-only store)."""
-        try:
-            conn = sqlite3.connect(f"{self.index_path.as_uri()}?mode=ro&immutable=1", uri=True)
-        except sqlite3.Error as exc:
-            raise EvidenceError(f"cannot open {self.index_path}: {exc}") from None
-        conn.row_factory = sqlite3.Row
-        return conn
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.index_path, self.lock_timeout, self._memory)
 
     def _refuse_if_read_only(self) -> None:
         if self.index_problem is not None:
@@ -175,27 +162,6 @@ class EvidenceStore:
             raise StorageError(
                 f"cannot write to {self.root}: the workspace is read-only (status, report and verify still work)"
             )
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        if self._memory is not None:
-            try:
-                yield self._memory
-            except sqlite3.Error as exc:
-                raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
-            return
-        try:
-            conn = sqlite3.connect(self.index_path, timeout=self.lock_timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
-        with closing(conn):
-            try:
-                conn.row_factory = sqlite3.Row
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
-                yield conn
-            except sqlite3.Error as exc:
-                raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -219,58 +185,24 @@ class EvidenceStore:
                 db.execute("ROLLBACK")
                 raise
 
-    def _api_item(self, record: ApiRecord, scan_id: str | None) -> EvidenceItem:
-        response, n_response = redact(record.response)
-        parameters, n_params = redact(record.parameters)
-        data = canonical_json(response)
-        return EvidenceItem(
-            id=record.record_id,
-            kind=Kind.API,
-            sha256=self.blob_store.put(data),
-            size=len(data),
-            media_type="application/json",
-            collected_at=record.collected_at,
-            tool_version=__version__,
-            scan_id=scan_id,
-            account_id=record.account_id,
-            region=record.region,
-            service=record.service,
-            operation=record.operation,
-            parameters=parameters,
-            request_id=record.request_id,
-            error_code=record.error_code or None,
-            redactions=n_response + n_params,
-        )
-
     def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], snapshot: bytes | None = None) -> None:
         """Store a finished scan, every API record it made and (when given) the snapshot of the collected
         inventory the checks ran on (JSON, redacted here once more), all or nothing."""
         scan = result.scan
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
-            items = [self._api_item(r, scan.id) for r in records]
+            items = [api_item(r, scan.id, self.blob_store.put) for r in records]
             digest = self.blob_store.put(codec.encode_scan(result))
             snapshot_digest = self.blob_store.put(redacted_snapshot(snapshot)) if snapshot is not None else None
-            scan_row = {
-                "id": scan.id,
-                "started_at": iso(scan.started_at),
-                "finished_at": iso(scan.finished_at),
-                "account_id": scan.account_id,
-                "regions": json.dumps(list(scan.regions)),
-                "tool_version": scan.tool_version,
-                "result_sha256": digest,
-                "findings": len(result.findings),
-                "stored_at": iso(datetime.now(UTC)),
-                "inventory_sha256": snapshot_digest,
-            }
-            self._commit([*(("evidence", evidence_row(i)) for i in items), ("scans", scan_row)])
+            row = scan_row(result, digest, snapshot_digest, datetime.now(UTC))
+            self._commit([*(("evidence", evidence_row(i)) for i in items), ("scans", row)])
 
     def save_records(self, records: Iterable[ApiRecord]) -> list[EvidenceItem]:
         """Store API records made outside a scan (the change population of `tracer changes`), redacted and
         hashed like a scan's, each under its own record id."""
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
-            items = [self._api_item(r, None) for r in records]
+            items = [api_item(r, None, self.blob_store.put) for r in records]
             self._commit([("evidence", evidence_row(i)) for i in items])
         return items
 
@@ -410,33 +342,14 @@ class EvidenceStore:
         entries, problems = self.history.read()
         if self.index_missing:
             problems.append(f"the index {self.index_path} was missing: run `tracer evidence verify --rebuild-index`")
-        expected = {(e.table, str(e.row["id"])): e.row for e in entries}
-        referenced: dict[str, str] = {}
-        owners = {"sha256": "evidence {}", "result_sha256": "scan {}", "inventory_sha256": "inventory of scan {}"}
-        for (_, row_id), row in expected.items():
-            for column, owner in owners.items():
-                if row.get(column):
-                    referenced[str(row[column])] = owner.format(row_id)
+        expected = expected_rows(entries)
         if self.index_problem is not None:
             problems.append(f"{self.index_problem}: run `tracer evidence verify --rebuild-index`")
-        actual = expected if self.index_problem is not None else self._index_rows()
-        for key in sorted(set(actual) - set(expected)):
-            problems.append(f"{key[0]} row {key[1]} is in the index but not in the history (forged or edited)")
-        for key in sorted(set(expected) - set(actual)):
-            problems.append(
-                f"{key[0]} row {key[1]} is in the history but missing from the index "
-                "(run `tracer evidence verify --rebuild-index`)"
-            )
-        for key in sorted(set(expected) & set(actual)):
-            if {k: v for k, v in actual[key].items() if k in expected[key]} != expected[key]:
-                problems.append(f"{key[0]} row {key[1]} in the index differs from the history (edited)")
+        else:
+            problems += index_problems(expected, self._index_rows())
         if self.triggers_removed:
             problems.append(f"the index's append-only triggers had been removed: {', '.join(self.triggers_removed)}")
-        for digest, owner in sorted(referenced.items()):
-            problem = self.blob_store.problem(digest)
-            if problem is not None:
-                problems.append(f"{problem} content {digest} (of {owner})")
-        return problems
+        return problems + blob_problems(expected, self.blob_store)
 
     def _index_rows(self) -> dict[tuple[str, str], dict[str, Any]]:
         """The index file's rows (in a read-only store, the file on disk, not the copy made in memory)."""
@@ -445,7 +358,7 @@ class EvidenceStore:
                 return table_rows(db)
         if not self.index_path.exists():
             return {}
-        with closing(self._disk_index()) as disk:
+        with closing(open_readonly(self.index_path)) as disk:
             try:
                 return table_rows(disk)
             except sqlite3.Error as exc:
@@ -455,10 +368,7 @@ class EvidenceStore:
         """Blobs no history entry names: the content of a run killed before it committed, or a planted file.
         Harmless to the record (nothing refers to them), reported so nothing hides in the store."""
         entries, _ = self.history.read()
-        named = {
-            str(e.row[c]) for e in entries for c in ("sha256", "result_sha256", "inventory_sha256") if e.row.get(c)
-        }
-        return [str(p.relative_to(self.root)) for p in self.blob_store.names() if p.name not in named]
+        return unreferenced(expected_rows(entries), self.blob_store, self.root)
 
     def rebuild_index(self) -> int:
         """Rebuild the index from the history (the old one is kept aside); returns the rows restored."""
@@ -488,15 +398,3 @@ class EvidenceStore:
     def head(self) -> str:
         """The history's newest hash: pin it, and a rewritten history shows."""
         return self.history.head()
-
-
-def _can_write(folder: Path) -> bool:
-    """Whether files can be created in `folder` (a probe, since permission bits say nothing to root and
-    nothing about a read-only mount)."""
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError as exc:
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return False
-        raise StorageError(f"cannot use {folder}: {exc.strerror or exc}") from None

@@ -7,15 +7,12 @@ from __future__ import annotations
 from evidence_tracer.fakes.github import (
     FakeOrg,
     FakeRepo,
-    check_run,
-    commit,
     deploy_key,
     environment,
     protection,
-    pull,
-    review,
     ruleset,
 )
+from evidence_tracer.fakes.github_changes import check_run, commit, pull, review
 from evidence_tracer.fakes.okta import FakeOkta, FakeOktaUser
 
 DEMO_GITHUB_TOKEN_ENV = "TRACER_DEMO_GITHUB_TOKEN"

@@ -9,10 +9,10 @@ from evidence_tracer.fakes.github import (
     FakeRepo,
     deploy_key,
     environment,
-    github_api,
     protection,
     ruleset,
 )
+from evidence_tracer.fakes.github_api import github_api
 from evidence_tracer.fakes.server import FakeApi, serve
 from evidence_tracer.sources.github.source import GitHubSettings
 

@@ -13,7 +13,8 @@ from evidence_tracer.app.init import InitAnswers, create_workspace
 from evidence_tracer.cli.app import main
 from evidence_tracer.evidence.items import Kind
 from evidence_tracer.evidence.store import EvidenceStore
-from evidence_tracer.fakes.github import FakeOrg, check_run, commit, pull, review
+from evidence_tracer.fakes.github import FakeOrg
+from evidence_tracer.fakes.github_changes import check_run, commit, pull, review
 from evidence_tracer.fakes.server import FakeApi
 from evidence_tracer.governance.registers import PeopleFile, PersonRecord, Registers
 from evidence_tracer.sources.github.source import GitHubSettings

@@ -28,5 +28,5 @@ PLUGIN = SourcePlugin(
     build=_build,
     operations=operations,
     permissions=lambda config: token_permissions(),
-    fake="evidence_tracer.fakes.github:github_api",
+    fake="evidence_tracer.fakes.github_api:github_api",
 )

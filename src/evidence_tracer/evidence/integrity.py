@@ -1,0 +1,61 @@
+"""What a store's files say about themselves: the index against the history, every blob the history names.
+Pure comparisons; the store gathers what they compare (store.verify)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from evidence_tracer.evidence.blobs import BlobStore
+from evidence_tracer.evidence.history import Entry
+
+# The row columns that name a blob, and how a problem with that blob names its owner.
+BLOB_COLUMNS = {"sha256": "evidence {}", "result_sha256": "scan {}", "inventory_sha256": "inventory of scan {}"}
+Rows = Mapping[tuple[str, str], Mapping[str, Any]]
+
+
+def expected_rows(entries: Iterable[Entry]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(e.table, str(e.row["id"])): dict(e.row) for e in entries}
+
+
+def index_problems(expected: Rows, actual: Rows) -> list[str]:
+    """Rows forged into, missing from or edited in the index, judged against the history."""
+    problems = [
+        f"{key[0]} row {key[1]} is in the index but not in the history (forged or edited)"
+        for key in sorted(set(actual) - set(expected))
+    ]
+    problems += [
+        f"{key[0]} row {key[1]} is in the history but missing from the index "
+        "(run `tracer evidence verify --rebuild-index`)"
+        for key in sorted(set(expected) - set(actual))
+    ]
+    for key in sorted(set(expected) & set(actual)):
+        if {k: v for k, v in actual[key].items() if k in expected[key]} != expected[key]:
+            problems.append(f"{key[0]} row {key[1]} in the index differs from the history (edited)")
+    return problems
+
+
+def referenced_blobs(expected: Rows) -> dict[str, str]:
+    """Every blob digest the history names -> what it is the content of."""
+    referenced: dict[str, str] = {}
+    for (_, row_id), row in expected.items():
+        for column, owner in BLOB_COLUMNS.items():
+            if row.get(column):
+                referenced[str(row[column])] = owner.format(row_id)
+    return referenced
+
+
+def blob_problems(expected: Rows, blobs: BlobStore) -> list[str]:
+    problems = []
+    for digest, owner in sorted(referenced_blobs(expected).items()):
+        problem = blobs.problem(digest)
+        if problem is not None:
+            problems.append(f"{problem} content {digest} (of {owner})")
+    return problems
+
+
+def unreferenced(expected: Rows, blobs: BlobStore, root: Path) -> list[str]:
+    """Blobs no history entry names (paths relative to `root`)."""
+    named = set(referenced_blobs(expected))
+    return [str(p.relative_to(root)) for p in blobs.names() if p.name not in named]

@@ -1,0 +1,223 @@
+"""The demo account's monitoring, compute, edge and identity services (seeded into moto only, inside
+`demo_environment()`), each with a realistic gap and a clean twin."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT
+
+
+def seed_monitoring(s: Any) -> None:
+    logs = s.client("logs", region_name="us-east-1")
+    logs.create_log_group(logGroupName="cloudtrail")
+    logs.put_retention_policy(logGroupName="cloudtrail", retentionInDays=400)
+    logs.create_log_group(logGroupName="/aws/lambda/acme-api")
+    logs.put_retention_policy(logGroupName="/aws/lambda/acme-api", retentionInDays=14)  # shorter than policy
+    s.client("cloudtrail", region_name="us-east-1").update_trail(
+        Name="org-audit-trail",
+        CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{DEMO_ACCOUNT}:log-group:cloudtrail:*",
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{DEMO_ACCOUNT}:role/cloudtrail-to-logs",
+    )
+    sns = s.client("sns", region_name="us-east-1")
+    topic = sns.create_topic(Name="security-alerts")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@acme.example")
+    watched = {
+        "root_sign_in": '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS }',
+        "iam_policy_changes": "{ ($.eventName = PutUserPolicy) || ($.eventName = AttachRolePolicy) }",
+    }
+    cw = s.client("cloudwatch", region_name="us-east-1")
+    for name, pattern in watched.items():
+        logs.put_metric_filter(
+            logGroupName="cloudtrail",
+            filterName=name,
+            filterPattern=pattern,
+            metricTransformations=[{"metricName": name, "metricNamespace": "Security", "metricValue": "1"}],
+        )
+        actions = [topic] if name == "root_sign_in" else []  # the IAM alarm notifies nobody: a gap
+        cw.put_metric_alarm(
+            AlarmName=name,
+            MetricName=name,
+            Namespace="Security",
+            Statistic="Sum",
+            Period=300,
+            EvaluationPeriods=1,
+            Threshold=1,
+            ComparisonOperator="GreaterThanOrEqualToThreshold",
+            AlarmActions=actions,
+        )
+    config = s.client("config", region_name="us-east-1")
+    config.put_configuration_recorder(
+        ConfigurationRecorder={
+            "name": "default",
+            "roleARN": f"arn:aws:iam::{DEMO_ACCOUNT}:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True},
+        }
+    )
+    config.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "acme-cloudtrail-logs"})
+    config.start_configuration_recorder(ConfigurationRecorderName="default")
+    s.client("securityhub", region_name="us-east-1").enable_security_hub()
+
+
+def seed_compute(s: Any) -> None:
+    ec2 = s.client("ec2", region_name="us-east-1")
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    ec2.create_flow_logs(
+        ResourceIds=[vpc],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogDestinationType="s3",
+        LogDestination="arn:aws:s3:::acme-cloudtrail-logs",
+    )
+    image = ec2.register_image(Name="acme-base", RootDeviceName="/dev/xvda")["ImageId"]
+    ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+    )
+    ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+    )  # IMDSv1: a gap
+    west = s.client("ec2", region_name="us-west-2")  # a VPC with a workload and no flow logs: a gap
+    west_image = west.register_image(Name="acme-base", RootDeviceName="/dev/xvda")["ImageId"]
+    west.run_instances(
+        ImageId=west_image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+    )
+    ecr = s.client("ecr", region_name="us-east-1")
+    ecr.create_repository(repositoryName="acme-api", imageScanningConfiguration={"scanOnPush": True})
+    ecr.create_repository(repositoryName="acme-legacy-worker")  # no scan on push: a gap
+
+
+def _certificate(days: int, domain: str) -> tuple[bytes, bytes]:
+    """A self-signed certificate valid for `days` more days (imported into moto's ACM)."""
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=300))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), pem_key
+
+
+def seed_edge(s: Any) -> None:
+    acm = s.client("acm", region_name="us-east-1")
+    certs = {}
+    for domain, days in (("app.acme.example", 200), ("legacy.acme.example", 12)):  # 12 days left: a gap
+        body, key = _certificate(days, domain)
+        certs[domain] = acm.import_certificate(Certificate=body, PrivateKey=key)["CertificateArn"]
+    ec2 = s.client("ec2", region_name="us-east-1")
+    vpc = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    in_vpc = [{"Name": "vpc-id", "Values": [vpc]}]
+    subnets = [sn["SubnetId"] for sn in ec2.describe_subnets(Filters=in_vpc)["Subnets"]]
+    elb = s.client("elbv2", region_name="us-east-1")
+    balancers = (
+        ("acme-app", "app.acme.example", True, "ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        ("acme-legacy", "legacy.acme.example", False, "ELBSecurityPolicy-2016-08"),
+    )  # a gap
+    for name, domain, redirect, policy in balancers:
+        lb = elb.create_load_balancer(Name=name, Subnets=subnets[:2], Scheme="internet-facing", Type="application")[
+            "LoadBalancers"
+        ][0]["LoadBalancerArn"]
+        tg = elb.create_target_group(Name=f"{name}-tg", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0][
+            "TargetGroupArn"
+        ]
+        forward = [{"Type": "forward", "TargetGroupArn": tg}]
+        http_action = (
+            [{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}]
+            if redirect
+            else forward
+        )
+        elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=http_action)
+        elb.create_listener(
+            LoadBalancerArn=lb,
+            Protocol="HTTPS",
+            Port=443,
+            SslPolicy=policy,
+            Certificates=[{"CertificateArn": certs[domain]}],
+            DefaultActions=forward,
+        )
+    iam = s.client("iam")
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}
+            ],
+        }
+    )
+    role = iam.create_role(RoleName="acme-lambda", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    lam = s.client("lambda", region_name="us-east-1")
+    for name in ("acme-webhook", "acme-thumbnailer"):
+        lam.create_function(
+            FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": _zip()}
+        )
+    lam.add_permission(
+        FunctionName="acme-webhook", StatementId="anyone", Action="lambda:InvokeFunction", Principal="*"
+    )  # invocable by everyone: a gap
+    lam.create_function_url_config(FunctionName="acme-webhook", AuthType="NONE")
+
+
+def seed_identity_center(s: Any) -> None:
+    sso = s.client("sso-admin", region_name="us-east-1")
+    instance = sso.list_instances()["Instances"][0]
+    store = s.client("identitystore", region_name="us-east-1")
+    ids = {}
+    for user, display in (("alice@acme.example", "Alice Founder"), ("erin@acme.example", "Erin Engineer")):
+        ids[user] = store.create_user(
+            IdentityStoreId=instance["IdentityStoreId"],
+            UserName=user,
+            DisplayName=display,
+            Name={"GivenName": display.split()[0], "FamilyName": display.split()[1]},
+            Emails=[{"Value": user, "Primary": True}],
+        )["UserId"]
+    admin = sso.create_permission_set(Name="AdministratorAccess", InstanceArn=instance["InstanceArn"])["PermissionSet"][
+        "PermissionSetArn"
+    ]
+    sso.create_account_assignment(
+        InstanceArn=instance["InstanceArn"],
+        TargetId=DEMO_ACCOUNT,
+        TargetType="AWS_ACCOUNT",
+        PermissionSetArn=admin,
+        PrincipalType="USER",
+        PrincipalId=ids["alice@acme.example"],
+    )
+
+
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
+    return buffer.getvalue()
