@@ -17,6 +17,7 @@ from evidence_tracer.sources.aws.declared import datasets_fed_by, operation_keys
 from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, demo_environment, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
+from evidence_tracer.sources.base import Scope
 from tests.checks.builders import NOW
 from tests.sources.aws.faults import inject_error, respond
 
@@ -53,8 +54,8 @@ def _answer_what_moto_lacks(ctx: AwsContext) -> None:
 
 
 def _collect(only: frozenset[str], ctx: AwsContext) -> Inventory:
-    source = AwsSource(AwsSettings(organization="never", only=only), ctx)
-    return Inventory(source.collect(REGIONS).parts)
+    source = AwsSource(AwsSettings(organization="never"), ctx)
+    return Inventory(source.collect(Scope.of(REGIONS, only)).parts)
 
 
 def _datasets_for(checks: list[str]) -> frozenset[str]:

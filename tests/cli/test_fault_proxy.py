@@ -16,6 +16,7 @@ from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import Status
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
+from evidence_tracer.sources.base import Scope
 from tests.checks.builders import NOW
 from tests.cli.conftest import fake_aws_env
 from tests.proxy import Answer, LoopbackProxy, Rule
@@ -50,13 +51,11 @@ def _scan(proxy: LoopbackProxy, timeouts: Timeouts | None = None) -> tuple[Inven
     os.environ["AWS_ENDPOINT_URL"] = proxy.endpoint
     started = time.perf_counter()
     source = AwsSource(
-        AwsSettings(
-            organization="never",
-            only=frozenset({"ec2.security_groups", "logs.log_groups", "guardduty.detectors", "cloudtrail.trails"}),
-        ),
+        AwsSettings(organization="never"),
         AwsContext(region="us-east-1", timeouts=timeouts or Timeouts(max_attempts=1)),
     )
-    return Inventory(source.collect(["us-east-1"]).parts), time.perf_counter() - started
+    only = {"ec2.security_groups", "logs.log_groups", "guardduty.detectors", "cloudtrail.trails"}
+    return Inventory(source.collect(Scope.of(["us-east-1"], only)).parts), time.perf_counter() - started
 
 
 @pytest.mark.parametrize(

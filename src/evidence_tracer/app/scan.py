@@ -12,7 +12,7 @@ from evidence_tracer.checks.registry import CheckContext, evaluate
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Inventory, SourcePart
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
-from evidence_tracer.sources.base import EvidenceSource, Progress
+from evidence_tracer.sources.base import EvidenceSource, Progress, Scope
 
 Clock = Callable[[], datetime]
 
@@ -42,7 +42,7 @@ def run_scan(
     parts: list[SourcePart] = []
     records: list[ApiRecord] = []
     for source in sources:
-        collected = source.collect(scan_regions(config, regions), progress)
+        collected = source.collect(Scope.of(scan_regions(config, regions)), progress)
         parts.extend(collected.parts)
         records.extend(collected.records)
     inventory = Inventory(tuple(parts))

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from evidence_tracer.checks.common import listed
-from evidence_tracer.checks.registry import CheckContext, Emit
+from evidence_tracer.checks.registry import CheckContext, CheckMeta, Emit
 from evidence_tracer.inventory import Dataset, Resource, SourcePart
-from evidence_tracer.models import Finding
+from evidence_tracer.models import Finding, Severity
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,21 @@ class AttributeCheck:
     field: str = ""  # the remediation placeholder filled with the name (none when empty)
     wildcard: str = "*"  # the resource class named by an `error` for an unreadable region, e.g. "volume/*"
     arn: str = ""  # "volume/{id}": the finding's resource is this ARN in the part's account (default: the id)
+    # Title, severity and remediation beside the code (then not in checks.yaml); its service is its dataset's,
+    # and the one operation it needs is the dataset's list call.
+    title: str = ""
+    severity: Severity | None = None
+    remediation: str = ""
 
     __tracer_check__: ClassVar[bool] = True
+
+    @property
+    def meta(self) -> CheckMeta | None:
+        if self.severity is None:
+            return None  # described in catalog/checks.yaml
+        # It reads the list's answer only (no per-item detail), so the list call is all it needs.
+        needs = (f"{self.dataset.service}:{self.dataset.operation}",)
+        return CheckMeta(self.title, self.severity, self.dataset.service, self.remediation, needs)
 
     def __call__(self, part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
         found, errors = listed(part, emit, self.dataset, self.wildcard)

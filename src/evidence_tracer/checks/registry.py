@@ -98,10 +98,45 @@ def _needs(entry: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     return {str(sources[0]): tuple(str(n) for n in needs)}
 
 
-@functools.cache
-def specs() -> dict[str, CheckSpec]:
+@dataclass(frozen=True)
+class CheckMeta:
+    """A check's catalog entry written beside its code (the Prowler model) rather than in checks.yaml: one or
+    the other, never both. Its criteria still come from the controls that list it (controls.yaml)."""
+
+    title: str
+    severity: Severity
+    service: str
+    remediation: str
+    needs: tuple[str, ...]
+    source: str = "aws"
+
+    def entry(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "severity": self.severity.value,
+            "service": self.service,
+            "remediation": self.remediation,
+            "needs": list(self.needs),
+            "source": self.source,
+        }
+
+
+def _entries() -> dict[str, dict[str, Any]]:
+    """Every check's catalog entry: checks.yaml's, and those declared beside their code."""
     text = resources.files("evidence_tracer.catalog").joinpath("checks.yaml").read_text("utf-8")
     raw: dict[str, dict[str, Any]] = yaml.safe_load(text)
+    for cid, fn in all_checks().items():
+        meta = getattr(fn, "meta", None)
+        if isinstance(meta, CheckMeta):
+            if cid in raw:
+                raise ConfigError(f"check {cid} is described twice: in catalog/checks.yaml and beside its code")
+            raw[cid] = meta.entry()
+    return raw
+
+
+@functools.cache
+def specs() -> dict[str, CheckSpec]:
+    raw = _entries()
     try:
         return {
             cid: CheckSpec(

@@ -10,7 +10,7 @@ is an error" meta-test all come from `operations()`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from evidence_tracer.errors import CollectionError
@@ -41,6 +41,24 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What one collection covers: the regions (None: every region the source finds enabled; a source without
+    regions ignores them) and the datasets (None: all; a source may read more than `only` asks for when its
+    calls serve several datasets at once)."""
+
+    regions: tuple[str, ...] | None = None
+    only: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, regions: Sequence[str] | None = None, only: Iterable[str] | None = None) -> Scope:
+        return cls(tuple(regions) if regions else None, frozenset(only) if only is not None else None)
+
+    def wants(self, keys: Iterable[str]) -> bool:
+        """Whether any of these dataset keys is to be collected."""
+        return self.only is None or bool(self.only.intersection(keys))
+
+
+@dataclass(frozen=True)
 class Collected:
     """What one source run produced: its inventory parts and the raw records they rest on."""
 
@@ -58,5 +76,5 @@ class EvidenceSource(ABC):
         """Every operation the source may perform: its allow-list and its permission document."""
 
     @abstractmethod
-    def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:
-        """Read the source. Raises `SourceError` only when nothing at all can be read."""
+    def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
+        """Read what `scope` asks for. Raises `SourceError` only when nothing at all can be read."""

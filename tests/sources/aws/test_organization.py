@@ -14,6 +14,7 @@ from evidence_tracer.models import Status
 from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
+from evidence_tracer.sources.base import Scope
 from tests.sources.aws.faults import _Raw
 
 
@@ -98,16 +99,16 @@ def test_boundary_accounts_limit_the_organization_and_never_mode_skips_it(aws: N
     org.create_organization(FeatureSet="ALL")
     prod, _ = _member(org, "prod"), _member(org, "legacy")
     ctx = AwsContext(region="us-east-1")
-    only = AwsSource(AwsSettings(accounts=(prod,)), ctx).collect(["us-east-1"])
+    only = AwsSource(AwsSettings(accounts=(prod,)), ctx).collect(Scope.of(["us-east-1"]))
     assert [p.account for p in only.parts] == [prod]
-    alone = AwsSource(AwsSettings(organization="never"), ctx).collect(["us-east-1"])
+    alone = AwsSource(AwsSettings(organization="never"), ctx).collect(Scope.of(["us-east-1"]))
     assert [p.account for p in alone.parts] == [DEMO_ACCOUNT]
     assert not any(r.operation == "ListAccounts" for r in alone.records)
 
 
 def test_without_an_organization_auto_scans_the_one_account(aws: None) -> None:
     seed_demo_account()
-    collected = AwsSource(AwsSettings(), AwsContext(region="us-east-1")).collect(["us-east-1"])
+    collected = AwsSource(AwsSettings(), AwsContext(region="us-east-1")).collect(Scope.of(["us-east-1"]))
     assert [p.account for p in collected.parts] == [DEMO_ACCOUNT]
     # The listing is recorded: an auditor sees that the Organization was looked for (moto answers with no
     # accounts where AWS answers AWSOrganizationsNotInUseException; both mean one account).

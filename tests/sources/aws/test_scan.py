@@ -28,6 +28,7 @@ from evidence_tracer.sources.aws.declared import aws_operations, operation_keys
 from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource, in_partition
+from evidence_tracer.sources.base import Scope
 from tests.sources.aws.faults import inject_error
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -43,7 +44,7 @@ def scan(ctx: AwsContext, regions: tuple[str, ...] = DEMO_REGIONS) -> ScanOutcom
 
 
 def collect(ctx: AwsContext, regions: list[str] | None = None) -> SourcePart:
-    [part] = AwsSource(context=ctx).collect(regions).parts
+    [part] = AwsSource(context=ctx).collect(Scope.of(regions)).parts
     return part
 
 
@@ -174,8 +175,8 @@ def test_disabled_and_unknown_regions_are_errors(ctx: AwsContext, demo: None) ->
 
 
 def test_default_regions_are_the_enabled_ones_of_the_callers_partition(ctx: AwsContext, demo: None) -> None:
-    source = AwsSource(AwsSettings(organization="never", only=frozenset({DETECTORS.key})), ctx)
-    collected = source.collect(None)
+    source = AwsSource(AwsSettings(organization="never"), ctx)
+    collected = source.collect(Scope(only=frozenset({DETECTORS.key})))
     [part] = collected.parts
     assert "us-east-1" in part.regions and "ap-east-1" not in part.regions  # ap-east-1 is opt-in
     assert len(part.regions) > 10

@@ -27,6 +27,7 @@ from evidence_tracer.models import Status
 from evidence_tracer.sources.aws.demo_account import demo_environment, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
+from evidence_tracer.sources.base import Scope
 from tests.checks.builders import NOW
 from tests.sources.aws.faults import respond
 
@@ -42,9 +43,7 @@ HTML = b"<!doctype html><html><body><h1>Sign in to the corporate proxy</h1></bod
 
 
 def _collect(ctx: AwsContext, *keys: str) -> Inventory:
-    return Inventory(
-        AwsSource(AwsSettings(organization="never", only=frozenset(keys)), ctx).collect(["us-east-1"]).parts
-    )
+    return Inventory(AwsSource(AwsSettings(organization="never"), ctx).collect(Scope.of(["us-east-1"], keys)).parts)
 
 
 def test_guardduty_findings_in_the_documented_shape_are_read_in_batches(seeded: None) -> None:
@@ -121,7 +120,7 @@ def test_every_declared_resource_turns_a_proxy_page_into_an_error(seeded: None, 
     that dataset in every region (never an empty list), and nothing else is lost."""
     ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
     respond(ctx, spec.service, spec.operation, HTML, content_type="text/html")
-    [part] = AwsSource(AwsSettings(organization="never", only=frozenset({spec.key})), ctx).collect(["us-east-1"]).parts
+    [part] = AwsSource(AwsSettings(organization="never"), ctx).collect(Scope.of(["us-east-1"], {spec.key})).parts
     observed: Observed[Any] = part.get(spec, "us-east-1" if spec.regional else "global")
     assert observed.failure is not None and observed.value is None, observed
     assert observed.failure.code in ("UnexpectedResponse", "ResponseParserError"), observed.failure
@@ -149,8 +148,6 @@ def test_hand_written_collectors_turn_wrong_shapes_into_errors(
 ) -> None:
     ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
     respond(ctx, service, operation, body, content_type="text/html" if body == HTML else "text/xml")
-    [part] = (
-        AwsSource(AwsSettings(organization="never", only=frozenset({dataset.key})), ctx).collect(["us-east-1"]).parts
-    )
+    [part] = AwsSource(AwsSettings(organization="never"), ctx).collect(Scope.of(["us-east-1"], {dataset.key})).parts
     observed = part.get(dataset, "us-east-1" if dataset.regional else "global")
     assert observed.failure is not None and observed.value is None, observed

@@ -17,6 +17,7 @@ from evidence_tracer.fakes.server import FakeApi, Reply
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.github import MEMBERS, REPOSITORIES
 from evidence_tracer.models import Finding, Status
+from evidence_tracer.sources.base import Scope
 from evidence_tracer.sources.github.source import GitHubSettings, GitHubSource, reader
 from evidence_tracer.sources.github.token import github_token
 from tests.sources.github.conftest import TOKEN_ENV
@@ -25,7 +26,7 @@ NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def scan(settings: GitHubSettings) -> tuple[Inventory, tuple[Finding, ...]]:
-    collected = GitHubSource(settings).collect(None)
+    collected = GitHubSource(settings).collect(Scope())
     inventory = Inventory(collected.parts)
     return inventory, evaluate(inventory, CheckContext(WorkspaceConfig(), NOW))
 

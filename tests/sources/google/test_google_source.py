@@ -21,6 +21,7 @@ from evidence_tracer.fakes.server import FakeApi, Reply, serve
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.identity import USERS
 from evidence_tracer.models import Finding, Status
+from evidence_tracer.sources.base import Scope
 from evidence_tracer.sources.google.source import PATHS, GoogleSettings, GoogleSource
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -61,7 +62,7 @@ def server(workspace: FakeWorkspace, tmp_path: Path) -> Iterator[tuple[FakeApi, 
 
 
 def scan(settings: GoogleSettings) -> tuple[Inventory, tuple[Finding, ...]]:
-    inventory = Inventory(GoogleSource(settings).collect(None).parts)
+    inventory = Inventory(GoogleSource(settings).collect(Scope()).parts)
     return inventory, evaluate(inventory, CheckContext(WorkspaceConfig(), NOW))
 
 

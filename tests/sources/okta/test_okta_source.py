@@ -15,6 +15,7 @@ from evidence_tracer.fakes.server import FakeApi, Reply, serve
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.identity import USERS
 from evidence_tracer.models import Finding, Status
+from evidence_tracer.sources.base import Scope
 from evidence_tracer.sources.okta.operations import BY_KEY
 from evidence_tracer.sources.okta.source import OktaSettings, OktaSource
 
@@ -46,7 +47,7 @@ def server(okta: FakeOkta) -> Iterator[FakeApi]:
 
 
 def scan(api: FakeApi, okta: FakeOkta) -> tuple[Inventory, tuple[Finding, ...]]:
-    collected = OktaSource(OktaSettings(api.base_url, timeout=5), token=okta.token).collect(None)
+    collected = OktaSource(OktaSettings(api.base_url, timeout=5), token=okta.token).collect(Scope())
     inventory = Inventory(collected.parts)
     return inventory, evaluate(inventory, CheckContext(WorkspaceConfig(), NOW))
 
@@ -84,7 +85,7 @@ def test_pages_are_followed_and_only_gets_are_sent(server: FakeApi, okta: FakeOk
 
 
 def test_a_bad_token_makes_every_check_an_error(server: FakeApi, okta: FakeOkta) -> None:
-    collected = OktaSource(OktaSettings(server.base_url, timeout=5), token="wrong").collect(None)
+    collected = OktaSource(OktaSettings(server.base_url, timeout=5), token="wrong").collect(Scope())
     inventory = Inventory(collected.parts)
     assert inventory.parts[0].failure is not None and inventory.parts[0].failure.code == "Unauthorized"
     findings = evaluate(inventory, CheckContext(WorkspaceConfig(), NOW))

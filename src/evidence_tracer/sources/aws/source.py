@@ -37,7 +37,7 @@ from evidence_tracer.sources.aws.collectors.identity_center import collect_ident
 from evidence_tracer.sources.aws.collectors.s3 import Critical, collect_s3, collect_trail_bucket_logging
 from evidence_tracer.sources.aws.declared import aws_operations
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
-from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, SourceError
+from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope, SourceError
 
 _ENABLED = frozenset({"opt-in-not-required", "opted-in"})
 DEFAULT_ROLE = "EvidenceTracerReadOnly"
@@ -57,7 +57,6 @@ class AwsSettings:
     max_concurrent_accounts: int = 4
     workers: int = 8
     timeouts: Timeouts = field(default_factory=Timeouts)
-    only: frozenset[str] | None = None  # collect only these dataset keys (tests, targeted re-scans)
     # Whether a resource (name, tags) is critical: critical buckets get their versioning and encryption read.
     critical: Critical = field(default=lambda name, tags: True)
 
@@ -201,14 +200,14 @@ def collect_account(
     rec: Recorder,
     account_id: str,
     partition: str,
-    requested_regions: Sequence[str] | None,
+    scope: Scope,
     progress: Progress | None = None,
     workers: int = 8,
-    only: frozenset[str] | None = None,
     critical: Critical = lambda name, tags: True,
 ) -> SourcePart:
-    """Everything the AWS source reads in one account (or only the datasets named in `only`)."""
-    regions, unusable = resolve_regions(ctx, rec, requested_regions, partition)
+    """What `scope` asks of the AWS source in one account: its regions (default: every enabled one), its
+    datasets (default: all)."""
+    regions, unusable = resolve_regions(ctx, rec, scope.regions, partition)
     live = [r for r in regions if r not in unusable]
     home = ctx.home_region if ctx.home_region in live or not live else live[0]
     jobs = dict(
@@ -219,7 +218,7 @@ def collect_account(
             partition,
             home,
             live,
-            lambda keys: only is None or bool(only.intersection(keys)),
+            scope.wants,
             critical,
             workers,
         )
@@ -231,7 +230,7 @@ def collect_account(
             data.update(future.result())
             if progress:
                 progress(f"{account_id} {futures[future]}", done, len(futures))
-    if only is None or TRAIL_BUCKET_LOGGING.key in only:
+    if scope.wants((TRAIL_BUCKET_LOGGING.key,)):
         data.update(collect_trail_bucket_logging(ctx.client, rec, home, data))
     for region, failure in unusable.items():
         for dataset in _regional_datasets():
@@ -292,7 +291,7 @@ class AwsSource(EvidenceSource):
         )
 
     def _member(
-        self, ctx: AwsContext, account: str, partition: str, regions: Sequence[str] | None, progress: Progress | None
+        self, ctx: AwsContext, account: str, partition: str, scope: Scope, progress: Progress | None
     ) -> tuple[SourcePart, list[Any]]:
         rec = Recorder(account_id=account)
         try:
@@ -302,10 +301,9 @@ class AwsSource(EvidenceSource):
                 rec,
                 account,
                 partition,
-                regions,
+                scope,
                 progress,
                 self.settings.workers,
-                self.settings.only,
                 self.settings.critical,
             ), rec.records
         except CallFailed as exc:
@@ -319,7 +317,7 @@ class AwsSource(EvidenceSource):
             failure=failure,
         ), rec.records
 
-    def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:
+    def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
         ctx = self.context()
         rec = Recorder()
         account_id, partition = identify(ctx, rec)
@@ -337,10 +335,9 @@ class AwsSource(EvidenceSource):
                     rec,
                     account_id,
                     partition,
-                    regions,
+                    scope,
                     progress,
                     self.settings.workers,
-                    self.settings.only,
                     self.settings.critical,
                 )
             )
@@ -348,7 +345,7 @@ class AwsSource(EvidenceSource):
         others = [a for a in targets if a != account_id]
         if others:
             with ThreadPoolExecutor(max_workers=self.settings.max_concurrent_accounts) as pool:
-                for part, recs in pool.map(lambda a: self._member(ctx, a, partition, regions, progress), others):
+                for part, recs in pool.map(lambda a: self._member(ctx, a, partition, scope, progress), others):
                     parts.append(part)
                     records.extend(recs)
         return Collected(tuple(parts), tuple(records))

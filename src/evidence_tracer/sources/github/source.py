@@ -4,7 +4,6 @@ deployment environments, deploy keys, secret scanning and Dependabot alerts. One
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,7 @@ from evidence_tracer.inventory.github import (
     GitHubRepo,
     RepoEntry,
 )
-from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress
+from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope
 from evidence_tracer.sources.github.operations import BY_KEY, SOURCE, WRITE_SCOPES, operations
 from evidence_tracer.sources.github.token import github_token
 from evidence_tracer.sources.http import CallFailed, HttpReader
@@ -213,7 +212,7 @@ class GitHubSource(EvidenceSource):
     def operations(self) -> tuple[Operation, ...]:
         return operations()
 
-    def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:
+    def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
         org = self.settings.organization
         token = github_token(self.settings.token_env, self.settings.api_url)
         if not token:

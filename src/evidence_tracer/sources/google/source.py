@@ -9,7 +9,6 @@ import base64
 import json
 import os
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
 from evidence_tracer.inventory.identity import ADMINS, USERS, IdpUser
-from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress
+from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope
 from evidence_tracer.sources.http import CallFailed, HttpReader
 
 SOURCE = "google"
@@ -108,7 +107,7 @@ class GoogleSource(EvidenceSource):
         except (ValueError, KeyError) as exc:
             return self._fail("UnexpectedResponse", f"token exchange answer: {exc}")
 
-    def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:
+    def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
         token = self._token()
         if isinstance(token, Collected):
             return token

@@ -3,14 +3,13 @@ applications (is AWS IAM Identity Center, is GitHub behind SSO). One part per Ok
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
 from evidence_tracer.inventory.identity import ADMINS, APPS, USERS, IdpApp, IdpUser
-from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress
+from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope
 from evidence_tracer.sources.http import CallFailed, HttpReader
 from evidence_tracer.sources.okta.operations import BY_KEY, SOURCE, operations
 
@@ -46,7 +45,7 @@ class OktaSource(EvidenceSource):
     def operations(self) -> tuple[Operation, ...]:
         return operations()
 
-    def collect(self, regions: Sequence[str] | None, progress: Progress | None = None) -> Collected:
+    def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
         import os
 
         domain = urlparse(self.settings.org_url).hostname or self.settings.org_url
