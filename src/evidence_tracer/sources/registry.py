@@ -58,6 +58,8 @@ class SourcePlugin:
     permissions: Callable[[WorkspaceConfig | None], str]
     # "module:callable" of the local fake API the demo and the tests read it from.
     fake: str = ""
+    # The file under docs/ that ships the permissions document (scripts/generate_docs.py writes it).
+    document: str = ""
 
 
 @functools.cache

@@ -47,4 +47,5 @@ PLUGIN = SourcePlugin(
     operations=aws_operations,
     permissions=_permissions,
     fake="evidence_tracer.sources.aws.demo_account:seed_demo_account",
+    document="iam-policy.json",
 )

@@ -29,4 +29,5 @@ PLUGIN = SourcePlugin(
     operations=operations,
     permissions=lambda config: token_permissions(),
     fake="evidence_tracer.fakes.github_api:github_api",
+    document="github-token.md",
 )

@@ -28,4 +28,5 @@ PLUGIN = SourcePlugin(
     operations=lambda: OPERATIONS,
     permissions=lambda config: token_permissions(),
     fake="evidence_tracer.fakes.google:google_api",
+    document="google-workspace.md",
 )

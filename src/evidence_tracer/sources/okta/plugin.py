@@ -25,4 +25,5 @@ PLUGIN = SourcePlugin(
     operations=operations,
     permissions=lambda config: token_permissions(),
     fake="evidence_tracer.fakes.okta:okta_api",
+    document="okta-token.md",
 )
