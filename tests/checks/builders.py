@@ -233,6 +233,7 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
             )
         ),
         specs.SECRETS: ok((res("arn:secret", Name="db", RotationEnabled=True),)),
+        specs.EFS_FILE_SYSTEMS: ok((res("arn:fs/fs-1", FileSystemId="fs-1", Encrypted=True),)),
         specs.LOG_GROUPS: ok((res("trail", logGroupName="trail"),)),
         specs.METRIC_FILTERS: ok(
             tuple(

@@ -249,6 +249,12 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         "enable-key-rotation --key-id 2",
         None,
     ),
+    "efs_encrypted": (
+        {ds.EFS_FILE_SYSTEMS: ok((res("arn:fs/fs-9", FileSystemId="fs-9", Encrypted=False),))},
+        "fs-9 stores data unencrypted",
+        "then delete fs-9",
+        None,
+    ),
     "secretsmanager_rotation": (
         {ds.SECRETS: ok((res("arn:s", Name="stripe", RotationEnabled=False),))},
         "never rotated",

@@ -77,6 +77,7 @@ def test_every_check_maps_to_known_criteria_and_has_remediation() -> None:
             "branch",
             "repo",
             "environment",
+            "file_system",
         }, spec.check_id
 
 

@@ -16,6 +16,7 @@ from evidence_tracer.inventory.aws_resources import (
     EBS_ENCRYPTION_DEFAULT,
     EBS_SNAPSHOTS,
     EBS_VOLUMES,
+    EFS_FILE_SYSTEMS,
     KMS_KEYS,
     RDS_CLUSTERS,
     RDS_INSTANCES,
@@ -23,7 +24,7 @@ from evidence_tracer.inventory.aws_resources import (
     SECRETS,
 )
 from evidence_tracer.inventory.criticality import DECLARE_CRITICAL, critical_reason
-from evidence_tracer.models import Finding
+from evidence_tracer.models import Finding, Severity
 
 
 def _databases(part: SourcePart, emit: Emit) -> tuple[list[tuple[str, str, Resource, tuple[str, ...]]], list[Finding]]:
@@ -265,6 +266,21 @@ def kms_key_rotation(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterato
                 key.id, region, f"Customer-managed KMS key {key_id} does not rotate.", evidence, key_id=key_id
             )
 
+
+efs_encrypted = AttributeCheck(
+    EFS_FILE_SYSTEMS,
+    lambda d: bool(d.get("Encrypted")),
+    passed="EFS file system {name} is encrypted at rest.",
+    failed="EFS file system {name} stores data unencrypted.",
+    name_field="FileSystemId",
+    field="file_system",
+    wildcard="file-system/*",
+    title="EFS file systems encrypt data at rest",
+    severity=Severity.HIGH,
+    remediation="EFS is encrypted only when a file system is created: create an encrypted one (aws efs "
+    "create-file-system --encrypted --region {region}), copy the data across with AWS DataSync, move the "
+    "mount targets, then delete {file_system}.",
+)
 
 secretsmanager_rotation = AttributeCheck(
     SECRETS,

@@ -102,6 +102,15 @@ BACKUP_PROTECTED = ResourceSpec(
 SECRETS = ResourceSpec(
     "secretsmanager.secrets", "secretsmanager", "ListSecrets", regional=True, result_key="SecretList", id_field="ARN"
 )
+EFS_FILE_SYSTEMS = ResourceSpec(
+    "efs.file_systems",
+    "efs",
+    "DescribeFileSystems",
+    regional=True,
+    result_key="FileSystems",
+    id_field="FileSystemArn",
+    permission="elasticfilesystem:DescribeFileSystems",
+)
 
 # --- logging and monitoring ----------------------------------------------------------------------
 LOG_GROUPS = ResourceSpec(
@@ -242,6 +251,7 @@ SPECS: tuple[Spec, ...] = (
     BACKUP_PROTECTED,
     KMS_KEYS,
     SECRETS,
+    EFS_FILE_SYSTEMS,
     LOG_GROUPS,
     METRIC_FILTERS,
     ALARMS,
