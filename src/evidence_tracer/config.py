@@ -128,8 +128,11 @@ class GoogleSourceConfig(_Strict):
     timeout_seconds: float = Field(20, gt=0, le=300)
 
 
-class Sources(_Strict):
-    """The evidence sources a scan reads."""
+class Sources(BaseModel):
+    """The evidence sources a scan reads: the built-in ones here, any other section belongs to a plug-in source,
+    which validates it (sources/registry.py refuses a section no registered source claims)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     aws: AwsSourceConfig = AwsSourceConfig()
     github: GitHubSourceConfig = GitHubSourceConfig()

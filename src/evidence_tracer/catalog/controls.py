@@ -11,6 +11,7 @@ from importlib import resources
 import yaml
 
 from evidence_tracer.catalog.criteria import sort_key
+from evidence_tracer.errors import ConfigError
 
 
 class SelfEvidence(StrEnum):
@@ -60,8 +61,16 @@ class Control:
 
 @functools.cache
 def controls() -> dict[str, Control]:
+    """The control library: controls.yaml, with the checks plug-ins' catalog fragments list under its controls."""
+    from evidence_tracer.catalog.fragments import fragments
+
     text = resources.files("evidence_tracer.catalog").joinpath("controls.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
+    for fragment in fragments():
+        for control, checks in fragment.control_checks.items():
+            if control not in raw:
+                raise ConfigError(f"{fragment.package}/catalog.yaml: no control {control!r} in the control library")
+            raw[control] = {**raw[control], "checks": [*raw[control].get("checks", ()), *checks]}
     return {
         cid: Control(
             id=cid,

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from evidence_tracer.catalog.controls import criteria_of_check
+from evidence_tracer.catalog.fragments import fragments
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError, TracerError, UnexpectedShape
 from evidence_tracer.inventory import GLOBAL, Failure, Inventory, Observed, SourcePart
@@ -122,9 +123,15 @@ class CheckMeta:
 
 
 def _entries() -> dict[str, dict[str, Any]]:
-    """Every check's catalog entry: checks.yaml's, and those declared beside their code."""
+    """Every check's catalog entry: checks.yaml's, the plug-ins' catalog fragments', and those declared beside
+    their code."""
     text = resources.files("evidence_tracer.catalog").joinpath("checks.yaml").read_text("utf-8")
     raw: dict[str, dict[str, Any]] = yaml.safe_load(text)
+    for fragment in fragments():
+        for cid, entry in fragment.checks.items():
+            if cid in raw:
+                raise ConfigError(f"{fragment.package}/catalog.yaml: check {cid} is described twice")
+            raw[cid] = entry
     for cid, fn in all_checks().items():
         meta = getattr(fn, "meta", None)
         if isinstance(meta, CheckMeta):

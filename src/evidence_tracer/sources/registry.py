@@ -23,6 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import entry_points
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
@@ -30,6 +33,7 @@ from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.base import EvidenceSource, Operation
 
 ENTRY_POINT_GROUP = "evidence_tracer.sources"
+M = TypeVar("M", bound=BaseModel)
 BUILTIN = (
     "evidence_tracer.sources.aws.plugin",
     "evidence_tracer.sources.github.plugin",
@@ -88,6 +92,27 @@ def plugin(name: str) -> SourcePlugin:
     return by_name[name]
 
 
+def check_sections(config: WorkspaceConfig) -> None:
+    """Every section under tracer.yaml `sources:` belongs to a registered source (a typo is not ignored)."""
+    known = {p.name for p in plugins()}
+    unknown = sorted(set(config.sources.model_extra or {}) - known)
+    if unknown:
+        raise ConfigError(
+            f"tracer.yaml: sources.{unknown[0]} is not a registered source (the sources are {', '.join(sorted(known))})"
+        )
+
+
+def plugin_settings(config: WorkspaceConfig, name: str, model: type[M]) -> M:
+    """A plug-in source's own section of tracer.yaml `sources:`, validated by its model (defaults when absent)."""
+    raw = (config.sources.model_extra or {}).get(name) or {}
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise ConfigError(f"tracer.yaml: sources.{name}.{where}: {problem['msg']}") from None
+
+
 def enabled_sources(
     config: WorkspaceConfig,
     profile: str | None = None,
@@ -95,5 +120,6 @@ def enabled_sources(
     aws_context: AwsContext | None = None,
 ) -> list[EvidenceSource]:
     """The sources tracer.yaml enables, built from it (in registry order)."""
+    check_sections(config)
     options = BuildOptions(profile, organization, aws_context)
     return [p.build(config, options) for p in plugins() if p.enabled(config)]

@@ -16,6 +16,8 @@ from evidence_tracer.app.auditpack.gather import PackageContents
 from evidence_tracer.app.completeness import endpoint_warning
 from evidence_tracer.catalog.controls import Control, controls_for_criterion
 from evidence_tracer.catalog.criteria import Criterion
+from evidence_tracer.catalog.fragments import FILE as FRAGMENT_FILE
+from evidence_tracer.catalog.fragments import fragments
 from evidence_tracer.deliverables.build import FOLDER as DELIVERABLES
 from evidence_tracer.deliverables.build import deliverable_files
 from evidence_tracer.deliverables.layout import item_path
@@ -77,8 +79,11 @@ def _json(value: Any) -> bytes:
 
 
 def catalog_hashes() -> dict[str, str]:
+    """The SHA-256 of each catalog file the verdict was judged by: the built-in ones and each plug-in's fragment."""
     folder = resources.files("evidence_tracer.catalog")
-    return {"tool_version": __version__, **{name: sha256(folder.joinpath(name).read_bytes()) for name in CATALOG_FILES}}
+    built_in = {name: sha256(folder.joinpath(name).read_bytes()) for name in CATALOG_FILES}
+    plugged = {f"{f.package}/{FRAGMENT_FILE}": sha256(f.data) for f in fragments()}
+    return {"tool_version": __version__, **built_in, **plugged}
 
 
 def _views(c: PackageContents, files: dict[str, bytes]) -> list[CriterionView]:
