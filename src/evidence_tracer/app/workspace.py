@@ -89,7 +89,8 @@ class Workspace:
         """Forget what was loaded (after a write), so the next read sees the files as they are now."""
         for name in ("config", "registers", "register_snapshot", "policy_register", "exception_register"):
             self.__dict__.pop(name, None)
-        self._inventories.clear()
+        for memo in (self._inventories, self._scans, self._policy_statuses):
+            memo.clear()
 
     # --- as of a moment ---------------------------------------------------------------------------
 
@@ -106,19 +107,37 @@ class Workspace:
         return tuple(self.exceptions_file_at(moment).exceptions)
 
     def policy_statuses(self, moment: datetime) -> tuple[PolicyStatus, ...]:
-        return tuple(policy_statuses(self.path, self.config, self.policies_at(moment), moment))
+        """Each policy's state as of `moment` (its text read and hashed once per moment)."""
+        if moment not in self._policy_statuses:
+            found = policy_statuses(self.path, self.config, self.policies_at(moment), moment)
+            self._policy_statuses[moment] = tuple(found)
+        return self._policy_statuses[moment]
+
+    def scan(self, scan_id: str) -> ScanResult:
+        """A stored scan by its id, read and decoded once."""
+        if scan_id not in self._scans:
+            self._scans[scan_id] = self.store.load_scan(scan_id)
+        return self._scans[scan_id]
 
     def latest_scan(self, as_of: datetime) -> ScanResult | None:
-        try:
-            return self.store.load_scan(as_of=as_of)
-        except EvidenceError:
-            return None
+        """The latest scan finished by `as_of`, or None when there is none. A stored scan that cannot be read
+        (missing or altered content) is an error, never "no scan yet"."""
+        finished = self.store.scans(as_of=as_of)
+        return self.scan(finished[-1].id) if finished else None
 
     def manual_evidence(self, as_of: datetime) -> tuple[EvidenceItem, ...]:
         return tuple(self.store.items(kind=Kind.MANUAL, as_of=as_of))
 
     @functools.cached_property
     def _inventories(self) -> dict[str, Inventory | None]:
+        return {}
+
+    @functools.cached_property
+    def _scans(self) -> dict[str, ScanResult]:
+        return {}
+
+    @functools.cached_property
+    def _policy_statuses(self) -> dict[datetime, tuple[PolicyStatus, ...]]:
         return {}
 
     def inventory_of(self, scan_id: str) -> Inventory | None:

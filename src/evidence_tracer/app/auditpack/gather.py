@@ -97,7 +97,7 @@ def _check_date(workspace: Workspace, as_of: date, now: datetime) -> None:
 def _history(workspace: Workspace, cutoff: datetime) -> tuple[ScanSummary, ...]:
     out = []
     for info in workspace.store.scans(as_of=cutoff):
-        result = workspace.store.load_scan(info.id)
+        result = workspace.scan(info.id)
         out.append(
             ScanSummary(
                 info,
