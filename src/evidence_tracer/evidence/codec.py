@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.items import iso, parse_time
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
 
 FORMAT = "evidence-tracer-scan/3"
@@ -26,19 +26,11 @@ FORMAT = "evidence-tracer-scan/3"
 Labels = Callable[[str], tuple[tuple[str, ...], Severity] | None]
 
 
-def _time(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 def _scan(scan: ScanInfo) -> dict[str, Any]:
     return {
         "id": scan.id,
-        "started_at": _time(scan.started_at),
-        "finished_at": _time(scan.finished_at),
+        "started_at": iso(scan.started_at),
+        "finished_at": iso(scan.finished_at),
         "account_id": scan.account_id,
         "regions": list(scan.regions),
         "tool_version": scan.tool_version,
@@ -80,9 +72,9 @@ def decode_scan(data: bytes, labels: Labels | None) -> ScanResult:
     try:
         raw = json.loads(data)
         if raw.get("format") == FORMAT:
-            return _decode_v3(raw, labels)
+            return _decode(raw, labels)
         if raw.get("schema_version") in (None, 1, 2):
-            return _decode_report(raw, labels)
+            return _decode({"scan": raw["scan"], "findings": [_from_report(f) for f in raw["findings"]]}, labels)
         raise EvidenceError(f"stored scan has an unknown format {raw.get('format') or raw.get('schema_version')!r}")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise EvidenceError(f"stored scan cannot be read: {type(exc).__name__}: {exc}") from None
@@ -91,22 +83,21 @@ def decode_scan(data: bytes, labels: Labels | None) -> ScanResult:
 def _info(s: dict[str, Any]) -> ScanInfo:
     return ScanInfo(
         id=s["id"],
-        started_at=_parse_time(s["started_at"]),
-        finished_at=_parse_time(s["finished_at"]),
+        started_at=parse_time(s["started_at"]),
+        finished_at=parse_time(s["finished_at"]),
         account_id=s["account_id"],
         regions=tuple(s["regions"]),
         tool_version=s["tool_version"],
-        accounts=tuple(s.get("accounts") or (s["account_id"],)),
+        accounts=tuple(s["accounts"]) if "accounts" in s else (s["account_id"],),
         sources=tuple(s.get("sources", ("aws",))),
     )
 
 
-def _decode_v3(raw: dict[str, Any], labels: Labels | None) -> ScanResult:
+def _decode(raw: dict[str, Any], labels: Labels | None) -> ScanResult:
     findings = []
     for f in raw["findings"]:
-        criteria, severity = _labelled(
-            f["check_id"], (tuple(f["criteria_at_scan"]), Severity(f["severity_at_scan"])), labels
-        )
+        stored = (tuple(f["criteria_at_scan"]), Severity(f["severity_at_scan"]))
+        criteria, severity = _labelled(f["check_id"], stored, labels)
         findings.append(
             Finding(
                 check_id=f["check_id"],
@@ -125,24 +116,18 @@ def _decode_v3(raw: dict[str, Any], labels: Labels | None) -> ScanResult:
     return ScanResult(_info(raw["scan"]), tuple(findings))
 
 
-def _decode_report(raw: dict[str, Any], labels: Labels | None) -> ScanResult:
-    """A scan stored as the JSON report (tool versions before the store had its own format)."""
-    findings = []
-    for f in raw["findings"]:
-        criteria, severity = _labelled(f["check_id"], (tuple(f["criteria"]), Severity(f["severity"])), labels)
-        findings.append(
-            Finding(
-                check_id=f["check_id"],
-                status=Status(f["status"]),
-                severity=severity,
-                criteria=criteria,
-                resource_id=f["resource_id"],
-                location=f["region"],
-                account=f["account_id"],
-                message=f["message"],
-                remediation=f.get("remediation", ""),
-                evidence_ids=tuple(f.get("evidence_ids", ())),
-                source=f.get("source", "aws"),
-            )
-        )
-    return ScanResult(_info(raw["scan"]), tuple(findings))
+def _from_report(f: dict[str, Any]) -> dict[str, Any]:
+    """A finding of a scan stored as the JSON report (before the store had its own format), in this format."""
+    return {
+        "check_id": f["check_id"],
+        "status": f["status"],
+        "resource_id": f["resource_id"],
+        "location": f["region"],
+        "account": f["account_id"],
+        "source": f.get("source", "aws"),
+        "message": f["message"],
+        "remediation": f.get("remediation", ""),
+        "evidence_ids": f.get("evidence_ids", ()),
+        "severity_at_scan": f["severity"],
+        "criteria_at_scan": f["criteria"],
+    }
