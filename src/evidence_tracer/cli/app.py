@@ -15,11 +15,11 @@ from rich.table import Table
 from evidence_tracer import __version__
 from evidence_tracer.app.deliverables import workspace_deliverables
 from evidence_tracer.app.scan import reevaluate, run_scan
-from evidence_tracer.app.workspace import Workspace, open_store, workspace_readiness
+from evidence_tracer.app.workspace import Workspace, open_store
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.cli import evidence_cmd, incidents_cmd, people_cmd, policies_cmd, reviews_cmd, setup_cmd
 from evidence_tracer.cli.options import WorkspaceDir
-from evidence_tracer.cli.output import print_summary, safe, scan_progress, table
+from evidence_tracer.cli.output import print_summary, safe, scan_progress, table, warn_unproven
 from evidence_tracer.config import load_config
 from evidence_tracer.deliverables.build import MATRIX_XLSX
 from evidence_tracer.errors import ConfigError, TracerError
@@ -127,6 +127,7 @@ def scans(workspace: WorkspaceDir = Path(".")) -> None:
             )
         )
     table("Stored scans", ("Scan id", "Finished (UTC)", "Accounts", "Regions", "Pass", "Fail", "Error"), rows)
+    warn_unproven(store)
 
 
 @app.command()
@@ -151,7 +152,9 @@ def report(
     if readiness:
         if fmt is Format.CSV:
             raise ConfigError("the readiness report comes as json, markdown or html")
-        _write(render_readiness(workspace_readiness(workspace, datetime.now(UTC)), fmt), output)
+        ws = Workspace(workspace)
+        _write(render_readiness(ws.readiness(datetime.now(UTC)), fmt), output)
+        warn_unproven(ws.store)
         return
     ws = Workspace(workspace, require=False)
     result = ws.store.load_scan(scan_id)
@@ -159,6 +162,7 @@ def report(
         result = reevaluate(result, ws.require_inventory(result.scan.id), ws.config)
         Console(stderr=True).print(f"Scan {result.scan.id} re-evaluated with the current tracer.yaml.")
     _write(render(result, fmt), output)
+    warn_unproven(ws.store)
 
 
 @app.command()
@@ -171,7 +175,9 @@ def status(
     ] = None,
 ) -> None:
     """Where the workspace stands: readiness percentage, the most urgent gaps, this week's plan."""
-    r = workspace_readiness(workspace, datetime.now(UTC))
+    ws = Workspace(workspace)
+    r = ws.readiness(datetime.now(UTC))
+    warn_unproven(ws.store)
     console = Console()
     if explain_ is not None:
         for line in explain(r, explain_):
@@ -222,7 +228,9 @@ def matrix(
 ) -> None:
     """The control matrix: one row per in-scope control with criteria, owner, frequency, type, evidence and
     status (XLSX with the request list as a second sheet, or CSV)."""
-    files = workspace_deliverables(Workspace(workspace), datetime.now(UTC))
+    ws = Workspace(workspace)
+    files = workspace_deliverables(ws, datetime.now(UTC))
+    warn_unproven(ws.store)
     if output is None:
         sys.stdout.write(files["control-matrix.csv"].decode("utf-8"))
         return
@@ -239,7 +247,9 @@ def deliverables(
 ) -> None:
     """Write the Type 1 deliverables: control matrix (XLSX, CSV), request (PBC) list, system description
     draft (DC 200, Markdown and HTML) and the management assertion draft."""
-    for name, data in workspace_deliverables(Workspace(workspace), datetime.now(UTC)).items():
+    ws = Workspace(workspace)
+    warn_unproven(ws.store)
+    for name, data in workspace_deliverables(ws, datetime.now(UTC)).items():
         write_atomic(out / name, data)
         Console().print(f"  {safe(out / name)}")
 

@@ -14,7 +14,7 @@ from evidence_tracer.app.auditpack.export import export_package
 from evidence_tracer.app.auditpack.gather import scan_access
 from evidence_tracer.app.workspace import Workspace, open_store
 from evidence_tracer.catalog.controls import controls, resolve_target
-from evidence_tracer.cli.output import safe, table
+from evidence_tracer.cli.output import safe, table, warn_unproven
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.items import Kind
 from evidence_tracer.evidence.package import verify_package
@@ -68,6 +68,7 @@ def list_(
         source = i.note + " — " + i.source if i.kind is Kind.MANUAL and i.note else i.source
         rows.append((i.collected_at.strftime("%Y-%m-%d %H:%M:%S"), i.kind.value, target, source, i.sha256[:16]))
     table(f"{len(items)} evidence items", ("Collected (UTC)", "Kind", "Criteria / control", "Source", "SHA-256"), rows)
+    warn_unproven(store)
 
 
 def _supporting(store: EvidenceStore, criterion: str) -> set[str]:

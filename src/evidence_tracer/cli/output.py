@@ -10,12 +10,25 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.models import ScanResult, Status
 from evidence_tracer.report.grouping import DISCLAIMER, by_criterion, ordered
 from evidence_tracer.report.inert import inert_text
 from evidence_tracer.sources.base import Progress as ProgressFn
 
 STATE_STYLE = {"gaps": "bold red", "unverified": "yellow", "ready": "green", "n/a": "dim"}
+
+
+def warn_unproven(store: EvidenceStore) -> None:
+    """One line on stderr when the store's index is not used because the history does not prove it (what was
+    shown came from the history)."""
+    if store.index_problem is not None:
+        Console(stderr=True).print(
+            f"[yellow]warning[/]: {safe(store.index_problem)}. What is shown was read from the history; run "
+            "`tracer evidence verify`.",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def safe(value: object) -> str:

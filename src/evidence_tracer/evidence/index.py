@@ -4,7 +4,9 @@ mapping between index rows and evidence items."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -195,3 +197,26 @@ def prepare(db: sqlite3.Connection) -> list[str]:
     if "inventory_sha256" not in columns:  # stores made before snapshots were kept
         db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
     return sorted(TRIGGERS - found)
+
+
+def ordered_rows(db: sqlite3.Connection) -> list[tuple[str, dict[str, Any]]]:
+    """Every row in the order it was recorded (to start the history of a store made before it existed)."""
+    rows = [("evidence", dict(r)) for r in db.execute("SELECT * FROM evidence ORDER BY collected_at, id")]
+    return rows + [("scans", dict(r)) for r in db.execute("SELECT * FROM scans ORDER BY stored_at, id")]
+
+
+def set_aside(path: Path) -> None:
+    """Move an index file out of the way (kept beside it, never deleted) before it is rebuilt."""
+    if path.exists():
+        os.replace(path, path.with_suffix(f".replaced-{uuid.uuid4().hex[:8]}"))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def fill(db: sqlite3.Connection, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """A fresh index holding `rows`, in one transaction."""
+    db.executescript(SCHEMA)
+    db.execute("BEGIN IMMEDIATE")
+    for table, row in rows:
+        insert_row(db, table, row)
+    db.execute("COMMIT")

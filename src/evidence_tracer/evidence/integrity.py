@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence_tracer.evidence.blobs import BlobStore
 from evidence_tracer.evidence.history import Entry
+
+if TYPE_CHECKING:
+    from evidence_tracer.evidence.store import EvidenceStore
 
 # The row columns that name a blob, and how a problem with that blob names its owner.
 BLOB_COLUMNS = {"sha256": "evidence {}", "result_sha256": "scan {}", "inventory_sha256": "inventory of scan {}"}
@@ -59,3 +62,21 @@ def unreferenced(expected: Rows, blobs: BlobStore, root: Path) -> list[str]:
     """Blobs no history entry names (paths relative to `root`)."""
     named = set(referenced_blobs(expected))
     return [str(p.relative_to(root)) for p in blobs.names() if p.name not in named]
+
+
+def verify_store(store: EvidenceStore) -> list[str]:
+    """What is wrong with a store, judged from its files alone: the history chain, every blob it names, the
+    index against the history (forged, edited or missing rows, dropped triggers). History the index lacks (a
+    run killed between the two writes) is put back first: that is recovery of what was recorded, not a problem."""
+    store.roll_forward()
+    entries, problems = store.history.read()
+    if store.index_missing:
+        problems.append(f"the index {store.index_path} was missing: run `tracer evidence verify --rebuild-index`")
+    expected = expected_rows(entries)
+    if store.index_corrupt is not None:
+        problems.append(f"{store.index_corrupt}: run `tracer evidence verify --rebuild-index`")
+    else:
+        problems += index_problems(expected, store.disk_rows())
+    if store.triggers_removed:
+        problems.append(f"the index's append-only triggers had been removed: {', '.join(store.triggers_removed)}")
+    return problems + blob_problems(expected, store.blob_store)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import os
 import sqlite3
 import uuid
 from collections.abc import Iterable
@@ -30,21 +29,23 @@ from evidence_tracer.clock import FUTURE_TOLERANCE
 from evidence_tracer.errors import EvidenceError, StorageError
 from evidence_tracer.evidence import codec
 from evidence_tracer.evidence.blobs import BlobStore
-from evidence_tracer.evidence.history import History
+from evidence_tracer.evidence.history import Entry, History
 from evidence_tracer.evidence.index import (
-    SCHEMA,
     TABLES,
     connect,
     evidence_row,
+    fill,
     in_memory,
     insert_row,
     item_of,
     open_readonly,
+    ordered_rows,
     prepare,
     scan_row,
+    set_aside,
     table_rows,
 )
-from evidence_tracer.evidence.integrity import blob_problems, expected_rows, index_problems, unreferenced
+from evidence_tracer.evidence.integrity import expected_rows, index_problems, unreferenced, verify_store
 from evidence_tracer.evidence.items import (
     MAX_EVIDENCE_BYTES,
     EvidenceItem,
@@ -73,7 +74,8 @@ class EvidenceStore:
         self.history = History(self.root / HISTORY_FILE)
         self.index_missing = not self.index_path.exists() and self.history.path.exists()
         self._memory: sqlite3.Connection | None = None
-        self.index_problem: str | None = None
+        self.index_corrupt: str | None = None  # SQLite cannot read the index file
+        self.cache_problems: list[str] = []  # rows of the index the history does not prove
         self.triggers_removed: list[str] = []
         self.read_only = self.blobs.is_dir() and not can_write(self.root)
         if self.read_only:
@@ -91,13 +93,29 @@ class EvidenceStore:
             if not self.history.path.exists():
                 raise
             # A corrupt index is a damaged cache: read from the history, refuse writes until it is rebuilt.
-            self.index_problem = str(exc)
+            self.index_corrupt = str(exc)
             self._memory = self._index_in_memory()
             return
         if not self.history.path.exists():
             self._start_history()
-        else:
-            self._roll_forward()
+            return
+        entries = self.roll_forward()
+        if entries is not None:
+            # No view trusts the cache: an index row the history does not prove (inserted, edited, dropped)
+            # makes every read come from the history, and every write wait for a rebuild.
+            self.cache_problems = index_problems(expected_rows(entries), self.disk_rows())
+            if self.cache_problems:
+                self._memory = in_memory((e.table, e.row) for e in entries)
+
+    @property
+    def index_problem(self) -> str | None:
+        """Why the index is not used (read from the history instead), in one line; None when it is sound."""
+        if self.index_corrupt is not None:
+            return self.index_corrupt
+        if self.cache_problems:
+            more = f" (and {len(self.cache_problems) - 1} more)" if len(self.cache_problems) > 1 else ""
+            return f"the evidence index does not match the history: {self.cache_problems[0]}{more}"
+        return None
 
     def _open_index(self) -> None:
         existed = self.index_path.exists()
@@ -110,23 +128,26 @@ class EvidenceStore:
     def index_path(self) -> Path:
         return self.root / "index.sqlite"
 
-    def _roll_forward(self) -> None:
-        """History the index lacks (a run killed between the two writes, a deleted index) is put back."""
+    def roll_forward(self) -> list[Entry] | None:
+        """History the index lacks (a run killed between the two writes, a deleted index) is put back. Returns
+        the history's entries, or None when the history is damaged (verify reports it; nothing is copied)."""
         if self._memory is not None:
-            return
+            return None
         entries, problems = self.history.read()
-        if problems or not entries:
-            return  # a damaged history is reported by verify, never copied into the index
+        if problems:
+            return None
+        if not entries:
+            return entries
         with self._db() as db:
             have = {(t, str(r["id"])) for t in TABLES for r in db.execute(f"SELECT id FROM {t}")}
         lacking = [e for e in entries if (e.table, str(e.row["id"])) not in have]
-        if not lacking:
-            return
-        with workspace_lock(self.root, self.lock_timeout), self._db() as db:
-            db.execute("BEGIN IMMEDIATE")
-            for entry in lacking:
-                insert_row(db, entry.table, entry.row)
-            db.execute("COMMIT")
+        if lacking:
+            with workspace_lock(self.root, self.lock_timeout), self._db() as db:
+                db.execute("BEGIN IMMEDIATE")
+                for entry in lacking:
+                    insert_row(db, entry.table, entry.row)
+                db.execute("COMMIT")
+        return entries
 
     def _start_history(self) -> None:
         """A store made before the history existed: its index rows become the first entries (once)."""
@@ -134,8 +155,7 @@ class EvidenceStore:
             if self.history.path.exists():
                 return
             with self._db() as db:
-                rows = [("evidence", dict(r)) for r in db.execute("SELECT * FROM evidence ORDER BY collected_at, id")]
-                rows += [("scans", dict(r)) for r in db.execute("SELECT * FROM scans ORDER BY stored_at, id")]
+                rows = ordered_rows(db)
             self.history.path.touch()
             self.history.append(rows)
 
@@ -334,35 +354,21 @@ class EvidenceStore:
         return row
 
     def verify(self) -> list[str]:
-        """What is wrong with the store, judged from the files alone: the history chain, every blob it names,
-        the index against the history (forged, edited or missing rows, dropped triggers), unreferenced blobs.
-        Empty means intact. History the index lacks (a run killed between the two writes) is put back first:
-        that is recovery of what was recorded, not a problem."""
-        self._roll_forward()
-        entries, problems = self.history.read()
-        if self.index_missing:
-            problems.append(f"the index {self.index_path} was missing: run `tracer evidence verify --rebuild-index`")
-        expected = expected_rows(entries)
-        if self.index_problem is not None:
-            problems.append(f"{self.index_problem}: run `tracer evidence verify --rebuild-index`")
-        else:
-            problems += index_problems(expected, self._index_rows())
-        if self.triggers_removed:
-            problems.append(f"the index's append-only triggers had been removed: {', '.join(self.triggers_removed)}")
-        return problems + blob_problems(expected, self.blob_store)
+        """What is wrong with the store, judged from the files alone (evidence/integrity.py). Empty: intact."""
+        return verify_store(self)
 
-    def _index_rows(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """The index file's rows (in a read-only store, the file on disk, not the copy made in memory)."""
-        if not self.read_only:
-            with self._db() as db:
-                return table_rows(db)
+    def disk_rows(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """The index file's own rows (never an in-memory stand-in); a file SQLite cannot read is an error."""
         if not self.index_path.exists():
             return {}
-        with closing(open_readonly(self.index_path)) as disk:
-            try:
-                return table_rows(disk)
-            except sqlite3.Error as exc:
-                raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
+        if self.read_only:
+            with closing(open_readonly(self.index_path)) as disk:
+                try:
+                    return table_rows(disk)
+                except sqlite3.Error as exc:
+                    raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
+        with connect(self.index_path, self.lock_timeout) as db:
+            return table_rows(db)
 
     def unreferenced(self) -> list[str]:
         """Blobs no history entry names: the content of a run killed before it committed, or a planted file.
@@ -379,18 +385,11 @@ class EvidenceStore:
             self._refuse_if_read_only()
         if self._memory is not None:
             self._memory.close()
-            self._memory, self.index_problem = None, None
+            self._memory, self.index_corrupt, self.cache_problems = None, None, []
         with workspace_lock(self.root, self.lock_timeout):
-            if self.index_path.exists():
-                os.replace(self.index_path, self.index_path.with_suffix(f".replaced-{uuid.uuid4().hex[:8]}"))
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self.index_path}{suffix}").unlink(missing_ok=True)
+            set_aside(self.index_path)
             with self._db() as db:
-                db.executescript(SCHEMA)
-                db.execute("BEGIN IMMEDIATE")
-                for entry in entries:
-                    insert_row(db, entry.table, entry.row)
-                db.execute("COMMIT")
+                fill(db, ((e.table, e.row) for e in entries))
         self.index_missing = False
         self._open_index()
         return len(entries)

@@ -117,6 +117,13 @@ def gather(
     package of evidence and scans only, with tracer.yaml's defaults and no readiness."""
     now = now or datetime.now(UTC)
     _check_date(workspace, as_of, now)
+    problems = workspace.store.verify()
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise EvidenceError(
+            f"the evidence store fails verification: {problems[0]}{more}. Nothing was exported or signed: run "
+            "`tracer evidence verify` and mend the store first"
+        )
     cutoff = end_of_day(as_of)
     moment = min(cutoff, now)
     store = workspace.store
