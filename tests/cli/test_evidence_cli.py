@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from evidence_tracer.evidence import signing
 from evidence_tracer.evidence.store import EvidenceStore
 from tests.cli.conftest import fake_aws_env, tracer
 
@@ -99,7 +100,8 @@ def test_manual_evidence_list_users_export_verify(workspace: Path, tmp_path: Pat
     assert any(n.startswith("CC6.3-access-changes/manual-") for n in names)
     assert manifest["scan_id"] == EvidenceStore(workspace).scans()[-1].id
 
-    verified = tracer("evidence", "verify", str(package), "--expect", fingerprint)
+    key = signing.fingerprint(signing.load_or_create_key(workspace / ".tracer").public_key())  # pinned
+    verified = tracer("evidence", "verify", str(package), "--expect", fingerprint, "--expect-key", key)
     assert verified.returncode == 0 and "Package verified" in verified.stdout
     wrong = tracer("evidence", "verify", str(package), "--expect", "0" * 64)
     assert wrong.returncode == 1 and "fingerprint mismatch" in wrong.stdout

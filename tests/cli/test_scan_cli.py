@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+from evidence_tracer.config import load_config
 from tests.cli.conftest import fake_aws_env, tracer
 
 
@@ -139,7 +140,10 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     }
     [package] = ws.glob("auditor-package-*.zip")
     assert "verified" in out.stdout
-    assert tracer("evidence", "verify", str(package)).returncode == 0
+    unpinned = tracer("evidence", "verify", str(package))
+    assert unpinned.returncode == 1 and "signer not pinned" in unpinned.stdout
+    key = load_config(ws).signing.public_key_fingerprint
+    assert tracer("evidence", "verify", str(package), "--expect-key", key).returncode == 0
     readiness = json.loads((reports / "readiness.json").read_text())
     assert 0 < readiness["readiness_percent"] < 100 and readiness["ready_for_audit"] is False
     assert (reports / "readiness.html").read_text().count('class="gap"') == len(readiness["gaps"])

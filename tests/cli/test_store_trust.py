@@ -96,3 +96,131 @@ def test_an_edited_row_behind_dropped_triggers_is_caught_too(
     assert code == 0, out
     code, out, err = _cli(capsys, "status", "-w", str(copy_demo))
     assert _percent(out) == honest and "warning" not in err
+
+
+def _export(capsys: pytest.CaptureFixture[str], ws: Path, out: Path) -> None:
+    code, _, err = _cli(capsys, "evidence", "export", "--out", str(out), "-w", str(ws))
+    assert code == 0, err
+
+
+def _reforge(package: Path) -> None:
+    """H2 as found: findings, SHA256SUMS and manifest rewritten and re-signed with a new key, whose public half
+    replaces the package's allowed_signers."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from evidence_tracer.evidence import signing
+    from evidence_tracer.evidence.items import sha256
+
+    findings = package / "scan" / "findings.json"
+    findings.write_text(findings.read_text().replace('"fail"', '"pass"'))
+    files = {p.relative_to(package).as_posix(): p for p in package.rglob("*") if p.is_file()}
+    outside = {"manifest.json", "manifest.json.sig", "allowed_signers", "SHA256SUMS"}
+    sums = "".join(f"{sha256(files[n].read_bytes())}  {n}\n" for n in sorted(files) if n not in outside)
+    (package / "SHA256SUMS").write_text(sums)
+    manifest = json.loads((package / "manifest.json").read_text())
+    for name, entry in manifest["files"].items():
+        entry["sha256"] = sha256((package / name).read_bytes())
+    forger = Ed25519PrivateKey.generate()
+    manifest["signing_key"] = signing.fingerprint(forger.public_key())
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    (package / "manifest.json").write_bytes(data)
+    (package / "manifest.json.sig").write_bytes(signing.sign(data, forger))
+    (package / "allowed_signers").write_bytes(signing.allowed_signers(forger.public_key()))
+
+
+def test_a_package_re_signed_with_a_new_key_verifies_only_against_a_pinned_key(
+    copy_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    from evidence_tracer.config import load_config
+    from evidence_tracer.evidence.signing import TRUSTED_SIGNERS, VERIFY_COMMAND
+
+    real_key = load_config(copy_demo).signing.public_key_fingerprint
+    company = tmp_path / TRUSTED_SIGNERS  # what the company handed the auditor out of band
+    code, _, err = _cli(capsys, "evidence", "signers", "-o", str(company), "-w", str(copy_demo))
+    assert code == 0 and real_key in err
+    package = tmp_path / "package"
+    _export(capsys, copy_demo, package)
+
+    code, out, _ = _cli(capsys, "evidence", "verify", str(package))
+    assert code == 1 and "signature valid, signer not pinned" in out.replace("\n", " ")
+    assert "signing.public_key_fingerprint" in out.replace("\n", " ")
+    for pin in (("--expect-key", real_key), ("--signers", str(company))):
+        code, out, _ = _cli(capsys, "evidence", "verify", str(package), *pin)
+        assert code == 0 and "Package verified" in out, out
+    keys = tmp_path / "alice.keys"  # https://github.com/USER.keys serves the key this way
+    keys.write_text(" ".join(company.read_text().split()[1:3]) + "\n")
+    assert _cli(capsys, "evidence", "verify", str(package), "--signers", str(keys))[0] == 0
+    good = subprocess.run(
+        VERIFY_COMMAND.replace(TRUSTED_SIGNERS, str(company)),
+        shell=True,
+        cwd=package,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert good.returncode == 0, good.stderr
+
+    _reforge(package)
+    code, out, _ = _cli(capsys, "evidence", "verify", str(package))
+    assert code == 1 and "not pinned" in out  # the forger's key is in the box, so the signature "holds"
+    for pin in (("--expect-key", real_key), ("--signers", str(company)), ("--signers", str(keys))):
+        code, out, _ = _cli(capsys, "evidence", "verify", str(package), *pin)
+        assert code == 1 and "signing key mismatch" in out, out
+    forged = subprocess.run(
+        VERIFY_COMMAND.replace(TRUSTED_SIGNERS, str(company)),
+        shell=True,
+        cwd=package,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert forged.returncode != 0
+
+
+@pytest.mark.parametrize("signers", [b"someone-else ssh-ed25519 {key}\n", b"evidence-tracer ssh-ed25519 !!notbase64\n"])
+def test_allowed_signers_names_the_principal_and_bad_base64_is_one_error(
+    copy_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], signers: bytes
+) -> None:
+    package = tmp_path / "package"
+    _export(capsys, copy_demo, package)
+    key = (package / "allowed_signers").read_bytes().split()[2]
+    (package / "allowed_signers").write_bytes(signers.replace(b"{key}", key))
+    code, out, _ = _cli(capsys, "evidence", "verify", str(package))
+    assert code == 1 and "signature" in out and "Traceback" not in out
+    assert "names for evidence-tracer" in out.replace("\n", " ")
+
+
+def test_a_history_cut_short_or_rewritten_fails_a_pinned_head(
+    copy_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """M1 and L1 as found: the tail cut and the index deleted, or the whole chain recomputed — both prove
+    themselves, and only a head kept outside the workspace shows what happened."""
+    from evidence_tracer.evidence.history import History, entry_hash
+
+    log = copy_demo / ".tracer" / "log.jsonl"
+    pin = History(log).pinned()
+    code, out, _ = _cli(capsys, "evidence", "verify", "--expect-head", pin, "-w", str(copy_demo))
+    assert code == 0 and pin in out.replace("\n", "")
+    original = log.read_bytes()
+
+    log.write_bytes(b"".join(original.splitlines(keepends=True)[:-5]))
+    (copy_demo / ".tracer" / "index.sqlite").unlink()
+    code, out, _ = _cli(capsys, "evidence", "verify", "--rebuild-index", "-w", str(copy_demo))
+    assert code == 0  # the shortened history proves itself...
+    code, out, _ = _cli(capsys, "evidence", "verify", "--expect-head", pin, "-w", str(copy_demo))
+    assert code == 1 and "cut short" in out  # ...but not the head kept before
+
+    lines, prev = [], "0" * 64
+    for seq, raw in enumerate(original.splitlines(), start=1):
+        entry = json.loads(raw)
+        if seq == 3:
+            entry["row"]["note"] = "rewritten"
+        entry["prev"], entry["hash"] = prev, entry_hash(seq, prev, entry["table"], entry["row"])
+        prev = entry["hash"]
+        lines.append(json.dumps(entry, sort_keys=True, separators=(",", ":")).encode() + b"\n")
+    log.write_bytes(b"".join(lines))
+    assert History(log).read()[1] == []  # a fully recomputed chain proves itself
+    code, out, _ = _cli(capsys, "evidence", "verify", "--expect-head", pin, "-w", str(copy_demo))
+    assert code == 1 and "rewritten" in out

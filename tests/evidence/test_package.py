@@ -227,15 +227,19 @@ def test_a_zip_bomb_is_refused_quickly_without_inflating_it(tmp_path: Path) -> N
 
 def test_an_auditor_verifies_the_signature_with_ssh_keygen(store: EvidenceStore, tmp_path: Path) -> None:
     """With OpenSSH's own tool (Debian's openssh-client), not with Evidence Tracer."""
-    from evidence_tracer.evidence.signing import VERIFY_COMMAND
+    from evidence_tracer.evidence.signing import TRUSTED_SIGNERS, VERIFY_COMMAND, allowed_signers, load_or_create_key
 
     out = tmp_path / "pkg"
     export_package(_ws(store), AS_OF, out)
-    good = subprocess.run(VERIFY_COMMAND, shell=True, cwd=out, capture_output=True, text=True, check=False)
+    # The company's allowed_signers, as the auditor obtained it out of band (never the package's own copy).
+    company = tmp_path / TRUSTED_SIGNERS
+    company.write_bytes(allowed_signers(load_or_create_key(store.root).public_key()))
+    command = VERIFY_COMMAND.replace(TRUSTED_SIGNERS, str(company))
+    good = subprocess.run(command, shell=True, cwd=out, capture_output=True, text=True, check=False)
     assert good.returncode == 0 and 'Good "evidence-tracer" signature' in good.stdout + good.stderr
     manifest = out / "manifest.json"
     manifest.write_bytes(manifest.read_bytes().replace(b'"size"', b'"size" ', 1))
-    bad = subprocess.run(VERIFY_COMMAND, shell=True, cwd=out, capture_output=True, text=True, check=False)
+    bad = subprocess.run(command, shell=True, cwd=out, capture_output=True, text=True, check=False)
     assert bad.returncode != 0
     assert (store.root / "signing-key").stat().st_mode & 0o077 == 0  # the private key stays private
     assert not any("PRIVATE KEY" in p.read_text(errors="ignore") for p in out.rglob("*") if p.is_file())

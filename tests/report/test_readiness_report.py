@@ -62,6 +62,7 @@ def test_json_shape() -> None:
         "plan",
         "boundary_coverage",
         "signing_key",
+        "history_head",
         "not_ready_because",
         "accepted_exceptions",
     }

@@ -154,7 +154,8 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     stamp = outcome.result.scan.id.split("-")[0]
     ws.refresh()  # the registers and policies were written above
     package = export_package(ws, now.date(), workspace / f"auditor-package-{stamp}.zip", owners_of(ws.config))
-    verified = verify_package(package.path).ok
+    checked = verify_package(package.path)  # against the workspace's own key, as an auditor pins it
+    verified = checked.ok and checked.signer == ws.config.signing.public_key_fingerprint
     readiness = ws.readiness(datetime.now(UTC))
     reports_dir = workspace / "reports"
     reports_dir.mkdir(exist_ok=True)

@@ -164,6 +164,7 @@ class Workspace:
             self.registers_at(now),
             self.exceptions_at(now),
             self.inventory_of(scan.scan.id) if scan is not None else None,
+            self.store.history.pinned(),
         )
 
     def readiness(self, now: datetime) -> Readiness:

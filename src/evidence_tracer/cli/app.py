@@ -191,6 +191,7 @@ def status(
     for reason in r.why_not_ready():
         console.print(f"  [yellow]not ready:[/] {safe(reason)}")
     console.print(f"Boundary: {safe(r.coverage_line)}")
+    console.print(f"Evidence history head: {r.history_head} [dim](keep it outside the workspace)[/]", soft_wrap=True)
     table = Table(title="Criteria")
     for col in ("Criterion", "Ready", "Fail", "Error", "Evidence", "Owners"):
         table.add_column(col)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,9 +14,11 @@ from rich.table import Table
 from evidence_tracer.app.auditpack.export import export_package
 from evidence_tracer.app.auditpack.gather import scan_access
 from evidence_tracer.app.workspace import Workspace, open_store
+from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls, resolve_target
 from evidence_tracer.cli.output import safe, table, warn_unproven
 from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence import signing
 from evidence_tracer.evidence.items import Kind
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.evidence.store import EvidenceStore
@@ -104,7 +107,17 @@ def verify(
     package: Annotated[Path | None, typer.Argument(help="Package directory or zip. Omit to check the store.")] = None,
     expect: Annotated[str | None, typer.Option(help="The fingerprint the package must have.")] = None,
     expect_key: Annotated[
-        str | None, typer.Option(help="The signing key fingerprint (SHA256:…) the package must be signed with.")
+        str | None, typer.Option(help="The signing key fingerprint (SHA256:…) the company gave you.")
+    ] = None,
+    signers: Annotated[
+        Path | None,
+        typer.Option(
+            help="The company's allowed_signers file, or its https://github.com/USER.keys, obtained out of band."
+        ),
+    ] = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(help="A history head kept earlier (HASH:LENGTH, as verify and every package print it)."),
     ] = None,
     rebuild_index: Annotated[
         bool,
@@ -114,27 +127,52 @@ def verify(
     ] = False,
     workspace: WorkspaceDir = Path("."),
 ) -> None:
-    """Check a package (or the workspace store) for changed, missing or extra files. Exits 1 on any problem."""
+    """Check a package (or the workspace store): every file, the signature against a key you pinned, the history
+    against a head you kept. Exits 1 on any problem, and when the signer is not pinned."""
     console = Console()
     if package is None:
-        store = open_store(workspace)
-        if rebuild_index:
-            console.print(f"Index rebuilt from the history: {store.rebuild_index()} records.")
-        problems = store.verify()
-        for p in problems:
-            console.print(f"[red]{safe(p)}[/]")
-        for name in store.unreferenced():
-            console.print(
-                f"[yellow]note[/]: unreferenced content {safe(name)} (from an interrupted run, or "
-                "planted; nothing refers to it)"
-            )
-        console.print(f"History head: {store.head()} (pin it: a rewritten history cannot keep it)")
+        raise typer.Exit(_verify_store(console, workspace, rebuild_index, expect_head))
+    pins = set() if expect_key is None else {expect_key.strip()}
+    if signers is not None:
+        try:
+            pins |= signing.pinned_fingerprints(signers.read_bytes())
+        except OSError as exc:
+            raise EvidenceError(f"cannot read {signers}: {exc.strerror or exc}") from None
+        if not pins:
+            raise EvidenceError(f"{signers} names no ssh-ed25519 key")
+    raise typer.Exit(_verify_package(console, package, expect, pins, expect_head))
+
+
+def _verify_store(console: Console, workspace: Path, rebuild_index: bool, expect_head: str | None) -> int:
+    store = open_store(workspace)
+    if rebuild_index:
+        console.print(f"Index rebuilt from the history: {store.rebuild_index()} records.")
+    problems = store.verify()
+    if expect_head is not None:
+        wrong = store.history.check_pin(expect_head)
+        problems += [f"pinned head: {wrong}"] if wrong else []
+    for p in problems:
+        console.print(f"[red]{safe(p)}[/]")
+    for name in store.unreferenced():
         console.print(
-            "Evidence store intact: its history proves itself."
-            if not problems
-            else f"{len(problems)} problems in the store."
+            f"[yellow]note[/]: unreferenced content {safe(name)} (from an interrupted run, or "
+            "planted; nothing refers to it)"
         )
-        raise typer.Exit(1 if problems else 0)
+    console.print(f"History head: {store.history.pinned()} (keep it outside the workspace; verify --expect-head)")
+    if expect_head is None:
+        console.print(
+            "[dim]No head was pinned: a history rewritten from the start, or cut short, still proves "
+            "itself here; pass --expect-head with a head kept earlier.[/]"
+        )
+    console.print(
+        "Evidence store intact: its history proves itself."
+        if not problems
+        else f"{len(problems)} problems in the store."
+    )
+    return 1 if problems else 0
+
+
+def _verify_package(console: Console, package: Path, expect: str | None, pins: set[str], head: str | None) -> int:
     result = verify_package(package)
     for label, names in (
         ("changed", result.changed),
@@ -145,25 +183,61 @@ def verify(
         for name in names:
             console.print(f"[red]{label}[/] {safe(name)}")
     console.print(f"Fingerprint: {result.fingerprint}")
+    bad = expect is not None and expect != result.fingerprint
+    if bad:
+        console.print(f"[red]fingerprint mismatch[/]: expected {safe(expect)}")
+    if head is not None and head.strip() not in (result.history_pin, (result.history_pin or "").split(":")[0]):
+        console.print(
+            f"[red]history head mismatch[/]: the package records {safe(result.history_pin)}, expected {safe(head)}"
+        )
+        bad = True
+    unpinned = False
     if result.signature_problem:
         console.print(f"[red]signature[/]: {safe(result.signature_problem)}")
+    elif not pins:
+        unpinned = True
+        console.print(
+            f"[yellow]signature valid, signer not pinned[/]: compare fingerprint {result.signer} with the one the "
+            "company gave you (their tracer.yaml signing.public_key_fingerprint), then pass --expect-key, or "
+            "--signers with their allowed_signers file or https://github.com/USER.keys"
+        )
+    elif result.signer not in pins:
+        console.print(f"[red]signing key mismatch[/]: signed by {result.signer}, not by a key you pinned")
+        bad = True
     else:
-        console.print(f"Signed by key {result.signer} (check it is the company's: tracer.yaml signing.public_key)")
-    bad_fingerprint = expect is not None and expect != result.fingerprint
-    if bad_fingerprint:
-        console.print(f"[red]fingerprint mismatch[/]: expected {safe(expect)}")
-    if expect_key is not None and expect_key != result.signer:
-        console.print(f"[red]signing key mismatch[/]: expected {safe(expect_key)}")
-        bad_fingerprint = True
-    if result.ok and not bad_fingerprint:
-        console.print(f"Package verified: {result.checked} files match manifest.json.")
-        return
+        console.print(f"Signed by the pinned key {result.signer}.")
+    if result.ok and not bad and not unpinned:
+        console.print(f"Package verified: {result.checked} files match manifest.json, signed by the pinned key.")
+        return 0
+    if result.ok and not bad:
+        console.print(
+            f"Integrity checked ({result.checked} files match manifest.json), but the package is NOT "
+            "verified until its signer is pinned."
+        )
+        return 1
     console.print(
         f"[red]Package NOT verified[/]: {len(result.changed)} changed, {len(result.missing)} missing, "
         f"{len(result.extra)} extra, {len(result.sums_mismatch)} SHA256SUMS mismatches"
         f"{', signature invalid' if result.signature_problem else ''}."
     )
-    raise typer.Exit(1)
+    return 1
+
+
+@app.command("signers")
+def signers_file(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    workspace: WorkspaceDir = Path("."),
+) -> None:
+    """The company's allowed_signers line (the workspace's public signing key), to give the auditor out of band
+    (by a channel they already trust, never inside a package): they verify packages against it."""
+    key = signing.load_or_create_key(Workspace(workspace).store.root).public_key()
+    text = signing.allowed_signers(key).decode()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        Console(stderr=True).print(f"Wrote {safe(output)}: give it to the auditor out of band.")
+    Console(stderr=True).print(f"Fingerprint: {signing.fingerprint(key)}")
 
 
 @app.command("users")

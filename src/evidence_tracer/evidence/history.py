@@ -89,6 +89,33 @@ class History:
         entries, _ = self.read()
         return entries[-1].hash if entries else GENESIS
 
+    def pinned(self) -> str:
+        """The head as `HASH:LENGTH`, the form to keep outside the workspace and pass to `--expect-head`."""
+        entries, _ = self.read()
+        return f"{entries[-1].hash if entries else GENESIS}:{len(entries)}"
+
+    def check_pin(self, pin: str) -> str | None:
+        """What is wrong with the history against a head kept earlier (`HASH` or `HASH:LENGTH`): None when the
+        pinned entry is still where it was, with everything before it (the history may have grown since). A
+        history cut short or rewritten from before the pin cannot keep it."""
+        head, _, length = pin.strip().partition(":")
+        entries, problems = self.read()
+        if problems:
+            return f"the history does not prove itself: {problems[0]}"
+        if length:
+            if not length.isdigit():
+                return f"--expect-head {pin!r}: the length after ':' is not a number"
+            n = int(length)
+            if n > len(entries):
+                return f"the history holds {len(entries)} entries, fewer than the {n} pinned: it was cut short"
+            at = entries[n - 1].hash if n else GENESIS
+            if at != head:
+                return f"entry {n} of the history is {at}, not the pinned {head}: the history was rewritten"
+            return None
+        if not any(e.hash == head for e in entries) and head != GENESIS:
+            return f"no entry of the history has the pinned hash {head}: it was cut short or rewritten"
+        return None
+
     def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
         """Append rows (the caller holds the workspace lock); durable before it returns."""
         entries, _ = self.read()

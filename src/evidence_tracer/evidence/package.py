@@ -96,6 +96,7 @@ class Verification:
     extra: list[str] = field(default_factory=list)
     sums_mismatch: list[str] = field(default_factory=list)  # SHA256SUMS lines that disagree with the files
     signer: str | None = None  # the fingerprint of the key whose signature over manifest.json holds
+    history_pin: str | None = None  # the store's history head the package records (HASH:LENGTH)
     signature_problem: str | None = None
 
     @property
@@ -233,7 +234,11 @@ def verify_package(path: Path) -> Verification:
         except EvidenceError as exc:
             problem = str(exc)
     result = Verification(
-        fingerprint=sha256(small[MANIFEST]), checked=len(listed), signer=signer, signature_problem=problem
+        fingerprint=sha256(small[MANIFEST]),
+        checked=len(listed),
+        signer=signer,
+        signature_problem=problem,
+        history_pin=str(manifest.get("store_history_pin") or manifest.get("store_history_head") or "") or None,
     )
     for name, entry in sorted(listed.items()):
         if name not in digests:

@@ -1,8 +1,10 @@
 """The workspace signing key and OpenSSH signatures (`ssh-keygen -Y sign` format, PROTOCOL.sshsig).
 
-An auditor verifies a package with a tool they already have:
+An auditor verifies a package with a tool they already have, against the company's allowed_signers file they
+obtained out of band (`tracer evidence signers` writes it; the copy inside the package proves nothing alone):
 
-    ssh-keygen -Y verify -f allowed_signers -I evidence-tracer -n evidence-tracer -s manifest.json.sig < manifest.json
+    ssh-keygen -Y verify -f company_allowed_signers -I evidence-tracer -n evidence-tracer -s manifest.json.sig \
+        < manifest.json
 
 The private key lives in the workspace's `.tracer/signing-key` (mode 0600) and is never exported; packages
 carry only the public key (`allowed_signers`) and the signature. Its fingerprint (`SHA256:…`, as
@@ -32,8 +34,11 @@ SIGNERS_FILE = "allowed_signers"
 _MAGIC = b"SSHSIG"
 _HASH = "sha512"
 _KEY_TYPE = b"ssh-ed25519"
+# The company's allowed_signers, as the auditor obtained it out of band (`tracer evidence signers` writes it):
+# never the copy inside the package, which a forger re-signing the package would replace too.
+TRUSTED_SIGNERS = "company_allowed_signers"
 VERIFY_COMMAND = (
-    f"ssh-keygen -Y verify -f {SIGNERS_FILE} -I {PRINCIPAL} -n {NAMESPACE} -s {SIGNATURE_FILE} < manifest.json"
+    f"ssh-keygen -Y verify -f {TRUSTED_SIGNERS} -I {PRINCIPAL} -n {NAMESPACE} -s {SIGNATURE_FILE} < manifest.json"
 )
 
 
@@ -110,6 +115,44 @@ def sign(message: bytes, key: Ed25519PrivateKey) -> bytes:
     return ("-----BEGIN SSH SIGNATURE-----\n" + "\n".join(lines) + "\n-----END SSH SIGNATURE-----\n").encode()
 
 
+def _key_blob(encoded: str) -> bytes | None:
+    try:
+        blob = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        return None
+    return blob if blob.startswith(_string(_KEY_TYPE)) else None
+
+
+def _allowed_blobs(signers: bytes, principal: str | None) -> list[bytes]:
+    """The ssh-ed25519 keys of an allowed_signers file for `principal` (or any principal when None); lines
+    that are comments, other key types or bad base64 allow nothing."""
+    found = []
+    for line in signers.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) < 3 or parts[0].startswith("#") or parts[1] != "ssh-ed25519":
+            continue
+        if principal is not None and principal not in parts[0].split(","):
+            continue
+        blob = _key_blob(parts[2])
+        if blob is not None:
+            found.append(blob)
+    return found
+
+
+def pinned_fingerprints(data: bytes) -> set[str]:
+    """The key fingerprints a file the auditor obtained out of band names: an OpenSSH allowed_signers file
+    (`principal ssh-ed25519 AAAA…`) or an authorized_keys-style list (`ssh-ed25519 AAAA… comment`, as
+    https://github.com/USER.keys serves it)."""
+    blobs = _allowed_blobs(data, None)
+    for line in data.decode("ascii", "replace").splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] == "ssh-ed25519":
+            blob = _key_blob(parts[1])
+            if blob is not None:
+                blobs.append(blob)
+    return {"SHA256:" + base64.b64encode(hashlib.sha256(b).digest()).decode().rstrip("=") for b in blobs}
+
+
 def verify(message: bytes, armored: bytes, signers: bytes) -> str:
     """The fingerprint of the key that signed `message`, which must be the key in `signers`; else an error."""
     text = armored.decode("ascii", "replace").strip().splitlines()
@@ -129,9 +172,8 @@ def verify(message: bytes, armored: bytes, signers: bytes) -> str:
     signature, offset = _read_string(blob, offset)
     if namespace != NAMESPACE.encode() or hash_name != _HASH.encode():
         raise EvidenceError(f"the signature is for namespace {namespace!r} with {hash_name!r}, not {NAMESPACE}")
-    allowed = [line.split() for line in signers.decode("ascii", "replace").splitlines() if line.strip()]
-    if not any(len(p) >= 3 and p[1] == "ssh-ed25519" and base64.b64decode(p[2]) == key_blob for p in allowed):
-        raise EvidenceError("the signing key is not the one in allowed_signers")
+    if key_blob not in _allowed_blobs(signers, PRINCIPAL):
+        raise EvidenceError(f"the signing key is not one allowed_signers names for {PRINCIPAL}")
     key_type, rest = _read_string(key_blob, 0)
     raw_key, _ = _read_string(key_blob, rest)
     sig_type, rest = _read_string(signature, 0)

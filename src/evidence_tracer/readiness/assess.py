@@ -309,6 +309,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         plan=plan(ordered, now.date(), config),
         coverage=coverage,
         signing_key=config.signing.public_key_fingerprint,
+        history_head=inputs.history_head,
         unassigned=tuple(m for m in inputs.manual if m.control is None),
         accepted=tuple(accepted.values()),
         scan_finished=inputs.scan.scan.finished_at if inputs.scan else None,

@@ -55,6 +55,7 @@ class ReadinessInputs:
     registers: RegisterSnapshot
     exceptions: tuple[ExceptionRecord, ...] = ()
     inventory: Inventory | None = None  # the latest scan's: its accounts are reconciled with the people register
+    history_head: str = ""  # the store's history head (HASH:LENGTH), shown for the founder to keep
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class Readiness:
     plan: tuple[PlanWeek, ...]
     coverage: tuple[ServiceCoverage, ...] = ()
     signing_key: str = ""  # the fingerprint auditor packages are signed with (tracer.yaml)
+    history_head: str = ""  # the evidence store's history head (HASH:LENGTH) this assessment read
     unassigned: tuple[EvidenceItem, ...] = ()  # manual evidence filed against a criterion only: no credit
     accepted: tuple[Accepted, ...] = ()  # failures management accepted: shown as such, never as passes
     scan_finished: datetime | None = None

@@ -30,6 +30,7 @@ def to_dict(r: Readiness) -> dict[str, Any]:
         "not_ready_because": list(r.why_not_ready()),
         "disclaimer": DISCLAIMER,
         "signing_key": r.signing_key,
+        "history_head": r.history_head,
         "boundary_coverage": [
             {"service": c.name, "automated_checks": list(c.checks), "manual_evidence": c.evidenced} for c in r.coverage
         ],
@@ -113,6 +114,8 @@ def to_markdown(r: Readiness) -> str:
         f"Boundary: {r.coverage_line}.",
         "",
         f"Auditor packages are signed with key `{r.signing_key or 'not set (run tracer init)'}`.",
+        f"Evidence history head `{r.history_head or 'none yet'}` (keep it outside the workspace: "
+        "`tracer evidence verify --expect-head` checks it).",
         "",
         "## Criteria",
         "",

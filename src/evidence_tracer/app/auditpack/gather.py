@@ -58,6 +58,7 @@ class PackageContents:
     register_files: Mapping[str, tuple[str, str]]  # register name -> (file name, title), registers written
     readiness: Readiness | None
     store_head: str
+    store_pin: str  # the head as HASH:LENGTH
 
 
 def scan_access(
@@ -171,4 +172,5 @@ def gather(
         register_files=files,
         readiness=workspace.readiness(moment) if has_config else None,
         store_head=store.head(),
+        store_pin=store.history.pinned(),
     )

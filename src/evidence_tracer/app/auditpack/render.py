@@ -212,6 +212,7 @@ def header_of(c: PackageContents, key_fingerprint: str) -> dict[str, Any]:
         "accounts": list(scan.scan.accounts or (scan.scan.account_id,)) if scan else [],
         "scope": [cat.value for cat in c.config.scope.categories],
         "store_history_head": c.store_head,
+        "store_history_pin": c.store_pin,
         "signing_key": key_fingerprint,
         "endpoint_warning": endpoint_warning(c.completeness),
         "readiness": {"percent": r.percent, "ready_for_audit": r.ready_for_audit} if r else None,
