@@ -224,3 +224,25 @@ def test_a_history_cut_short_or_rewritten_fails_a_pinned_head(
     assert History(log).read()[1] == []  # a fully recomputed chain proves itself
     code, out, _ = _cli(capsys, "evidence", "verify", "--expect-head", pin, "-w", str(copy_demo))
     assert code == 1 and "rewritten" in out
+
+
+def test_no_seeded_secret_reaches_the_demo_workspace_or_its_package(demo_workspace: Path) -> None:
+    """The demo account holds a password in a tag and a token in a rule description: neither is in any file of
+    the workspace, nor in any entry of its auditor package."""
+    import zipfile
+
+    from evidence_tracer.sources.aws.demo_account import SEEDED_SECRETS
+
+    files = [p for p in demo_workspace.rglob("*") if p.is_file()]
+    assert len(files) > 100
+    # Not vacuous: the tag and the rule were collected, only their secrets are gone.
+    assert any(b"db_password" in p.read_bytes() for p in files)
+    assert any(b"office, key" in p.read_bytes() for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert not any(secret.encode() in data for secret in SEEDED_SECRETS), path
+    [package] = demo_workspace.glob("auditor-package-*.zip")
+    with zipfile.ZipFile(package) as zf:
+        for name in zf.namelist():
+            data = zf.read(name)
+            assert not any(secret.encode() in data for secret in SEEDED_SECRETS), name

@@ -21,22 +21,50 @@ _NOT_SECRET = re.compile(
 )
 # Whole subtrees of values that hold configuration secrets (e.g. Lambda / ECS environment variables).
 _SECRET_TREE = re.compile(r"(?i)^(variables|environment|environmentvariables|secrets)$")
-_PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)", re.S)
+_PEM = re.compile(
+    r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----.*?(?:-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----|\Z)", re.S
+)
 # Secrets recognised by their value wherever they appear (tag values, descriptions, free text), keeping the
 # name of an assignment (`password=…` -> `password=[REDACTED…]`) so the evidence still says what was there.
 _VALUE_SECRETS = (
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{20,}"),  # GitHub tokens
-    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),  # Slack tokens
+    re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}"),  # GitLab tokens
+    re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}"),  # Slack tokens
+    re.compile(r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+"),  # Slack webhooks
+    re.compile(r"discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]+"),  # Discord webhooks
     re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{10,}"),  # Stripe keys
+    re.compile(r"\bwhsec_[A-Za-z0-9]{20,}"),  # Stripe webhook secrets
+    re.compile(r"\bAIza[0-9A-Za-z_-]{35}"),  # Google API keys
+    re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}"),  # Google OAuth access tokens
+    re.compile(r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,}"),  # OpenAI / Anthropic keys
+    re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"),  # npm tokens
+    re.compile(r"\bpypi-[A-Za-z0-9_-]{50,}"),  # PyPI tokens
+    re.compile(r"\bdckr_pat_[A-Za-z0-9_-]{20,}"),  # Docker Hub tokens
+    re.compile(r"\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b"),  # Shopify tokens
+    re.compile(r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),  # SendGrid keys
+    re.compile(r"\bdop_v1_[a-f0-9]{64}\b"),  # DigitalOcean tokens
+    re.compile(r"\bhv[sb]\.[A-Za-z0-9_-]{20,}"),  # HashiCorp Vault tokens
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),  # JWTs
     re.compile(
-        r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[/+])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])"
-        r"[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
-    ),  # AWS secret access keys
+        r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?=[A-Za-z0-9/+]*[0-9])"
+        r"(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}"
+    ),  # AWS secret access keys (40 characters mixing upper and lower case and digits)
 )
-_ASSIGNMENT = re.compile(
-    r"(?i)\b((?:aws_)?(?:secret_access_key|password|passwd|pwd|secret|token|api[_-]?key|auth)\s*[=:]\s*)"
-    r"(?!\[REDACTED)([^\s&;,'\"]+)"
+# A secret in a URL's user information (postgres://app:pw@db, https://user:pw@host): the password goes.
+_URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]+:)(?!\[REDACTED)([^@\s/]+)(@)")
+# `Authorization: Bearer …`, `Basic …`, Okta's `SSWS …`.
+_AUTH_SCHEME = re.compile(
+    r"(?i)((?:\bauthorization\s*[:=]\s*(?:bearer|basic|ssws|token)|\bbearer|\bssws)\s+)(?!\[REDACTED)"
+    r"(?=[A-Za-z0-9._~+/=-]*[0-9])([A-Za-z0-9._~+/=-]{12,})"
 )
+# NAME=value and "name": "value" for names that hold secrets, with any prefix (DB_PASSWORD, PGPASSWORD,
+# MYSQL_PWD, AWS_SECRET_ACCESS_KEY, x-api-key). Not after ':' (an ARN's `secret:name` is an id, not a secret).
+_SECRET_NAME = (
+    r"[A-Za-z0-9_.-]*(?:secret_access_key|password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key"
+    r"|accountkey|client[_-]?secret|private[_-]?key|credentials?)"
+)
+_ASSIGNMENT = re.compile(rf"(?i)(?<![:A-Za-z0-9_.-])({_SECRET_NAME}\s*[=:]\s*)(?!\[REDACTED)([^\s&;,'\"]+)")
+_QUOTED_ASSIGNMENT = re.compile(rf'(?i)("{_SECRET_NAME}"\s*:\s*")(?!\[REDACTED)([^"]+)(")')
 
 
 def _is_secret_key(key: str) -> bool:
@@ -55,32 +83,52 @@ def _scrub_all(value: Any) -> Any:
 def _scrub_text(text: str) -> tuple[str, int]:
     """A string with every secret recognised by its value replaced, and how many were."""
     count = 0
-    if "PRIVATE KEY-----" in text:
+    if "PRIVATE KEY" in text:
         text, n = _PEM.subn(MARK, text)
         count += n
     for pattern in _VALUE_SECRETS:
         text, n = pattern.subn(MARK, text)
         count += n
-    text, n = _ASSIGNMENT.subn(lambda m: m.group(1) + MARK, text)
-    return text, count + n
+    for pattern in (_URL_PASSWORD, _QUOTED_ASSIGNMENT):
+        text, n = pattern.subn(lambda m: m.group(1) + MARK + m.group(3), text)
+        count += n
+    for pattern in (_AUTH_SCHEME, _ASSIGNMENT):
+        text, n = pattern.subn(lambda m: m.group(1) + MARK, text)
+        count += n
+    return text, count
+
+
+def _key_value(node: dict[Any, Any]) -> tuple[str, str] | None:
+    """The name and the value field of a Key/Value pair (AWS tags, parameters), if `node` is one."""
+    for name, value in (("Key", "Value"), ("key", "value"), ("Name", "Value"), ("name", "value")):
+        if name in node and value in node and isinstance(node[name], str):
+            return node[name], value
+    return None
 
 
 def _redact(value: Any, by_key: bool) -> tuple[Any, int]:
     count = 0
 
-    def walk(node: Any) -> Any:
+    def walk(node: Any, by_key: bool = by_key) -> Any:
         nonlocal count
         if isinstance(node, dict):
+            pair = _key_value(node)
+            if pair is not None and _is_secret_key(pair[0]) and node[pair[1]] not in (None, ""):
+                count += 1  # {"Key": "db_password", "Value": …}: judged by its key, wherever it is
+                return {**{k: walk(v) for k, v in node.items() if k != pair[1]}, pair[1]: MARK}
             out = {}
-            for key, child in node.items():
-                if by_key and _is_secret_key(str(key)) and isinstance(child, str | bytes | dict | list) and child:
+            for raw_key, child in node.items():
+                key = walk(raw_key) if isinstance(raw_key, str) else raw_key  # a token as a tag key goes too
+                if raw_key == "_map" and isinstance(child, dict):
+                    out[key] = walk(child, True)  # a snapshot's mapping: its keys are data, judged by name
+                elif by_key and _is_secret_key(str(key)) and isinstance(child, str | bytes | dict | list) and child:
                     out[key] = MARK
                     count += 1
                 elif by_key and _SECRET_TREE.match(str(key)) and isinstance(child, dict | list) and child:
                     out[key] = _scrub_all(child)
                     count += 1
                 else:
-                    out[key] = walk(child)
+                    out[key] = walk(child, by_key and raw_key != "_map")
             return out
         if isinstance(node, list):
             return [walk(v) for v in node]

@@ -56,7 +56,7 @@ from evidence_tracer.evidence.items import (
     parse_time,
 )
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
-from evidence_tracer.evidence.redact import redacted_snapshot
+from evidence_tracer.evidence.redact import redact_values, redacted_snapshot
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 from evidence_tracer.names import validate_person
 
@@ -246,6 +246,7 @@ class EvidenceStore:
         if now is not None and now > datetime.now(UTC) + FUTURE_TOLERANCE:
             raise EvidenceError(f"evidence cannot be dated {now:%Y-%m-%d} (in the future)")
         name = file.name if real == file.absolute() else f"{file.name} (symlink to {real})"
+        (clean_note, clean_name), described = redact_values([note.strip(), name])  # a note or a name leaks too
         with workspace_lock(self.root, self.lock_timeout):
             digest, size, redactions = self.blob_store.put_file(real)
             item = EvidenceItem(
@@ -258,10 +259,10 @@ class EvidenceStore:
                 tool_version=__version__,
                 criteria=crit,
                 control=control,
-                note=note.strip(),
+                note=clean_note,
                 author=person,
-                filename=name,
-                redactions=redactions,
+                filename=clean_name,
+                redactions=redactions + described,
             )
             self._commit([("evidence", evidence_row(item))])
         return item

@@ -16,6 +16,9 @@ from typing import Any
 import boto3
 
 DEMO_REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
+# Secrets a careless team leaves in AWS, seeded so the demo shows none of them reaches the workspace or the
+# package (a test greps both): a password in a tag judged only by its key, a token in a rule description.
+SEEDED_SECRETS = ("Dem0-tag-value-no-pattern", "ghp_" + "DemoSeed" * 5)
 DEMO_ACCOUNT = "123456789012"  # moto's default account; members of an Organization get their own ids
 
 _FAKE_ENV = {
@@ -89,7 +92,13 @@ def _iam(s: Any) -> None:
 def _s3(s: Any) -> None:
     buckets = {
         "acme-prod-customer-data": ("us-east-1", True, True, True, {"tracer:critical": "true"}),
-        "acme-db-backups": ("eu-west-1", True, True, False, {"tracer:critical": "true"}),
+        "acme-db-backups": (
+            "eu-west-1",
+            True,
+            True,
+            False,
+            {"tracer:critical": "true", "db_password": SEEDED_SECRETS[0]},
+        ),
         "acme-marketing-site": ("us-west-2", False, False, False, {}),
         "acme-cloudtrail-logs": ("us-east-1", True, True, True, {}),
     }
@@ -192,7 +201,14 @@ def _ec2(s: Any) -> None:
             (
                 "office-ssh",
                 "SSH from the office range only (fine)",
-                [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]}],
+                [
+                    {
+                        "IpProtocol": "tcp",
+                        "FromPort": 22,
+                        "ToPort": 22,
+                        "IpRanges": [{"CidrIp": "203.0.113.0/24", "Description": f"office, key {SEEDED_SECRETS[1]}"}],
+                    }
+                ],
             ),
         ],
         "eu-west-1": [

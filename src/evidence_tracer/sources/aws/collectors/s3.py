@@ -69,7 +69,9 @@ def _algorithms(raw: dict[str, Any] | None) -> tuple[str, ...] | None:
 
 
 def _tags(raw: dict[str, Any] | None) -> Mapping[str, str]:
-    return {} if raw is None else {t["Key"]: t["Value"] for t in raw.get("TagSet", [])}
+    """A bucket's tags, a tag whose key names a secret (db_password) with its value redacted."""
+    tag_set, _ = redact(raw.get("TagSet", []) if raw is not None else [])
+    return {t["Key"]: t["Value"] for t in tag_set}
 
 
 def _versioning(raw: dict[str, Any] | None) -> str | None:
