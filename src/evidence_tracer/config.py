@@ -101,6 +101,8 @@ class GitHubSourceConfig(_Strict):
     repositories: tuple[str, ...] = ()
     api_url: str = "https://api.github.com"
     token_env: str = "GITHUB_TOKEN"
+    # Other hosts of GitHub's that may receive the token (a GitHub Enterprise Server): HTTPS only.
+    token_hosts: tuple[str, ...] = ()
     # More organisation owners than this is a finding: admins should be few and named.
     max_admins: StrictInt = Field(3, ge=1, le=50)
     timeout_seconds: float = Field(20, gt=0, le=300)
@@ -112,6 +114,8 @@ class OktaSourceConfig(_Strict):
     enabled: StrictBool = False
     org_url: str = ""  # https://acme.okta.com
     token_env: str = "OKTA_API_TOKEN"
+    # Other hosts of Okta's that may receive the token (an Okta custom domain): HTTPS only.
+    token_hosts: tuple[str, ...] = ()
     max_admins: StrictInt = Field(3, ge=1, le=50)
     timeout_seconds: float = Field(20, gt=0, le=300)
 

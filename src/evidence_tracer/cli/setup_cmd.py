@@ -146,9 +146,10 @@ def changes(
     """The change population for CC8.1: pull requests merged into each default branch in the period (author,
     approvers, CI, merge time) and direct pushes, stored as evidence for CM-01 with its queries and counts."""
     import tempfile
+    from dataclasses import replace
 
     from evidence_tracer.sources.github.changes import change_population
-    from evidence_tracer.sources.github.source import GitHubSettings
+    from evidence_tracer.sources.github.plugin import settings_of
     from evidence_tracer.sources.github.token import github_token
 
     ws = Workspace(workspace, require=False)
@@ -161,10 +162,10 @@ def changes(
     start, end = _day(from_, "--from"), _day(to, "--to") + timedelta(days=1, microseconds=-1)
     if end < start:
         raise ConfigError("--to is before --from")
+    settings = replace(settings_of(ws.config), repositories=repositories)  # the token's destination checked
     token = github_token(gh.token_env, gh.api_url)
     if not token:
         raise ConfigError(f"no GitHub token: set {gh.token_env} or log in with `gh auth login`")
-    settings = GitHubSettings(gh.organization, repositories, gh.api_url, gh.token_env, gh.timeout_seconds)
     population, records = change_population(settings, token, repositories, start, end)
     ws.store.save_records(records)
     with tempfile.TemporaryDirectory() as folder:

@@ -5,15 +5,21 @@ from __future__ import annotations
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.sources.base import EvidenceSource
+from evidence_tracer.sources.credentials import check_endpoint, check_token_env
 from evidence_tracer.sources.github.operations import operations, token_permissions
 from evidence_tracer.sources.github.source import GitHubSettings, GitHubSource
 from evidence_tracer.sources.registry import BuildOptions, SourcePlugin
 
+GITHUB_HOSTS = ("api.github.com", "github.com", ".ghe.com")
+
 
 def settings_of(config: WorkspaceConfig) -> GitHubSettings:
+    """The source's settings, once its token is known to go only to GitHub, over HTTPS, from a GitHub variable."""
     gh = config.sources.github
     if not gh.organization:
         raise ConfigError("tracer.yaml: sources.github.organization is required when GitHub is enabled")
+    check_endpoint("sources.github.api_url", gh.api_url, GITHUB_HOSTS, gh.token_hosts)
+    check_token_env("sources.github.token_env", gh.token_env, ("GITHUB", "GH_"))
     return GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env, gh.timeout_seconds)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.sources.base import EvidenceSource
+from evidence_tracer.sources.credentials import check_endpoint
 from evidence_tracer.sources.google.source import OPERATIONS, GoogleSettings, GoogleSource, token_permissions
 from evidence_tracer.sources.registry import BuildOptions, SourcePlugin
 
@@ -13,6 +14,7 @@ def _build(config: WorkspaceConfig, options: BuildOptions) -> EvidenceSource:
     google = config.sources.google
     if not google.admin_email:
         raise ConfigError("tracer.yaml: sources.google.admin_email is required when Google Workspace is enabled")
+    check_endpoint("sources.google.api_url", google.api_url, (".googleapis.com",))
     return GoogleSource(
         GoogleSettings(
             google.admin_email, google.credentials_file, google.customer, google.api_url, google.timeout_seconds

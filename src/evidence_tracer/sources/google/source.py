@@ -17,9 +17,11 @@ import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from evidence_tracer.errors import ConfigError
 from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
 from evidence_tracer.inventory.identity import ADMINS, USERS, IdpUser
 from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope
+from evidence_tracer.sources.credentials import check_endpoint
 from evidence_tracer.sources.http import CallFailed, HttpReader
 
 SOURCE = "google"
@@ -86,8 +88,11 @@ class GoogleSource(EvidenceSource):
             )
         try:
             key = json.loads(Path(path).read_text(encoding="utf-8"))
-            signed = assertion(key, self.settings.admin_email)
             token_uri = str(key["token_uri"])
+            check_endpoint("the service account key's token_uri", token_uri, (".googleapis.com",))
+            signed = assertion(key, self.settings.admin_email)
+        except ConfigError as exc:
+            return self._fail("UntrustedEndpoint", str(exc))
         except (OSError, *SHAPE_ERRORS) as exc:
             return self._fail("BadCredentials", f"cannot use the service account key {path}: {exc}")
         try:
