@@ -24,11 +24,12 @@ from evidence_tracer.inventory.aws import (
     TRAILS,
 )
 from evidence_tracer.models import Finding, Status
+from evidence_tracer.sources.aws.account import in_partition
 from evidence_tracer.sources.aws.calls import iam_policy_document
 from evidence_tracer.sources.aws.declared import aws_operations, operation_keys
 from evidence_tracer.sources.aws.demo_account import DEMO_REGIONS, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
-from evidence_tracer.sources.aws.source import AwsSettings, AwsSource, in_partition
+from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
 from evidence_tracer.sources.base import Scope
 from tests.sources.aws.faults import inject_error
 

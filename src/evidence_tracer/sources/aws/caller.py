@@ -113,10 +113,10 @@ class Recorder:
             raise CallFailed(Failure(service, operation, region, code, message), record_id) from None
         except (NoCredentialsError, PartialCredentialsError) as exc:
             raise CredentialsError(f"no usable AWS credentials: {exc}") from None
-        except (BotoCoreError, NotImplementedError, UnicodeDecodeError, ResponseParserError) as exc:
-            # A body botocore cannot parse (an HTML login page from a proxy, bytes that are not UTF-8) is an
-            # unexpected response, not a crash.
-            unparsed = isinstance(exc, UnicodeDecodeError | ResponseParserError)
+        except (BotoCoreError, NotImplementedError, UnicodeDecodeError, ResponseParserError, KeyError) as exc:
+            # A body botocore cannot parse (an HTML login page from a proxy, bytes that are not UTF-8, XML without
+            # the result element its parser looks up) is an unexpected response, not a crash.
+            unparsed = isinstance(exc, UnicodeDecodeError | ResponseParserError | KeyError)
             code = "UnexpectedResponse" if unparsed else type(exc).__name__
             message = _short(str(exc))
             record({"Error": {"Code": code, "Message": message}}, "", code)

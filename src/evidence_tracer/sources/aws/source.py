@@ -3,15 +3,11 @@ for one account or for every account of an Organization (through a read-only rol
 
 from __future__ import annotations
 
-import functools
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
-
-from botocore.loaders import create_loader
 
 from evidence_tracer.errors import CollectionError
 from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
@@ -24,6 +20,13 @@ from evidence_tracer.inventory.aws import (
     TRAILS,
 )
 from evidence_tracer.inventory.aws_resources import SPECS
+from evidence_tracer.sources.aws.account import (
+    AwsSourceError,
+    Misshapen,
+    identify,
+    organization_accounts,
+    resolve_regions,
+)
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder
 from evidence_tracer.sources.aws.calls import SOURCE
 from evidence_tracer.sources.aws.collectors import iam, s3
@@ -37,15 +40,9 @@ from evidence_tracer.sources.aws.collectors.identity_center import collect_ident
 from evidence_tracer.sources.aws.collectors.s3 import Critical, collect_s3, collect_trail_bucket_logging
 from evidence_tracer.sources.aws.declared import aws_operations
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
-from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope, SourceError
+from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope
 
-_ENABLED = frozenset({"opt-in-not-required", "opted-in"})
 DEFAULT_ROLE = "EvidenceTracerReadOnly"
-_NO_ORGANIZATION = frozenset({"AWSOrganizationsNotInUseException", "AccessDeniedException", "AccessDenied"})
-
-
-class AwsSourceError(SourceError):
-    """The AWS source cannot run at all (no identity, no regions)."""
 
 
 @dataclass(frozen=True)
@@ -59,63 +56,6 @@ class AwsSettings:
     timeouts: Timeouts = field(default_factory=Timeouts)
     # Whether a resource (name, tags) is critical: critical buckets get their versioning and encryption read.
     critical: Critical = field(default=lambda name, tags: True)
-
-
-def identify(ctx: AwsContext, rec: Recorder) -> tuple[str, str]:
-    """(account id, partition) of the credentials in use."""
-    try:
-        raw, _ = rec.call(ctx.client("sts"), "get_caller_identity")
-    except CallFailed as exc:
-        raise AwsSourceError(f"cannot identify the AWS account: {exc.failure.describe()}") from None
-    assert raw is not None
-    arn = str(raw.get("Arn", "arn:aws:"))
-    return str(raw["Account"]), arn.split(":")[1] or "aws"
-
-
-@functools.cache
-def _partition_patterns() -> dict[str, re.Pattern[str]]:
-    endpoints = create_loader().load_data("endpoints")
-    return {p["partition"]: re.compile(p["regionRegex"]) for p in endpoints["partitions"]}
-
-
-def in_partition(region: str, partition: str) -> bool:
-    """Whether a region belongs to the caller's partition (a commercial account is never asked about
-    cn-* or us-gov-*). An unknown partition keeps every region."""
-    pattern = _partition_patterns().get(partition)
-    return pattern is None or bool(pattern.match(region))
-
-
-def resolve_regions(
-    ctx: AwsContext, rec: Recorder, requested: Sequence[str] | None, partition: str = "aws"
-) -> tuple[tuple[str, ...], dict[str, Failure]]:
-    """The regions to scan, and the requested ones that cannot be scanned (with the reason)."""
-    try:
-        raw, _ = rec.call(ctx.client("ec2"), "describe_regions", AllRegions=True)
-    except CallFailed as exc:
-        if requested:
-            return tuple(dict.fromkeys(requested)), {}
-        raise AwsSourceError(
-            f"cannot list the account's regions ({exc.failure.describe()}); name them with --region"
-        ) from None
-    assert raw is not None
-    status = {str(r["RegionName"]): str(r.get("OptInStatus", "opt-in-not-required")) for r in raw["Regions"]}
-    if not requested:
-        return tuple(sorted(r for r, s in status.items() if s in _ENABLED and in_partition(r, partition))), {}
-    unusable = {}
-    for region in requested:
-        if region not in status:
-            unusable[region] = Failure(
-                "ec2", "DescribeRegions", region, "UnknownRegion", "this region is not known to the account"
-            )
-        elif status[region] not in _ENABLED:
-            unusable[region] = Failure(
-                "ec2",
-                "DescribeRegions",
-                region,
-                "RegionNotEnabled",
-                f"the region is disabled for this account ({status[region]})",
-            )
-    return tuple(dict.fromkeys(requested)), unusable
 
 
 def _regional_datasets() -> list[Any]:
@@ -244,21 +184,6 @@ def collect_account(
     )
 
 
-def _organization_accounts(ctx: AwsContext, rec: Recorder, required: bool) -> list[str] | None:
-    """Active member accounts, or None when the caller cannot list an Organization."""
-    accounts: list[str] = []
-    try:
-        for page, _ in rec.pages(ctx.client("organizations"), "list_accounts"):
-            accounts += [str(a["Id"]) for a in page.get("Accounts", []) if a.get("Status", "ACTIVE") == "ACTIVE"]
-    except CallFailed as exc:
-        if required:
-            raise AwsSourceError(f"cannot list the Organization's accounts: {exc.failure.describe()}") from None
-        if exc.failure.code in _NO_ORGANIZATION:
-            return None
-        raise AwsSourceError(f"cannot list the Organization's accounts: {exc.failure.describe()}") from None
-    return accounts
-
-
 class AwsSource(EvidenceSource):
     name = SOURCE
 
@@ -320,10 +245,38 @@ class AwsSource(EvidenceSource):
     def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
         ctx = self.context()
         rec = Recorder()
-        account_id, partition = identify(ctx, rec)
+        try:
+            account_id, partition = identify(ctx, rec)
+        except Misshapen as exc:  # every AWS check says `error`: nothing could be attributed to an account
+            return Collected((self._unread("unknown", exc.failure),), tuple(rec.records))
         rec.account_id = account_id
         mode = self.settings.organization
-        members = [] if mode == "never" else (_organization_accounts(ctx, rec, mode == "always") or [])
+        try:
+            members = [] if mode == "never" else (organization_accounts(ctx, rec, mode == "always") or [])
+        except Misshapen as exc:
+            if mode == "always":
+                raise AwsSourceError(f"cannot list the Organization's accounts: {exc.failure.describe()}") from None
+            # The caller's own account is still scanned; the Organization's listing is an error of its own.
+            organization = self._unread(f"organization (listed by {account_id})", exc.failure)
+            collected = self.collect_accounts(ctx, rec, account_id, partition, [], scope, progress)
+            return Collected((*collected.parts, organization), collected.records)
+        return self.collect_accounts(ctx, rec, account_id, partition, members, scope, progress)
+
+    def _unread(self, account: str, failure: Failure) -> SourcePart:
+        return SourcePart(
+            source=SOURCE, account=account, attributes={"endpoint": self.context().endpoint}, failure=failure
+        )
+
+    def collect_accounts(
+        self,
+        ctx: AwsContext,
+        rec: Recorder,
+        account_id: str,
+        partition: str,
+        members: list[str],
+        scope: Scope,
+        progress: Progress | None,
+    ) -> Collected:
         targets = list(dict.fromkeys([account_id, *members]))
         if members and self.settings.accounts:  # an Organization: only the accounts of the boundary
             targets = [a for a in targets if a in self.settings.accounts]
