@@ -55,12 +55,16 @@ def parse_model(text: str, source: str, model: type[M]) -> M:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         raise ConfigError(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid YAML: nested too deeply to be a configuration file") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{source}:1: the top level must be a mapping of sections")
     try:
         return model.model_validate(data)
+    except RecursionError:
+        raise ConfigError(f"{source}: nested too deeply to be a configuration file") from None
     except ValidationError as exc:
         lines = []
         for err in exc.errors():

@@ -80,7 +80,11 @@ def write_package(
 SUMS = "SHA256SUMS"
 MAX_ENTRIES = 100_000
 MAX_TOTAL_BYTES = 8 * 1024**3  # what one package may unpack to
-MAX_RATIO = 200  # a zip entry that claims to inflate more than this is a bomb, not evidence
+# A zip whose entries together claim to inflate to more than this many times the archive (beyond a floor any
+# real package stays under) is a bomb, not evidence; so is one entry claiming more than deflate can achieve.
+MAX_RATIO = 100
+RATIO_FLOOR = 64 * 1024**2
+MAX_ENTRY_RATIO = 1100
 _SMALL_FILE_LIMIT = 64 * 1024**2  # manifest.json and SHA256SUMS are read whole; nothing else is
 _CHUNK = 1 << 20
 _OUTSIDE_MANIFEST = frozenset({MANIFEST, signing.SIGNATURE_FILE, signing.SIGNERS_FILE})
@@ -142,14 +146,16 @@ def _scan_dir(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
         for entry in sorted(names):
             full = Path(root) / entry
             name = _safe_name(full.relative_to(path).as_posix(), seen)
-            total += full.stat().st_size
+            info = full.lstat()
+            if not stat.S_ISREG(info.st_mode):  # a FIFO would block, a device would never end
+                raise EvidenceError(f"refused: {name} is not a regular file (a FIFO, device or socket)")
+            total += info.st_size
             if total > MAX_TOTAL_BYTES:
                 raise EvidenceError(f"refused: the package holds more than {MAX_TOTAL_BYTES} bytes")
             keep = name in _KEPT
-            with full.open("rb") as handle:
-                digests[name], data = _hash_stream(
-                    handle.read, _SMALL_FILE_LIMIT if keep else MAX_TOTAL_BYTES, name, keep
-                )
+            with full.open("rb") as handle:  # never more than it said it held a moment ago
+                limit = min(info.st_size, _SMALL_FILE_LIMIT if keep else MAX_TOTAL_BYTES)
+                digests[name], data = _hash_stream(handle.read, limit, name, keep)
             if keep:
                 small[name] = data
     return digests, small
@@ -163,17 +169,16 @@ def _scan_zip(path: Path) -> tuple[dict[str, str], dict[str, bytes]]:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
             raise EvidenceError(f"refused: more than {MAX_ENTRIES} entries")
-        declared = 0
+        declared, allowed = 0, max(RATIO_FLOOR, MAX_RATIO * path.stat().st_size)
         for info in infos:
             if stat.S_ISLNK(info.external_attr >> 16):
                 raise EvidenceError(f"refused: {info.filename} is a symbolic link")
-            declared += info.file_size
-            if declared > MAX_TOTAL_BYTES or (
-                info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-            ):
+            declared += info.file_size  # every entry counts, the smallest too: many add up to gigabytes
+            lying = info.file_size > 65536 and info.file_size > MAX_ENTRY_RATIO * max(info.compress_size, 1)
+            if declared > MAX_TOTAL_BYTES or declared > allowed or lying:
                 raise EvidenceError(
-                    f"refused: {info.filename} would inflate to {info.file_size} bytes from "
-                    f"{info.compress_size} (a zip bomb, not a package)"
+                    f"refused: the entries up to {info.filename} would inflate to {declared} bytes from an archive of "
+                    f"{path.stat().st_size} (a zip bomb, not a package)"
                 )
         for info in infos:
             if info.is_dir():
