@@ -59,8 +59,36 @@ SECRETS = st.one_of(
     ),  # 40 characters, mixed case, a slash
     st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=8, max_size=20).map(lambda s: f"password={s}Q9"),
     st.just("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----"),
+    # GitHub and Okta answers carry tokens in commit messages, PR bodies, profile fields and app settings.
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=10, max_size=20).map(
+        lambda s: f"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOi{s}.c2lnbmF0dXJl{s}"
+    ),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=8, max_size=16).map(
+        lambda s: f"postgres://app:{s}Z9@db.internal/prod"
+    ),
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=20, max_size=30).map(lambda s: f"glpat-{s}"),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=16, max_size=24).map(lambda s: f"Bearer 7{s}"),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=8, max_size=16).map(lambda s: f"DB_PASSWORD={s}"),
 )
-KEYS = st.sampled_from(["Value", "Description", "GroupName", "Tags", "Name", "Comment", "Key", "message"])
+KEYS = st.sampled_from(
+    [
+        "Value",
+        "Description",
+        "GroupName",
+        "Tags",
+        "Name",
+        "Comment",
+        "Key",
+        "message",
+        "body",
+        "title",
+        "profile",
+        "displayName",
+        "commit",
+        "settings",
+        "label",
+    ]
+)
 PLAIN = st.text("abcdefghij -_.:/", max_size=12)
 
 
@@ -68,7 +96,7 @@ def _responses(secret: str) -> st.SearchStrategy[object]:
     leaf = st.one_of(PLAIN, st.just(secret), PLAIN.map(lambda p: f"{p} {secret} {p}"), st.integers())
 
     def nested(inner: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
-        return st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=4))
+        return st.one_of(st.lists(inner, min_size=1, max_size=4), st.dictionaries(KEYS, inner, min_size=1, max_size=4))
 
     return st.recursive(leaf, nested, max_leaves=12)
 
