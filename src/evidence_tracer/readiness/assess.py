@@ -20,6 +20,7 @@ from evidence_tracer.governance.rules import register_gaps
 from evidence_tracer.models import Finding, Gap, ScanResult, Severity, Status
 from evidence_tracer.policies.status import PolicyState
 from evidence_tracer.readiness.model import (
+    CRITICAL_CAP,
     SCAN_FRESH,
     SEVERITY_WEIGHT,
     SOURCE_ORDER,
@@ -61,14 +62,43 @@ def _evidence_for(
     return (tuple(m for m in mine if m.collected_at >= limit), tuple(m for m in mine if m.collected_at < limit))
 
 
-def _automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now: datetime) -> Part:
-    """Credit weighted by severity over the findings that judged something; not applicable judges nothing."""
+def check_shares(findings: Iterable[Finding]) -> dict[str, tuple[float, int, Severity]]:
+    """Per check that judged something: the share of its resources that pass (an error is not a pass), how many
+    it judged, and its severity."""
+    judged: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.status in (Status.PASS, Status.FAIL, Status.ERROR):
+            judged.setdefault(f.check_id, []).append(f)
+    return {
+        cid: (
+            sum(1 for f in fs if f.status is Status.PASS) / len(fs),
+            len(fs),
+            max(fs, key=lambda f: -f.severity.rank).severity,
+        )
+        for cid, fs in judged.items()
+    }
+
+
+def automated_credit(findings: Iterable[Finding]) -> float | None:
+    """A control's automated credit: each check weighs by its severity, and earns the share of its resources
+    that pass — one failing bucket among 400 is one check at 99.75%, not 399 passes drowning one failure.
+    None when no check judged anything (not applicable: the risk is gone)."""
+    shares = check_shares(findings)
+    if not shares:
+        return None
+    total = sum(SEVERITY_WEIGHT[severity] for _, _, severity in shares.values())
+    return sum(SEVERITY_WEIGHT[severity] * share for share, _, severity in shares.values()) / total
+
+
+def automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now: datetime) -> Part:
+    """Credit by check (share of passing resources, weighted by the check's severity). A control whose checks
+    found nothing to examine leaves the denominator with the reason; a scan that examined nothing at all earns
+    nothing (not applicable is not a pass)."""
     if scan is None:
         return Part("automated", 0.0, "no AWS scan yet")
     if now - scan.scan.finished_at > SCAN_FRESH:
         return Part("automated", 0.0, f"the latest scan ({scan.scan.id}) is older than {SCAN_FRESH.days} days")
-    judged = [f for f in findings if f.status in (Status.PASS, Status.FAIL, Status.ERROR)]
-    if not judged:
+    if not any(f.status in (Status.PASS, Status.FAIL, Status.ERROR) for f in scan.findings):
         return Part(
             "automated",
             0.0,
@@ -76,15 +106,21 @@ def _automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now:
             "(not applicable is not a pass; file evidence that the control is designed, or scan the "
             "resources it covers)",
         )
-    total = sum(SEVERITY_WEIGHT[f.severity] for f in judged)
-    passed = sum(SEVERITY_WEIGHT[f.severity] for f in judged if f.status is Status.PASS)
-    counts = {s: sum(1 for f in judged if f.status is s) for s in (Status.PASS, Status.FAIL, Status.ERROR)}
+    credit = automated_credit(findings)
+    if credit is None:
+        reasons = sorted({f"{f.check_id}: {f.message}" for f in findings if f.status is Status.NOT_APPLICABLE})
+        why = "; ".join(reasons[:3]) or "none of its checks found anything to examine"
+        return Part("automated", 0.0, f"not applicable, not counted ({why})", counts=False)
+    shares = check_shares(findings)
     detail = (
-        f"{counts[Status.PASS]} pass, {counts[Status.FAIL]} fail, {counts[Status.ERROR]} error "
-        f"(weighted by severity: {passed}/{total}) in scan {scan.scan.id}"
+        ", ".join(f"{cid} {int(100 * share)}% of {n}" for cid, (share, n, _) in sorted(shares.items()))
+        + f" (by check, weighted by severity) in scan {scan.scan.id}"
     )
+    judged = [f for f in findings if f.status in (Status.PASS, Status.FAIL, Status.ERROR)]
     refs = tuple(f"{f.status.value}: {f.check_id} {f.resource_id}" for f in judged)
-    return Part("automated", passed / total, detail, refs)
+    if any(f.status is Status.FAIL and f.severity is Severity.CRITICAL for f in judged):
+        detail += f"; an open critical finding caps the control at {int(100 * CRITICAL_CAP)}%"
+    return Part("automated", credit, detail, refs)
 
 
 def _scan_gaps(
@@ -190,11 +226,11 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         # about a team on GitLab): a control whose checks all belong to other sources is judged on evidence.
         examined = [c for c in control.checks if any(check_specs[c].judges(s) for s in read_sources)]
         if examined:
-            automated = _automated_part(mine, inputs.scan, now)
+            automated = automated_part(mine, inputs.scan, now)
             parts.append(automated)
             if inputs.scan is None:
                 add(Gap(Severity.HIGH, "No AWS scan yet", "tracer scan", "scan", None, (), ""))
-            elif automated.refs == () and automated.credit == 0.0:
+            elif automated.counts and automated.refs == () and automated.credit == 0.0:
                 add(
                     Gap(
                         Severity.MEDIUM,

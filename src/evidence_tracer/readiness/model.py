@@ -21,7 +21,10 @@ READY_PERCENT = 90
 READY_MAX_HIGH_GAPS = 2
 SCAN_FRESH = timedelta(days=31)
 SOURCE_ORDER = {"owner": 0, "policy": 1, "scan": 2, "register": 3, "evidence": 4}
-# How much a finding weighs in its control's automated credit: seven failing MFA users cost more than one.
+# An open critical finding caps its control and every criterion the control serves at this share: a critical
+# exposure cannot hide among passes, however many there are.
+CRITICAL_CAP = 0.25
+# How much a check weighs in its control's automated credit (the check's share of passing resources times this).
 SEVERITY_WEIGHT = {Severity.CRITICAL: 8, Severity.HIGH: 4, Severity.MEDIUM: 2, Severity.LOW: 1, Severity.INFO: 1}
 
 
@@ -43,6 +46,7 @@ class Part:
     credit: float  # 0..1
     detail: str
     refs: tuple[str, ...] = ()
+    counts: bool = True  # False: nothing left to judge (not applicable), so it leaves the control's denominator
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,25 @@ class ControlReadiness:
         return not all(p.met for p in self.prerequisites)
 
     @property
+    def applicable(self) -> bool:
+        """False when everything that could earn it credit found nothing to judge (the risk is gone): it then
+        leaves its criterion's denominator instead of reading 0%."""
+        return self.blocked or not self.parts or any(p.counts for p in self.parts)
+
+    @property
+    def open_critical(self) -> bool:
+        """A critical finding fails and no accepted exception covers it."""
+        return any(f.status is Status.FAIL and f.severity is Severity.CRITICAL for f in self.findings)
+
+    @property
     def score(self) -> float:
-        """0 while a prerequisite is missing; otherwise the mean credit of its parts (none: nothing earned)."""
-        if self.blocked or not self.parts:
+        """0 while a prerequisite is missing; otherwise the mean credit of the parts that count (none: nothing
+        earned), capped at CRITICAL_CAP while a critical finding is open."""
+        counted = [p for p in self.parts if p.counts]
+        if self.blocked or not counted:
             return 0.0
-        return sum(p.credit for p in self.parts) / len(self.parts)
+        mean = sum(p.credit for p in counted) / len(counted)
+        return min(mean, CRITICAL_CAP) if self.open_critical else mean
 
     @property
     def earned(self) -> bool:
@@ -96,7 +114,12 @@ class CriterionReadiness:
 
     @property
     def score(self) -> float:
-        return sum(c.score for c in self.controls) / len(self.controls) if self.controls else 0.0
+        """The mean of its controls, capped at CRITICAL_CAP while any of them has an open critical finding."""
+        judged = [c for c in self.controls if c.applicable]
+        if not judged:
+            return 0.0
+        mean = sum(c.score for c in judged) / len(judged)
+        return min(mean, CRITICAL_CAP) if any(c.open_critical for c in self.controls) else mean
 
     def count(self, status: Status) -> int:
         return sum(1 for c in self.controls for f in c.findings if f.status is status)

@@ -6,6 +6,7 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.readiness import ControlReadiness, Readiness
+from evidence_tracer.readiness.model import CRITICAL_CAP
 
 
 def _control_lines(x: ControlReadiness, indent: str = "") -> list[str]:
@@ -17,7 +18,8 @@ def _control_lines(x: ControlReadiness, indent: str = "") -> list[str]:
     for p in x.prerequisites:
         lines.append(f"{indent}  prerequisite {p.name}: {'met' if p.met else 'MISSING'} — {p.detail}")
     for part in x.parts:
-        lines.append(f"{indent}  {part.name}: {int(100 * part.credit)}% — {part.detail}")
+        shown = f"{int(100 * part.credit)}%" if part.counts else "not counted"
+        lines.append(f"{indent}  {part.name}: {shown} — {part.detail}")
         lines += [f"{indent}    {ref}" for ref in part.refs]
     for m in x.stale:
         lines.append(
@@ -26,6 +28,8 @@ def _control_lines(x: ControlReadiness, indent: str = "") -> list[str]:
         )
     if not x.parts:
         lines.append(f"{indent}  nothing can earn credit for it yet")
+    if x.open_critical:
+        lines.append(f"{indent}  capped at {int(100 * CRITICAL_CAP)}%: a critical finding is open")
     return lines
 
 
@@ -46,6 +50,11 @@ def explain(r: Readiness, target: str) -> list[str]:
     lines = [
         f"{criterion.criterion.id} {criterion.criterion.title}: {int(100 * criterion.score)}% = the mean of "
         f"its {len(criterion.controls)} controls"
+        + (
+            f", capped at {int(100 * CRITICAL_CAP)}% while a critical finding is open"
+            if any(x.open_critical for x in criterion.controls)
+            else ""
+        )
     ]
     for x in criterion.controls:
         lines += _control_lines(x, "  ")
