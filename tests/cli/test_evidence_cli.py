@@ -20,6 +20,10 @@ from tests.cli.conftest import fake_aws_env, tracer
 @pytest.fixture(scope="module")
 def workspace(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = tmp_path_factory.mktemp("ws")
+    init = tracer("init", "-w", str(ws), "--company", "Acme", "--owner", "dave.ops@acme.example")
+    assert init.returncode == 0, init.stderr
+    person = ("people", "add", "dave.ops@acme.example", "--role", "CTO", "--joined", "2025-01-06", "-w", str(ws))
+    assert tracer(*person).returncode == 0
     for _ in range(2):
         out = tracer("scan", "-w", str(ws), "-r", "us-east-1", env=fake_aws_env(moto_server))
         assert out.returncode == 0, out.stderr
@@ -78,6 +82,17 @@ def test_manual_evidence_list_users_export_verify(workspace: Path, tmp_path: Pat
     assert "CC6.2, CC6.3 (AC-06)" in ok.stdout
     bad = tracer("evidence", "add", "AC-06", str(memo), "--note", "x", "--by", "the team", "-w", str(workspace))
     assert bad.returncode == 2 and "named person" in bad.stderr
+    # Filed only by a person of the people register, and only into a workspace (a typo creates nothing).
+    stranger = tracer(
+        "evidence", "add", "AC-06", str(memo), "--note", "x", "--by", "eve@elsewhere.example", "-w", str(workspace)
+    )
+    assert stranger.returncode == 2 and "not in the people register" in stranger.stderr
+    typo = tmp_path / "not-a-workspace"
+    typo.mkdir()
+    misfiled = tracer(
+        "evidence", "add", "AC-06", str(memo), "--note", "x", "--by", "dave.ops@acme.example", "-w", str(typo)
+    )
+    assert misfiled.returncode == 2 and "tracer init" in misfiled.stderr and not any(typo.iterdir())
     listed = tracer("evidence", "list", "--control", "AC-06", "-w", str(workspace))
     assert "Q4 access review" in listed.stdout and "1 evidence items" in listed.stdout
     by_criterion = tracer("evidence", "list", "--criterion", "CC6.6", "-w", str(workspace))

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.checks.registry import catalog_labels
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, load_config
-from evidence_tracer.errors import ConfigError, EvidenceError
+from evidence_tracer.errors import ConfigError, EvidenceError, GovernanceError
 from evidence_tracer.evidence.items import EvidenceItem, Kind
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, registers_as_of
-from evidence_tracer.governance.registers import ExceptionRecord, ExceptionsFile, PoliciesFile, Registers
+from evidence_tracer.governance.registers import ExceptionRecord, ExceptionsFile, PoliciesFile, Registers, find_person
 from evidence_tracer.governance.rules import RegisterSnapshot
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.codec import dump_inventory, load_inventory
@@ -175,7 +175,21 @@ class Workspace:
     def add_evidence(
         self, target: str, file: Path, note: str, author: str, now: datetime | None = None, max_bytes: int | None = None
     ) -> EvidenceItem:
-        """A file filed as evidence for a criterion or control (resolved through the catalog)."""
+        """A file filed as evidence for a criterion or control (resolved through the catalog), by a person the
+        people register lists as active on the day it is filed."""
+        day = (now or datetime.now(UTC)).date()
+        try:
+            person = find_person(self.register_snapshot.people, author)
+        except GovernanceError:
+            raise EvidenceError(
+                f"--by {author!r} is not in the people register: evidence is filed by a named person "
+                f"(tracer people add {author} --role ROLE --joined DATE)"
+            ) from None
+        if person.joined > day or (person.left is not None and person.left < day):
+            raise EvidenceError(
+                f"--by {author!r} is not an active person on {day} (joined {person.joined}"
+                + (f", left {person.left})" if person.left else ")")
+            )
         limit = max_bytes if max_bytes is not None else self.config.evidence.max_file_mb * 1024 * 1024
         return self.store.add_manual(resolve_target(target), file, note, author, now=now, max_bytes=limit)
 

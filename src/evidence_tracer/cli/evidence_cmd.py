@@ -40,7 +40,7 @@ def add(
     workspace: WorkspaceDir = Path("."),
 ) -> None:
     """Copy a file into the evidence store, hashed and timestamped (UTC)."""
-    item = Workspace(workspace, require=False).add_evidence(target, file, note, by)
+    item = Workspace(workspace).add_evidence(target, file, note, by)
     Console().print(
         f"Stored {safe(file.name)} as evidence {item.id} for {', '.join(item.criteria)}"
         f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}"
