@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from evidence_tracer.config import load_config
@@ -153,3 +155,23 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
     refused = tracer("demo", "--out", str(tmp_path / "mine"))
     assert refused.returncode == 2 and (tmp_path / "mine" / "notes.txt").exists()
+
+
+def test_version_and_shell_completion() -> None:
+    from evidence_tracer import __version__
+
+    version = tracer("--version")
+    assert version.returncode == 0 and version.stdout.strip() == __version__
+    env = {**fake_aws_env(), "COMP_WORDS": "tracer evi", "COMP_CWORD": "1", "_TRACER_COMPLETE": "complete_bash"}
+    console_script = Path(sys.executable).parent / "tracer"  # as the shell calls it
+    completion = subprocess.run(
+        [str(console_script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completion.stdout.split() == ["evidence"], completion.stderr
+    script = tracer("--show-completion", "bash")
+    assert script.returncode == 0 and "_tracer_completion" in script.stdout

@@ -35,11 +35,28 @@ app = typer.Typer(
     name="tracer",
     help="Evidence Tracer: read-only AWS evidence and SOC 2 readiness (SOC 2-aligned, not a SOC 2 report).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # tracer --install-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
 )
 
 EXIT_USAGE = 2
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Evidence Tracer: read-only AWS evidence and SOC 2 readiness (SOC 2-aligned, not a SOC 2 report)."""
+
+
 app.add_typer(evidence_cmd.app, name="evidence")
 app.add_typer(policies_cmd.policies, name="policies")
 app.add_typer(people_cmd.people, name="people")
