@@ -54,6 +54,7 @@ def test_init_to_readiness_end_to_end(moto_server: str, tmp_path: Path) -> None:
         "CTO",
         "--joined",
         "2024-01-10",
+        "--management",
         "--background-check",
         "2024-01-05",
         "--training",

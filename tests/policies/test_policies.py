@@ -13,7 +13,14 @@ from evidence_tracer.errors import GovernanceError
 from evidence_tracer.governance.registers import PeopleFile, PersonRecord, Registers
 from evidence_tracer.models import Status
 from evidence_tracer.policies.render import POLICY_NAMES, generate, render_policy
-from evidence_tracer.policies.status import PolicyState, acknowledge, approve, policy_statuses
+from evidence_tracer.policies.status import (
+    PolicyState,
+    acknowledge,
+    approve,
+    import_acknowledgments,
+    policy_statuses,
+    version_of,
+)
 from tests.checks.builders import key, ok, run, user, with_iam
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -25,7 +32,8 @@ def people(tmp_path: Path) -> None:
     Registers(tmp_path).people.save(
         PeopleFile(
             people=tuple(
-                PersonRecord(email=e, role="staff", joined=date(2025, 1, 6)) for e in ("ceo@acme.io", "bob@acme.io")
+                PersonRecord(email=e, role="staff", joined=date(2025, 1, 6), management=e == "ceo@acme.io")
+                for e in ("ceo@acme.io", "bob@acme.io")
             )
         )
     )
@@ -280,3 +288,44 @@ def test_acknowledgments_import_from_a_form_export(tmp_path: Path) -> None:
     ):
         assert f"bad.csv:{line}: " in message and problem in message, (line, problem)
     assert len(Registers(tmp_path).policies.load().acknowledgments) == 2  # nothing from the bad file
+
+
+def test_only_active_management_approves_and_only_active_people_acknowledge(tmp_path: Path) -> None:
+    """Issue 16 as found: a leaver (left six days earlier) approved and acknowledged, an Engineer approved the
+    Access Control Policy."""
+    Registers(tmp_path).people.save(
+        PeopleFile(
+            people=(
+                PersonRecord(email="ceo@acme.io", role="CEO", joined=date(2025, 1, 6), management=True),
+                PersonRecord(email="eng@acme.io", role="Engineer", joined=date(2025, 1, 6)),
+                PersonRecord(
+                    email="bob@acme.io",
+                    role="CTO",
+                    joined=date(2025, 1, 6),
+                    management=True,
+                    left=NOW.date() - timedelta(days=6),
+                    access_removed=NOW.date() - timedelta(days=6),
+                ),
+                PersonRecord(email="new@acme.io", role="CFO", joined=NOW.date() + timedelta(days=10), management=True),
+            )
+        )
+    )
+    generate(tmp_path, CONFIG)
+    with pytest.raises(GovernanceError, match="not management"):
+        approve(tmp_path, "access_control", "eng@acme.io", NOW)
+    with pytest.raises(GovernanceError, match="not an active person"):
+        approve(tmp_path, "access_control", "bob@acme.io", NOW)  # the leaver
+    with pytest.raises(GovernanceError, match="not an active person"):
+        approve(tmp_path, "access_control", "new@acme.io", NOW)  # not joined yet
+    assert Registers(tmp_path).policies.load().approvals == ()
+    approve(tmp_path, "access_control", "ceo@acme.io", NOW)
+    acknowledge(tmp_path, "access_control", "eng@acme.io", NOW)  # anyone active acknowledges
+    with pytest.raises(GovernanceError, match="not an active person"):
+        acknowledge(tmp_path, "access_control", "bob@acme.io", NOW)
+    version = version_of(
+        Registers(tmp_path).policies.load(), "access_control", Registers(tmp_path).policies.load().approvals[0].sha256
+    )
+    sheet = tmp_path / "acks.csv"
+    sheet.write_text(f"email,policy,version,timestamp\nbob@acme.io,access_control,{version},{NOW.isoformat()}\n")
+    with pytest.raises(GovernanceError, match="not an active person"):
+        import_acknowledgments(tmp_path, sheet, NOW)

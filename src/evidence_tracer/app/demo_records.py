@@ -69,6 +69,7 @@ def record_registers(workspace: Path, now: datetime) -> None:
                     email=FOUNDER,
                     name="Alice Founder",
                     role="CEO",
+                    management=True,
                     joined=today - timedelta(days=700),
                     github="alice-founder",
                     background_check=today - timedelta(days=700),

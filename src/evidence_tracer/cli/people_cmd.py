@@ -43,6 +43,7 @@ def people_add(
     background_check: Annotated[str | None, typer.Option(help="Date the check completed.")] = None,
     training: Annotated[str | None, typer.Option(help="Date security training was completed.")] = None,
     production_access: Annotated[bool, typer.Option(help="Has production access.")] = True,
+    management: Annotated[bool, typer.Option(help="Part of management: may approve policies.")] = False,
     github: Annotated[str | None, typer.Option(help="Their GitHub login.")] = None,
     workspace: Workspace = Path("."),
 ) -> None:
@@ -57,6 +58,7 @@ def people_add(
         background_check=_opt_date(background_check, "--background-check"),
         training_completed=_opt_date(training, "--training"),
         production_access=production_access,
+        management=management,
     )
     register = Registers(workspace).people
 
@@ -81,6 +83,9 @@ def people_update(
     access_removed: Annotated[str | None, typer.Option(help="Date all access was removed.")] = None,
     role: Annotated[str | None, typer.Option(help="New job title.")] = None,
     github: Annotated[str | None, typer.Option(help="Their GitHub login.")] = None,
+    management: Annotated[
+        bool | None, typer.Option("--management/--no-management", help="Joins or leaves management.")
+    ] = None,
     workspace: Workspace = Path("."),
 ) -> None:
     """Record a training, a background check, a role change or a departure (earlier values stay in the
@@ -94,6 +99,7 @@ def people_update(
             "left": _opt_date(left, "--left"),
             "access_removed": _opt_date(access_removed, "--access-removed"),
             "role": role,
+            "management": management,
         }.items()
         if v is not None
     }

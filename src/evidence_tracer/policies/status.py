@@ -100,12 +100,21 @@ def _current_digest(workspace: Path, name: str) -> str:
     return digest
 
 
-def _registered(workspace: Path, by: str) -> str:
-    """The person, who must be in the people register: an approval or acknowledgment by someone the company
-    does not list is not evidence of anything."""
+def _registered(workspace: Path, by: str, when: datetime, management: bool = False) -> str:
+    """The person, who must be in the people register and active on the day (joined, not yet left); for an
+    approval, marked as management. A signature by anyone else is not evidence of anything."""
     person = validate_person(by, "--by")
-    find_person(Registers(workspace).people.load(), person)
-    return person
+    record = find_person(Registers(workspace).people.load(), person)
+    day = when.date()
+    if record.joined > day or (record.left is not None and record.left < day):
+        left = f", left {record.left}" if record.left else ""
+        raise GovernanceError(f"{person} is not an active person on {day} (joined {record.joined}{left})")
+    if management and not record.management:
+        raise GovernanceError(
+            f"{person} is not management in the people register: policies are approved by management "
+            f"(tracer people update {person} --management, for a founder or an officer)"
+        )
+    return record.email
 
 
 def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApproval:
@@ -113,7 +122,7 @@ def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApprova
     record = build(
         PolicyApproval,
         policy=name,
-        approved_by=_registered(workspace, by),
+        approved_by=_registered(workspace, by, now, management=True),
         approved_at=now,
         sha256=_current_digest(workspace, name),
     )
@@ -129,7 +138,7 @@ def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApprova
 def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck:
     """Record that a person has read and accepted the policy's current text."""
     digest = _current_digest(workspace, name)
-    person = _registered(workspace, by)
+    person = _registered(workspace, by, now)
 
     def add(current: PoliciesFile) -> tuple[PoliciesFile, PolicyAck]:
         if not any(a.policy == name and a.sha256 == digest for a in current.approvals):
@@ -187,10 +196,13 @@ def import_acknowledgments(workspace: Path, csv_file: Path, now: datetime) -> Im
                     raise GovernanceError(
                         f"version {row['version'].strip()!r} is not the approved version {version} of {name}"
                     )
-                person = find_person(people, row["email"].strip()).email
+                found = find_person(people, row["email"].strip())
+                person = found.email
                 when = datetime.fromisoformat(row["timestamp"].strip().replace("Z", "+00:00"))
                 if when.tzinfo is None:
                     raise GovernanceError(f"timestamp {row['timestamp']!r} has no time zone (add Z or +00:00)")
+                if found.joined > when.date() or (found.left is not None and found.left < when.date()):
+                    raise GovernanceError(f"{person} was not an active person on {when:%Y-%m-%d}")
                 if when < min(a.approved_at for a in approvals):
                     raise GovernanceError(f"acknowledged at {when:%Y-%m-%d %H:%M} before the text was approved")
                 record = build(
