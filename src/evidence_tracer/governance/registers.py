@@ -72,7 +72,7 @@ class PersonRecord(_Record):
     background_check: date | None = None
     training_completed: date | None = None
     production_access: bool = True
-    # Management (a founder, an officer): only they approve policies and accept exceptions for the company.
+    # Management (a founder, an officer): only they approve policies for the company.
     management: bool = False
     github: str | None = None  # their GitHub login (GitHub does not show members' emails)
     history: tuple[Change, ...] = ()
