@@ -12,7 +12,7 @@ from evidence_tracer.catalog.controls import controls
 from evidence_tracer.checks.registry import specs
 from evidence_tracer.models import Finding, ScanResult, Severity, Status
 from evidence_tracer.readiness import assess
-from evidence_tracer.readiness.assess import automated_credit
+from evidence_tracer.readiness.assess import automated_credit, check_shares
 from evidence_tracer.readiness.model import CRITICAL_CAP
 from tests.test_readiness import inputs, passing_scan, scan
 
@@ -73,7 +73,7 @@ def test_removing_a_failing_resource_never_lowers_a_score(findings: list[Finding
         return
     fixed = data.draw(st.sampled_from(failing))
     after = [f for f in findings if f is not fixed]
-    before_credit, after_credit = automated_credit(findings), automated_credit(after)
+    before_credit, after_credit = automated_credit(check_shares(findings)), automated_credit(check_shares(after))
     assert before_credit is not None
     assert after_credit is None or after_credit >= before_credit
     before, before_percent, _ = _scores(findings)

@@ -79,11 +79,10 @@ def check_shares(findings: Iterable[Finding]) -> dict[str, tuple[float, int, Sev
     }
 
 
-def automated_credit(findings: Iterable[Finding]) -> float | None:
-    """A control's automated credit: each check weighs by its severity, and earns the share of its resources
-    that pass — one failing bucket among 400 is one check at 99.75%, not 399 passes drowning one failure.
-    None when no check judged anything (not applicable: the risk is gone)."""
-    shares = check_shares(findings)
+def automated_credit(shares: Mapping[str, tuple[float, int, Severity]]) -> float | None:
+    """A control's automated credit from its `check_shares`: each check weighs by its severity, and earns the
+    share of its resources that pass — one failing bucket among 400 is one check at 99.75%, not 399 passes
+    drowning one failure. None when no check judged anything (not applicable: the risk is gone)."""
     if not shares:
         return None
     total = sum(SEVERITY_WEIGHT[severity] for _, _, severity in shares.values())
@@ -106,12 +105,12 @@ def automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now: 
             "(not applicable is not a pass; file evidence that the control is designed, or scan the "
             "resources it covers)",
         )
-    credit = automated_credit(findings)
+    shares = check_shares(findings)
+    credit = automated_credit(shares)
     if credit is None:
         reasons = sorted({f"{f.check_id}: {f.message}" for f in findings if f.status is Status.NOT_APPLICABLE})
         why = "; ".join(reasons[:3]) or "none of its checks found anything to examine"
         return Part("automated", 0.0, f"not applicable, not counted ({why})", counts=False)
-    shares = check_shares(findings)
     detail = (
         ", ".join(f"{cid} {int(100 * share)}% of {n}" for cid, (share, n, _) in sorted(shares.items()))
         + f" (by check, weighted by severity) in scan {scan.scan.id}"
