@@ -185,11 +185,8 @@ class Workspace:
                 f"--by {author!r} is not in the people register: evidence is filed by a named person "
                 f"(tracer people add {author} --role ROLE --joined DATE)"
             ) from None
-        if person.joined > day or (person.left is not None and person.left < day):
-            raise EvidenceError(
-                f"--by {author!r} is not an active person on {day} (joined {person.joined}"
-                + (f", left {person.left})" if person.left else ")")
-            )
+        if not person.active_on(day):
+            raise EvidenceError(f"--by {author!r} is not an active person on {day} ({person.tenure()})")
         limit = max_bytes if max_bytes is not None else self.config.evidence.max_file_mb * 1024 * 1024
         return self.store.add_manual(resolve_target(target), file, note, author, now=now, max_bytes=limit)
 

@@ -77,6 +77,14 @@ class PersonRecord(_Record):
     github: str | None = None  # their GitHub login (GitHub does not show members' emails)
     history: tuple[Change, ...] = ()
 
+    def active_on(self, day: date) -> bool:
+        """Joined by `day` and not yet gone (the last working day still counts)."""
+        return self.joined <= day and (self.left is None or self.left >= day)
+
+    def tenure(self) -> str:
+        """ "joined 2025-01-06" or "joined 2025-01-06, left 2026-06-30", for a refusal that says why."""
+        return f"joined {self.joined}" + (f", left {self.left}" if self.left else "")
+
 
 class VendorRecord(_Record):
     name: str = Field(min_length=1)

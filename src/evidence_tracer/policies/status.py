@@ -106,9 +106,8 @@ def _registered(workspace: Path, by: str, when: datetime, management: bool = Fal
     person = validate_person(by, "--by")
     record = find_person(Registers(workspace).people.load(), person)
     day = when.date()
-    if record.joined > day or (record.left is not None and record.left < day):
-        left = f", left {record.left}" if record.left else ""
-        raise GovernanceError(f"{person} is not an active person on {day} (joined {record.joined}{left})")
+    if not record.active_on(day):
+        raise GovernanceError(f"{person} is not an active person on {day} ({record.tenure()})")
     if management and not record.management:
         raise GovernanceError(
             f"{person} is not management in the people register: policies are approved by management "
@@ -201,8 +200,8 @@ def import_acknowledgments(workspace: Path, csv_file: Path, now: datetime) -> Im
                 when = datetime.fromisoformat(row["timestamp"].strip().replace("Z", "+00:00"))
                 if when.tzinfo is None:
                     raise GovernanceError(f"timestamp {row['timestamp']!r} has no time zone (add Z or +00:00)")
-                if found.joined > when.date() or (found.left is not None and found.left < when.date()):
-                    raise GovernanceError(f"{person} was not an active person on {when:%Y-%m-%d}")
+                if not found.active_on(when.date()):
+                    raise GovernanceError(f"{person} was not an active person on {when:%Y-%m-%d} ({found.tenure()})")
                 if when < min(a.approved_at for a in approvals):
                     raise GovernanceError(f"acknowledged at {when:%Y-%m-%d %H:%M} before the text was approved")
                 record = build(
