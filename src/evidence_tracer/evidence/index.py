@@ -137,9 +137,7 @@ def in_memory(rows: Iterable[tuple[str, dict[str, Any]]], copy_of: Path | None =
     """An index in memory holding `rows` (table, row), or a copy of the index file `copy_of`."""
     memory = sqlite3.connect(":memory:", isolation_level=None)
     memory.row_factory = sqlite3.Row
-    memory.executescript(SCHEMA)
-    for table, row in rows:
-        insert_row(memory, table, row)
+    fill(memory, rows)
     if copy_of is not None:
         with closing(open_readonly(copy_of)) as disk:
             disk.backup(memory)

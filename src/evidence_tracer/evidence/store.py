@@ -299,9 +299,6 @@ class EvidenceStore:
     def content(self, item: EvidenceItem) -> bytes:
         return self.blob_store.read(item.sha256)
 
-    def read_blob(self, digest: str) -> bytes:
-        return self.blob_store.read(digest)
-
     def scans(self, as_of: datetime | None = None) -> list[ScanInfo]:
         sql, args = "SELECT * FROM scans", []
         if as_of is not None:

@@ -22,6 +22,7 @@ from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.aws import CREDENTIAL_REPORT
 from evidence_tracer.inventory.credential_report import AccessRow, access_table
 from evidence_tracer.models import ScanInfo, ScanResult
+from evidence_tracer.policies.render import POLICIES_DIR, read_policy
 from evidence_tracer.policies.status import PolicyStatus
 from evidence_tracer.readiness import Readiness
 
@@ -136,8 +137,6 @@ def gather(
     inventory = workspace.inventory_of(scan.scan.id) if scan else None
     reviewed = scan_access(inventory, scan, config) if scan else None
     policies = workspace.policy_statuses(moment)
-    from evidence_tracer.policies.render import POLICIES_DIR, read_policy
-
     texts = {
         s.name: read_policy(workspace.path / POLICIES_DIR / f"{s.name}.md")
         for s in policies

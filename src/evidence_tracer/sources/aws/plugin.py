@@ -9,11 +9,9 @@ from evidence_tracer.inventory.criticality import critical_reason
 from evidence_tracer.sources.aws.calls import iam_policy_document
 from evidence_tracer.sources.aws.declared import aws_operations
 from evidence_tracer.sources.aws.session import Timeouts
-from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
+from evidence_tracer.sources.aws.source import DEFAULT_ROLE, AwsSettings, AwsSource
 from evidence_tracer.sources.base import EvidenceSource
 from evidence_tracer.sources.registry import BuildOptions, SourcePlugin
-
-DEFAULT_ROLE = "EvidenceTracerReadOnly"
 
 
 def aws_settings(config: WorkspaceConfig, profile: str | None = None, organization: str | None = None) -> AwsSettings:
