@@ -40,7 +40,7 @@ from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, DEMO_REGIONS,
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.base import Progress
 from evidence_tracer.sources.github.changes import change_population
-from evidence_tracer.sources.github.source import GitHubSettings
+from evidence_tracer.sources.github.plugin import settings_of
 from evidence_tracer.sources.registry import enabled_sources
 
 MARKER = ".tracer-demo"
@@ -122,7 +122,7 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         outcome = run_scan(enabled_sources(config, aws_context=context), config, progress=progress)
         gh = config.sources.github
         population, records = change_population(
-            GitHubSettings(gh.organization, gh.repositories, gh.api_url, gh.token_env),
+            settings_of(config),  # the token's destination checked, as for tracer changes
             github_org.token,
             gh.repositories,
             now - timedelta(days=30),
