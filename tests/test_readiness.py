@@ -14,26 +14,26 @@ from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Stat
 from evidence_tracer.policies.render import POLICY_NAMES
 from evidence_tracer.policies.status import PolicyState, PolicyStatus
 from evidence_tracer.readiness import ReadinessInputs, assess
-from tests.governance.test_overdue import healthy
+from tests.governance.test_overdue import BOUNDARY_YAML, MANAGER, REVIEWED_SCAN, healthy
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)  # a Sunday
-EVERYONE = "\n".join(f"  {cid}: jane@acme.io" for cid in controls())
+# jane (management) owns every control but the people ones, which a@acme.io operates.
+EVERYONE = "\n".join(f"  {cid}: {'a@acme.io' if cid == 'GOV-05' else 'jane@acme.io'}" for cid in controls())
 FULL = parse_config(
-    "boundary: {accounts: ['111122223333'], regions: [us-east-1], services: [S3]}\n"
-    "audit: {target_date: 2027-03-01}\n"
-    f"owners:\n{EVERYONE}\n",
+    BOUNDARY_YAML + f"audit: {{target_date: 2027-03-01}}\nowners:\n{EVERYONE}\n",
     "tracer.yaml",
 )
 
 
 def policies(state: PolicyState = PolicyState.APPROVED, **overrides: PolicyState) -> tuple[PolicyStatus, ...]:
     return tuple(
-        PolicyStatus(n, n, overrides.get(n, state), "0" * 64, None, None, ("a@acme.io",), False) for n in POLICY_NAMES
+        PolicyStatus(n, n, overrides.get(n, state), "0" * 64, None, None, ("a@acme.io", MANAGER), False)
+        for n in POLICY_NAMES
     )
 
 
 def scan(*findings: Finding) -> ScanResult:
-    info = ScanInfo("s1", NOW - timedelta(hours=1), NOW - timedelta(hours=1), "1", ("us-east-1",), "0.1.0")
+    info = ScanInfo(REVIEWED_SCAN[0], REVIEWED_SCAN[1], REVIEWED_SCAN[1], "1", ("us-east-1",), "0.1.0")
     return ScanResult(info, findings)
 
 
@@ -85,6 +85,7 @@ def inputs(config: WorkspaceConfig = FULL, **changes: object) -> ReadinessInputs
         "policies": policies(),
         "registers": healthy(),
         "inventory": accounts(),
+        "scans": (REVIEWED_SCAN,),
     }
     return ReadinessInputs(**{**base, **changes})  # type: ignore[arg-type]
 
@@ -177,8 +178,8 @@ def test_missing_owner_policy_and_evidence() -> None:
     assert "No evidence for CM-01 Change management" in titles
     # Register-backed controls need no upload when the register is healthy.
     assert not any("No evidence for AC-06" in t for t in titles)
-    # Self-evident controls: boundary and scan history are not in this config / are present.
-    assert "No evidence for GOV-09 System description and boundary" in titles
+    # Self-evident controls: this config has no boundary (so none was confirmed); the scan history is present.
+    assert any(g.control == "GOV-09" and "boundary" in g.title for g in r.gaps)
     assert not any("MON-01" in t for t in titles if t.startswith("No evidence"))
     assert r.percent < 100
 

@@ -57,6 +57,8 @@ class Parameters(_Strict):
     # Recovery time objective (hours to restore the service); the recovery point objective is
     # backup_max_age_hours (the most data a restore may lose).
     rto_hours: StrictInt = Field(24, ge=1, le=24 * 14)
+    # A person reads a scan's results and records their decisions at least this often (monitoring, CC4.1).
+    scan_review_cadence_days: StrictInt = Field(31, ge=1, le=92)
 
 
 class CriticalTag(_Strict):
@@ -254,6 +256,15 @@ class WorkspaceConfig(_Strict):
     criticality: Criticality = Criticality()
     evidence: EvidenceSettings = EvidenceSettings()
     signing: Signing = Signing()
+
+
+def boundary_digest(config: WorkspaceConfig) -> str:
+    """The SHA-256 of the boundary and scope as tracer.yaml holds them: what a boundary confirmation confirms."""
+    import hashlib
+    import json
+
+    held = {"boundary": config.boundary.model_dump(mode="json"), "scope": config.scope.model_dump(mode="json")}
+    return hashlib.sha256(json.dumps(held, sort_keys=True).encode()).hexdigest()
 
 
 def parse_config(text: str, source: str) -> WorkspaceConfig:

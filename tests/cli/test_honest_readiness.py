@@ -62,7 +62,7 @@ def test_explain_decomposes_a_control_and_a_criterion(demo_workspace: Path, caps
     code, out, _ = _run(capsys, "status", "--explain", "AC-01", "-w", str(demo_workspace))
     assert code == 0
     assert out.startswith("AC-01 Multi-factor authentication: ")
-    assert "prerequisite owner: met — alice.founder@acme.example" in out
+    assert "prerequisite owner: met — dave.ops@acme.example" in out  # the demo gives AC to its operator
     assert "prerequisite policy: met — access_control: approved" in out
     assert "automated: " in out and "weighted by severity" in out and "fail: iam_user_console_mfa" in out
     code, out, _ = _run(capsys, "status", "--explain", "cc1.2", "-w", str(demo_workspace))

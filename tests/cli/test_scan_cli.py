@@ -13,11 +13,39 @@ from evidence_tracer.config import load_config
 from tests.cli.conftest import fake_aws_env, tracer
 
 
+def workspace_in(folder: Path) -> Path:
+    """A workspace as `tracer init` leaves it, at its smallest: a tracer.yaml."""
+    (folder / "tracer.yaml").write_text("company: {name: Test}\n")
+    return folder
+
+
+def test_every_command_but_init_and_demo_refuses_a_folder_without_tracer_yaml(tmp_path: Path) -> None:
+    typo = tmp_path / "wrokspace"
+    for args in (
+        ("scan",),
+        ("status",),
+        ("evidence", "add", "AC-06", str(tmp_path), "--by", "a@b.io"),
+        ("evidence", "verify"),
+        ("people", "add", "a@b.io", "--role", "CEO", "--joined", "2026-01-05"),
+        ("policies", "generate"),
+        ("scans",),
+        ("scope", "confirm", "--by", "a@b.io"),
+    ):
+        out = tracer(*args, "-w", str(typo))
+        assert out.returncode == 2 and out.stderr.count("\n") == 1, (args, out.stderr)
+        assert "does not exist: create a workspace with `tracer init" in out.stderr, args
+        assert not typo.exists(), args  # nothing created
+    tmp_path.joinpath("bare").mkdir()
+    out = tracer("scan", "-w", str(tmp_path / "bare"))
+    assert out.returncode == 2 and "has no tracer.yaml: run `tracer init` there first" in out.stderr
+    assert list((tmp_path / "bare").iterdir()) == []
+
+
 def test_scan_json_contract_against_moto_server(moto_server: str, tmp_path: Path) -> None:
     out = tracer(
         "scan",
         "-w",
-        str(tmp_path),
+        str(workspace_in(tmp_path)),
         "--region",
         "us-east-1",
         "--region",
@@ -70,9 +98,10 @@ def test_scan_json_contract_against_moto_server(moto_server: str, tmp_path: Path
 
 
 def test_scan_writes_each_format_to_a_file(moto_server: str, tmp_path: Path) -> None:
+    ws = workspace_in(tmp_path)
     for suffix in ("md", "csv", "html"):
         target = tmp_path / f"report.{suffix}"
-        out = tracer("scan", "-w", str(tmp_path), "-r", "us-east-1", "-o", str(target), env=fake_aws_env(moto_server))
+        out = tracer("scan", "-w", str(ws), "-r", "us-east-1", "-o", str(target), env=fake_aws_env(moto_server))
         assert out.returncode == 0, out.stderr
         assert "Report written to" in out.stdout
     assert (tmp_path / "report.md").read_text().startswith("# AWS gap report (SOC 2-aligned)")
@@ -82,21 +111,23 @@ def test_scan_writes_each_format_to_a_file(moto_server: str, tmp_path: Path) -> 
 
 
 def test_strict_exits_one_when_gaps_exist(moto_server: str, tmp_path: Path) -> None:
-    out = tracer("scan", "-w", str(tmp_path), "-r", "us-east-1", "--strict", env=fake_aws_env(moto_server))
+    out = tracer(
+        "scan", "-w", str(workspace_in(tmp_path)), "-r", "us-east-1", "--strict", env=fake_aws_env(moto_server)
+    )
     assert out.returncode == 1
 
 
 def test_missing_credentials_is_one_line_and_non_zero(tmp_path: Path) -> None:
     env = fake_aws_env("http://127.0.0.1:9")
     del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
-    out = tracer("scan", "-w", str(tmp_path), env=env)
+    out = tracer("scan", "-w", str(workspace_in(tmp_path)), env=env)
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "credentials" in out.stderr
     assert "Traceback" not in out.stderr
 
 
 def test_unknown_profile_is_one_line_and_non_zero(tmp_path: Path) -> None:
-    out = tracer("scan", "-w", str(tmp_path), "--profile", "no-such-profile")
+    out = tracer("scan", "-w", str(workspace_in(tmp_path)), "--profile", "no-such-profile")
     assert out.returncode == 2 and "no-such-profile" in out.stderr and "Traceback" not in out.stderr
 
 

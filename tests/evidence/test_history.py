@@ -104,6 +104,7 @@ def test_a_store_from_before_the_history_gets_one_and_planted_blobs_are_noted(tm
 def test_cli_verify_prints_the_head_and_rebuilds(tmp_path: Path) -> None:
     store, _ = _store_with_two_scans(tmp_path)
     store.index_path.unlink()
+    (tmp_path / "tracer.yaml").write_text("company: {name: Test}\n")
     out = tracer("evidence", "verify", "--rebuild-index", "-w", str(tmp_path))
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Index rebuilt from the history: 6 records." in out.stdout and store.head() in out.stdout.replace("\n", "")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from evidence_tracer.config import Parameters
+from evidence_tracer.config import Parameters, boundary_digest, parse_config
 from evidence_tracer.governance.registers import (
     AccessReviewRecord,
     AccessReviewsFile,
+    BoundaryConfirmation,
+    BoundaryFile,
     ExerciseKind,
     ExerciseRecord,
     ExercisesFile,
@@ -17,6 +19,8 @@ from evidence_tracer.governance.registers import (
     PersonRecord,
     RiskRecord,
     RisksFile,
+    ScanReviewRecord,
+    ScanReviewsFile,
     VendorRecord,
     VendorsFile,
 )
@@ -41,9 +45,16 @@ def person(email: str = "a@acme.io", **kw: object) -> PersonRecord:
     return PersonRecord.model_validate({**base, **kw})
 
 
+# The boundary a healthy workspace's management confirmed, and the scan it reviewed.
+BOUNDARY_YAML = "boundary: {accounts: ['111122223333'], regions: [us-east-1], services: [S3]}\n"
+BOUNDARY_DIGEST = boundary_digest(parse_config(BOUNDARY_YAML, "tracer.yaml"))
+REVIEWED_SCAN = ("s1", datetime(2026, 11, 22, 11, tzinfo=UTC))
+MANAGER = "jane@acme.io"
+
+
 def healthy() -> RegisterSnapshot:
     return RegisterSnapshot(
-        people=PeopleFile(people=(person(),)),
+        people=PeopleFile(people=(person(), person(MANAGER, role="CEO", management=True))),
         vendors=VendorsFile(
             vendors=(VendorRecord(name="AWS", data_received="all", dpa_on_file=True, soc2_report_date=ago(100)),)
         ),
@@ -58,6 +69,7 @@ def healthy() -> RegisterSnapshot:
                     owner="a@acme.io",
                     last_reviewed=ago(10),
                     fraud_related=True,
+                    reviewed_by=MANAGER,
                 ),
             )
         ),
@@ -86,11 +98,39 @@ def healthy() -> RegisterSnapshot:
                 ),
             )
         ),
+        scan_reviews=ScanReviewsFile(
+            scan_reviews=(
+                ScanReviewRecord(
+                    scan_id=REVIEWED_SCAN[0],
+                    reviewed_by="a@acme.io",
+                    reviewed_at=REVIEWED_SCAN[1] + timedelta(minutes=30),
+                    failing=0,
+                    decisions="nothing failing; no action needed",
+                ),
+            )
+        ),
+        boundary=BoundaryFile(
+            confirmations=(
+                BoundaryConfirmation(
+                    confirmed_by=MANAGER,
+                    confirmed_at=datetime(2026, 11, 1, tzinfo=UTC),
+                    boundary_sha256=BOUNDARY_DIGEST,
+                ),
+            )
+        ),
     )
 
 
+# The workspace facts the oversight rules read, as a healthy workspace holds them.
+FACTS: dict[str, object] = {
+    "owners": {"GOV-01": MANAGER, "AC-01": "a@acme.io"},
+    "boundary_sha256": BOUNDARY_DIGEST,
+    "scans": dict([REVIEWED_SCAN]),
+}
+
+
 def titles(snapshot: RegisterSnapshot, p: Parameters | None = None, **kw: object) -> dict[str, tuple[str, Severity]]:
-    gaps = register_gaps(snapshot, p or Parameters(), TODAY, **kw)  # type: ignore[arg-type]
+    gaps = register_gaps(snapshot, p or Parameters(), TODAY, **{**FACTS, **kw})  # type: ignore[arg-type]
     return {g.title: (g.control or "", g.severity) for g in gaps}
 
 
@@ -113,6 +153,7 @@ def test_people_gaps_follow_the_training_cadence() -> None:
             **snap.__dict__,
             "people": PeopleFile(
                 people=(
+                    *snap.people.people,
                     person("old@acme.io", training_completed=ago(200)),
                     person("new@acme.io", background_check=None),
                 )
@@ -131,7 +172,7 @@ def test_leaver_without_timely_removal_is_critical() -> None:
             **snap.__dict__,
             "people": PeopleFile(
                 people=(
-                    person(),
+                    *snap.people.people,
                     person("gone@acme.io", left=ago(10), access_removed=ago(3)),
                     person("fine@acme.io", left=ago(10), access_removed=ago(10)),
                 )
@@ -146,7 +187,11 @@ def test_acknowledgments_grouped_per_person() -> None:
     found = titles(
         healthy(),
         approved_policies=("acceptable_use", "access_control", "data_handling"),
-        acknowledged={"access_control": ("a@acme.io",)},
+        acknowledged={
+            "access_control": ("a@acme.io", MANAGER),
+            "acceptable_use": (MANAGER,),
+            "data_handling": (MANAGER,),
+        },
     )
     assert found == {
         "a@acme.io has not acknowledged: acceptable_use": ("GOV-01", Severity.MEDIUM),

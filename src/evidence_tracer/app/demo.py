@@ -16,8 +16,11 @@ from evidence_tracer.app.auditpack.export import ExportResult, export_package
 from evidence_tracer.app.deliverables import workspace_deliverables
 from evidence_tracer.app.demo_records import (
     DEMO_MANUAL,
+    ENGINEER,
     FOUNDER,
+    OPS,
     record_incident_and_exception,
+    record_oversight,
     record_policies,
     record_registers,
 )
@@ -54,6 +57,10 @@ DEMO_ANSWERS = InitAnswers(
     services=("IAM", "S3", "EC2", "RDS", "DynamoDB", "Lambda", "ELB", "ECS", "CloudTrail", "GuardDuty", "KMS"),
     ci_cd=("GitHub Actions",),
 )
+
+
+# Control families the founder hands to the people who operate them (the rest stay hers).
+DEMO_OWNERS = {"AC": OPS, "NET": OPS, "OPS": OPS, "BC": OPS, "CM": ENGINEER, "END": ENGINEER}
 
 
 # Manual evidence a real team would upload (governance controls have no API).
@@ -115,7 +122,10 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         _tokens({DEMO_GITHUB_TOKEN_ENV: github_org.token, DEMO_OKTA_TOKEN_ENV: okta_org.token}),
     ):
         config_file = workspace / CONFIG_FILE
-        config_file.write_text(config_file.read_text(encoding="utf-8") + _demo_sources(github.base_url, okta.base_url))
+        text = config_file.read_text(encoding="utf-8")
+        for family, person in DEMO_OWNERS.items():  # the people who operate them own them (CC1.3)
+            text = text.replace(f"\n  {family}: {FOUNDER}\n", f"\n  {family}: {person}\n")
+        config_file.write_text(text + _demo_sources(github.base_url, okta.base_url))
         config = load_config(workspace)
         seed_demo_account()
         context = AwsContext(region="us-east-1", simulated="moto, in process (demo)")
@@ -134,6 +144,7 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     record_registers(workspace, now)  # approvals and acknowledgments are by people the register lists
     record_policies(workspace, now)
     record_incident_and_exception(workspace, now, outcome.result.findings)
+    record_oversight(workspace, outcome.result, load_config(workspace))
     changes_file = workspace / "uploads" / "change-population-last-30-days.json"
     changes_file.parent.mkdir(exist_ok=True)
     changes_file.write_text(json.dumps(population.as_json(), indent=2) + "\n", encoding="utf-8")

@@ -20,7 +20,7 @@ from evidence_tracer.evidence.items import EvidenceItem, Kind
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, registers_as_of
 from evidence_tracer.governance.registers import ExceptionRecord, ExceptionsFile, PoliciesFile, Registers, find_person
-from evidence_tracer.governance.rules import RegisterSnapshot
+from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.codec import dump_inventory, load_inventory
 from evidence_tracer.models import ApiRecord, ScanResult
@@ -75,6 +75,8 @@ class Workspace:
             regs.access_reviews.load(),
             regs.exercises.load(),
             regs.incidents.load(),
+            regs.scan_reviews.load(),
+            regs.boundary.load(),
         )
 
     @functools.cached_property
@@ -165,6 +167,7 @@ class Workspace:
             self.exceptions_at(now),
             self.inventory_of(scan.scan.id) if scan is not None else None,
             self.store.history.pinned(),
+            tuple((info.id, info.finished_at) for info in self.store.scans(as_of=now)),
         )
 
     def readiness(self, now: datetime) -> Readiness:

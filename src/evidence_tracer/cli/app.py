@@ -15,11 +15,19 @@ from rich.table import Table
 from evidence_tracer import __version__
 from evidence_tracer.app.deliverables import workspace_deliverables
 from evidence_tracer.app.scan import reevaluate, run_scan
-from evidence_tracer.app.workspace import Workspace, open_store
+from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.atomic import write_atomic
-from evidence_tracer.cli import evidence_cmd, incidents_cmd, people_cmd, policies_cmd, reviews_cmd, setup_cmd
+from evidence_tracer.cli import (
+    evidence_cmd,
+    incidents_cmd,
+    oversight_cmd,
+    people_cmd,
+    policies_cmd,
+    reviews_cmd,
+    setup_cmd,
+)
 from evidence_tracer.cli.options import WorkspaceDir
-from evidence_tracer.cli.output import print_summary, safe, scan_progress, table, warn_unproven
+from evidence_tracer.cli.output import print_summary, safe, scan_progress, warn_unproven
 from evidence_tracer.config import load_config
 from evidence_tracer.deliverables.build import MATRIX_XLSX
 from evidence_tracer.errors import ConfigError, TracerError
@@ -66,6 +74,8 @@ app.add_typer(reviews_cmd.access_reviews, name="access-reviews")
 app.add_typer(reviews_cmd.exercises, name="exercises")
 app.add_typer(incidents_cmd.incidents, name="incidents")
 app.add_typer(incidents_cmd.exceptions, name="exceptions")
+app.add_typer(oversight_cmd.scans, name="scans")
+app.add_typer(oversight_cmd.scope, name="scope")
 
 app.command("init")(setup_cmd.init)
 app.command("changes")(setup_cmd.changes)
@@ -103,7 +113,7 @@ def scan(
     ] = None,
 ) -> None:
     """Scan the AWS account read-only, evaluate the checks and summarise by criterion."""
-    ws = Workspace(workspace, require=False)
+    ws = Workspace(workspace)
     config = ws.config
     report_to_stdout = fmt is not None and output is None
     console = Console(stderr=report_to_stdout)
@@ -123,28 +133,6 @@ def scan(
             console.print(f"Report written to {safe(output)}")
     if strict and (result.count(Status.FAIL) or result.count(Status.ERROR)):
         raise typer.Exit(1)
-
-
-@app.command()
-def scans(workspace: WorkspaceDir = Path(".")) -> None:
-    """List the scans kept in the workspace (never overwritten)."""
-    store = open_store(workspace)
-    rows: list[tuple[object, ...]] = []
-    for info in store.scans():
-        result = store.load_scan(info.id)
-        rows.append(
-            (
-                info.id,
-                info.finished_at.strftime("%Y-%m-%d %H:%M:%S"),
-                ", ".join(info.accounts or (info.account_id,)),
-                ", ".join(info.regions),
-                result.count(Status.PASS),
-                result.count(Status.FAIL),
-                result.count(Status.ERROR),
-            )
-        )
-    table("Stored scans", ("Scan id", "Finished (UTC)", "Accounts", "Regions", "Pass", "Fail", "Error"), rows)
-    warn_unproven(store)
 
 
 @app.command()
@@ -173,7 +161,7 @@ def report(
         _write(render_readiness(ws.readiness(datetime.now(UTC)), fmt), output)
         warn_unproven(ws.store)
         return
-    ws = Workspace(workspace, require=False)
+    ws = Workspace(workspace)
     result = ws.store.load_scan(scan_id)
     if reevaluate_:
         result = reevaluate(result, ws.require_inventory(result.scan.id), ws.config)

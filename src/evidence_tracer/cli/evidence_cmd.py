@@ -13,9 +13,10 @@ from rich.table import Table
 
 from evidence_tracer.app.auditpack.export import export_package
 from evidence_tracer.app.auditpack.gather import scan_access
-from evidence_tracer.app.workspace import Workspace, open_store
+from evidence_tracer.app.workspace import Workspace, open_store, require_workspace
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls, resolve_target
+from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
 from evidence_tracer.cli.output import safe, table, warn_unproven
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence import signing
@@ -28,7 +29,6 @@ from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.aws import IDENTITY_CENTER
 
 app = typer.Typer(help="Evidence: add manual items, list, export the auditor package, verify it.", no_args_is_help=True)
-WorkspaceDir = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
 
 
 @app.command("add")
@@ -91,7 +91,7 @@ def export(
 ) -> None:
     """Write the auditor package: folders by criterion, metadata sidecars, manifest.json and index.html."""
     day = _date(as_of) if as_of else datetime.now(UTC).date()
-    ws = Workspace(workspace, require=False)
+    ws = Workspace(workspace)
     result = export_package(ws, day, out, owners_of(ws.config))
     console = Console()
     console.print(
@@ -125,7 +125,7 @@ def verify(
             "--rebuild-index", help="Rebuild the store's index from its history first (the index is a cache)."
         ),
     ] = False,
-    workspace: WorkspaceDir = Path("."),
+    workspace: AnyFolder = Path("."),
 ) -> None:
     """Check a package (or the workspace store): every file, the signature against a key you pinned, the history
     against a head you kept. Exits 1 on any problem, and when the signer is not pinned."""
@@ -144,7 +144,7 @@ def verify(
 
 
 def _verify_store(console: Console, workspace: Path, rebuild_index: bool, expect_head: str | None) -> int:
-    store = open_store(workspace)
+    store = open_store(require_workspace(workspace))
     if rebuild_index:
         console.print(f"Index rebuilt from the history: {store.rebuild_index()} records.")
     problems = store.verify()
@@ -246,7 +246,7 @@ def users(
     workspace: WorkspaceDir = Path("."),
 ) -> None:
     """The IAM credential report of a stored scan, as a review grid."""
-    ws = Workspace(workspace, require=False)
+    ws = Workspace(workspace)
     result = ws.store.load_scan(scan)
     inventory = ws.inventory_of(result.scan.id)
     reviewed = scan_access(inventory, result, ws.config)

@@ -10,8 +10,24 @@ import typer
 
 from evidence_tracer.errors import GovernanceError
 
-Workspace = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
-WorkspaceDir = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory (holds tracer.yaml).")]
+
+def _existing_workspace(ctx: typer.Context, value: Path) -> Path:
+    """Every command but `init` and `demo` works on a folder `tracer init` made: a typo in -w is one line,
+    and nothing is created there."""
+    if ctx.resilient_parsing:  # shell completion
+        return value
+    from evidence_tracer.app.workspace import require_workspace
+
+    return require_workspace(value)
+
+
+Workspace = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", help="Workspace directory (holds tracer.yaml).", callback=_existing_workspace),
+]
+WorkspaceDir = Workspace
+# A folder that need not be a workspace yet (tracer init), or not at all (tracer evidence verify PACKAGE).
+AnyFolder = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace directory.")]
 By = Annotated[str, typer.Option("--by", help="The person (email).")]
 
 

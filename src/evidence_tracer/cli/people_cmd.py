@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from evidence_tracer.cli.options import Workspace, _d, _date, _now, _opt_date
+from evidence_tracer.cli.options import By, Workspace, _d, _date, _now, _opt_date
 from evidence_tracer.cli.output import safe, table
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.governance.registers import (
@@ -23,6 +23,7 @@ from evidence_tracer.governance.registers import (
     build,
     find_person,
     next_risk_id,
+    signer,
     upsert_person,
     with_changes,
 )
@@ -207,9 +208,13 @@ def risks_add(
     treatment: Annotated[Treatment, typer.Option()],
     owner: Annotated[str, typer.Option(help="The person who owns the risk.")],
     fraud: Annotated[bool, typer.Option(help="A fraud or insider-misuse risk (CC3.3).")] = False,
+    reviewed_by: Annotated[
+        str | None, typer.Option("--reviewed-by", help="The management person who reviewed it with you today.")
+    ] = None,
     workspace: Workspace = Path("."),
 ) -> None:
-    """Add a risk (reviewed today)."""
+    """Add a risk (identified today; it counts for the assessment once management reviewed it)."""
+    reviewer = _risk_reviewer(workspace, reviewed_by) if reviewed_by else None
 
     def add(current: RisksFile) -> tuple[RisksFile, RiskRecord]:
         record = build(
@@ -222,6 +227,7 @@ def risks_add(
             owner=owner,
             last_reviewed=_now().date(),
             fraud_related=fraud,
+            reviewed_by=reviewer,
         )
         return RisksFile(risks=(*current.risks, record)), record
 
@@ -229,23 +235,31 @@ def risks_add(
     Console().print(f"{record.id} recorded (score {record.score}).")
 
 
+def _risk_reviewer(workspace: Path, by: str) -> str:
+    people = Registers(workspace).people.load()
+    return signer(people, by, _now().date(), management=True, what="a risk review")
+
+
 @risks.command("review")
-def risks_review(risk_id: str, workspace: Workspace = Path(".")) -> None:
-    """Mark a risk as reviewed today."""
+def risks_review(risk_id: str, by: By, workspace: Workspace = Path(".")) -> None:
+    """Record that management reviewed a risk today (its rating, owner and treatment still hold)."""
     register = Registers(workspace).risks
+    reviewer = _risk_reviewer(workspace, by)
 
     def review(current: RisksFile) -> tuple[RisksFile, None]:
         if not any(r.id == risk_id for r in current.risks):
             raise GovernanceError(f"no risk {risk_id!r} in {register.path}")
         return RisksFile(
             risks=tuple(
-                with_changes(r, {"last_reviewed": _now().date()}, _now()) if r.id == risk_id else r
+                with_changes(r, {"last_reviewed": _now().date(), "reviewed_by": reviewer}, _now())
+                if r.id == risk_id
+                else r
                 for r in current.risks
             )
         ), None
 
     register.update(review)
-    Console().print(f"{safe(risk_id)} reviewed.")
+    Console().print(f"{safe(risk_id)} reviewed by {safe(reviewer)}.")
 
 
 @risks.command("list")
@@ -254,7 +268,7 @@ def risks_list(workspace: Workspace = Path(".")) -> None:
     rows = sorted(Registers(workspace).risks.load().risks, key=lambda r: -r.score)
     table(
         "Risks",
-        ("Id", "Risk", "L", "I", "Score", "Treatment", "Owner", "Reviewed"),
+        ("Id", "Risk", "L", "I", "Score", "Treatment", "Owner", "Reviewed", "By"),
         [
             (
                 r.id,
@@ -265,6 +279,7 @@ def risks_list(workspace: Workspace = Path(".")) -> None:
                 r.treatment.value,
                 r.owner,
                 _d(r.last_reviewed),
+                r.reviewed_by or "—",
             )
             for r in rows
         ],

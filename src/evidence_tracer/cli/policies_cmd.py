@@ -12,9 +12,7 @@ from evidence_tracer.cli.options import By, Workspace, _d, _now
 from evidence_tracer.cli.output import safe, table
 from evidence_tracer.config import load_config
 from evidence_tracer.errors import GovernanceError
-from evidence_tracer.governance.registers import (
-    Registers,
-)
+from evidence_tracer.governance.registers import PoliciesFile, Registers
 from evidence_tracer.policies import status as policy_status
 from evidence_tracer.policies.render import generate
 
@@ -56,13 +54,39 @@ def policies_list(workspace: Workspace = Path(".")) -> None:
 
 
 @policies.command("approve")
-def policies_approve(name: str, by: By, workspace: Workspace = Path(".")) -> None:
+def policies_approve(
+    name: Annotated[str | None, typer.Argument(help="The policy (omit with --all).")] = None,
+    by: By = "",
+    all_: Annotated[
+        bool, typer.Option("--all", help="Approve every policy whose current text is not approved yet.")
+    ] = False,
+    workspace: Workspace = Path("."),
+) -> None:
     """Approve a policy's current text (its SHA-256 is recorded; any later edit voids the approval)."""
-    record = policy_status.approve(workspace, name, by, _now())
-    Console().print(
-        f"{safe(name)} approved by {safe(record.approved_by)} at {record.approved_at:%Y-%m-%d %H:%M} UTC "
-        f"(text sha256 {record.sha256[:16]}…)"
-    )
+    if (name is None) == (not all_):
+        raise GovernanceError("name one policy, or pass --all (not both)")
+    if not by:
+        raise GovernanceError("--by is required: the management person who approves")
+    now = _now()
+    if all_:
+        statuses = policy_status.policy_statuses(workspace, load_config(workspace), _register(workspace), now)
+        names = [s.name for s in statuses if s.state is not policy_status.PolicyState.APPROVED]
+        if not names:
+            Console().print("Every policy's current text is approved already.")
+            return
+    else:
+        names = [name or ""]
+    for each in names:
+        record = policy_status.approve(workspace, each, by, now)
+        Console().print(
+            f"{safe(each)} approved by {safe(record.approved_by)} at {record.approved_at:%Y-%m-%d %H:%M} UTC "
+            f"(version {policy_status.version_of(_register(workspace), each, record.sha256)}, "
+            f"text sha256 {record.sha256[:16]}…)"
+        )
+
+
+def _register(workspace: Path) -> PoliciesFile:
+    return Registers(workspace).policies.load()
 
 
 @policies.command("ack")

@@ -75,7 +75,7 @@ def _review_table(workspace: Path, reviewer: str) -> tuple[tuple[str, ...], str]
 
     from evidence_tracer.cli.evidence_cmd import access_table
 
-    ws = AppWorkspace(workspace, require=False)
+    ws = AppWorkspace(workspace)
     scan = ws.store.load_scan()
     rows = [r for r in access_table(ws, ws.require_inventory(scan.scan.id)) if r.active]
     if not rows:

@@ -15,7 +15,7 @@ from rich.console import Console
 from evidence_tracer.app.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.catalog.services import find_service
-from evidence_tracer.cli.options import WorkspaceDir
+from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
 from evidence_tracer.cli.output import safe, table
 from evidence_tracer.config import check_account, check_region
 from evidence_tracer.errors import ConfigError
@@ -23,7 +23,7 @@ from evidence_tracer.report.inert import inert_text
 
 
 def init(
-    workspace: WorkspaceDir = Path("."),
+    workspace: AnyFolder = Path("."),
     company: Annotated[str | None, typer.Option(help="Company name.")] = None,
     owner: Annotated[str | None, typer.Option(help="Email of the person who owns the controls to start with.")] = None,
     security_contact: Annotated[str, typer.Option(help="Where security reports go.")] = "",
@@ -152,7 +152,7 @@ def changes(
     from evidence_tracer.sources.github.plugin import settings_of
     from evidence_tracer.sources.github.token import github_token
 
-    ws = Workspace(workspace, require=False)
+    ws = Workspace(workspace)
     gh = ws.config.sources.github
     repositories = tuple(repo or gh.repositories)
     if not gh.organization or not repositories:

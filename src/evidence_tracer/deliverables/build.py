@@ -14,7 +14,7 @@ from evidence_tracer.deliverables import requests as pbc
 from evidence_tracer.deliverables.assertion import management_assertion
 from evidence_tracer.deliverables.matrix import matrix_csv, matrix_rows, matrix_xlsx
 from evidence_tracer.deliverables.system_description import describe, to_html, to_markdown
-from evidence_tracer.governance.rules import RegisterSnapshot
+from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report.csv_report import cell
 

@@ -12,7 +12,7 @@ from typing import Any
 from evidence_tracer.catalog.criteria import Category, criteria
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.deliverables.matrix import in_scope_controls
-from evidence_tracer.governance.rules import RegisterSnapshot
+from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report.html import environment, stylesheet
 from evidence_tracer.report.markdown import cell

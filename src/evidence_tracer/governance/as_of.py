@@ -7,15 +7,17 @@ from datetime import date, datetime
 
 from evidence_tracer.governance.registers import (
     AccessReviewsFile,
+    BoundaryFile,
     ExceptionsFile,
     ExercisesFile,
     IncidentsFile,
     PeopleFile,
     PoliciesFile,
     RisksFile,
+    ScanReviewsFile,
     VendorsFile,
 )
-from evidence_tracer.governance.rules import RegisterSnapshot
+from evidence_tracer.governance.rulebook import RegisterSnapshot
 
 
 def _after(value: date | datetime | None, moment: datetime) -> bool:
@@ -65,6 +67,12 @@ def registers_as_of(regs: RegisterSnapshot, moment: datetime) -> RegisterSnapsho
                 for i in regs.incidents.incidents
                 if not _after(i.detected, moment)
             )
+        ),
+        scan_reviews=ScanReviewsFile(
+            scan_reviews=tuple(r for r in regs.scan_reviews.scan_reviews if not _after(r.reviewed_at, moment))
+        ),
+        boundary=BoundaryFile(
+            confirmations=tuple(c for c in regs.boundary.confirmations if not _after(c.confirmed_at, moment))
         ),
     )
 

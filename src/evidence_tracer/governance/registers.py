@@ -8,61 +8,29 @@ version them; the CLI edits them atomically and validates every field with file:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field
 
 from evidence_tracer.atomic import write_atomic
-from evidence_tracer.clock import FUTURE_TOLERANCE
 from evidence_tracer.errors import GovernanceError, StorageError
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact_values
+from evidence_tracer.governance.record import Change, F, Record
+from evidence_tracer.governance.record import build as build
 from evidence_tracer.names import Person
 from evidence_tracer.yamlfile import dump_model, load_model
+
+R = TypeVar("R")
 
 REGISTERS_DIR = "registers"
 ACK_BY_CLI = "tracer policies ack (by the person named)"
 
 
-# A date in a register may be at most this far ahead of today (time zones); later ones are refused.
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    # Fields that name a date ahead on purpose (an expiry); every other date records something that happened.
-    future_fields: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="after")
-    def _not_in_the_future(self) -> _Record:
-        """A training "completed" next month, a review dated next week: records of what has not happened are
-        refused, in every register, whether typed at the CLI or by hand."""
-        latest = datetime.now(UTC) + FUTURE_TOLERANCE
-        for name, value in self:
-            if name in self.future_fields:
-                continue
-            when = (
-                value
-                if isinstance(value, datetime)
-                else (datetime.combine(value, time(), UTC) if isinstance(value, date) else None)
-            )
-            if when is not None and (when if when.tzinfo else when.replace(tzinfo=UTC)) > latest:
-                raise ValueError(f"{name} {value.isoformat()} is in the future; record things once they happened")
-        return self
-
-
-class Change(_Record):
-    """A value a record held before a change: dated facts are never overwritten, only superseded."""
-
-    field: str
-    recorded_at: datetime
-    previous: str | None = None
-    value: str | None = None
-
-
-class PersonRecord(_Record):
+class PersonRecord(Record):
     email: Person
     name: str = ""
     role: str
@@ -86,7 +54,7 @@ class PersonRecord(_Record):
         return f"joined {self.joined}" + (f", left {self.left}" if self.left else "")
 
 
-class VendorRecord(_Record):
+class VendorRecord(Record):
     name: str = Field(min_length=1)
     purpose: str = ""
     data_received: str = ""  # empty: receives no customer data
@@ -104,7 +72,7 @@ class Treatment(StrEnum):
     AVOID = "avoid"
 
 
-class RiskRecord(_Record):
+class RiskRecord(Record):
     id: str = Field(pattern=r"^R-\d{3,}$")
     title: str = Field(min_length=3)
     likelihood: int = Field(ge=1, le=5)
@@ -113,6 +81,8 @@ class RiskRecord(_Record):
     owner: Person
     last_reviewed: date
     fraud_related: bool = False
+    # Who reviewed it on last_reviewed: the assessment counts once management has (tracer risks review --by).
+    reviewed_by: Person | None = None
     history: tuple[Change, ...] = ()
 
     @property
@@ -120,7 +90,7 @@ class RiskRecord(_Record):
         return self.likelihood * self.impact
 
 
-class AccessReviewRecord(_Record):
+class AccessReviewRecord(Record):
     date: date
     reviewer: Person
     systems: str = Field(min_length=2)
@@ -134,7 +104,7 @@ class ExerciseKind(StrEnum):
     BCDR = "bcdr"
 
 
-class ExerciseRecord(_Record):
+class ExerciseRecord(Record):
     kind: ExerciseKind
     date: date
     facilitator: Person
@@ -149,7 +119,7 @@ class IncidentSeverity(StrEnum):
     SEV4 = "sev4"  # a near miss or a suspicious event worth recording
 
 
-class IncidentRecord(_Record):
+class IncidentRecord(Record):
     id: str = Field(pattern=r"^INC-\d{3,}$")
     title: str = Field(min_length=3)
     severity: IncidentSeverity
@@ -163,7 +133,7 @@ class IncidentRecord(_Record):
     history: tuple[Change, ...] = ()
 
 
-class ExceptionRecord(_Record):
+class ExceptionRecord(Record):
     """A gap management accepts on purpose (a marketing bucket that is public by design): shown to the
     auditor as an accepted exception, never as a pass; a gap again once it expires or the resource changes."""
 
@@ -180,14 +150,35 @@ class ExceptionRecord(_Record):
     finding_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")  # what the finding said when it was accepted
 
 
-class PolicyApproval(_Record):
+class ScanReviewRecord(Record):
+    """A person read a scan's results and decided what to do about them (CC4.1: results are evaluated, not only
+    collected)."""
+
+    scan_id: str = Field(min_length=1)
+    reviewed_by: Person
+    reviewed_at: datetime
+    failing: int = Field(ge=0)  # failing findings the scan held when it was reviewed
+    decisions: str = Field(min_length=10)
+
+
+class BoundaryConfirmation(Record):
+    """A named person confirmed that tracer.yaml's boundary is the system as it is (the digest of what they
+    confirmed: a later edit needs a new confirmation)."""
+
+    confirmed_by: Person
+    confirmed_at: datetime
+    boundary_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    note: str = ""
+
+
+class PolicyApproval(Record):
     policy: str
     approved_by: Person
     approved_at: datetime
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class PolicyAck(_Record):
+class PolicyAck(Record):
     policy: str
     person: Person
     acknowledged_at: datetime
@@ -195,54 +186,45 @@ class PolicyAck(_Record):
     method: str = ACK_BY_CLI  # how it was obtained: the CLI, or the file (and its hash) it was imported from
 
 
-class PeopleFile(_Record):
+class PeopleFile(Record):
     people: tuple[PersonRecord, ...] = ()
 
 
-class VendorsFile(_Record):
+class VendorsFile(Record):
     vendors: tuple[VendorRecord, ...] = ()
 
 
-class RisksFile(_Record):
+class RisksFile(Record):
     risks: tuple[RiskRecord, ...] = ()
 
 
-class AccessReviewsFile(_Record):
+class AccessReviewsFile(Record):
     access_reviews: tuple[AccessReviewRecord, ...] = ()
 
 
-class ExercisesFile(_Record):
+class ExercisesFile(Record):
     exercises: tuple[ExerciseRecord, ...] = ()
 
 
-class IncidentsFile(_Record):
+class IncidentsFile(Record):
     incidents: tuple[IncidentRecord, ...] = ()
 
 
-class ExceptionsFile(_Record):
+class ExceptionsFile(Record):
     exceptions: tuple[ExceptionRecord, ...] = ()
 
 
-class PoliciesFile(_Record):
+class ScanReviewsFile(Record):
+    scan_reviews: tuple[ScanReviewRecord, ...] = ()
+
+
+class BoundaryFile(Record):
+    confirmations: tuple[BoundaryConfirmation, ...] = ()
+
+
+class PoliciesFile(Record):
     approvals: tuple[PolicyApproval, ...] = ()
     acknowledgments: tuple[PolicyAck, ...] = ()
-
-
-F = TypeVar("F", bound=_Record)
-R = TypeVar("R")
-
-
-def build(model: type[F], **fields: object) -> F:
-    """Make a register record from CLI input; invalid fields become one GovernanceError naming them."""
-    try:
-        return model.model_validate(fields)
-    except ValidationError as exc:
-        problems = "; ".join(
-            (f"{'.'.join(str(p) for p in e['loc'])}: " if e["loc"] else "")
-            + str(e["msg"]).removeprefix("Value error, ")
-            for e in exc.errors()
-        )
-        raise GovernanceError(problems) from None
 
 
 class Register(Generic[F]):
@@ -293,6 +275,15 @@ class Registers:
             IncidentsFile,
             "Security incidents: severity, customer impact, notification, post-incident review",
         )
+        self.scan_reviews = Register(
+            workspace, "scan-reviews.yaml", ScanReviewsFile, "Scan reviews: who read which scan's results, and decided"
+        )
+        self.boundary = Register(
+            workspace,
+            "boundary.yaml",
+            BoundaryFile,
+            "Boundary confirmations: who confirmed tracer.yaml's system boundary",
+        )
         self.exceptions = Register(
             workspace,
             "exceptions.yaml",
@@ -337,6 +328,20 @@ def find_person(current: PeopleFile, email: str) -> PersonRecord:
         if p.email.lower() == email.lower():
             return p
     raise GovernanceError(f"{email} is not in the people register; add them with `tracer people add`")
+
+
+def signer(people: PeopleFile, by: str, day: date, *, management: bool = False, what: str = "this") -> str:
+    """The register's spelling of the person who signs a record: listed, active on `day` (joined, not yet left)
+    and, when `management`, marked as management. A signature by anyone else is not evidence of anything."""
+    record = find_person(people, by)
+    if not record.active_on(day):
+        raise GovernanceError(f"{record.email} is not an active person on {day} ({record.tenure()})")
+    if management and not record.management:
+        raise GovernanceError(
+            f"{record.email} is not management in the people register: {what} is signed by management "
+            f"(tracer people update {record.email} --management, for a founder or an officer)"
+        )
+    return record.email
 
 
 def next_id(prefix: str, existing: Iterable[str]) -> str:

@@ -1,97 +1,37 @@
-"""The register rules: one function per rule id that controls.yaml names (`registers:`), each reading one
-register and saying what is missing or overdue. Pure functions of the registers, the parameters and the day.
+"""The register rules over people, vendors, access reviews, exercises and incidents: one function per rule id
+that controls.yaml names (`registers:`), each reading one register and saying what is missing or overdue. Pure
+functions of the registers, the parameters and the day. The oversight rules (risk assessment, scan reviews,
+boundary confirmation, owner concentration) are in governance/oversight.py; `register_gaps` runs them all.
 
 The control each rule shows operating is named in the control library, not here: a rule's gaps belong to
-that control (`rule_gap`). A rule is registered with `@rule(ID, register=NAME)`; `RULES` maps every id to
-the register it reads (the meta-test checks both against controls.yaml and the registers).
+that control (`rule_gap`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime, timedelta
 
 from evidence_tracer.catalog.controls import control_of_rule
 from evidence_tracer.config import Parameters
-from evidence_tracer.governance.registers import (
-    AccessReviewsFile,
-    ExerciseKind,
-    ExercisesFile,
-    IncidentSeverity,
-    IncidentsFile,
-    PeopleFile,
-    PersonRecord,
-    RisksFile,
-    VendorsFile,
+from evidence_tracer.governance import oversight
+from evidence_tracer.governance.registers import ExerciseKind, IncidentSeverity
+from evidence_tracer.governance.rulebook import (
+    _FUNCTIONS,
+    ADD_PEOPLE,
+    RULES,
+    RegisterSnapshot,
+    RuleContext,
+    empty_people,
+    rule,
+    rule_gap,
 )
 from evidence_tracer.models import Gap, Severity
 
-ADD_PEOPLE = "Add everyone in scope: tracer people add EMAIL --role ROLE --joined DATE"
+__all__ = ["RULES", "RegisterSnapshot", "RuleContext", "oversight", "register_gaps", "rule_gap"]
+
 ADD_AWS = "tracer vendors add AWS --data 'all production data' --dpa --soc2-report DATE"
 _CLOUD_PROVIDERS = ("aws", "amazon web services")
-
-
-@dataclass(frozen=True)
-class RegisterSnapshot:
-    people: PeopleFile = field(default_factory=PeopleFile)
-    vendors: VendorsFile = field(default_factory=VendorsFile)
-    risks: RisksFile = field(default_factory=RisksFile)
-    access_reviews: AccessReviewsFile = field(default_factory=AccessReviewsFile)
-    exercises: ExercisesFile = field(default_factory=ExercisesFile)
-    incidents: IncidentsFile = field(default_factory=IncidentsFile)
-
-
-@dataclass(frozen=True)
-class RuleContext:
-    """What every rule may read: the registers, the parameters, the day, and which approved policies each
-    person acknowledged."""
-
-    registers: RegisterSnapshot
-    parameters: Parameters
-    today: date
-    approved_policies: tuple[str, ...] = ()
-    acknowledged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @property
-    def active(self) -> list[PersonRecord]:
-        return [x for x in self.registers.people.people if x.left is None or x.left >= self.today]
-
-    def older(self, when: date | None, days: int) -> bool:
-        return when is None or when + timedelta(days=days) < self.today
-
-
-RuleFn = Callable[[RuleContext], Iterable[Gap]]
-RULES: dict[str, str] = {}  # rule id -> the register it reads
-_FUNCTIONS: dict[str, RuleFn] = {}
-
-
-def rule(rule_id: str, register: str) -> Callable[[RuleFn], RuleFn]:
-    def register_rule(fn: RuleFn) -> RuleFn:
-        if rule_id in RULES:
-            raise ValueError(f"register rule {rule_id} is defined twice")
-        RULES[rule_id] = register
-        _FUNCTIONS[rule_id] = fn
-        return fn
-
-    return register_rule
-
-
-def rule_gap(severity: Severity, title: str, action: str, rule_id: str, owner: str = "") -> Gap:
-    if rule_id not in RULES:
-        raise ValueError(f"no register rule {rule_id!r}")
-    return Gap(severity, title, action, "register", control_of_rule(rule_id), owner=owner)
-
-
-def _empty_people(ctx: RuleContext, rule_id: str) -> Iterator[Gap]:
-    """No one in the people register: nothing can show a people rule operating."""
-    if not ctx.registers.people.people:
-        yield rule_gap(
-            Severity.HIGH,
-            f"No records in the people register show {rule_id.split('.')[1]} operating",
-            ADD_PEOPLE,
-            rule_id,
-        )
 
 
 @rule("people.records", register="people")
@@ -110,7 +50,7 @@ def people_background_checks(ctx: RuleContext) -> Iterator[Gap]:
                 f"tracer people update {person.email} --background-check DATE",
                 "people.background_checks",
             )
-    yield from _empty_people(ctx, "people.background_checks")
+    yield from empty_people(ctx, "people.background_checks")
 
 
 @rule("people.training", register="people")
@@ -127,7 +67,7 @@ def people_training(ctx: RuleContext) -> Iterator[Gap]:
                 f"tracer people update {person.email} --training DATE",
                 "people.training",
             )
-    yield from _empty_people(ctx, "people.training")
+    yield from empty_people(ctx, "people.training")
 
 
 def _unacknowledged(ctx: RuleContext, rule_id: str, wanted: Callable[[str], bool]) -> Iterator[Gap]:
@@ -142,7 +82,7 @@ def _unacknowledged(ctx: RuleContext, rule_id: str, wanted: Callable[[str], bool
                 f"For each: tracer policies ack POLICY --by {person.email}",
                 rule_id,
             )
-    yield from _empty_people(ctx, rule_id)
+    yield from empty_people(ctx, rule_id)
 
 
 @rule("people.acceptable_use_acks", register="people")
@@ -169,7 +109,7 @@ def people_leavers(ctx: RuleContext) -> Iterator[Gap]:
                 f"Remove their access, then: tracer people update {person.email} --access-removed DATE",
                 "people.leavers",
             )
-    yield from _empty_people(ctx, "people.leavers")
+    yield from empty_people(ctx, "people.leavers")
 
 
 @rule("people.orphan_accounts", register="people")
@@ -227,51 +167,6 @@ def vendors_cloud_provider(ctx: RuleContext) -> Iterator[Gap]:
             f"Download AWS's SOC 2 report from AWS Artifact, then: {ADD_AWS}",
             "vendors.cloud_provider",
         )
-
-
-def _empty_risks(rule_id: str) -> Gap:
-    return rule_gap(
-        Severity.HIGH,
-        "No risk assessment: the risk register is empty",
-        "tracer risks add TITLE --likelihood N --impact N --treatment mitigate --owner EMAIL",
-        rule_id,
-    )
-
-
-@rule("risks.assessment", register="risks")
-def risks_assessment(ctx: RuleContext) -> Iterator[Gap]:
-    if not ctx.registers.risks.risks:
-        yield _empty_risks("risks.assessment")
-
-
-@rule("risks.fraud", register="risks")
-def risks_fraud(ctx: RuleContext) -> Iterator[Gap]:
-    risks = ctx.registers.risks.risks
-    if not risks:
-        yield _empty_risks("risks.fraud")
-    elif not any(r.fraud_related for r in risks):
-        yield rule_gap(
-            Severity.MEDIUM,
-            "The risk assessment considers no fraud risk (CC3.3)",
-            "Add at least one fraud or insider-misuse risk with --fraud",
-            "risks.fraud",
-        )
-
-
-@rule("risks.reviews", register="risks")
-def risks_reviews(ctx: RuleContext) -> Iterator[Gap]:
-    days = ctx.parameters.risk_review_cadence_days
-    if not ctx.registers.risks.risks:
-        yield _empty_risks("risks.reviews")
-    for risk in ctx.registers.risks.risks:
-        if ctx.older(risk.last_reviewed, days):
-            yield rule_gap(
-                Severity.MEDIUM,
-                f"Risk {risk.id} ({risk.title}) not reviewed within {days} days",
-                f"Review it and record the date: tracer risks review {risk.id}",
-                "risks.reviews",
-                owner=risk.owner,
-            )
 
 
 @rule("access_reviews.cadence", register="access_reviews")
@@ -373,7 +268,11 @@ def register_gaps(
     today: date,
     approved_policies: tuple[str, ...] = (),
     acknowledged: Mapping[str, tuple[str, ...]] | None = None,
+    *,
+    owners: Mapping[str, str] | None = None,
+    boundary_sha256: str = "",
+    scans: Mapping[str, datetime] | None = None,
 ) -> list[Gap]:
     """Every rule's gaps, rule by rule in the order they are defined."""
-    ctx = RuleContext(regs, p, today, approved_policies, acknowledged or {})
+    ctx = RuleContext(regs, p, today, approved_policies, acknowledged or {}, owners or {}, boundary_sha256, scans or {})
     return [gap for fn in _FUNCTIONS.values() for gap in fn(ctx)]

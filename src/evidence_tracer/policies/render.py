@@ -22,6 +22,7 @@ from evidence_tracer.config import Parameters, WorkspaceConfig
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.evidence.items import sha256
 from evidence_tracer.governance.owners import owners_of
+from evidence_tracer.governance.registers import PoliciesFile, Registers
 
 POLICY_NAMES = (
     "information_security",
@@ -94,7 +95,25 @@ def policy_owner(name: str, config: WorkspaceConfig) -> str:
     return "unassigned"
 
 
-def render_policy(name: str, config: WorkspaceConfig) -> PolicyDoc:
+def approved_texts(policies: PoliciesFile, name: str) -> list[str]:
+    """The SHA-256s of a policy's approved texts, oldest approval first: the text at index i is version i + 1."""
+    ordered = sorted((a for a in policies.approvals if a.policy == name), key=lambda a: a.approved_at)
+    return list(dict.fromkeys(a.sha256 for a in ordered))
+
+
+def render_policy(name: str, config: WorkspaceConfig, policies: PoliciesFile | None = None) -> PolicyDoc:
+    """The policy's text. Its version is the register's: the version it already holds when this exact text was
+    approved, else the next one (one more than the texts approved so far) — so the text and `policies list`
+    print the same number, and approving the text makes it that version."""
+    texts = approved_texts(policies, name) if policies is not None else []
+    for version in range(1, len(texts) + 1):
+        doc = _render(name, config, version)
+        if doc.sha256 == texts[version - 1]:
+            return doc
+    return _render(name, config, len(texts) + 1)
+
+
+def _render(name: str, config: WorkspaceConfig, version: int) -> PolicyDoc:
     if name not in POLICY_NAMES:
         raise GovernanceError(f"unknown policy {name!r}; the policies are: {', '.join(POLICY_NAMES)}")
     env = _environment()
@@ -121,7 +140,7 @@ def render_policy(name: str, config: WorkspaceConfig) -> PolicyDoc:
         "controls": ctl,
         "criteria": crit,
         "title": str(meta["title"]),
-        "version": str(meta.get("version", "1.0")),
+        "version": str(version),
         "stated_parameters": params.stated,
     }
     try:
@@ -210,8 +229,9 @@ def generate(workspace: Path, config: WorkspaceConfig, force: bool = False) -> l
     folder = workspace / POLICIES_DIR
     previous = _generated_hashes(folder)
     outcome = []
+    approvals = Registers(workspace).policies.load()
     for name in POLICY_NAMES:
-        doc = render_policy(name, config)
+        doc = render_policy(name, config, approvals)
         path = folder / doc.filename
         current = sha256(read_policy(path)) if path.exists() or path.is_symlink() else None
         if current == doc.sha256:

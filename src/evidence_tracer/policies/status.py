@@ -19,11 +19,13 @@ from evidence_tracer.governance.registers import (
     Registers,
     build,
     find_person,
+    signer,
 )
 from evidence_tracer.names import validate_person
 from evidence_tracer.policies.render import (
     POLICIES_DIR,
     POLICY_NAMES,
+    approved_texts,
     matches_parameters,
     read_policy,
     render_policy,
@@ -66,7 +68,7 @@ def policy_statuses(
     out = []
     cadence = timedelta(days=config.parameters.policy_review_cadence_days)
     for name in POLICY_NAMES:
-        doc = render_policy(name, config)
+        doc = render_policy(name, config, policies)
         path = _file(workspace, name)
         digest = _digest(path)
         approvals = [a for a in policies.approvals if a.policy == name]
@@ -101,19 +103,9 @@ def _current_digest(workspace: Path, name: str) -> str:
 
 
 def _registered(workspace: Path, by: str, when: datetime, management: bool = False) -> str:
-    """The person, who must be in the people register and active on the day (joined, not yet left); for an
-    approval, marked as management. A signature by anyone else is not evidence of anything."""
-    person = validate_person(by, "--by")
-    record = find_person(Registers(workspace).people.load(), person)
-    day = when.date()
-    if not record.active_on(day):
-        raise GovernanceError(f"{person} is not an active person on {day} ({record.tenure()})")
-    if management and not record.management:
-        raise GovernanceError(
-            f"{person} is not management in the people register: policies are approved by management "
-            f"(tracer people update {person} --management, for a founder or an officer)"
-        )
-    return record.email
+    """The person, in the people register and active on the day; for an approval, marked as management."""
+    people = Registers(workspace).people.load()
+    return signer(people, validate_person(by, "--by"), when.date(), management=management, what="a policy approval")
 
 
 def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApproval:
@@ -150,9 +142,7 @@ def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck
 
 def version_of(policies: PoliciesFile, name: str, sha256: str) -> int | None:
     """The approved version number of a policy text: 1 for the first text approved, 2 for the next…"""
-    texts = list(
-        dict.fromkeys(a.sha256 for a in sorted(policies.approvals, key=lambda a: a.approved_at) if a.policy == name)
-    )
+    texts = approved_texts(policies, name)
     return texts.index(sha256) + 1 if sha256 in texts else None
 
 

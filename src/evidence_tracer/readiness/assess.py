@@ -11,9 +11,10 @@ from evidence_tracer.catalog.controls import Control, SelfEvidence, control_of_r
 from evidence_tracer.catalog.criteria import criteria, sort_key
 from evidence_tracer.catalog.services import find_service
 from evidence_tracer.checks.registry import specs
-from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.config import WorkspaceConfig, boundary_digest
 from evidence_tracer.evidence.items import EvidenceItem
 from evidence_tracer.governance.exceptions import Lapsed, match
+from evidence_tracer.governance.oversight import attestations, sole_owner
 from evidence_tracer.governance.owners import owners_of, unowned
 from evidence_tracer.governance.reconcile import reconcile
 from evidence_tracer.governance.rules import register_gaps
@@ -159,8 +160,18 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     accepted, lapsed = match(inputs.scan.findings if inputs.scan else (), inputs.exceptions, now.date())
     findings = tuple(f for f in (inputs.scan.findings if inputs.scan else ()) if f not in accepted)
     approved = tuple(p.name for p in inputs.policies if p.state is PolicyState.APPROVED)
+    scans = dict(inputs.scans)
+    if inputs.scan is not None:
+        scans.setdefault(inputs.scan.scan.id, inputs.scan.scan.finished_at)
     reg_gaps = register_gaps(
-        inputs.registers, config.parameters, now.date(), approved, {p.name: p.acknowledged_by for p in inputs.policies}
+        inputs.registers,
+        config.parameters,
+        now.date(),
+        approved,
+        {p.name: p.acknowledged_by for p in inputs.policies},
+        owners=owners,
+        boundary_sha256=boundary_digest(config),
+        scans=scans,
     )
     reg_gaps += reconcile(inputs.inventory, inputs.registers, now.date()).gaps
     reg_by_control: dict[str, list[Gap]] = {}
@@ -265,7 +276,13 @@ def assess(inputs: ReadinessInputs) -> Readiness:
                 + (f"; {len(current)} current item(s)" if current else "")
                 + (f"; {len(stale)} older than its {control.frequency.value} cadence allows" if stale else "")
             )
+            if ok and control.satisfied_by is SelfEvidence.OWNER_LIST and sole_owner(owners) is not None:
+                detail += (
+                    f"; {sole_owner(owners)} owns every control in a one-person company: credited, and the "
+                    "auditor will look for compensating oversight (an advisor's or the board's review)"
+                )
             refs = tuple(f"evidence {m.id} ({m.filename}, {m.collected_at:%Y-%m-%d})" for m in current)
+            refs += attestations(inputs.registers, control.registers)
             parts.append(Part("evidence", 1.0 if ok else 0.0, detail, refs + tuple(control.registers)))
             for g in rule_gaps:
                 if ok and g.severity is Severity.LOW:

@@ -11,7 +11,7 @@ from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.evidence.items import EvidenceItem
 from evidence_tracer.governance.exceptions import Accepted
 from evidence_tracer.governance.registers import ExceptionRecord
-from evidence_tracer.governance.rules import RegisterSnapshot
+from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.models import Finding, Gap, ScanResult, Severity, Status
 from evidence_tracer.policies.status import PolicyState, PolicyStatus
@@ -60,6 +60,7 @@ class ReadinessInputs:
     exceptions: tuple[ExceptionRecord, ...] = ()
     inventory: Inventory | None = None  # the latest scan's: its accounts are reconciled with the people register
     history_head: str = ""  # the store's history head (HASH:LENGTH), shown for the founder to keep
+    scans: tuple[tuple[str, datetime], ...] = ()  # every stored scan finished by `now`: (id, finished at)
 
 
 @dataclass(frozen=True)

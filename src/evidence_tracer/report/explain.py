@@ -8,6 +8,18 @@ from evidence_tracer.errors import ConfigError
 from evidence_tracer.readiness import ControlReadiness, Readiness
 from evidence_tracer.readiness.model import CRITICAL_CAP
 
+SHOWN_GAPS = 5  # per control in a criterion's explanation
+
+
+def _gap_lines(r: Readiness, control: str, indent: str, limit: int | None = None) -> list[str]:
+    """What keeps the control from its credit, in the words of the gap list (a rule, a finding, a missing file)."""
+    gaps = [g for g in r.gaps if g.control == control]
+    shown = gaps if limit is None else gaps[:limit]
+    lines = [f"{indent}  gap [{g.severity.value}] {g.title}" for g in shown]
+    if len(gaps) > len(shown):
+        lines.append(f"{indent}  … and {len(gaps) - len(shown)} more (tracer status --explain {control})")
+    return lines
+
 
 def _control_lines(x: ControlReadiness, indent: str = "") -> list[str]:
     state = "earned" if x.earned else ("blocked by a prerequisite" if x.blocked else "not earned")
@@ -40,8 +52,7 @@ def explain(r: Readiness, target: str) -> list[str]:
         found = r.control(wanted)
         if found is None:
             return [f"{wanted} is not in scope (its criteria are not among {', '.join(r.scope)})"]
-        gaps = [g for g in r.gaps if g.control == wanted]
-        return [*_control_lines(found), *(f"  gap [{g.severity.value}] {g.title}" for g in gaps)]
+        return [*_control_lines(found), *_gap_lines(r, wanted, "")]
     criterion = next((c for c in r.criteria if c.criterion.id.upper() == wanted), None)
     if criterion is None:
         if wanted in {c.upper() for c in criteria()}:
@@ -57,7 +68,7 @@ def explain(r: Readiness, target: str) -> list[str]:
         )
     ]
     for x in criterion.controls:
-        lines += _control_lines(x, "  ")
+        lines += _control_lines(x, "  ") + _gap_lines(r, x.control.id, "  ", SHOWN_GAPS)
     loose = [m for m in r.unassigned if criterion.criterion.id in m.criteria]
     for m in loose:
         lines.append(

@@ -17,7 +17,7 @@ from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.items import EvidenceItem, Kind, end_of_day
 from evidence_tracer.governance.registers import ExceptionsFile, PoliciesFile
-from evidence_tracer.governance.rules import RegisterSnapshot
+from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.aws import CREDENTIAL_REPORT
 from evidence_tracer.inventory.credential_report import AccessRow, access_table
