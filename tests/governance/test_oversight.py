@@ -67,8 +67,10 @@ def test_a_review_recorded_before_the_scan_finished_or_of_an_unknown_scan_does_n
 def test_a_review_older_than_the_cadence_is_overdue() -> None:
     scan_id, finished = REVIEWED_SCAN
     old = healthy().scan_reviews.scan_reviews[0].model_copy(update={"reviewed_at": finished - timedelta(days=39)})
-    facts = {"scans": {scan_id: finished - timedelta(days=40)}}
-    found = titles(replace(healthy(), scan_reviews=ScanReviewsFile(scan_reviews=(old,))), **facts)
+    found = titles(
+        replace(healthy(), scan_reviews=ScanReviewsFile(scan_reviews=(old,))),
+        scans={scan_id: finished - timedelta(days=40)},
+    )
     assert any(t.startswith("No recorded review of scan results in the last 31 days (last ") for t in found)
 
 

@@ -14,7 +14,7 @@ def in_scope_controls(config: WorkspaceConfig) -> list[Control]:
 
 
 def owners_of(config: WorkspaceConfig) -> dict[str, str]:
-    """control id -> owner email, resolving family entries (AC) under specific ones (AC-06)."""
+    """control id -> owner email, resolving family entries (AC) under specific ones (a control id)."""
     resolved = {}
     for cid in controls():
         family = cid.rsplit("-", 1)[0]
