@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.evidence.items import EvidenceItem, Kind
+from evidence_tracer.governance.registers import PeopleFile
 from evidence_tracer.inventory import Inventory, Observed, SourcePart
 from evidence_tracer.inventory.aws import CREDENTIAL_REPORT, CredentialReportRow
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
@@ -190,55 +191,91 @@ def test_overdue_policy_review_is_medium() -> None:
     assert gap.severity is Severity.MEDIUM and "review overdue" in gap.title
 
 
-def test_without_a_target_date_the_plan_starts_next_monday_and_says_so() -> None:
+def test_without_a_target_date_the_plan_starts_this_week_and_says_so() -> None:
     r = assess(inputs(config=parse_config("owners: {AC: cto@acme.io}\n", "t"), manual=()))
-    assert len(r.plan) == 13 and r.plan[0].start == date(2026, 11, 23)
+    assert len(r.plan) == 13 and r.plan[0].start == date(2026, 11, 16)  # NOW is a Sunday: its week's Monday
     assert all(b.start - a.start == timedelta(weeks=1) for a, b in zip(r.plan, r.plan[1:], strict=False))
     assert any(g.title.startswith("No audit target date") for g in r.gaps)
     assert any("has no named owner" in t for t in r.plan[0].tasks)
 
 
-def test_a_plan_anchored_on_the_target_date_never_recedes_and_shows_what_is_late() -> None:
-    bad = scan(
+def _ssh(n: int, owner_scan: bool = True) -> tuple[Finding, ...]:
+    return tuple(
         Finding(
-            "iam_root_mfa", Status.FAIL, Severity.CRITICAL, ("CC6.1",), "root", "global", "1", "no root MFA", "enrol"
-        ),
-        *(
-            Finding(
-                "ec2_sg_open_admin_ports",
-                Status.FAIL,
-                Severity.HIGH,
-                ("CC6.6",),
-                f"sg-{i}",
-                "us-east-1",
-                "1",
-                f"sg-{i} opens SSH",
-                "revoke",
-            )
-            for i in range(8)
-        ),
-    )
-    first = assess(inputs(scan=bad))
-    later = assess(
-        inputs(
-            scan=replace(bad, scan=replace(bad.scan, finished_at=NOW + timedelta(days=27))),
-            now=NOW + timedelta(days=28),
+            "ec2_sg_open_admin_ports",
+            Status.FAIL,
+            Severity.HIGH,
+            ("CC6.6",),
+            f"sg-{i}",
+            "us-east-1",
+            "1",
+            f"sg-{i} opens SSH",
+            "revoke",
         )
+        for i in range(n)
     )
-    assert [w.start for w in first.plan] == [w.start for w in later.plan]  # re-run four weeks on: same dates
-    assert first.plan[-1].start <= date(2027, 3, 1) < first.plan[-1].start + timedelta(days=7)
-    assert not any(w.late for w in first.plan)
-    late = [w.week for w in later.plan if w.late]
-    assert late and all(later.plan[i - 1].start + timedelta(days=7) <= later.generated_at.date() for i in late)
-    week1 = " ".join(first.plan[0].tasks)
-    assert "iam_root_mfa" in week1 and "~30 min" in week1  # the ten-minute fix is not left for week 5
+
+
+ROOT = Finding("iam_root_mfa", Status.FAIL, Severity.CRITICAL, ("CC6.1",), "root", "global", "1", "no root MFA", "x")
+PUBLIC_DB = Finding(
+    "rds_not_publicly_accessible", Status.FAIL, Severity.CRITICAL, ("CC6.6",), "db", "us-east-1", "1", "public", "x"
+)
+
+
+def test_the_plan_starts_this_week_even_when_the_target_is_far_and_ends_in_the_report_week() -> None:
+    far = FULL.model_copy(update={"audit": parse_config("audit: {target_date: 2027-09-30}", "t").audit})
+    r = assess(inputs(config=far, scan=scan(ROOT, PUBLIC_DB, *_ssh(8))))
+    assert r.plan[0].start == date(2026, 11, 16) and r.plan[0].week == 1
+    assert r.plan[-1].start <= date(2027, 9, 30) < r.plan[-1].start + timedelta(days=7)
+    assert r.plan[-1].phase == r.plan[-2].phase == "Audit" and r.plan[-2].start == r.plan[-1].start - timedelta(weeks=1)
+    week1 = " ".join(r.plan[0].tasks)
+    # Every critical exposure in week 1 (the public database as well as the ten-minute root MFA fix).
+    assert "iam_root_mfa" in week1 and "~30 min" in week1 and "rds_not_publicly_accessible" in week1
     assert "shortlist 2-3 CPA firms" in week1 and "$8-15K" in week1 and "not an endorsement" in week1
-    assert "Engage the CPA firm" in first.plan[1].tasks[0]
-    everything = " ".join(t for w in first.plan for t in w.tasks)
+    assert any("Engage the CPA firm" in t for t in r.plan[1].tasks)
+    everything = " ".join(t for w in r.plan for t in w.tasks)
     for task in ("penetration test", "$3-8K", "system description", "security training", "device management"):
         assert task in everything, task
-    fixes = [t for w in first.plan[3:5] for t in w.tasks if "ec2_sg_open_admin_ports" in t]
-    assert len(fixes) == 8 and sum("ec2_sg_open_admin_ports" in t for t in first.plan[3].tasks) == 3  # 6 h a week
+
+
+def test_each_owners_hours_are_respected_and_a_spill_is_said() -> None:
+    r = assess(inputs(scan=scan(*_ssh(8))))
+    per_week = [sum("ec2_sg_open_admin_ports" in t for t in w.tasks) for w in r.plan]
+    assert sum(per_week) == 8 and max(per_week) == 3  # 2 h each, 6 h a week for jane
+    assert not r.plan_warnings
+    crowded = assess(inputs(scan=scan(*_ssh(80))))
+    assert any("do not fit before the report week at 6 h a week per owner" in w for w in crowded.plan_warnings)
+    soon = FULL.model_copy(update={"audit": parse_config("audit: {target_date: 2026-12-20}", "t").audit})
+    short = assess(inputs(config=soon, scan=scan(ROOT, *_ssh(2))))
+    assert any("compressed" in w for w in short.plan_warnings) and len(short.plan) == 5  # to the week of Dec 14
+    assert "iam_root_mfa" in " ".join(short.plan[0].tasks)
+
+
+def test_people_and_policies_come_before_the_acknowledgment_rollout() -> None:
+    r = assess(inputs(registers=replace(healthy(), people=PeopleFile())))
+    where = {t: w.week for w in r.plan for t in w.tasks}
+    empty = next(week for t, week in where.items() if "The people register is empty" in t)
+    rollout = next(week for t, week in where.items() if t.startswith("Roll out security training"))
+    assert empty < rollout
+
+
+def test_checks_that_could_not_look_are_a_list_with_the_right_action_not_tasks() -> None:
+    from evidence_tracer.checks.registry import Emit, specs
+    from evidence_tracer.inventory.base import Failure
+
+    def error(code: str) -> Finding:
+        emit = Emit(specs()["iam_access_analyzer_enabled"], SourcePart("aws", "1"))
+        return emit.error(Failure("accessanalyzer", "ListAnalyzers", "eu-west-1", code, "m"), "analyzer", "eu-west-1")
+
+    errors = (error("AccessDeniedException"), replace(error("HTTP500"), resource_id="b"))
+    r = assess(inputs(scan=scan(*passing_scan().findings, *errors)))
+    actions = [g.action for g in r.could_not_look]
+    assert any(a.startswith("Grant the scan role accessanalyzer:ListAnalyzers") for a in actions)
+    assert any(a.startswith("The accessanalyzer endpoint did not answer (HTTP500): re-run the scan") for a in actions)
+    assert not any("could not run" in t for w in r.plan for t in w.tasks)
+    assert any(t.startswith("Make every check able to look: 2 could not") for t in r.plan[0].tasks)
+    analyzer = next(x for c in r.criteria for x in c.controls if "iam_access_analyzer_enabled" in x.control.checks)
+    assert analyzer.score < 1  # an error is never a pass
 
 
 def test_approved_and_acknowledged_policies_are_their_own_evidence() -> None:

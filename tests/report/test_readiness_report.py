@@ -65,6 +65,8 @@ def test_json_shape() -> None:
         "history_head",
         "not_ready_because",
         "accepted_exceptions",
+        "could_not_look",
+        "plan_warnings",
     }
     assert data["ready_for_audit"] is False and 0 < data["readiness_percent"] < 100
     assert len(data["criteria"]) == 33 and len(data["plan"]) == 13

@@ -259,11 +259,7 @@ class Emit:
 
     def error(self, failure: Failure, resource: str, location: str, sources: Iterable[str] = ()) -> Finding:
         return self._make(
-            Status.ERROR,
-            resource,
-            location,
-            f"Not evaluated — {failure.describe()}. Grant the permission or fix access, then re-scan.",
-            sources,
+            Status.ERROR, resource, location, f"Not evaluated — {failure.describe()}.", sources, failure.action()
         )
 
     def unread(self, observed: Observed[Any], resource: str, location: str) -> Finding:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -210,18 +210,17 @@ def status(
             safe(", ".join(c.owners)) or "[red]none[/]",
         )
     console.print(table)
-    console.print(f"[bold]Most urgent gaps[/] ({len(r.gaps)} open):")
-    for g in r.gaps[:limit]:
+    console.print(f"[bold]Most urgent gaps[/] ({len(r.to_fix)} open):")
+    for g in r.to_fix[:limit]:
         console.print(f"  {g.severity.value:8} {safe(g.title)}" + (f" [dim]({safe(g.owner)})[/]" if g.owner else ""))
-    today = datetime.now(UTC).date()
-    week = next((w for w in r.plan if w.start <= today < w.start + timedelta(days=7)), r.plan[0])
-    late = [w.week for w in r.plan if w.late]
+    if r.could_not_look:
+        console.print(f"[bold]Could not look[/] ({len(r.could_not_look)}; an error is never a pass):")
+        for g in r.could_not_look[:limit]:
+            console.print(f"  {safe(g.title)}\n    [dim]{safe(g.action)}[/]")
+    week = r.plan[0]
     console.print(f"[bold]Week {week.week} from {week.start}[/] — {week.phase}: " + safe("; ".join(week.tasks[:3])))
-    if late:
-        console.print(
-            f"[red]Late:[/] weeks {', '.join(map(str, late))} still have open tasks "
-            "(tracer report --readiness shows them)"
-        )
+    for warning in r.plan_warnings:
+        console.print(f"[yellow]Plan:[/] {safe(warning)}")
     console.print(f"[dim]{DISCLAIMER}[/]")
 
 
@@ -273,7 +272,7 @@ def demo(
         run = run_demo(out, progress)
     print_summary(console, run.outcome.result)
     console.print(
-        f"[bold]Readiness:[/] {headline(run.readiness)} — {len(run.readiness.gaps)} gaps, "
+        f"[bold]Readiness:[/] {headline(run.readiness)} — {len(run.readiness.to_fix)} gaps, "
         f"plan of {len(run.readiness.plan)} weeks"
     )
     console.print("[bold]Reports:[/]")

@@ -30,6 +30,35 @@ class Failure:
     code: str
     message: str
 
+    def action(self) -> str:
+        """What to do so that the next scan can look: a denied call needs the permission, an endpoint that did
+        not answer needs another try, a disabled region needs enabling or leaving out — not the same task."""
+        code = self.code.lower()
+        if self.code == NOT_COLLECTED:
+            return "Re-scan: this snapshot was taken before the call was part of the scan"
+        if any(word in code for word in ("denied", "unauthorized", "forbidden", "authorization", "http401", "http403")):
+            return (
+                f"Grant the scan role {self.service}:{self.operation} (tracer permissions; docs/iam-policy.json), "
+                "then re-scan"
+            )
+        if any(word in code for word in ("optinrequired", "regiondisabled", "invalidclienttokenid")):
+            return (
+                f"Enable {self.region} for the account, or leave it out of tracer.yaml boundary.regions; then re-scan"
+            )
+        if code.startswith("http5") or any(
+            word in code
+            for word in ("internal", "unavailable", "throttl", "timeout", "connect", "slowdown", "requestlimit")
+        ):
+            return (
+                f"The {self.service} endpoint did not answer ({self.code}): re-run the scan; if it keeps failing, "
+                "check the service's health and the network path (proxy, VPC endpoint)"
+            )
+        if code in ("http404", "notimplemented", "unknownoperation", "invalidaction"):
+            return f"{self.service}:{self.operation} is not offered at this endpoint: check the region and endpoint URL"
+        if code == "unexpectedresponse":
+            return "The answer was not shaped as documented: re-scan, and report it with the scan's evidence record"
+        return f"Fix access to {self.service}:{self.operation} ({self.code}), then re-scan"
+
     def describe(self) -> str:
         if self.code == NOT_COLLECTED:
             return f"{self.service}:{self.operation} was not collected in this snapshot ({self.message})"

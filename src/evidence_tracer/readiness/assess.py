@@ -21,6 +21,7 @@ from evidence_tracer.governance.rules import register_gaps
 from evidence_tracer.models import Finding, Gap, ScanResult, Severity, Status
 from evidence_tracer.policies.status import PolicyState
 from evidence_tracer.readiness.model import (
+    COLLECTION,
     CRITICAL_CAP,
     SCAN_FRESH,
     SEVERITY_WEIGHT,
@@ -140,8 +141,10 @@ def _scan_gaps(
                 Gap(
                     Severity.HIGH,
                     f"{f.check_id} could not run: {f.message}",
-                    "Grant the scan role the permission in docs/iam-policy.json (or enable the region), then re-scan",
-                    "scan",
+                    f.remediation
+                    or "Grant the scan role the permission (docs/iam-policy.json), enable the region, or re-run if "
+                    "the endpoint did not answer; then re-scan",
+                    COLLECTION,
                     control.id,
                     f.criteria,
                     owner,
@@ -333,7 +336,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         add(
             Gap(
                 Severity.LOW,
-                "No audit target date: the plan starts next Monday and moves with every run",
+                "No audit target date: the plan's report week is 13 weeks from this week, and moves with every run",
                 "Set it in tracer.yaml: audit: {target_date: YYYY-MM-DD} (the report's as-of date)",
                 "plan",
             )
@@ -350,6 +353,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
             ),
         )
     )
+    weeks, warnings = plan(ordered, now.date(), config)
     return Readiness(
         generated_at=now,
         company=config.company.name,
@@ -358,11 +362,12 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         percent=percent,
         criteria=per_criterion,
         gaps=ordered,
-        plan=plan(ordered, now.date(), config),
+        plan=weeks,
         coverage=coverage,
         signing_key=config.signing.public_key_fingerprint,
         history_head=inputs.history_head,
         unassigned=tuple(m for m in inputs.manual if m.control is None),
         accepted=tuple(accepted.values()),
         scan_finished=inputs.scan.scan.finished_at if inputs.scan else None,
+        plan_warnings=warnings,
     )

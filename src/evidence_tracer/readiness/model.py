@@ -20,7 +20,9 @@ READY_PERCENT = 90
 # "Ready for audit" also needs no open critical gap and at most this many high ones, whatever the percentage.
 READY_MAX_HIGH_GAPS = 2
 SCAN_FRESH = timedelta(days=31)
-SOURCE_ORDER = {"owner": 0, "policy": 1, "scan": 2, "register": 3, "evidence": 4}
+SOURCE_ORDER = {"owner": 0, "policy": 1, "scan": 2, "register": 3, "evidence": 4, "collection": 5}
+# The source of a gap that is a check that could not look: not a remediation task, a "could not look" entry.
+COLLECTION = "collection"
 # An open critical finding caps its control and every criterion the control serves at this share: a critical
 # exposure cannot hide among passes, however many there are.
 CRITICAL_CAP = 0.25
@@ -144,7 +146,6 @@ class PlanWeek:
     start: date
     phase: str
     tasks: tuple[str, ...]
-    late: bool = False  # the week is past and gap tasks in it are still open
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,18 @@ class Readiness:
     unassigned: tuple[EvidenceItem, ...] = ()  # manual evidence filed against a criterion only: no credit
     accepted: tuple[Accepted, ...] = ()  # failures management accepted: shown as such, never as passes
     scan_finished: datetime | None = None
+    plan_warnings: tuple[str, ...] = ()  # when the target date or the owners' hours do not fit the plan
+
+    @property
+    def to_fix(self) -> tuple[Gap, ...]:
+        """The gaps that are remediation tasks: all but the checks that could not look."""
+        return tuple(g for g in self.gaps if g.source != COLLECTION)
+
+    @property
+    def could_not_look(self) -> tuple[Gap, ...]:
+        """Checks that could not look (a permission, a region, an endpoint that did not answer): not remediation
+        tasks, and never passes."""
+        return tuple(g for g in self.gaps if g.source == COLLECTION)
 
     @property
     def coverage_line(self) -> str:

@@ -7,15 +7,11 @@ from datetime import date, timedelta
 
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.models import Gap, Severity
-from evidence_tracer.readiness.model import PlanWeek
+from evidence_tracer.readiness.model import COLLECTION, PlanWeek
 
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _next_monday(today: date) -> date:
-    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
 PLAN_WEEKS = 13
@@ -60,94 +56,139 @@ def _task(g: Gap) -> str:
     return f"[{g.severity.value}] {g.title}" + (f" — {g.owner}" if g.owner else "") + f" ({size})"
 
 
-def _spread(selected: list[Gap], weeks: int, capacity: float) -> list[list[str]]:
-    """The gaps over `weeks` weeks, most urgent first, each owner's hours kept under `capacity` a week where
-    possible (the last week takes the rest)."""
-    load: list[dict[str, float]] = [{} for _ in range(weeks)]
-    out: list[list[str]] = [[] for _ in range(weeks)]
-    for g in selected:
-        who = g.owner or "unowned"
-        week = next((i for i in range(weeks) if load[i].get(who, 0.0) + effort(g) <= capacity), weeks - 1)
-        load[week][who] = load[week].get(who, 0.0) + effort(g)
-        out[week].append(_task(g))
-    return out
+# The work phases, in order; the two audit weeks follow them, in the week of the report date.
+PHASES = (
+    "Scope, owners and critical exposures",
+    "Auditor selection, people and policies",
+    "Readiness assessment and policies",
+    "Remediation: critical and high",
+    "Remediation: critical and high",
+    "Remediation: medium and low",
+    "Remediation: medium and low",
+    "Evidence and registers",
+    "Evidence and registers",
+    "Readiness check",
+    "Package",
+)
+MILESTONES: dict[int, tuple[str, ...]] = {
+    1: ("Engage the CPA firm; agree the Type 1 report date and scope",),
+    2: ("Walk through the readiness assessment with the CPA firm",),
+    3: ("Roll out security training and policy acknowledgments to everyone in the people register",),
+    5: (
+        "Enrol every laptop in device management (disk encryption, screen lock, updates) and keep its report as "
+        "evidence",
+    ),
+    7: (
+        "Draft the system description (tracer deliverables) and have management complete its prompts",
+        "Commission a penetration test (budget $3-8K) so its report falls inside the audit period",
+    ),
+    9: (
+        "Re-scan (tracer scan) and confirm no critical gap and at most 2 high gaps remain",
+        "Walk through every in-scope criterion with its owner (tracer status --explain)",
+    ),
+    10: (
+        "Export and verify the package (tracer evidence export / verify); sign the management assertion",
+        "Give the auditor the package and its fingerprint by a separate channel",
+    ),
+}
+AUDIT_WEEKS = (
+    ("Audit", "Type 1 fieldwork; answer auditor requests from the request list (deliverables/)"),
+    ("Audit", "Report date; plan the Type 2 observation window (typically 3 to 12 months) and keep scanning monthly"),
+)
 
 
-def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[PlanWeek, ...]:
-    """A dated path to the audit: anchored on `audit.target_date` (week 13 is the week of the report date),
-    so re-running it never moves a date; a week already past with tasks still open is marked late. Without
-    a target date it starts next Monday."""
+def _earliest(g: Gap) -> int:
+    """The first phase a gap's task may go in: exposures and owners first, then people and policies, then the
+    rest of the remediation, evidence last."""
+    if g.severity is Severity.CRITICAL or g.source == "owner" or (g.source == "scan" and effort(g) <= QUICK_FIX_HOURS):
+        return 0
+    if g.source == "policy" or (g.source == "register" and g.severity is Severity.HIGH):
+        return 1
+    if g.source == "scan":
+        return 1 if g.severity is Severity.HIGH else 5
+    return 2 if g.severity is Severity.HIGH else 7
+
+
+def _weeks(today: date, target: date | None) -> tuple[list[date], list[str]]:
+    """The Mondays of the work weeks (from this week) and of the two audit weeks (the report date's week and
+    the one before), with a note when the target leaves less time than the plan needs."""
+    this_week, notes = _monday(today), []
+    report_week = _monday(target) if target else this_week + timedelta(weeks=PLAN_WEEKS - 1)
+    if report_week < this_week + timedelta(weeks=2):
+        notes.append(
+            f"The audit target date {target} leaves less than three weeks from this week: the plan below needs "
+            "at least that; move audit.target_date"
+        )
+        report_week = this_week + timedelta(weeks=2)
+    room = (report_week - this_week).days // 7 - 1  # work weeks before the fieldwork week
+    work = [this_week + timedelta(weeks=i) for i in range(min(room, len(PHASES)))]
+    if room < len(PHASES):
+        notes.append(
+            f"{len(PHASES)} weeks of work fit in {room} before the report week of {report_week}: the phases are "
+            "compressed; more hours per owner or a later target date would ease it"
+        )
+    return [*work, report_week - timedelta(weeks=1), report_week], notes
+
+
+def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[tuple[PlanWeek, ...], tuple[str, ...]]:
+    """A dated path to the audit that starts this week: every critical exposure in week 1, each owner's tasks
+    kept within `audit.weekly_hours_per_owner` (spilling to later weeks, and saying so when the report date
+    cannot be met), the fieldwork and report in the weeks of `audit.target_date`. Checks that could not look
+    are not tasks: one line in week 1 points at their list. Returns the weeks and the plan's warnings."""
     capacity = float(config.audit.weekly_hours_per_owner)
-    scan_gaps = [g for g in gaps if g.source == "scan"]
-    quick = [g for g in scan_gaps if effort(g) <= QUICK_FIX_HOURS and g.severity in (Severity.CRITICAL, Severity.HIGH)]
-    urgent = [g for g in scan_gaps if g.severity in (Severity.CRITICAL, Severity.HIGH) and g not in quick]
-    other = [g for g in scan_gaps if g not in urgent and g not in quick]
-    owners = [_task(g) for g in gaps if g.source == "owner"]
-    policies = _spread([g for g in gaps if g.source == "policy"], 2, capacity)
-    fixes = _spread(urgent, 2, capacity)
-    rest = _spread(other, 2, capacity)
-    evidence = _spread([g for g in gaps if g.source in ("register", "evidence")], 2, capacity)
+    mondays, notes = _weeks(today, config.audit.target_date)
+    work = len(mondays) - 2
+
+    def phase_week(phase: int) -> int:
+        return phase if work >= len(PHASES) else (phase * (work - 1)) // (len(PHASES) - 1)
+
+    tasks: list[list[str]] = [[] for _ in range(work)]
+    load: list[dict[str, float]] = [{} for _ in range(work)]
+    spilled: list[Gap] = []
     scope = f"Confirm scope ({', '.join(c.value for c in config.scope.categories)}) and the system boundary"
-    phases: list[tuple[str, list[str]]] = [
-        ("Scope, owners and quick critical fixes", [scope, *owners, *(_task(g) for g in quick), AUDITOR_GUIDANCE]),
-        (
-            "Auditor selection and policies",
-            ["Engage the CPA firm; agree the Type 1 report date and scope", *policies[0]],
-        ),
-        (
-            "Readiness assessment and policies",
-            [
-                "Walk through the readiness assessment with the CPA firm",
-                "Roll out security training and policy acknowledgments to everyone",
-                *policies[1],
-            ],
-        ),
-        ("Remediation: critical and high", fixes[0]),
-        ("Remediation: critical and high", fixes[1]),
-        (
-            "Remediation: medium and low",
-            [
-                "Enrol every laptop in device management (disk encryption, screen lock, "
-                "updates) and keep its report as evidence",
-                *rest[0],
-            ],
-        ),
-        ("Remediation: medium and low", rest[1]),
-        (
-            "Evidence and registers",
-            [
-                "Draft the system description (tracer deliverables) and have management complete its prompts",
-                "Commission a penetration test (budget $3-8K) so its report falls inside the audit period",
-                *evidence[0],
-            ],
-        ),
-        ("Evidence and registers", evidence[1]),
-        (
-            "Readiness check",
-            [
-                "Re-scan (tracer scan) and confirm no critical gap and at most 2 high gaps remain",
-                "Walk through every in-scope criterion with its owner (tracer status --explain)",
-            ],
-        ),
-        (
-            "Package",
-            [
-                "Export and verify the package (tracer evidence export / verify); sign the management assertion",
-                "Give the auditor the package and its fingerprint by a separate channel",
-            ],
-        ),
-        ("Audit", ["Type 1 fieldwork; answer auditor requests from the request list (deliverables/)"]),
-        (
-            "Audit",
-            ["Report date; plan the Type 2 observation window (typically 3 to 12 months) and keep scanning monthly"],
-        ),
+    tasks[0] += [scope, "tracer scope confirm --by MANAGEMENT_EMAIL once the boundary in tracer.yaml is right"]
+    could_not_look = [g for g in gaps if g.source == COLLECTION]
+    if could_not_look:
+        tasks[0].append(
+            f"Make every check able to look: {len(could_not_look)} could not (the 'could not look' list says, for "
+            "each, whether it needs a permission, a region or another try)"
+        )
+    for g in sorted((g for g in gaps if g.source != COLLECTION), key=lambda g: (_earliest(g), g.severity.rank)):
+        who, hours, first = g.owner or "unowned", effort(g), phase_week(_earliest(g))
+        if _earliest(g) == 0 and g.severity is Severity.CRITICAL:
+            week = 0  # an exposure is not deferred for anyone's calendar
+        else:
+            week = next((i for i in range(first, work) if load[i].get(who, 0.0) + hours <= capacity), -1)
+            if week < 0:
+                spilled.append(g)
+                week = work - 1
+        load[week][who] = load[week].get(who, 0.0) + hours
+        tasks[week].append(_task(g))
+    tasks[0].append(AUDITOR_GUIDANCE)
+    for phase, lines in MILESTONES.items():
+        tasks[phase_week(phase)] += lines
+    over = sorted({who for week in load[:1] for who, h in week.items() if h > capacity})
+    if over:
+        notes.append(
+            f"Week 1 holds more than {capacity:g} h for {', '.join(over)}: critical exposures are not deferred"
+        )
+    if spilled:
+        notes.append(
+            f"{len(spilled)} tasks (~{sum(effort(g) for g in spilled):g} h) do not fit before the report week at "
+            f"{capacity:g} h a week per owner: raise audit.weekly_hours_per_owner, share control ownership, or "
+            "move audit.target_date (they are listed in the last work week)"
+        )
+    names = [PHASES[i] if work >= len(PHASES) else _phase_name(i, work) for i in range(work)]
+    weeks = [
+        PlanWeek(1 + (monday - mondays[0]).days // 7, monday, names[i], tuple(tasks[i]) or ("Nothing open — done.",))
+        for i, monday in enumerate(mondays[:work])
     ]
-    target = config.audit.target_date
-    start = _monday(target) - timedelta(weeks=PLAN_WEEKS - 1) if target else _next_monday(today)
-    weeks = []
-    for i, (phase, items) in enumerate(phases):
-        begins = start + timedelta(weeks=i)
-        open_items = [t for t in items if t.startswith("[")]  # gap tasks (the fixed milestones are advice)
-        late = begins + timedelta(days=7) <= today and bool(open_items)
-        weeks.append(PlanWeek(i + 1, begins, phase, tuple(items) or ("Nothing open — done.",), late))
-    return tuple(weeks)
+    for monday, (stage, line) in zip(mondays[work:], AUDIT_WEEKS, strict=True):
+        weeks.append(PlanWeek(1 + (monday - mondays[0]).days // 7, monday, stage, (line,)))
+    return tuple(weeks), tuple(notes)
+
+
+def _phase_name(week: int, work: int) -> str:
+    """The phases a compressed week holds, by name."""
+    held = [PHASES[p] for p in range(len(PHASES)) if (p * (work - 1)) // (len(PHASES) - 1) == week]
+    return " / ".join(dict.fromkeys(held)) or PHASES[min(week, len(PHASES) - 1)]

@@ -90,9 +90,10 @@ def to_dict(r: Readiness) -> dict[str, Any]:
             }
             for g in r.gaps
         ],
+        "could_not_look": [{"title": g.title, "action": g.action, "control": g.control} for g in r.could_not_look],
+        "plan_warnings": list(r.plan_warnings),
         "plan": [
-            {"week": w.week, "starts": w.start.isoformat(), "phase": w.phase, "tasks": list(w.tasks), "late": w.late}
-            for w in r.plan
+            {"week": w.week, "starts": w.start.isoformat(), "phase": w.phase, "tasks": list(w.tasks)} for w in r.plan
         ],
     }
 
@@ -144,12 +145,18 @@ def to_markdown(r: Readiness) -> str:
             + " |"
         )
     lines += ["", "## Gaps, most urgent first", ""]
-    for i, g in enumerate(r.gaps, 1):
+    for i, g in enumerate(r.to_fix, 1):
         where = f" ({g.control})" if g.control else ""
         who = f" — owner {cell(g.owner)}" if g.owner else ""
         lines.append(f"{i}. **{g.severity.value}** {cell(g.title)}{where}{who}. Fix: {cell(g.action)}")
-    if not r.gaps:
+    if not r.to_fix:
         lines.append("None.")
+    if r.could_not_look:
+        lines += ["", "## Could not look (an error is never a pass: what the next scan needs)", ""]
+        lines += [
+            f"- {cell(g.title)}" + (f" ({g.control})" if g.control else "") + f". Do: {cell(g.action)}"
+            for g in r.could_not_look
+        ]
     if r.accepted:
         lines += ["", "## Accepted exceptions (failures management accepts — not passes)", ""]
         for a in r.accepted:
@@ -160,8 +167,9 @@ def to_markdown(r: Readiness) -> str:
                 f"expires {a.exception.expires}."
             )
     lines += ["", "## Plan to audit (week by week)", ""]
+    lines += [f"> **Warning**: {cell(w)}." for w in r.plan_warnings] + ([""] if r.plan_warnings else [])
     for w in r.plan:
-        lines.append(f"### Week {w.week} (from {w.start}) — {w.phase}" + (" — **late**" if w.late else ""))
+        lines.append(f"### Week {w.week} (from {w.start}) — {w.phase}")
         lines += [f"- {cell(t)}" for t in w.tasks] + [""]
     return "\n".join(lines)
 
