@@ -215,6 +215,21 @@ class Scope(_Strict):
     """Trust Services Criteria categories in scope. Security (the common criteria) is always in."""
 
     categories: tuple[Category, ...] = (Category.SECURITY,)
+    # Criteria of an in-scope category that management judges not relevant to the system, with the reason
+    # (DC8), e.g. {A1.3: "no recovery commitment beyond backups"}. They are still assessed: not scored away.
+    not_relevant: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("not_relevant")
+    @classmethod
+    def _reasons(cls, value: dict[str, str]) -> dict[str, str]:
+        from evidence_tracer.catalog.criteria import criteria
+
+        for criterion, reason in value.items():
+            if criterion not in criteria():
+                raise ValueError(f"{criterion!r} is not a Trust Services Criterion (e.g. CC9.2)")
+            if len(reason.strip()) < 10:
+                raise ValueError(f"{criterion}: say why it is not relevant (at least a sentence)")
+        return value
 
     @field_validator("categories")
     @classmethod

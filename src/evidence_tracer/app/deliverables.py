@@ -10,8 +10,10 @@ from evidence_tracer.deliverables.build import deliverable_files
 
 
 def workspace_deliverables(workspace: Workspace, now: datetime) -> dict[str, bytes]:
-    """The deliverables of a workspace as of `now`, with the latest scan's completeness record."""
+    """The deliverables of a workspace's state at `now`, with the latest scan's completeness record, dated at the
+    report date (audit.target_date; today without one): the description and assertion speak as of that date."""
     readiness = workspace.readiness(now)
     scan = workspace.latest_scan(now) if readiness.scan_id else None
     ipe = scan_completeness(workspace, scan) if scan is not None else None
-    return deliverable_files(readiness, workspace.config, workspace.registers_at(now), now.date(), ipe)
+    as_of = workspace.config.audit.target_date or now.date()
+    return deliverable_files(readiness, workspace.config, workspace.registers_at(now), as_of, ipe)

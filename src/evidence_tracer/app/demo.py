@@ -167,7 +167,8 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
     package = export_package(ws, now.date(), workspace / f"auditor-package-{stamp}.zip", owners_of(ws.config))
     checked = verify_package(package.path)  # against the workspace's own key, as an auditor pins it
     verified = checked.ok and checked.signer == ws.config.signing.public_key_fingerprint
-    readiness = ws.readiness(datetime.now(UTC))
+    done = datetime.now(UTC)  # every record above is in: the views are of this moment
+    readiness = ws.readiness(done)
     reports_dir = workspace / "reports"
     reports_dir.mkdir(exist_ok=True)
     reports: dict[str, Path] = {}
@@ -179,7 +180,7 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         path = reports_dir / f"readiness{fmt.suffix}"
         path.write_text(render_readiness(readiness, fmt), encoding="utf-8")
         reports[f"readiness ({fmt.value})"] = path
-    for name, data in workspace_deliverables(ws, now).items():
+    for name, data in workspace_deliverables(ws, done).items():
         path = workspace / DELIVERABLES / name
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(data)

@@ -31,7 +31,7 @@ from evidence_tracer.cli.output import print_summary, safe, scan_progress, warn_
 from evidence_tracer.config import load_config
 from evidence_tracer.deliverables.build import MATRIX_XLSX
 from evidence_tracer.errors import ConfigError, TracerError
-from evidence_tracer.models import Status
+from evidence_tracer.models import Severity, Status
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.explain import explain
 from evidence_tracer.report.grouping import DISCLAIMER
@@ -254,9 +254,16 @@ def deliverables(
     draft (DC 200, Markdown and HTML) and the management assertion draft."""
     ws = Workspace(workspace)
     warn_unproven(ws.store)
-    for name, data in workspace_deliverables(ws, datetime.now(UTC)).items():
+    now = datetime.now(UTC)
+    for name, data in workspace_deliverables(ws, now).items():
         write_atomic(out / name, data)
         Console().print(f"  {safe(out / name)}")
+    critical = ws.readiness(now).gap_count(Severity.CRITICAL)
+    if critical:
+        Console(stderr=True).print(
+            f"[yellow]warning[/]: {critical} critical gap(s) are open: the management assertion carries a "
+            "do-not-sign banner until they are closed (tracer status)."
+        )
 
 
 @app.command()

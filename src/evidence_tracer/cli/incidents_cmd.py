@@ -46,6 +46,10 @@ def incidents_add(
     owner: Annotated[str, typer.Option(help="The incident lead.")],
     resolved: Annotated[str | None, typer.Option(help="Date it was resolved.")] = None,
     customer_impact: Annotated[bool, typer.Option(help="Customers or their data were affected.")] = False,
+    significant: Annotated[
+        bool,
+        typer.Option(help="It kept a service commitment from being met, or was disclosed: the description lists it."),
+    ] = False,
     summary: Annotated[str, typer.Option(help="What happened, briefly.")] = "",
     workspace: Workspace = Path("."),
 ) -> None:
@@ -61,6 +65,7 @@ def incidents_add(
             resolved=_opt_date(resolved, "--resolved"),
             owner=owner,
             customer_impact=customer_impact,
+            significant=significant,
             summary=summary,
         )
         return IncidentsFile(incidents=(*current.incidents, record)), record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -148,6 +149,17 @@ def vendors_add(
     dpa: Annotated[bool | None, typer.Option("--dpa/--no-dpa", help="A data processing agreement is on file.")] = None,
     soc2_report: Annotated[str | None, typer.Option(help="Date of its latest SOC 2 report.")] = None,
     owner: Annotated[str | None, typer.Option(help="Person who owns the relationship.")] = None,
+    subservice: Annotated[
+        bool | None,
+        typer.Option(
+            "--subservice/--not-subservice",
+            help="It is part of delivering the service (hosting, a database provider): carved out of the report.",
+        ),
+    ] = None,
+    csoc: Annotated[
+        list[str] | None,
+        typer.Option("--csoc", help="A control you rely on it for (repeatable), e.g. 'physical security'."),
+    ] = None,
     workspace: Workspace = Path("."),
 ) -> None:
     """Add a vendor, or change the fields given of one already listed (the others are kept); either way it
@@ -160,6 +172,8 @@ def vendors_add(
             "dpa_on_file": dpa,
             "soc2_report_date": _opt_date(soc2_report, "--soc2-report"),
             "owner": owner,
+            "subservice": subservice,
+            "csocs": tuple(csoc) if csoc else None,
         }.items()
         if v is not None
     }
@@ -208,6 +222,9 @@ def risks_add(
     treatment: Annotated[Treatment, typer.Option()],
     owner: Annotated[str, typer.Option(help="The person who owns the risk.")],
     fraud: Annotated[bool, typer.Option(help="A fraud or insider-misuse risk (CC3.3).")] = False,
+    control: Annotated[
+        list[str] | None, typer.Option("--control", help="A control that addresses it (repeatable), e.g. AC-01.")
+    ] = None,
     reviewed_by: Annotated[
         str | None, typer.Option("--reviewed-by", help="The management person who reviewed it with you today.")
     ] = None,
@@ -228,11 +245,21 @@ def risks_add(
             last_reviewed=_now().date(),
             fraud_related=fraud,
             reviewed_by=reviewer,
+            controls=tuple(_known_controls(control or ())),
         )
         return RisksFile(risks=(*current.risks, record)), record
 
     record = Registers(workspace).risks.update(add)
     Console().print(f"{record.id} recorded (score {record.score}).")
+
+
+def _known_controls(ids: Iterable[str]) -> list[str]:
+    from evidence_tracer.catalog.controls import controls
+
+    unknown = [c for c in ids if c not in controls()]
+    if unknown:
+        raise GovernanceError(f"--control {', '.join(unknown)}: not a control of the library (e.g. AC-01)")
+    return list(ids)
 
 
 def _risk_reviewer(workspace: Path, by: str) -> str:

@@ -44,9 +44,29 @@ Signed: ______________________  Name: [PROMPT]  Title: [PROMPT]  Date: _________
 """
 
 
+BANNER = """> **DO NOT SIGN YET.** As of {today}, {critical} critical gap(s) are open and readiness is {percent}%
+> (tracer status). Asserting that the controls were suitably designed as of {as_of} is not supported until they
+> are closed: fix them, re-scan, and regenerate this draft.
+
+"""
+
+
 def management_assertion(
-    company: str, categories: tuple[str, ...], as_of: date, system: str = "[PROMPT: system name]"
+    company: str,
+    categories: tuple[str, ...],
+    as_of: date,
+    system: str = "[PROMPT: system name]",
+    *,
+    open_critical: int = 0,
+    percent: int = 100,
+    today: date | None = None,
 ) -> str:
+    """The draft, dated `as_of` (the report date: audit.target_date), with a banner while a critical gap is open."""
     names = [c.replace("_", " ").title() for c in categories]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return TEMPLATE.format(company=cell(company), system=cell(system), as_of=as_of.isoformat(), categories=listed)
+    text = TEMPLATE.format(company=cell(company), system=cell(system), as_of=as_of.isoformat(), categories=listed)
+    if not open_critical:
+        return text
+    title, rest = text.split("\n", 1)
+    banner = BANNER.format(today=(today or as_of).isoformat(), critical=open_critical, percent=percent, as_of=as_of)
+    return f"{title}\n\n{banner}{rest.lstrip()}"

@@ -15,6 +15,7 @@ from evidence_tracer.deliverables.assertion import management_assertion
 from evidence_tracer.deliverables.matrix import matrix_csv, matrix_rows, matrix_xlsx
 from evidence_tracer.deliverables.system_description import describe, to_html, to_markdown
 from evidence_tracer.governance.rulebook import RegisterSnapshot
+from evidence_tracer.models import Severity
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report.csv_report import cell
 
@@ -37,7 +38,7 @@ def deliverable_files(
     as_of: date,
     completeness: Mapping[str, Any] | None = None,
 ) -> dict[str, bytes]:
-    rows = matrix_rows(r)
+    rows = matrix_rows(r, registers.risks.risks)
     requests = pbc.request_list(r, completeness)
     description = describe(r, config, registers, as_of, completeness)
     return {
@@ -46,5 +47,12 @@ def deliverable_files(
         "request-list.csv": _requests_csv(requests).encode("utf-8"),
         "system-description.md": to_markdown(description).encode("utf-8"),
         "system-description.html": to_html(description).encode("utf-8"),
-        "management-assertion.md": management_assertion(config.company.name, r.scope, as_of).encode("utf-8"),
+        "management-assertion.md": management_assertion(
+            config.company.name,
+            r.scope,
+            as_of,
+            open_critical=r.gap_count(Severity.CRITICAL),
+            percent=r.percent,
+            today=r.generated_at.date(),
+        ).encode("utf-8"),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime
 
@@ -14,6 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from evidence_tracer.catalog.criteria import criteria
+from evidence_tracer.deliverables import testing
+from evidence_tracer.governance.registers import RiskRecord
 from evidence_tracer.readiness import ControlReadiness, Readiness
 from evidence_tracer.report.csv_report import cell
 from evidence_tracer.report.inert import inert_text
@@ -35,6 +38,12 @@ class MatrixRow:
     status: str
     credit: int
     last_evidenced: str
+    risks: str
+    key: str
+    test_procedure: str
+    complementary: str
+    population: str
+    sample: str
 
 
 COLUMNS = (
@@ -52,8 +61,14 @@ COLUMNS = (
     "Status",
     "Credit %",
     "Last evidenced (UTC)",
+    "Risks addressed",
+    "Key control",
+    "Test procedure",
+    "CUEC / CSOC",
+    "Population (Type 2)",
+    "Sample (Type 2; a Type 1 tests one instance)",
 )
-WIDTHS = (12, 48, 10, 28, 60, 28, 12, 12, 18, 36, 48, 30, 9, 16)
+WIDTHS = (12, 48, 10, 28, 60, 28, 12, 12, 18, 36, 48, 30, 9, 16, 14, 8, 60, 22, 36, 30)
 
 
 def in_scope_controls(r: Readiness) -> list[ControlReadiness]:
@@ -81,7 +96,7 @@ def _last_evidenced(x: ControlReadiness, r: Readiness) -> str:
     return max(dates).strftime("%Y-%m-%d") if dates else ""
 
 
-def matrix_rows(r: Readiness) -> list[MatrixRow]:
+def matrix_rows(r: Readiness, risks: Sequence[RiskRecord] = ()) -> list[MatrixRow]:
     scope = {c.criterion.id for c in r.criteria}
     catalog = criteria()
     rows = []
@@ -115,6 +130,12 @@ def matrix_rows(r: Readiness) -> list[MatrixRow]:
                 _status(x, r),
                 int(100 * x.score),
                 _last_evidenced(x, r),
+                testing.risks_addressed(x.control, risks),
+                "yes" if testing.is_key(x.control) else "no",
+                testing.test_procedure(x.control, x.owner),
+                testing.complementary(x.control),
+                testing.population(x.control),
+                testing.SAMPLE[x.control.frequency],
             )
         )
     return rows

@@ -11,7 +11,7 @@ from typing import Any
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.deliverables.layout import item_path
 from evidence_tracer.deliverables.matrix import in_scope_controls
-from evidence_tracer.readiness import Readiness
+from evidence_tracer.readiness import ControlReadiness, Readiness
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,20 @@ SELF_EVIDENCE_FILES = {
 }
 
 
+def _status(x: ControlReadiness, places: list[str]) -> str:
+    """provided: the control's evidence is in the package and earns its credit; in package, with gaps: the
+    documents are there but do not yet show the control operating; stale; missing: nothing to hand over."""
+    earned = all(p.credit >= 1 for p in x.parts if p.counts) and bool(x.parts)
+    if earned and places:
+        return "provided"
+    if places:
+        return "in package, with gaps"
+    return "stale" if x.stale else "missing"
+
+
 def request_list(r: Readiness, completeness: Mapping[str, Any] | None = None) -> list[Request]:
+    """One request per in-scope control (what a person hands over for it), then one per population the scan
+    listed (summed over accounts and regions): the list a person answers, not one row per API call."""
     scope = {c.criterion.id for c in r.criteria}
     catalog = criteria()
     out: list[Request] = []
@@ -56,51 +69,47 @@ def request_list(r: Readiness, completeness: Mapping[str, Any] | None = None) ->
     for x in in_scope_controls(r):
         crit = ", ".join(c for c in x.control.criteria if c in scope)
         first = catalog[next(c for c in x.control.criteria if c in scope)]
-        evidence = next((p for p in x.parts if p.name == "evidence"), None)
         automated = next((p for p in x.parts if p.name == "automated"), None)
-        for text in x.control.evidence:
-            if evidence is not None and evidence.credit >= 1:
-                status = "provided"
-            elif x.stale:
-                status = "stale"
-            else:
-                status = "missing"
-            places = [item_path(m, first) for m in x.evidence]
-            places += [
-                f"governance/registers/{rule.split('.')[0].replace('_', '-')}.yaml" for rule in x.control.registers
-            ]
-            if x.control.satisfied_by:
-                places.append(SELF_EVIDENCE_FILES[x.control.satisfied_by.value])
-            add(
-                crit,
-                x.control.id,
-                text,
-                "register" if x.control.registers else "document",
-                status,
-                "; ".join(dict.fromkeys(places)) or "—",
-                x.owner,
-            )
+        asked = list(x.control.evidence)
+        places = [item_path(m, first) for m in x.evidence]
+        places += [f"governance/registers/{rule.split('.')[0].replace('_', '-')}.yaml" for rule in x.control.registers]
+        if x.control.satisfied_by:
+            places.append(SELF_EVIDENCE_FILES[x.control.satisfied_by.value])
         if x.control.checks:
-            judged = automated is not None and automated.refs != ()
-            add(
-                crit,
-                x.control.id,
-                f"Results of the automated checks {', '.join(x.control.checks)} with the AWS responses behind them",
-                "system-generated",
-                "provided" if judged else "missing",
-                "scan/findings.json; " + first.folder + "/" if judged else "—",
-                x.owner,
-            )
+            asked.append(f"results of the automated checks {', '.join(x.control.checks)} with the AWS responses")
+            if automated is not None and automated.refs:
+                places += ["scan/findings.json", first.folder + "/"]
+        kind = (
+            "register"
+            if x.control.registers
+            else ("system-generated" if x.control.checks and not x.control.evidence else "document")
+        )
+        add(
+            crit,
+            x.control.id,
+            "; ".join(asked) or x.control.statement,
+            kind,
+            _status(x, places),
+            "; ".join(dict.fromkeys(places)) or "—",
+            x.owner,
+        )
+    grouped: dict[str, dict[str, Any]] = {}  # by service: one request for its populations
     for population in (completeness or {}).get("populations", ()):
-        rows = ", ".join(f"{k} {v}" for k, v in sorted(population["rows"].items())) or "no rows"
+        entry = grouped.setdefault(population["service"], {"rows": {}, "calls": set(), "complete": True, "lists": 0})
+        for name, count in population["rows"].items():
+            entry["rows"][name] = entry["rows"].get(name, 0) + int(count)
+        entry["calls"].add(population["operation"])
+        entry["complete"] = entry["complete"] and bool(population["complete"])
+        entry["lists"] += 1
+    for service, entry in sorted(grouped.items()):
+        rows = ", ".join(f"{k} {v}" for k, v in sorted(entry["rows"].items()) if v) or "nothing listed"
         add(
             "CC6.1, CC7.1",
             "",
-            f"Population {population['service']}:{population['operation']} in "
-            f"{population['account']} {population['region']} ({rows}; {population['pages']} page(s)) and how it "
-            "was listed",
+            f"{service} populations ({rows}): the complete lists from {', '.join(sorted(entry['calls']))} "
+            f"({entry['lists']} account/region list(s)) and how they were listed",
             "population",
-            "provided" if population["complete"] else "incomplete",
+            "provided" if entry["complete"] else "incomplete",
             "scan/completeness.json",
             "",
         )

@@ -4,7 +4,7 @@ management. Markdown and HTML come from the same sections."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -12,6 +12,8 @@ from typing import Any
 from evidence_tracer.catalog.criteria import Category, criteria
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.deliverables.matrix import in_scope_controls
+from evidence_tracer.deliverables.testing import AWS_CSOCS, CUECS
+from evidence_tracer.governance.registers import VendorRecord
 from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.readiness import Readiness
 from evidence_tracer.report.html import environment, stylesheet
@@ -21,26 +23,7 @@ DRAFT = (
     "DRAFT for management to complete and own. Evidence Tracer filled in what tracer.yaml, the registers and "
     "the AWS scan show; every [PROMPT] is something only management can state. This is not a SOC 2 report."
 )
-NOT_IN_SCOPE_REASON = {
-    Category.AVAILABILITY: "no uptime commitment (SLA) is made to customers (tracer.yaml scope)",
-    Category.CONFIDENTIALITY: "customers do not entrust data under confidentiality terms (tracer.yaml scope)",
-    Category.PROCESSING_INTEGRITY: "customers do not rely on the accuracy of the processing (tracer.yaml scope)",
-    Category.PRIVACY: "no personal information is processed in scope of a privacy commitment (tracer.yaml scope)",
-}
-# Complementary user entity controls: what customers must do for the controls to work as described.
-CUECS = (
-    "Customers manage their own users' access to the service, including removing leavers promptly.",
-    "Customers protect their credentials and enable multi-factor authentication where the service offers it.",
-    "Customers report suspected security incidents or vulnerabilities to the security contact promptly.",
-    "Customers review the data they upload and do not send data the service is not designed to hold.",
-)
-# What the company relies on AWS for (complementary subservice organisation controls), AWS being carved out.
-AWS_CSOCS = (
-    "Physical and environmental security of the data centres hosting the system.",
-    "Secure decommissioning and disposal of storage media.",
-    "Availability and redundancy of the underlying compute, storage and network infrastructure.",
-    "Logical separation of customer environments and the integrity of the hypervisor.",
-)
+_DATA_SERVICES = {"s3", "rds", "dynamodb", "aurora", "efs", "elasticache", "redshift", "opensearch", "documentdb"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +54,79 @@ def _populations(completeness: Mapping[str, Any] | None) -> tuple[tuple[str, ...
     return (("What the scan listed", "Rows"), *rows) if rows else ()
 
 
+def _data_narrative(config: WorkspaceConfig, vendors: Sequence[VendorRecord]) -> str:
+    """DC3's data: what is held where (tracer.yaml's boundary and criticality) and where it goes (the vendors)."""
+    stores = [s for s in config.boundary.services if s.lower() in _DATA_SERVICES]
+    critical = ", ".join(config.criticality.resources) or "the resources tagged with a data classification"
+    sent = [f"{v.name} receives {v.data_received}" for v in vendors if v.data_received]
+    return (
+        "Data: [PROMPT: the kinds of customer data the service holds]. It is stored in "
+        + (", ".join(stores) or "[PROMPT: the data stores]")
+        + f"; the critical data stores are {critical}. "
+        + ("It leaves the system to: " + "; ".join(sent) + "." if sent else "No vendor receives customer data.")
+    )
+
+
+def _subservice(vendors: Sequence[VendorRecord]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The vendors marked as subservice organisations, AWS always among them (the boundary is on AWS)."""
+    out = [(v.name, v.purpose or "[PROMPT: what it does for the service]", v.csocs) for v in vendors if v.subservice]
+    if not any(name.strip().lower() in ("aws", "amazon web services") for name, _, _ in out):
+        out.insert(0, ("Amazon Web Services (AWS)", "cloud hosting of the system", AWS_CSOCS))
+    return [(n, p, c or (AWS_CSOCS if n.strip().lower() in ("aws", "amazon web services") else ())) for n, p, c in out]
+
+
+def _coso(config: WorkspaceConfig, registers: RegisterSnapshot, r: Readiness, as_of: date) -> tuple[Section, ...]:
+    """The COSO-style sections of the description, drafted from the registers, with what only management knows
+    left as prompts."""
+    people = registers.people.people
+    management = sorted(p.email for p in people if p.management and p.active_on(as_of))
+    risks = registers.risks.risks
+    reviewed = [r.last_reviewed for r in risks if r.reviewed_by]
+    scans = registers.scan_reviews.scan_reviews
+    return (
+        Section(
+            "Control environment",
+            "Integrity, oversight and accountability",
+            (
+                "Management: " + (", ".join(management) or "[PROMPT: who they are]") + ". [PROMPT: the board or "
+                "advisors who oversee the security programme, and how often they meet.]",
+                f"{len(people)} people are in the people register; background checks and security training are "
+                "recorded there, and every person acknowledges the acceptable use policy.",
+            ),
+            prompts=("State the reporting lines: who the security owner reports to.",),
+        ),
+        Section(
+            "Risk assessment",
+            "How risks are identified and treated",
+            (
+                f"The risk register holds {len(risks)} risks rated by likelihood and impact, each with an owner and "
+                "a treatment"
+                + (f"; management last reviewed it on {max(reviewed)}." if reviewed else "; [PROMPT: review it].")
+                + f" It is reviewed at least every {config.parameters.risk_review_cadence_days} days.",
+            ),
+            prompts=("Describe how fraud risks and significant changes are considered.",),
+        ),
+        Section(
+            "Information and communication",
+            "How security information reaches people",
+            (
+                "Policies are approved by management and acknowledged by every person (governance/policies/); "
+                "customers reach security at " + (config.company.security_contact or "[PROMPT: contact]") + ".",
+            ),
+            prompts=("Describe how changes to commitments are communicated to customers.",),
+        ),
+        Section(
+            "Monitoring activities",
+            "How controls are evaluated",
+            (
+                f"Automated checks run against the AWS boundary; {len(scans)} scan review(s) are recorded, each "
+                f"saying who read the results and what was decided. Readiness as of {as_of}: {r.percent}%.",
+            ),
+            prompts=("Describe any separate evaluations (penetration tests, internal audits) and their dates.",),
+        ),
+    )
+
+
 def describe(
     r: Readiness,
     config: WorkspaceConfig,
@@ -84,10 +140,8 @@ def describe(
     active = [p for p in registers.people.people if p.left is None or p.left >= as_of]
     vendors = registers.vendors.vendors
     incidents = [i for i in registers.incidents.incidents if i.detected >= period_start]
-    joiners = [p for p in registers.people.people if p.joined >= period_start]
-    leavers = [p for p in registers.people.people if p.left is not None and p.left >= period_start]
+    significant = [i for i in incidents if i.significant]
     catalog = criteria()
-    out_of_scope = [c for c in Category if c not in scope]
     sections = (
         Section(
             "DC1",
@@ -136,31 +190,38 @@ def describe(
                 "production through " + (", ".join(b.ci_cd) or "[PROMPT: CI/CD]") + ".",
                 f"People: {len(active)} people in the people register, with roles "
                 + (", ".join(sorted({p.role for p in active})) or "[PROMPT]")
-                + ".",
+                + "; control owners are named in the control matrix.",
                 "Procedures: the policies "
                 + ", ".join(sorted({x.control.policy for x in in_scope_controls(r)}))
                 + " (see governance/policies/ in the package).",
-                "Data: [PROMPT: the kinds of customer data held and where]; the data stores the scan found are "
-                "listed below.",
+                _data_narrative(config, vendors),
+                "Boundaries: the system is what the accounts, regions and services above hold and the pipeline "
+                "that changes them; customer devices and networks, and the subservice organisations of DC7, are "
+                "outside it.",
             ),
-            table=_populations(completeness),
-            prompts=("Describe the application architecture and the customer data flows.",),
+            prompts=(
+                "Describe the application architecture and how customer data enters, moves through and leaves the "
+                "system.",
+            ),
         ),
         Section(
             "DC4",
             "System incidents",
             (
                 (
-                    f"{len(incidents)} incident(s) recorded in the incidents register in the 12 months to {as_of}."
-                    if incidents
-                    else f"No incidents are recorded in the incidents register for the 12 months to "
-                    f"{as_of}. [PROMPT: confirm that none occurred.]"
+                    f"{len(significant)} significant incident(s) in the 12 months to {as_of}: incidents that kept a "
+                    "service commitment from being met, or that were disclosed to customers or regulators."
+                    if significant
+                    else f"No significant incidents are recorded for the 12 months to {as_of} "
+                    f"({len(incidents)} incident(s) in the register, none marked significant). "
+                    "[PROMPT: confirm that none prevented a service commitment from being met.]"
                 ),
             ),
             items=tuple(
                 f"{i.id} ({i.severity.value}, detected {i.detected}): {i.title}"
                 + (" — customers affected" if i.customer_impact else "")
-                for i in incidents
+                + (f"; resolved {i.resolved}" if i.resolved else "; not yet resolved")
+                for i in significant
             ),
         ),
         Section(
@@ -189,36 +250,45 @@ def describe(
             "DC7",
             "Subservice organisations",
             (
-                "The carve-out method is used: the controls of the subservice organisations below are not included in "
-                "this description. The company relies on AWS for:",
+                "The carve-out method is used: the controls of the subservice organisations below are not included "
+                "in this description. The company relies on them for the complementary subservice organisation "
+                "controls listed with each.",
             ),
-            items=(
-                *AWS_CSOCS,
-                *(
-                    f"Vendor {v.name}: {v.purpose or 'purpose [PROMPT]'}; receives "
-                    f"{v.data_received or 'no customer data'}; SOC 2 report "
-                    f"{v.soc2_report_date or 'not on file'}"
-                    for v in vendors
-                ),
+            items=tuple(
+                f"{name}: {purpose}. Relied on for: {'; '.join(csocs) or '[PROMPT: the controls you rely on it for]'}"
+                for name, purpose, csocs in _subservice(vendors)
             ),
+            prompts=("Other vendors (tools that receive no part of the service's delivery) are not listed here.",),
         ),
         Section(
             "DC8",
-            "Criteria not applicable",
-            ("Categories not in scope, and why:" if out_of_scope else "Every category is in scope.",),
+            "Criteria not relevant to the system",
+            (
+                "Within the categories in scope, management judges these criteria not relevant, for the reasons given:"
+                if config.scope.not_relevant
+                else "Every criterion of the categories in scope is relevant to the system. [PROMPT: if one is "
+                "not, say so and why in tracer.yaml scope.not_relevant.]",
+            ),
             items=tuple(
-                f"{c.value}: {NOT_IN_SCOPE_REASON[c]} — {sum(1 for k in catalog.values() if k.category is c)} criteria"
-                for c in out_of_scope
+                f"{cid} {catalog[cid].title}: {reason}"
+                for cid, reason in sorted(config.scope.not_relevant.items())
+                if catalog[cid].category in scope
             ),
         ),
         Section(
             "DC9",
             "Significant changes during the period",
-            ("[PROMPT: changes to the system, its boundary or its controls in the period.]",),
-            items=(
-                *(f"Joined: {p.email} ({p.role}, {p.joined})" for p in joiners),
-                *(f"Left: {p.email} ({p.left})" for p in leavers),
+            (
+                "Not applicable: this is a description as of a point in time (Type 1); DC9 applies to the period "
+                "of a Type 2 examination.",
             ),
+        ),
+        *_coso(config, registers, r, as_of),
+        Section(
+            "Appendix A",
+            "What the AWS scan listed (for the auditor's completeness and accuracy testing)",
+            ("Counts of what each list call returned in the scan behind this description.",),
+            table=_populations(completeness),
         ),
     )
     return SystemDescription(company, as_of, tuple(c.value for c in scope), sections)

@@ -62,6 +62,10 @@ class VendorRecord(Record):
     soc2_report_date: date | None = None
     last_review: date | None = None
     owner: Person | None = None
+    # A subservice organisation: part of the system's delivery, carved out of the report (DC7), with the
+    # controls the company relies on it for (complementary subservice organisation controls).
+    subservice: bool = False
+    csocs: tuple[str, ...] = ()
     history: tuple[Change, ...] = ()
 
 
@@ -83,6 +87,7 @@ class RiskRecord(Record):
     fraud_related: bool = False
     # Who reviewed it on last_reviewed: the assessment counts once management has (tracer risks review --by).
     reviewed_by: Person | None = None
+    controls: tuple[str, ...] = ()  # the controls that address it (the control matrix's risk -> control links)
     history: tuple[Change, ...] = ()
 
     @property
@@ -129,6 +134,8 @@ class IncidentRecord(Record):
     customer_impact: bool = False
     customers_notified: date | None = None
     post_incident_review: date | None = None  # the date the review was held
+    # Significant to the description (DC4): it prevented a service commitment from being met, or was disclosed.
+    significant: bool = False
     summary: str = ""
     history: tuple[Change, ...] = ()
 
