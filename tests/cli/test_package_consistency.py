@@ -146,3 +146,26 @@ def test_the_deliverables_are_in_the_package_and_on_the_command_line(
     code, out, _ = _run(capsys, "matrix", "-w", str(demo_workspace))
     assert code == 0 and out.startswith("Criteria,Criteria text,Control")
     assert (demo_workspace / "deliverables" / "system-description.html").is_file()  # the demo writes them too
+
+
+def test_index_matrix_and_readiness_agree_on_every_badge(package: Path) -> None:
+    """The index's badge of each criterion is the readiness assessment's, its readiness figure is the report's,
+    and the matrix's credit and status of each control are the assessment's: one verdict, three views."""
+    readiness = json.loads((package / "readiness" / "readiness.json").read_text())
+    index = (package / "index.html").read_text()
+    badges = dict(re.findall(r'<a href="#([A-Z0-9.]+)">[^<]+</a> <span class="state [^"]+">([^<]+)</span>', index))
+    figures = dict(re.findall(r'<span class="verdict" data-criterion="([A-Z0-9.]+)">(\d+)%</span>', index))
+    assert len(badges) == len(readiness["criteria"]) > 30
+    for c in readiness["criteria"]:
+        assert badges[c["id"]] == c["badge"], c["id"]
+        assert int(figures[c["id"]]) == c["percent"], c["id"]
+        assert (c["badge"] == "ready") == (c["percent"] == 100), c["id"]
+        assert not (c["badge"] == "no evidence" and c["percent"] > 0), c["id"]
+        if c["automated"]["fail"] and c["percent"] < 100:
+            assert c["badge"] == "gaps", c["id"]
+    rows = list(csv.DictReader(io.StringIO((package / "deliverables" / "control-matrix.csv").read_text())))
+    by_control = {x["id"]: x for c in readiness["criteria"] for x in c["controls"]}
+    for row in rows:
+        control = by_control[row["Control"]]
+        assert int(row["Credit %"]) == control["percent"], row["Control"]
+        assert row["Status"].startswith("evidenced") == control["earned"], row["Control"]

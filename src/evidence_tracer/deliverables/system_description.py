@@ -85,8 +85,8 @@ def _coso(config: WorkspaceConfig, registers: RegisterSnapshot, r: Readiness, as
     scans = registers.scan_reviews.scan_reviews
     return (
         Section(
-            "Control environment",
-            "Integrity, oversight and accountability",
+            "coso-control-environment",
+            "Control environment: integrity, oversight and accountability",
             (
                 "Management: " + (", ".join(management) or "[PROMPT: who they are]") + ". [PROMPT: the board or "
                 "advisors who oversee the security programme, and how often they meet.]",
@@ -96,8 +96,8 @@ def _coso(config: WorkspaceConfig, registers: RegisterSnapshot, r: Readiness, as
             prompts=("State the reporting lines: who the security owner reports to.",),
         ),
         Section(
-            "Risk assessment",
-            "How risks are identified and treated",
+            "coso-risk-assessment",
+            "Risk assessment: how risks are identified and treated",
             (
                 f"The risk register holds {len(risks)} risks rated by likelihood and impact, each with an owner and "
                 "a treatment"
@@ -107,8 +107,8 @@ def _coso(config: WorkspaceConfig, registers: RegisterSnapshot, r: Readiness, as
             prompts=("Describe how fraud risks and significant changes are considered.",),
         ),
         Section(
-            "Information and communication",
-            "How security information reaches people",
+            "coso-information-and-communication",
+            "Information and communication: how security information reaches people",
             (
                 "Policies are approved by management and acknowledged by every person (governance/policies/); "
                 "customers reach security at " + (config.company.security_contact or "[PROMPT: contact]") + ".",
@@ -116,8 +116,8 @@ def _coso(config: WorkspaceConfig, registers: RegisterSnapshot, r: Readiness, as
             prompts=("Describe how changes to commitments are communicated to customers.",),
         ),
         Section(
-            "Monitoring activities",
-            "How controls are evaluated",
+            "coso-monitoring-activities",
+            "Monitoring activities: how controls are evaluated",
             (
                 f"Automated checks run against the AWS boundary; {len(scans)} scan review(s) are recorded, each "
                 f"saying who read the results and what was decided. Readiness as of {as_of}: {r.percent}%.",
@@ -285,8 +285,8 @@ def describe(
         ),
         *_coso(config, registers, r, as_of),
         Section(
-            "Appendix A",
-            "What the AWS scan listed (for the auditor's completeness and accuracy testing)",
+            "appendix-a",
+            "Appendix A: what the AWS scan listed (for the auditor's completeness and accuracy testing)",
             ("Counts of what each list call returned in the scan behind this description.",),
             table=_populations(completeness),
         ),
@@ -304,7 +304,7 @@ def to_markdown(d: SystemDescription) -> str:
         "",
     ]
     for s in d.sections:
-        lines += [f"## {s.id}. {s.title}", ""]
+        lines += [f"## {s.id}. {s.title}" if s.id.startswith("DC") else f"## {s.title}", ""]
         lines += [cell(p) + "\n" for p in s.paragraphs]
         lines += [f"- {cell(i)}" for i in s.items] + ([""] if s.items else [])
         if s.table:

@@ -132,6 +132,17 @@ class CriterionReadiness:
         return sum(c.evidence_count for c in self.controls)
 
     @property
+    def badge(self) -> str:
+        """The one word every view shows for the criterion (package index, readiness report, matrix)."""
+        if self.score >= 1:
+            return "ready"
+        if self.count(Status.FAIL):
+            return "gaps"
+        if self.count(Status.ERROR):
+            return "unverified"
+        return "partially evidenced" if self.score > 0 else "no evidence"
+
+    @property
     def owners(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.owner for c in self.controls if c.owner))
 

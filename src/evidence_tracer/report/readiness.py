@@ -39,6 +39,7 @@ def to_dict(r: Readiness) -> dict[str, Any]:
                 "id": c.criterion.id,
                 "title": c.criterion.title,
                 "percent": int(100 * c.score),
+                "badge": c.badge,
                 "automated": {
                     "pass": c.count(Status.PASS),
                     "fail": c.count(Status.FAIL),

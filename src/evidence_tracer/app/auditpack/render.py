@@ -25,6 +25,7 @@ from evidence_tracer.evidence import signing
 from evidence_tracer.evidence.items import EvidenceItem, canonical_json, sha256
 from evidence_tracer.models import Finding, Status
 from evidence_tracer.policies.status import version_of
+from evidence_tracer.readiness.model import CriterionReadiness
 from evidence_tracer.report import Format, json_report
 from evidence_tracer.report.csv_report import cell
 from evidence_tracer.report.grouping import DISCLAIMER, ordered
@@ -60,9 +61,14 @@ class CriterionView:
     criterion: Criterion
     controls: list[ControlView]
     manual: list[ItemView] = field(default_factory=list)
+    verdict: CriterionReadiness | None = None  # the readiness assessment's, when the package carries one
 
     @property
     def state(self) -> str:
+        """The readiness assessment's badge, so the index says what the readiness report and the matrix say;
+        without an assessment, what the findings and files show."""
+        if self.verdict is not None:
+            return self.verdict.badge
         statuses = {fv.finding.status for cv in self.controls for fv in cv.findings}
         has_manual = bool(self.manual) or any(cv.manual for cv in self.controls)
         if Status.FAIL in statuses:
@@ -108,7 +114,10 @@ def _views(c: PackageContents, files: dict[str, bytes]) -> list[CriterionView]:
             mvs = [place(m, criterion) for m in c.manual if m.control == control.id]
             control_views.append(ControlView(control, c.owners.get(control.id, ""), fvs, mvs))
         loose = [place(m, criterion) for m in c.manual if m.control is None and criterion.id in m.criteria]
-        views.append(CriterionView(criterion, control_views, loose))
+        verdict = (
+            next((v for v in c.readiness.criteria if v.criterion.id == criterion.id), None) if c.readiness else None
+        )
+        views.append(CriterionView(criterion, control_views, loose, verdict))
     return views
 
 
