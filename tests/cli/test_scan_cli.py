@@ -179,7 +179,10 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     assert tracer("evidence", "verify", str(package), "--expect-key", key).returncode == 0
     readiness = json.loads((reports / "readiness.json").read_text())
     assert 0 < readiness["readiness_percent"] < 100 and readiness["ready_for_audit"] is False
-    assert (reports / "readiness.html").read_text().count('class="gap"') == len(readiness["gaps"])
+    html = (reports / "readiness.html").read_text()
+    could_not_look = [g for g in readiness["gaps"] if g["source"] == "collection"]
+    assert html.count('class="gap"') == len(readiness["gaps"]) - len(could_not_look)  # the rest: their own list
+    assert len(could_not_look) == len(readiness["could_not_look"]) and 'id="could-not-look"' in html
     again = tracer("demo", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
     assert again.returncode == 0, again.stderr  # an earlier demo is replaced
     (tmp_path / "mine").mkdir()

@@ -187,3 +187,24 @@ def test_status_outside_a_workspace_is_one_line_and_creates_nothing(tmp_path: Pa
     out = tracer("report", "--readiness", "-w", str(missing))
     assert out.returncode == 2 and "tracer init -w" in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert not missing.exists()
+
+
+def test_interactive_init_asks_again_accepts_common_dates_and_leaves_nothing_when_aborted(tmp_path: Path) -> None:
+    answers = (
+        "\nBeta Corp\n"  # an empty company name is asked again
+        "team@beta.io\nkim@beta.io\n"  # a group address is refused at once, not after nine more questions
+        "n\nn\nn\nn\n123456789012\neu-west-1\nS3\nGitHub Actions\n"
+        "04/03/2027\n31/03/2027\n"  # an ambiguous date is asked again; 31/03/2027 is the 31st of March
+    )
+    out = tracer("init", "-w", str(tmp_path / "beta"), "--interactive", stdin=answers)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout.count("Company name:") == 2
+    assert "is a group or role address" in out.stdout and "could be 4/3 or 3/4" in out.stdout
+    config = load_config(tmp_path / "beta")
+    assert config.audit.target_date is not None and config.audit.target_date.isoformat() == "2027-03-31"
+    aborted = tracer("init", "-w", str(tmp_path / "gamma"), "--interactive", stdin="Gamma\nkim@gamma.io\ny\n")
+    assert aborted.returncode != 0 and not (tmp_path / "gamma").exists()  # the input ended: nothing written
+    dated = tracer(
+        "init", "-w", str(tmp_path / "delta"), "--company", "D", "--owner", "d@d.io", "--audit-date", "31 March 2027"
+    )
+    assert dated.returncode == 0 and load_config(tmp_path / "delta").audit.target_date is not None

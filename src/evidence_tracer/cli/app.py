@@ -26,7 +26,7 @@ from evidence_tracer.cli import (
     reviews_cmd,
     setup_cmd,
 )
-from evidence_tracer.cli.options import WorkspaceDir
+from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
 from evidence_tracer.cli.output import print_summary, safe, scan_progress, warn_unproven
 from evidence_tracer.config import load_config
 from evidence_tracer.deliverables.build import MATRIX_XLSX
@@ -307,7 +307,7 @@ def checks() -> None:
 
 @app.command()
 def permissions(
-    workspace: WorkspaceDir = Path("."),
+    workspace: AnyFolder = Path("."),  # needed before `tracer init`: the role comes first; tracer.yaml if there
     source: Annotated[
         str, typer.Option(help="A registered source: aws (an IAM policy), github, okta, google (token permissions).")
     ] = "aws",

@@ -63,7 +63,9 @@ def scans_list(ctx: typer.Context, workspace: AnyFolder = Path(".")) -> None:
 
 @scans.command("review")
 def scans_review(
-    scan_id: Annotated[str, typer.Argument(help="The scan whose results were read (id or prefix; see tracer scans).")],
+    scan_id: Annotated[
+        str, typer.Argument(help="The scan whose results were read: its id or a prefix (tracer scans), or latest.")
+    ],
     by: By,
     decisions: Annotated[
         str,
@@ -73,7 +75,7 @@ def scans_review(
 ) -> None:
     """Record that a person read a scan's results and what they decided (monitoring is evaluation, CC4.1)."""
     ws = AppWorkspace(workspace)
-    result = ws.store.load_scan(scan_id)
+    result = ws.store.load_scan(None if scan_id == "latest" else scan_id)
     now = _now()
     record = build(
         ScanReviewRecord,

@@ -15,10 +15,11 @@ from rich.console import Console
 from evidence_tracer.app.init import CATEGORY_GUIDANCE, InitAnswers, create_workspace
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.catalog.services import find_service
-from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
+from evidence_tracer.cli.options import AnyFolder, WorkspaceDir, parse_day
 from evidence_tracer.cli.output import safe, table
 from evidence_tracer.config import check_account, check_region
-from evidence_tracer.errors import ConfigError
+from evidence_tracer.errors import ConfigError, TracerError
+from evidence_tracer.names import validate_person
 from evidence_tracer.report.inert import inert_text
 
 
@@ -48,9 +49,9 @@ def init(
 ) -> None:
     """Create tracer.yaml: company, criteria in scope, boundary, owners and policy parameters."""
     ask = interactive or (company is None and sys.stdin.isatty())
-    if ask:
-        company = company or typer.prompt("Company name")
-        owner = owner or typer.prompt("Email of the person who owns security (a person, not a team)")
+    if ask:  # every answer is checked as it is given and asked again; nothing is written before the last one
+        company = company or _ask("Company name", _company)
+        owner = owner or _ask("Email of the person who owns security (a person, not a team)", _owner)
         for name, text in CATEGORY_GUIDANCE.items():
             if name.value != "security":
                 typer.echo(f"  {name.value}: {text}")
@@ -74,12 +75,10 @@ def init(
         region = region or _ask_list("AWS regions in scope (comma-separated, empty for all enabled)", check_region)
         service = service or _ask_list("Services in the system (e.g. S3, RDS, Lambda, ECS; comma-separated)", _service)
         ci_cd = ci_cd or _ask_list("CI/CD systems (e.g. GitHub Actions; comma-separated)", str)
-        audit_date = (
-            audit_date
-            or typer.prompt(
-                "Target date of the Type 1 report (YYYY-MM-DD, empty to decide later)", default="", show_default=False
-            )
-            or None
+        audit_date = audit_date or _ask(
+            "Target date of the Type 1 report (e.g. 2027-03-31 or 31 March 2027; empty to decide later)",
+            _target_day,
+            default="",
         )
     if not company or not owner:
         raise ConfigError("tracer init needs --company and --owner (or --interactive)")
@@ -109,9 +108,41 @@ def _audit_date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ConfigError(f"--audit-date {value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise ConfigError(f"--audit-date: {exc}") from None
+
+
+def _ask(question: str, check: Callable[[str], str], default: str | None = None) -> str:
+    """Ask until `check` accepts the answer (it raises ValueError saying why); Ctrl-C or the end of input
+    aborts with nothing written."""
+    while True:
+        answer = (
+            typer.prompt(question, default=default, show_default=False)
+            if default is not None
+            else (typer.prompt(question))
+        )
+        try:
+            return check(answer.strip())
+        except ValueError as exc:
+            typer.echo(f"  {inert_text(str(exc), one_line=True)}; try again")
+
+
+def _company(value: str) -> str:
+    if not value:
+        raise ValueError("the company needs a name")
+    return value
+
+
+def _owner(value: str) -> str:
+    try:
+        return validate_person(value, "the owner")
+    except TracerError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _target_day(value: str) -> str:
+    return parse_day(value).isoformat() if value else ""
 
 
 def _ask_list(question: str, check: Callable[[str], str]) -> list[str]:
