@@ -13,7 +13,7 @@ import pytest
 from evidence_tracer.cli.app import main
 from tests.cli.conftest import fake_aws_env
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def tour() -> list[list[str]]:
