@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("catalog", "config", "inventory", "governance", "policies"),
     ("sources", "fakes"),
     ("checks",),
-    ("readiness", "deliverables", "report"),
+    ("readiness", "deliverables", "report", "period"),
     ("app",),
     ("cli", "web", "__main__"),
 )

@@ -6,11 +6,21 @@ Parsed with pydantic; every error names the file, the line and the dotted field.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.names import Person
@@ -21,6 +31,17 @@ CONFIG_FILE = "tracer.yaml"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RemediationDays(_Strict):
+    critical: StrictInt = Field(7, ge=1, le=90)
+    high: StrictInt = Field(30, ge=1, le=180)
+    medium: StrictInt = Field(90, ge=1, le=365)
+    low: StrictInt = Field(180, ge=1, le=730)
+
+    def of(self, severity: str) -> int:
+        """The window of a severity (info findings take low's)."""
+        return int(getattr(self, severity if severity in type(self).model_fields else "low"))
 
 
 class Parameters(_Strict):
@@ -57,6 +78,8 @@ class Parameters(_Strict):
     # Recovery time objective (hours to restore the service); the recovery point objective is
     # backup_max_age_hours (the most data a restore may lose).
     rto_hours: StrictInt = Field(24, ge=1, le=24 * 14)
+    # Days a failing finding may stay open, by severity, before it is a deviation of its control (Type 2).
+    remediation_days: RemediationDays = Field(default_factory=lambda: RemediationDays())
     # A person reads a scan's results and records their decisions at least this often (monitoring, CC4.1).
     scan_review_cadence_days: StrictInt = Field(31, ge=1, le=92)
 
@@ -251,11 +274,66 @@ def _control_ref(value: str) -> str:
 ControlRef = Annotated[str, AfterValidator(_control_ref)]
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has fewer days)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class AuditType(StrEnum):
+    TYPE1 = "type1"  # design and implementation as of a date
+    TYPE2 = "type2"  # operating effectiveness over a period
+
+
+class Period(_Strict):
+    """A Type 2 observation period: 3 to 12 months (the AICPA's guidance; less than 3 is rarely accepted)."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _length(self) -> Period:
+        """At least 3 months (Jan 1 to Mar 31) and at most 12 (Jan 1 to Dec 31)."""
+        if self.end <= self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+        shortest, longest = (
+            add_months(self.start, 3) - timedelta(days=1),
+            add_months(self.start, 12) - timedelta(days=1),
+        )
+        if not shortest <= self.end <= longest:
+            raise ValueError(
+                f"a Type 2 period is 3 to 12 months: from {self.start} it ends between {shortest} and {longest}, "
+                f"not {self.end}"
+            )
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
 class Audit(_Strict):
-    # The date the Type 1 report is to be "as of": the plan is dated backwards from it and never recedes.
+    # Type 1 (as of a date) or Type 2 (over `period`): every view and deliverable says which it produces.
+    type: AuditType = AuditType.TYPE1
+    period: Period | None = None
+    # The date the Type 1 report is to be "as of" (for a Type 2, the period's end): the plan ends in its week.
     target_date: date | None = None
     # Hours per week each owner can give to the programme; the plan spreads their tasks to fit.
     weekly_hours_per_owner: StrictInt = Field(6, ge=1, le=40)
+
+    @model_validator(mode="after")
+    def _type2_has_a_period(self) -> Audit:
+        if self.type is AuditType.TYPE2 and self.period is None:
+            raise ValueError("a type2 audit needs its observation period: audit.period: {start: DATE, end: DATE}")
+        return self
+
+    @property
+    def report_date(self) -> date | None:
+        """The date the report speaks as of: a Type 2's period end, else the target date."""
+        return self.period.end if self.type is AuditType.TYPE2 and self.period else self.target_date
 
 
 class WorkspaceConfig(_Strict):

@@ -85,4 +85,7 @@ def policies_as_of(policies: PoliciesFile, moment: datetime) -> PoliciesFile:
 
 
 def exceptions_as_of(exceptions: ExceptionsFile, moment: datetime) -> ExceptionsFile:
-    return ExceptionsFile(exceptions=tuple(e for e in exceptions.exceptions if not _after(e.approved_at, moment)))
+    return ExceptionsFile(
+        exceptions=tuple(e for e in exceptions.exceptions if not _after(e.approved_at, moment)),
+        deviations=tuple(d for d in exceptions.deviations if not _after(d.responded_at, moment)),
+    )

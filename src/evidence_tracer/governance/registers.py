@@ -21,6 +21,7 @@ from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact_values
 from evidence_tracer.governance.record import Change, F, Record
 from evidence_tracer.governance.record import build as build
+from evidence_tracer.governance.responses import DeviationResponse
 from evidence_tracer.names import Person
 from evidence_tracer.yamlfile import dump_model, load_model
 
@@ -219,6 +220,7 @@ class IncidentsFile(Record):
 
 class ExceptionsFile(Record):
     exceptions: tuple[ExceptionRecord, ...] = ()
+    deviations: tuple[DeviationResponse, ...] = ()  # management's responses to deviations (Type 2)
 
 
 class ScanReviewsFile(Record):
