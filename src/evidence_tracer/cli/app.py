@@ -14,6 +14,7 @@ from rich.table import Table
 
 from evidence_tracer import __version__
 from evidence_tracer.app.deliverables import workspace_deliverables
+from evidence_tracer.app.period import baseline
 from evidence_tracer.app.scan import reevaluate, run_scan
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.atomic import write_atomic
@@ -22,6 +23,7 @@ from evidence_tracer.cli import (
     incidents_cmd,
     oversight_cmd,
     people_cmd,
+    period_cmd,
     policies_cmd,
     reviews_cmd,
     setup_cmd,
@@ -32,6 +34,7 @@ from evidence_tracer.config import load_config
 from evidence_tracer.deliverables.build import MATRIX_XLSX
 from evidence_tracer.errors import ConfigError, TracerError
 from evidence_tracer.models import Severity, Status
+from evidence_tracer.period.drift import drift as drift_of
 from evidence_tracer.report import Format, render
 from evidence_tracer.report.explain import explain
 from evidence_tracer.report.grouping import DISCLAIMER
@@ -76,6 +79,8 @@ app.add_typer(incidents_cmd.incidents, name="incidents")
 app.add_typer(incidents_cmd.exceptions, name="exceptions")
 app.add_typer(oversight_cmd.scans, name="scans")
 app.add_typer(oversight_cmd.scope, name="scope")
+app.add_typer(period_cmd.schedule, name="schedule")
+app.command("drift")(period_cmd.drift)
 
 app.command("init")(setup_cmd.init)
 app.command("changes")(setup_cmd.changes)
@@ -126,6 +131,9 @@ def scan(
     result = outcome.result
     ws.save_scan(result, outcome.records, outcome.inventory)
     print_summary(console, result)
+    previous = baseline(ws, result, None)
+    if previous is not None:
+        period_cmd.print_drift(console, drift_of(previous, result), limit=5)
     console.print(f"Scan {result.scan.id} stored with {len(outcome.records)} evidence records in {safe(store.root)}.")
     if fmt is not None:
         _write(render(result, fmt), output)

@@ -22,8 +22,8 @@ from evidence_tracer.governance.registers import (
     IncidentsFile,
     Registers,
     build,
-    find_person,
     next_id,
+    signer,
     with_changes,
 )
 from evidence_tracer.models import Status
@@ -165,7 +165,7 @@ def exceptions_add(
             + (f" ({listed}); name one as CHECK_ID:RESOURCE" if failing else "")
         )
     finding = failing[0]
-    approver = find_person(Registers(workspace).people.load(), approved_by).email
+    approver = signer(Registers(workspace).people.load(), approved_by, now.date(), management=True, what="an exception")
 
     def add(current: ExceptionsFile) -> tuple[ExceptionsFile, ExceptionRecord]:
         record = build(
@@ -187,6 +187,47 @@ def exceptions_add(
         f"{record.id}: {safe(finding.check_id)} on {safe(finding.resource_id)} accepted until "
         f"{record.expires} — shown as an accepted exception, not a pass."
     )
+
+
+@exceptions.command("respond")
+def exceptions_respond(
+    deviation: Annotated[
+        str, typer.Argument(help="The deviation's finding: CHECK_ID:RESOURCE (tracer period names it).")
+    ],
+    first_failed: Annotated[str, typer.Option(help="The day it was first seen failing (tracer period names it).")],
+    cause: Annotated[str, typer.Option(help="Why it stayed open past its remediation window.")],
+    remediation: Annotated[str, typer.Option(help="What was done about it, and when.")],
+    compensating_control: Annotated[str, typer.Option(help="What limited the risk while it was open.")],
+    by: Annotated[str, typer.Option("--by", help="The person in management who responds.")],
+    workspace: Workspace = Path("."),
+) -> None:
+    """Record management's response to a deviation: a failure open longer than its remediation window (Type 2)."""
+    from evidence_tracer.app.period import find_episode
+    from evidence_tracer.app.workspace import Workspace as AppWorkspace
+    from evidence_tracer.governance.responses import DeviationResponse
+
+    now, ws = _now(), AppWorkspace(workspace)
+    check_id, _, resource = deviation.partition(":")
+    episode = find_episode(ws, check_id, resource, _date(first_failed, "--first-failed"), now)
+    responder = signer(ws.registers.people.load(), by, now.date(), management=True, what="a deviation response")
+
+    def add(current: ExceptionsFile) -> tuple[ExceptionsFile, DeviationResponse]:
+        record = build(
+            DeviationResponse,
+            id=next_id("DEV", (d.id for d in current.deviations)),
+            check_id=episode.check_id,
+            resource_id=episode.resource_id,
+            first_failed=episode.first_failed.date(),
+            cause=cause,
+            remediation=remediation,
+            compensating_control=compensating_control,
+            responded_by=responder,
+            responded_at=now,
+        )
+        return current.model_copy(update={"deviations": (*current.deviations, record)}), record
+
+    record = ws.registers.exceptions.update(add)
+    Console().print(f"{record.id}: management's response to the deviation of {safe(deviation)} recorded.")
 
 
 @exceptions.command("list")

@@ -1,0 +1,96 @@
+"""`tracer drift` and `tracer schedule github-actions|cron`: what changed between scans, and collection on a
+schedule with no server of ours."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from evidence_tracer.app.period import drift_json, drift_message, workspace_drift
+from evidence_tracer.app.schedule import cron, github_actions
+from evidence_tracer.app.workspace import Workspace
+from evidence_tracer.atomic import write_atomic
+from evidence_tracer.cli.options import WorkspaceDir, _now
+from evidence_tracer.cli.output import safe, warn_unproven
+from evidence_tracer.period.drift import Drift, Flip
+
+schedule = typer.Typer(
+    help="Collection on a schedule: a GitHub Actions workflow, or cron / systemd.", no_args_is_help=True
+)
+
+
+def print_drift(console: Console, d: Drift, limit: int = 20) -> None:
+    console.print(f"[bold]Drift[/] {safe(d.summary)}")
+    for title, flips, style in (("new gap", d.new_gaps, "red"), ("resolved", d.resolved, "green")):
+        for f in flips[:limit]:
+            console.print(f"  [{style}]{title:8}[/] {f.severity.value:8} {_where(f)}")
+        if len(flips) > limit:
+            console.print(f"  … and {len(flips) - limit} more {title}s (tracer drift --format json)")
+
+
+def _where(f: Flip) -> str:
+    return safe(f"{f.check_id} {f.resource_id} ({f.account} {f.location})")
+
+
+def drift(
+    workspace: WorkspaceDir = Path("."),
+    since: Annotated[
+        str | None,
+        typer.Option(help="Compare with this scan (id or prefix) or the last scan of this day (YYYY-MM-DD)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    notify: Annotated[
+        str | None, typer.Option(help="Post new critical and high gaps to this Slack-compatible incoming webhook.")
+    ] = None,
+) -> None:
+    """What changed since the previous scan (or --since): checks and resources that started failing, and those
+    resolved. Exits 1 when there are new gaps."""
+    from evidence_tracer.errors import ConfigError
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"--format {fmt!r}: text or json")
+    ws = Workspace(workspace)
+    warn_unproven(ws.store)
+    found = workspace_drift(ws, since, _now())
+    if found is None:
+        Console().print("Only one scan is stored: drift starts with the next one.")
+        return
+    if fmt == "json":
+        sys.stdout.write(json.dumps(drift_json(found), indent=2) + "\n")
+    else:
+        print_drift(Console(), found)
+    if notify and found.serious():
+        from evidence_tracer.sources.webhook import post_message
+
+        post_message(notify, drift_message(found, ws.config.company.name))
+        Console(stderr=True).print(f"{len(found.serious())} new critical/high gap(s) posted to the webhook.")
+    if found.new_gaps:
+        raise typer.Exit(1)
+
+
+@schedule.command("github-actions")
+def schedule_github_actions(
+    repo: Annotated[str, typer.Option(help="The repository that holds the workspace (ORG/REPO): the role trusts it.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Workflow file (default: stdout).")] = None,
+    workspace: WorkspaceDir = Path("."),
+) -> None:
+    """A daily workflow: OIDC into the scan role (no stored keys), scan, the day's changes, drift."""
+    ws = Workspace(workspace)
+    text = github_actions(ws.config, str(workspace), repo)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomic(output, text)
+    Console().print(f"Workflow written to {safe(output)}; the role's trust policy is in its header comment.")
+
+
+@schedule.command("cron")
+def schedule_cron(workspace: WorkspaceDir = Path(".")) -> None:
+    """The crontab line and the systemd service and timer for a daily collection on this machine."""
+    ws = Workspace(workspace)
+    sys.stdout.write(cron(ws.config, str(workspace.resolve())))
