@@ -83,3 +83,13 @@ def copy_demo(demo_workspace: Path, tmp_path: Path) -> Path:
     target = tmp_path / "ws"
     shutil.copytree(demo_workspace, target, symlinks=True)
     return target
+
+
+@pytest.fixture(scope="session")
+def type2_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `tracer demo --type2` workspace per session (a child process, as the demo): ~90 days of daily scans
+    behind the demo, with a deviation answered, a gap fixed in time, an outage and a missed access review."""
+    ws = tmp_path_factory.mktemp("demo2") / "ws"
+    out = tracer("demo", "--type2", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
+    assert out.returncode == 0, out.stderr
+    return ws

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from evidence_tracer.app.auditpack.export import ExportResult, export_package
 from evidence_tracer.app.deliverables import workspace_deliverables
+from evidence_tracer.app.demo_period import add_period
 from evidence_tracer.app.demo_records import (
     DEMO_MANUAL,
     ENGINEER,
@@ -108,7 +109,7 @@ def _demo_sources(github_url: str, okta_url: str) -> str:
     )
 
 
-def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
+def run_demo(workspace: Path, progress: Progress | None = None, type2: bool = False) -> DemoRun:
     _fresh(workspace)
     report_date = datetime.now(UTC).date() + timedelta(weeks=12)  # a report date one quarter out
     create_workspace(workspace, replace(DEMO_ANSWERS, audit_date=report_date))
@@ -164,6 +165,8 @@ def run_demo(workspace: Path, progress: Progress | None = None) -> DemoRun:
         ws.add_evidence(target, path, note, FOUNDER)
     stamp = outcome.result.scan.id.split("-")[0]
     ws.refresh()  # the registers and policies were written above
+    if type2:
+        add_period(ws, FOUNDER)  # a period of daily scans behind the demo, written at their past times
     package = export_package(ws, now.date(), workspace / f"auditor-package-{stamp}.zip", owners_of(ws.config))
     checked = verify_package(package.path)  # against the workspace's own key, as an auditor pins it
     verified = checked.ok and checked.signer == ws.config.signing.public_key_fingerprint

@@ -6,11 +6,12 @@ from datetime import date, datetime
 from typing import Any
 
 from evidence_tracer.app.workspace import Workspace
-from evidence_tracer.errors import EvidenceError
+from evidence_tracer.errors import ConfigError, EvidenceError
 from evidence_tracer.evidence.items import end_of_day
 from evidence_tracer.models import ScanResult
 from evidence_tracer.period.drift import Drift, drift
 from evidence_tracer.period.timeline import Episode, episodes
+from evidence_tracer.period.view import PeriodView, period_view
 
 
 def baseline(ws: Workspace, latest: ScanResult, since: str | None) -> ScanResult | None:
@@ -86,4 +87,34 @@ def find_episode(ws: Workspace, check_id: str, resource_id: str, first_failed: d
             return e
     raise EvidenceError(
         f"no stored scan shows {check_id} failing for {resource_id} from {first_failed} (tracer period lists them)"
+    )
+
+
+def period_bounds(ws: Workspace, start: date | None, end: date | None) -> tuple[date, date]:
+    """The period to show: --from/--to, else tracer.yaml's audit.period."""
+    configured = ws.config.audit.period
+    first = start or (configured.start if configured else None)
+    last = end or (configured.end if configured else None)
+    if first is None or last is None:
+        raise ConfigError(
+            "no period: set audit.type: type2 and audit.period: {start: DATE, end: DATE} in tracer.yaml, "
+            "or pass --from and --to"
+        )
+    if last < first:
+        raise ConfigError(f"--to {last} is before --from {first}")
+    return first, last
+
+
+def workspace_period(ws: Workspace, start: date, end: date, now: datetime) -> PeriodView:
+    """The period [start, end] as the store and the registers hold it by `now` (or by its end, if earlier)."""
+    moment = min(end_of_day(end), now)
+    return period_view(
+        ws.config,
+        start,
+        end,
+        now,
+        period_scans(ws, start, moment),
+        ws.manual_evidence(moment),
+        ws.registers_at(moment),
+        ws.exceptions_file_at(moment),
     )

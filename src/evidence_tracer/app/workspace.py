@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from evidence_tracer.catalog.controls import resolve_target
@@ -176,10 +176,17 @@ class Workspace:
     # --- writing (through the store's interface) ---------------------------------------------------
 
     def add_evidence(
-        self, target: str, file: Path, note: str, author: str, now: datetime | None = None, max_bytes: int | None = None
+        self,
+        target: str,
+        file: Path,
+        note: str,
+        author: str,
+        now: datetime | None = None,
+        max_bytes: int | None = None,
+        effective: date | None = None,
     ) -> EvidenceItem:
         """A file filed as evidence for a criterion or control (resolved through the catalog), by a person the
-        people register lists as active on the day it is filed."""
+        people register lists as active on the day it is filed, effective on the day it speaks for."""
         day = (now or datetime.now(UTC)).date()
         try:
             person = find_person(self.register_snapshot.people, author)
@@ -191,7 +198,9 @@ class Workspace:
         if not person.active_on(day):
             raise EvidenceError(f"--by {author!r} is not an active person on {day} ({person.tenure()})")
         limit = max_bytes if max_bytes is not None else self.config.evidence.max_file_mb * 1024 * 1024
-        return self.store.add_manual(resolve_target(target), file, note, author, now=now, max_bytes=limit)
+        return self.store.add_manual(
+            resolve_target(target), file, note, author, now=now, max_bytes=limit, effective=effective
+        )
 
     def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], inventory: Inventory | None) -> None:
         self.store.save_scan(result, records, dump_inventory(inventory) if inventory is not None else None)

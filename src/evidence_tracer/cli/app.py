@@ -81,6 +81,7 @@ app.add_typer(oversight_cmd.scans, name="scans")
 app.add_typer(oversight_cmd.scope, name="scope")
 app.add_typer(period_cmd.schedule, name="schedule")
 app.command("drift")(period_cmd.drift)
+app.command("period")(period_cmd.period)
 
 app.command("init")(setup_cmd.init)
 app.command("changes")(setup_cmd.changes)
@@ -277,6 +278,9 @@ def deliverables(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Workspace to create for the demo.")] = Path("tracer-demo"),
+    type2: Annotated[
+        bool, typer.Option("--type2", help="Also build a Type 2 observation period of ~90 days behind it.")
+    ] = False,
 ) -> None:
     """Run the whole flow offline against an embedded, moto-backed demo account."""
     from evidence_tracer.app.demo import run_demo
@@ -284,7 +288,7 @@ def demo(
     console = Console()
     console.print("[bold]Evidence Tracer demo[/] — a fake AWS account in memory (moto); nothing leaves this machine.")
     with scan_progress(Console(stderr=True)) as progress:
-        run = run_demo(out, progress)
+        run = run_demo(out, progress, type2=type2)
     print_summary(console, run.outcome.result)
     console.print(
         f"[bold]Readiness:[/] {headline(run.readiness)} — {len(run.readiness.to_fix)} gaps, "
@@ -302,6 +306,7 @@ def demo(
     console.print(
         f"Next: [bold]tracer status -w {where}[/], [bold]tracer policies list -w {where}[/], "
         f"[bold]tracer evidence users -w {where}[/], [bold]tracer scans -w {where}[/]"
+        + (f", [bold]tracer period -w {where}[/]" if type2 else "")
     )
 
 

@@ -17,6 +17,7 @@ from evidence_tracer.app.workspace import Workspace, open_store, require_workspa
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls, resolve_target
 from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
+from evidence_tracer.cli.options import _date as _date_arg
 from evidence_tracer.cli.output import safe, table, warn_unproven
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence import signing
@@ -37,13 +38,18 @@ def add(
     file: Annotated[Path, typer.Argument(help="The file to keep as evidence.")],
     note: Annotated[str, typer.Option(help="What it shows, and for which period.")],
     by: Annotated[str, typer.Option("--by", help="Who collected it (a person's email).")],
+    effective: Annotated[
+        str | None,
+        typer.Option(help="The day it speaks for (a review held that day); default today, never in the future."),
+    ] = None,
     workspace: WorkspaceDir = Path("."),
 ) -> None:
-    """Copy a file into the evidence store, hashed and timestamped (UTC)."""
-    item = Workspace(workspace).add_evidence(target, file, note, by)
+    """Copy a file into the evidence store, hashed and timestamped (UTC), effective on the day it speaks for."""
+    day = _date_arg(effective, "--effective") if effective else None
+    item = Workspace(workspace).add_evidence(target, file, note, by, effective=day)
     Console().print(
         f"Stored {safe(file.name)} as evidence {item.id} for {', '.join(item.criteria)}"
-        f"{' (' + item.control + ')' if item.control else ''}; sha256 {item.sha256}"
+        f"{' (' + item.control + ')' if item.control else ''}, effective {item.effective_day}; sha256 {item.sha256}"
     )
 
 

@@ -73,6 +73,40 @@ def drift(
         raise typer.Exit(1)
 
 
+def period(
+    workspace: WorkspaceDir = Path("."),
+    from_: Annotated[str | None, typer.Option("--from", help="First day (default: tracer.yaml audit.period).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last day (default: tracer.yaml audit.period).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, json or html.")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout).")] = None,
+) -> None:
+    """The Type 2 view of the observation period: per control its occurrences expected and found, its
+    deviations and their responses, and the collection's own gaps."""
+    from evidence_tracer.app.period import period_bounds, workspace_period
+    from evidence_tracer.cli.options import _date
+    from evidence_tracer.errors import ConfigError
+    from evidence_tracer.report import period as render
+
+    if fmt not in ("md", "json", "html"):
+        raise ConfigError(f"--format {fmt!r}: md, json or html")
+    ws = Workspace(workspace)
+    warn_unproven(ws.store)
+    start, end = period_bounds(ws, _date(from_, "--from") if from_ else None, _date(to, "--to") if to else None)
+    view = workspace_period(ws, start, end, _now())
+    text = (
+        json.dumps(render.to_json(view), indent=2) + "\n"
+        if fmt == "json"
+        else render.to_html(view)
+        if fmt == "html"
+        else render.to_markdown(view)
+    )
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        Console().print(f"Period view written to {safe(output)}")
+
+
 @schedule.command("github-actions")
 def schedule_github_actions(
     repo: Annotated[str, typer.Option(help="The repository that holds the workspace (ORG/REPO): the role trusts it.")],

@@ -9,7 +9,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     scan_id TEXT,
     account_id TEXT, region TEXT, service TEXT, operation TEXT, parameters TEXT, request_id TEXT,
     error_code TEXT, redactions INTEGER NOT NULL DEFAULT 0,
-    criteria TEXT NOT NULL DEFAULT '[]', control TEXT, note TEXT, author TEXT, filename TEXT
+    criteria TEXT NOT NULL DEFAULT '[]', control TEXT, note TEXT, author TEXT, filename TEXT, effective TEXT
 );
 CREATE INDEX IF NOT EXISTS evidence_scan ON evidence(scan_id);
 CREATE INDEX IF NOT EXISTS evidence_time ON evidence(collected_at);
@@ -82,6 +82,7 @@ def evidence_row(item: EvidenceItem) -> dict[str, Any]:
         "note": item.note,
         "author": item.author,
         "filename": item.filename,
+        **({"effective": item.effective.isoformat()} if item.effective else {}),
     }
 
 
@@ -108,6 +109,7 @@ def item_of(row: sqlite3.Row) -> EvidenceItem:
         note=row["note"],
         author=row["author"],
         filename=row["filename"],
+        effective=date.fromisoformat(row["effective"]) if row["effective"] else None,
     )
 
 
@@ -194,6 +196,8 @@ def prepare(db: sqlite3.Connection) -> list[str]:
     columns = {row["name"] for row in db.execute("PRAGMA table_info(scans)")}
     if "inventory_sha256" not in columns:  # stores made before snapshots were kept
         db.execute("ALTER TABLE scans ADD COLUMN inventory_sha256 TEXT")
+    if "effective" not in {row["name"] for row in db.execute("PRAGMA table_info(evidence)")}:  # before 0.3
+        db.execute("ALTER TABLE evidence ADD COLUMN effective TEXT")
     return sorted(TRIGGERS - found)
 
 

@@ -46,6 +46,19 @@ class EvidenceItem:
     note: str | None = None
     author: str | None = None
     filename: str | None = None
+    effective: date | None = None  # the day a manual item speaks for (a review held on it); None: its upload day
+
+    @property
+    def effective_day(self) -> date:
+        """The day the evidence speaks for: what cadence and the period's occurrences count by."""
+        return self.effective or self.collected_at.date()
+
+    @property
+    def effective_at(self) -> datetime:
+        """The moment its currency counts from: when it was filed, or the start of an earlier effective day."""
+        if self.effective is None or self.effective >= self.collected_at.date():
+            return self.collected_at
+        return datetime.combine(self.effective, time(), UTC)
 
     @property
     def source(self) -> str:
@@ -62,6 +75,8 @@ class EvidenceItem:
         data = {k: v for k, v in self.__dict__.items() if v is not None}
         data["kind"] = self.kind.value
         data["collected_at"] = iso(self.collected_at)
+        if self.effective is not None:
+            data["effective"] = self.effective.isoformat()
         data["criteria"] = list(self.criteria)
         data["source"] = self.source
         return data
@@ -73,6 +88,23 @@ def iso(value: datetime) -> str:
 
 def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def manual_moment(note: str, now: datetime | None, effective: date | None) -> datetime:
+    """When a manual item is filed (`now`, default the present), after checking what it says of itself: a note,
+    no date in the future, and an effective day no later than the filing."""
+    from evidence_tracer.clock import FUTURE_TOLERANCE
+
+    if not note.strip():
+        raise EvidenceError("--note is required: say what the file shows and for which period")
+    when = now or datetime.now(UTC)
+    if when > datetime.now(UTC) + FUTURE_TOLERANCE:
+        raise EvidenceError(f"evidence cannot be dated {when:%Y-%m-%d} (in the future)")
+    if effective is not None and effective > when.date():
+        raise EvidenceError(
+            f"--effective {effective} is after the day it is filed ({when:%Y-%m-%d}): record it once it happened"
+        )
+    return when
 
 
 def end_of_day(day: date) -> datetime:

@@ -19,13 +19,12 @@ import sqlite3
 import uuid
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, closing
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from evidence_tracer import __version__
 from evidence_tracer.atomic import can_write
-from evidence_tracer.clock import FUTURE_TOLERANCE
 from evidence_tracer.errors import EvidenceError, StorageError
 from evidence_tracer.evidence import codec
 from evidence_tracer.evidence.blobs import BlobStore
@@ -53,6 +52,7 @@ from evidence_tracer.evidence.items import (
     api_item,
     evidence_file,
     iso,
+    manual_moment,
     parse_time,
 )
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
@@ -234,17 +234,14 @@ class EvidenceStore:
         author: str,
         now: datetime | None = None,
         max_bytes: int = MAX_EVIDENCE_BYTES,
+        effective: date | None = None,
     ) -> EvidenceItem:
         """Copy a file into the store as evidence for `target` — (criteria, control) as the catalog resolved
-        it (see `evidence_file` for what a file must be)."""
-        crit, control = target
+        it (see `evidence_file` for what a file must be) — effective on the day it speaks for (default: today)."""
         person = validate_person(author, "--by")
-        if not note.strip():
-            raise EvidenceError("--note is required: say what the file shows and for which period")
         real = evidence_file(file, max_bytes)
         self._refuse_if_read_only()
-        if now is not None and now > datetime.now(UTC) + FUTURE_TOLERANCE:
-            raise EvidenceError(f"evidence cannot be dated {now:%Y-%m-%d} (in the future)")
+        when = manual_moment(note, now, effective)
         name = file.name if real == file.absolute() else f"{file.name} (symlink to {real})"
         (clean_note, clean_name), described = redact_values([note.strip(), name])  # a note or a name leaks too
         with workspace_lock(self.root, self.lock_timeout):
@@ -255,14 +252,15 @@ class EvidenceStore:
                 sha256=digest,
                 size=size,
                 media_type=mimetypes.guess_type(real.name)[0] or "application/octet-stream",
-                collected_at=now or datetime.now(UTC),
+                collected_at=when,
                 tool_version=__version__,
-                criteria=crit,
-                control=control,
+                criteria=target[0],
+                control=target[1],
                 note=clean_note,
                 author=person,
                 filename=clean_name,
                 redactions=redactions + described,
+                effective=effective,
             )
             self._commit([("evidence", evidence_row(item))])
         return item

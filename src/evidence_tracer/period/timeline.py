@@ -112,8 +112,26 @@ def collection_gaps(
                 out.append(CollectionGap(run, day - timedelta(days=1), f"no scan for {length} day(s)"))
             run = None
         day += timedelta(days=1)
+    stretch: list[ScanResult] = []  # consecutive scans whose checks could not all look
+
+    def close() -> None:
+        if stretch:
+            first, last = stretch[0], stretch[-1]
+            most = max(x.count(Status.ERROR) for x in stretch)
+            what = (
+                f"scan {first.scan.id}: {most} check(s) could not look"
+                if len(stretch) == 1
+                else f"{len(stretch)} scans ({first.scan.id} to {last.scan.id}): up to {most} check(s) could not look"
+            )
+            out.append(CollectionGap(first.scan.finished_at.date(), last.scan.finished_at.date(), what))
+            stretch.clear()
+
     for s in sorted(scans, key=lambda s: s.scan.finished_at):
-        errors, when = s.count(Status.ERROR), s.scan.finished_at.date()
-        if errors and start <= when <= end:
-            out.append(CollectionGap(when, when, f"scan {s.scan.id}: {errors} check(s) could not look"))
+        if not start <= s.scan.finished_at.date() <= end:
+            continue
+        if s.count(Status.ERROR):
+            stretch.append(s)
+        else:
+            close()
+    close()
     return tuple(sorted(out, key=lambda g: (g.start, g.what)))

@@ -61,7 +61,7 @@ def _evidence_for(
     no control: one file must not close every control of CC6.1 at once."""
     mine = [m for m in manual if m.control == control.id]
     limit = now - control.frequency.current_for
-    return (tuple(m for m in mine if m.collected_at >= limit), tuple(m for m in mine if m.collected_at < limit))
+    return (tuple(m for m in mine if m.effective_at >= limit), tuple(m for m in mine if m.effective_at < limit))
 
 
 def check_shares(findings: Iterable[Finding]) -> dict[str, tuple[float, int, Severity]]:

@@ -1,0 +1,90 @@
+"""`tracer demo --type2`: the demo workspace with an observation period of about 90 days behind it, built offline
+through the store's own interface — a scan for each day of the period at its past time (time is given to the
+store, never faked in it), with a gap opened and fixed within its window, one that outlived its window and was
+answered by management, three days with no scan, and a quarter without its access review."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from evidence_tracer.app.workspace import Workspace
+from evidence_tracer.config import CONFIG_FILE, add_months
+from evidence_tracer.governance.registers import AccessReviewRecord, AccessReviewsFile
+from evidence_tracer.governance.responses import DeviationResponse
+from evidence_tracer.models import Finding, ScanResult, Severity, Status
+
+OUTAGE = range(45, 48)  # days of the period with no scan (the runner was down)
+FIXED_IN_TIME = (20, 30)  # a high finding failing from day 20, fixed on day 30: within its 30-day window
+DEVIATION = (10, 60)  # a high finding failing from day 10, fixed on day 60: a deviation
+
+
+def period_of(today: date) -> tuple[date, date]:
+    """Three months ending yesterday: the period the demo has been collecting for."""
+    end = today - timedelta(days=1)
+    return add_months(end, -3) + timedelta(days=1), end
+
+
+def _history(base: ScanResult, day: int, picks: tuple[Finding, Finding]) -> tuple[Finding, ...]:
+    """The findings of the period's day `day`: what the account showed, with its failures fixed before the
+    period (the team's starting point) except the two picked ones, which fail on their scenario days."""
+    fixed_in_time, deviation = picks
+    out = []
+    for f in base.findings:
+        if f == fixed_in_time:
+            failing = FIXED_IN_TIME[0] <= day < FIXED_IN_TIME[1]
+        elif f == deviation:
+            failing = DEVIATION[0] <= day < DEVIATION[1]
+        else:
+            failing = False
+        out.append(replace(f, status=Status.FAIL if failing else Status.PASS) if f.status is Status.FAIL else f)
+    return tuple(out)
+
+
+def add_period(ws: Workspace, founder: str) -> tuple[date, date]:
+    """Write the period into the demo workspace: tracer.yaml's audit, the daily scans, the registers' records."""
+    base = ws.latest_scan(datetime.now(UTC))
+    assert base is not None, "the demo scans first"
+    start, end = period_of(datetime.now(UTC).date())
+    highs = [f for f in base.findings if f.status is Status.FAIL and f.severity is Severity.HIGH and f.source == "aws"]
+    picks = (highs[0], highs[1])
+    config = ws.path / CONFIG_FILE
+    text = config.read_text(encoding="utf-8").replace(
+        "\naudit:\n", f"\naudit:\n  type: type2\n  period: {{start: {start}, end: {end}}}\n", 1
+    )
+    config.write_text(text, encoding="utf-8")
+    for day in range((end - start).days + 1):
+        if day in OUTAGE:
+            continue
+        moment = datetime.combine(start + timedelta(days=day), time(5, 17), UTC)
+        info = replace(base.scan, id=f"{moment:%Y%m%dT%H%M%SZ}-period{day:02d}", started_at=moment, finished_at=moment)
+        ws.save_scan(ScanResult(info, _history(base, day, picks)), (), None)
+    deviation = picks[1]
+    response = DeviationResponse(
+        id="DEV-001",
+        check_id=deviation.check_id,
+        resource_id=deviation.resource_id,
+        first_failed=start + timedelta(days=DEVIATION[0]),
+        cause="The fix needed a maintenance window the customer agreed to only late in the quarter",
+        remediation=f"Fixed on {start + timedelta(days=DEVIATION[1])} in change CHG-42",
+        compensating_control="GuardDuty alerts on the resource were routed to the on-call engineer",
+        responded_by=founder,
+        responded_at=datetime.combine(end, time(9), UTC),
+    )
+    ws.registers.exceptions.update(
+        lambda current: (current.model_copy(update={"deviations": (*current.deviations, response)}), None)
+    )
+    q4 = start + timedelta(days=70)  # the later quarter's review happened; the first quarter's did not
+    ws.registers.access_reviews.update(
+        lambda current: (
+            AccessReviewsFile(
+                access_reviews=(
+                    *current.access_reviews,
+                    AccessReviewRecord(date=q4, reviewer=founder, systems="AWS IAM, GitHub, Okta", outcome="no change"),
+                )
+            ),
+            None,
+        )
+    )
+    ws.refresh()
+    return start, end

@@ -1,0 +1,82 @@
+"""`tracer period` on the Type 2 demo: the missing occurrence and the deviation are named, collection gaps are
+gaps, and the HTML timeline renders in Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from evidence_tracer.app.demo_period import DEVIATION, FIXED_IN_TIME, OUTAGE
+from evidence_tracer.config import load_config
+from tests.browser import dump_dom
+from tests.cli.test_honest_readiness import _run
+
+
+def _view(capsys: pytest.CaptureFixture[str], ws: Path, *extra: str) -> dict:  # type: ignore[type-arg]
+    code, out, err = _run(capsys, "period", "-w", str(ws), "--format", "json", *extra)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_the_type2_demo_names_the_missing_access_review_and_the_answered_deviation(
+    type2_workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = load_config(type2_workspace)
+    period = config.audit.period
+    assert config.audit.type.value == "type2" and period is not None
+    view = _view(capsys, type2_workspace)
+    assert view["type"] == "type2" and view["period"]["start"] == period.start.isoformat()
+    assert view["operating_over_the_period"] is False
+    controls = {c["id"]: c for c in view["controls"]}
+    reviews = controls["AC-06"]
+    assert reviews["occurrences_expected"] == 2 and reviews["occurrences_found"] == 1
+    first_quarter = reviews["occurrences"][0]["label"]
+    assert reviews["missing"] == [f"Periodic access reviews for {first_quarter}: none"]
+    deviations = [d for c in view["controls"] for d in c["deviations"]]
+    answered = [d for d in deviations if d["response"]]
+    assert len(answered) == 1 and answered[0]["response"]["id"] == "DEV-001"
+    assert answered[0]["first_failed"] == (period.start + timedelta(days=DEVIATION[0])).isoformat()
+    assert answered[0]["days_open"] == DEVIATION[1] - DEVIATION[0] and answered[0]["window_days"] == 30
+    timeline = view["timeline"]
+    in_time = [e for e in timeline if e["days_open"] == FIXED_IN_TIME[1] - FIXED_IN_TIME[0]]
+    assert in_time and not any(d["first_failed"] == in_time[0]["first_failed"] for d in deviations)
+    outage = [g for g in view["collection"]["gaps"] if g["what"] == f"no scan for {len(OUTAGE)} day(s)"]
+    assert outage and outage[0]["start"] == (period.start + timedelta(days=OUTAGE[0])).isoformat()
+    assert view["collection"]["days_scanned"] == view["period"]["days"] - len(OUTAGE)
+    # A per-event control with no register of its events needs evidence of them: never a vacuous pass.
+    assert controls["CM-01"]["occurrences_expected"] == 1 and not controls["CM-01"]["operating"]
+
+
+def test_a_narrower_window_and_the_markdown_and_html_views(
+    type2_workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    period = load_config(type2_workspace).audit.period
+    assert period is not None
+    first = (period.start + timedelta(days=FIXED_IN_TIME[0])).isoformat()
+    narrow = _view(capsys, type2_workspace, "--from", first, "--to", (period.start + timedelta(days=25)).isoformat())
+    assert narrow["period"]["days"] == 6 and narrow["timeline"]
+    code, out, _ = _run(capsys, "period", "-w", str(type2_workspace))
+    assert code == 0 and "not yet operating over the period" in out and "## Missing occurrences" in out
+    page = tmp_path / "period.html"
+    assert _run(capsys, "period", "-w", str(type2_workspace), "-f", "html", "-o", str(page))[0] == 0
+    text = page.read_text()
+    assert "<script" not in text and "http://" not in text and "https://" not in text
+    dom = dump_dom(page)
+    assert dom.count('<svg class="timeline"') == len(re.findall(r'<section class="control"', dom)) > 30
+    assert 'class="missing-occ"' in dom and 'class="failing"' in dom and "no scan for 3 day(s)" in dom
+    code, _, err = _run(capsys, "period", "-w", str(type2_workspace), "--from", "2026-05-02", "--to", "2026-05-01")
+    assert code == 2 and "before --from" in err
+
+
+def test_a_type1_workspace_has_no_period_unless_one_is_asked(
+    demo_workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, "period", "-w", str(demo_workspace))
+    assert code == 2 and "no period: set audit.type: type2" in err
+    today = date.today()
+    view = _view(capsys, demo_workspace, "--from", (today - timedelta(days=7)).isoformat(), "--to", today.isoformat())
+    assert view["collection"]["scans"] == 1
