@@ -4,6 +4,7 @@ risks reviewed by management, every policy approved at once with the version its
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,25 @@ def test_approve_all_approves_what_is_not_approved_and_the_text_prints_its_versi
     assert " 2 " in row and "approved" in row
     unchanged = (copy_demo / "policies" / "incident_response.md").read_text()
     assert "| Version | 1 (" in unchanged and len(POLICY_NAMES) == 10
+
+
+def test_evidence_carries_its_effective_day_and_is_current_by_it(
+    copy_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date, timedelta
+
+    ws = str(copy_demo)
+    memo = copy_demo / "review.txt"
+    memo.write_text("Minutes of the security programme review held with the board of advisors.\n")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    code, _, err = _run(capsys, "evidence", "add", "GOV-02", str(memo), "--note", "review", "--by", FOUNDER,
+                        "--effective", tomorrow, "-w", ws)  # fmt: skip
+    assert code == 2 and "is after the day it is filed" in err
+    long_ago = (date.today() - timedelta(days=400)).isoformat()
+    code, out, _ = _run(capsys, "evidence", "add", "GOV-02", str(memo), "--note", "the 2025 review", "--by", FOUNDER,
+                        "--effective", long_ago, "-w", ws)  # fmt: skip
+    assert code == 0 and f"effective {long_ago}" in out
+    item = next(m for m in Workspace(copy_demo).manual_evidence(datetime.now(UTC)) if m.effective is not None)
+    assert item.effective_day.isoformat() == long_ago and item.collected_at.date() == date.today()
+    code, out, _ = _run(capsys, "status", "--explain", "GOV-02", "-w", ws)
+    assert "older than its annual cadence allows" in out  # filed today, but it speaks for 400 days ago

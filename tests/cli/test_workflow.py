@@ -158,7 +158,7 @@ def test_interactive_init(tmp_path: Path) -> None:
         "Beta Corp\nkim@beta.io\ny\nn\ny\nn\n"
         "eu-west-1\n012345678901\n"  # a region where an account id belongs is asked again
         "123456789012, eu-west-1\neu-west-1, eu-central-1\n"
-        "S3, RDS, Snowflake\nGitHub Actions\n2027-03-31\n"
+        "S3, RDS, Snowflake\nGitHub Actions\nn\n2027-03-31\n"
     )
     out = tracer("init", "-w", str(tmp_path), "--interactive", stdin=answers)
     assert out.returncode == 0, out.stderr
@@ -194,6 +194,7 @@ def test_interactive_init_asks_again_accepts_common_dates_and_leaves_nothing_whe
         "\nBeta Corp\n"  # an empty company name is asked again
         "team@beta.io\nkim@beta.io\n"  # a group address is refused at once, not after nine more questions
         "n\nn\nn\nn\n123456789012\neu-west-1\nS3\nGitHub Actions\n"
+        "y\n2026-07-01\n30 September 2026\n"  # a Type 2, over a period given in two common forms
         "04/03/2027\n31/03/2027\n"  # an ambiguous date is asked again; 31/03/2027 is the 31st of March
     )
     out = tracer("init", "-w", str(tmp_path / "beta"), "--interactive", stdin=answers)
@@ -202,6 +203,14 @@ def test_interactive_init_asks_again_accepts_common_dates_and_leaves_nothing_whe
     assert "is a group or role address" in out.stdout and "could be 4/3 or 3/4" in out.stdout
     config = load_config(tmp_path / "beta")
     assert config.audit.target_date is not None and config.audit.target_date.isoformat() == "2027-03-31"
+    assert config.audit.type.value == "type2" and config.audit.period is not None
+    assert (config.audit.period.start.isoformat(), config.audit.period.end.isoformat()) == ("2026-07-01", "2026-09-30")
+    short = tracer(
+        "init", "-w", str(tmp_path / "eps"), "--company", "E", "--owner", "e@e.io",
+        "--period-start", "2026-01-01", "--period-end", "2026-02-01",
+    )  # fmt: skip
+    assert short.returncode == 2 and "a Type 2 period is 3 to 12 months" in short.stderr
+    assert not (tmp_path / "eps").exists()  # nothing created: not even the signing key
     aborted = tracer("init", "-w", str(tmp_path / "gamma"), "--interactive", stdin="Gamma\nkim@gamma.io\ny\n")
     assert aborted.returncode != 0 and not (tmp_path / "gamma").exists()  # the input ended: nothing written
     dated = tracer(

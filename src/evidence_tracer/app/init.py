@@ -41,6 +41,7 @@ class InitAnswers:
     ci_cd: tuple[str, ...] = ()
     parameters: dict[str, int] = field(default_factory=dict)
     audit_date: date | None = None
+    period: tuple[date, date] | None = None  # a Type 2's observation period (start, end)
 
     def categories(self) -> list[Category]:
         chosen = [Category.SECURITY]
@@ -97,8 +98,11 @@ def render_config(answers: InitAnswers) -> str:
         "parameters:",
         *[f"  {key}: {value}" for key, value in params.items()],
         "",
-        "# The as-of date of the Type 1 report: the plan is dated backwards from it.",
+        "# type1: design as of a date; type2: operation over the period (3 to 12 months). The target date is",
+        "# the report's: the plan ends in its week.",
         "audit:",
+        f"  type: {'type2' if answers.period else 'type1'}",
+        *([f"  period: {{start: {answers.period[0]}, end: {answers.period[1]}}}"] if answers.period else []),
         f"  target_date: {answers.audit_date.isoformat()}"
         if answers.audit_date
         else "  target_date: null  # YYYY-MM-DD once you know it",
@@ -119,8 +123,9 @@ def create_workspace(workspace: Path, answers: InitAnswers, force: bool = False)
     path = workspace / CONFIG_FILE
     if path.exists() and not force:
         raise ConfigError(f"{path} already exists; use --force to replace it")
+    config = render_config(answers)  # invalid answers stop here, before anything is created
     key = load_or_create_key(workspace / STATE_DIR)
-    text = render_config(answers) + (
+    text = config + (
         "# The key that signs auditor packages (its private part stays in .tracer/signing-key, never exported).\n"
         f'signing:\n  public_key_fingerprint: "{fingerprint(key.public_key())}"\n'
     )

@@ -44,6 +44,10 @@ def init(
     audit_date: Annotated[
         str | None, typer.Option(help="As-of date of the Type 1 report (YYYY-MM-DD); the plan is dated from it.")
     ] = None,
+    period_start: Annotated[
+        str | None, typer.Option(help="A Type 2: the first day of the observation period (3 to 12 months).")
+    ] = None,
+    period_end: Annotated[str | None, typer.Option(help="A Type 2: the last day of the observation period.")] = None,
     interactive: Annotated[bool, typer.Option(help="Ask for anything not given as a flag.")] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing tracer.yaml.")] = False,
 ) -> None:
@@ -75,6 +79,9 @@ def init(
         region = region or _ask_list("AWS regions in scope (comma-separated, empty for all enabled)", check_region)
         service = service or _ask_list("Services in the system (e.g. S3, RDS, Lambda, ECS; comma-separated)", _service)
         ci_cd = ci_cd or _ask_list("CI/CD systems (e.g. GitHub Actions; comma-separated)", str)
+        if period_start is None and typer.confirm("Is this a Type 2 (controls operating over a period)?"):
+            period_start = _ask("First day of the observation period", _target_day)
+            period_end = _ask("Last day of the period (3 to 12 months later)", _target_day)
         audit_date = audit_date or _ask(
             "Target date of the Type 1 report (e.g. 2027-03-31 or 31 March 2027; empty to decide later)",
             _target_day,
@@ -96,6 +103,7 @@ def init(
         ci_cd=tuple(ci_cd or ()),
         parameters={"access_key_max_age_days": access_key_max_age} if access_key_max_age else {},
         audit_date=_audit_date(audit_date),
+        period=_period(period_start, period_end),
     )
     path = create_workspace(workspace, answers, force)
     Console().print(
@@ -111,6 +119,17 @@ def _audit_date(value: str | None) -> date | None:
         return parse_day(value)
     except ValueError as exc:
         raise ConfigError(f"--audit-date: {exc}") from None
+
+
+def _period(start: str | None, end: str | None) -> tuple[date, date] | None:
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise ConfigError("a Type 2 needs both --period-start and --period-end")
+    try:
+        return parse_day(start), parse_day(end)
+    except ValueError as exc:
+        raise ConfigError(f"the period: {exc}") from None
 
 
 def _ask(question: str, check: Callable[[str], str], default: str | None = None) -> str:
