@@ -80,3 +80,33 @@ def test_a_type1_workspace_has_no_period_unless_one_is_asked(
     today = date.today()
     view = _view(capsys, demo_workspace, "--from", (today - timedelta(days=7)).isoformat(), "--to", today.isoformat())
     assert view["collection"]["scans"] == 1
+
+
+def test_the_period_package_verifies_and_holds_the_timeline_and_every_scan(
+    type2_workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import zipfile
+
+    out = tmp_path / "period.zip"
+    code, printed, err = _run(
+        capsys, "evidence", "export", "--period", "audit", "--out", str(out), "-w", str(type2_workspace)
+    )
+    period = load_config(type2_workspace).audit.period
+    assert code == 0 and period is not None and f"as of {period.end}" in printed, err
+    key = load_config(type2_workspace).signing.public_key_fingerprint
+    code, printed, _ = _run(capsys, "evidence", "verify", str(out), "--expect-key", key)
+    assert code == 0, printed
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        view = json.loads(z.read("period/period.json"))
+        manifest = json.loads(z.read("manifest.json"))
+    assert view["timeline"] and view["period"]["end"] == period.end.isoformat()
+    scans = [n for n in names if n.startswith("period/scans/")]
+    assert len(scans) == view["collection"]["scans"] == view["period"]["days"] - len(OUTAGE)
+    assert {"period/readiness-at-start.json", "period/policy-approvals.json", "period/period.html"} <= names
+    assert manifest["type"] == "type2"
+    assert manifest["period"] == {"start": view["period"]["start"], "end": view["period"]["end"]}
+    code, _, err = _run(
+        capsys, "evidence", "export", "--period", "2026-01-01", "--out", str(tmp_path / "x"), "-w", str(type2_workspace)
+    )
+    assert code == 2 and "START..END" in err

@@ -50,7 +50,7 @@ def add_period(ws: Workspace, founder: str) -> tuple[date, date]:
     picks = (highs[0], highs[1])
     config = ws.path / CONFIG_FILE
     text = config.read_text(encoding="utf-8").replace(
-        "\naudit:\n", f"\naudit:\n  type: type2\n  period: {{start: {start}, end: {end}}}\n", 1
+        "\naudit:\n  type: type1\n", f"\naudit:\n  type: type2\n  period: {{start: {start}, end: {end}}}\n", 1
     )
     config.write_text(text, encoding="utf-8")
     for day in range((end - start).days + 1):

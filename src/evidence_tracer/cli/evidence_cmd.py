@@ -93,12 +93,17 @@ def _supporting(store: EvidenceStore, criterion: str) -> set[str]:
 def export(
     out: Annotated[Path, typer.Option("--out", help="A new directory, or a path ending in .zip.")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Evidence up to this date (YYYY-MM-DD, UTC).")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="A period package: START..END (or 'audit' for tracer.yaml's audit.period), as of END."),
+    ] = None,
     workspace: WorkspaceDir = Path("."),
 ) -> None:
     """Write the auditor package: folders by criterion, metadata sidecars, manifest.json and index.html."""
-    day = _date(as_of) if as_of else datetime.now(UTC).date()
     ws = Workspace(workspace)
-    result = export_package(ws, day, out, owners_of(ws.config))
+    span = _period(ws, period) if period else None
+    day = span[1] if span else (_date_arg(as_of, "--as-of") if as_of else datetime.now(UTC).date())
+    result = export_package(ws, day, out, owners_of(ws.config), period=span)
     console = Console()
     console.print(
         f"Package written to {safe(result.path)} ({result.files} files, as of {day.isoformat()}, "
@@ -106,6 +111,17 @@ def export(
     )
     console.print(f"Fingerprint (SHA-256 of manifest.json): [bold]{result.fingerprint}[/]")
     console.print("Give the fingerprint to the auditor separately; `tracer evidence verify` checks the package.")
+
+
+def _period(ws: Workspace, text: str) -> tuple[date, date]:
+    from evidence_tracer.app.period import period_bounds
+
+    if text == "audit":
+        return period_bounds(ws, None, None)
+    first, sep, last = text.partition("..")
+    if not sep:
+        raise EvidenceError(f"--period {text!r}: START..END (e.g. 2027-01-01..2027-06-30) or audit")
+    return period_bounds(ws, _date_arg(first, "--period"), _date_arg(last, "--period"))
 
 
 @app.command("verify")
@@ -339,10 +355,3 @@ def identity_center_access(inventory: Inventory) -> list[Table | str]:
                     )
                 out.append(grid)
     return out
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise EvidenceError(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None

@@ -228,10 +228,14 @@ def header_of(c: PackageContents, key_fingerprint: str) -> dict[str, Any]:
     }
 
 
-def render(c: PackageContents, key_fingerprint: str) -> tuple[dict[str, bytes], dict[str, Any]]:
+def render(
+    c: PackageContents,
+    key_fingerprint: str,
+    extra: tuple[dict[str, bytes], dict[str, Any]] | None = None,
+) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The package's files (SHA256SUMS included; the manifest and signature are the writer's) and the
-    manifest's header."""
-    files: dict[str, bytes] = {}
+    manifest's header; `extra` adds files and header fields (a period package's)."""
+    files: dict[str, bytes] = dict(extra[0]) if extra else {}
     views = _views(c, files)
     if c.scan:
         files["scan/findings.json"] = json_report.render(c.scan).encode()
@@ -250,7 +254,7 @@ def render(c: PackageContents, key_fingerprint: str) -> tuple[dict[str, bytes], 
         )
         made = deliverable_files(r, c.config, c.registers, c.as_of, c.completeness or None)
         files.update({f"{DELIVERABLES}/{name}": data for name, data in made.items()})
-    header = header_of(c, key_fingerprint)
+    header = {**header_of(c, key_fingerprint), **(extra[1] if extra else {})}
     verdicts = {x.criterion.id: x for x in r.criteria} if r else {}
     control_credit = {x.control.id: x for crit in r.criteria for x in crit.controls} if r else {}
     files["index.html"] = (
@@ -269,7 +273,10 @@ def render(c: PackageContents, key_fingerprint: str) -> tuple[dict[str, bytes], 
             control_credit=control_credit,
             ipe=c.completeness,
             governance=sorted(
-                n for n in files if n.startswith(("governance/", "readiness/", "scan/", "deliverables/"))
+                n
+                for n in files
+                if n.startswith(("governance/", "readiness/", "scan/", "deliverables/", "period/"))
+                and not n.startswith("period/scans/")
             ),
         )
         .encode()
