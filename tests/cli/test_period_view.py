@@ -110,3 +110,69 @@ def test_the_period_package_verifies_and_holds_the_timeline_and_every_scan(
         capsys, "evidence", "export", "--period", "2026-01-01", "--out", str(tmp_path / "x"), "-w", str(type2_workspace)
     )
     assert code == 2 and "START..END" in err
+
+
+def test_the_bridge_letter_covers_the_days_after_the_period_and_does_not_deny_open_gaps(
+    type2_workspace: Path, demo_workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "d"
+    code, _, err = _run(capsys, "deliverables", "-w", str(type2_workspace), "--out", str(out), "--bridge-letter")
+    assert code == 0, err
+    letter = (out / "bridge-letter.md").read_text()
+    period = load_config(type2_workspace).audit.period
+    assert period is not None and f"period {period.start} to {period.end}" in letter
+    assert "1 day from" in letter or "days from" in letter
+    assert "critical gap(s) are open" in letter and "We are not aware of any significant deficiency" not in letter
+    description = (out / "system-description.md").read_text()
+    assert f"recorded between {period.start} and {period.end}" in description  # DC9 of the period
+    assert f"in the period {period.start} to {period.end}" in description  # DC4 of the period
+    code, _, err = _run(capsys, "deliverables", "-w", str(type2_workspace), "--out", str(out), "--bridge-letter",
+                        "--to", period.end.isoformat())  # fmt: skip
+    assert code == 2 and "a day after the period's end" in err
+    code, _, err = _run(capsys, "deliverables", "-w", str(demo_workspace), "--out", str(out), "--bridge-letter")
+    assert code == 2 and "a bridge letter follows a Type 2 period" in err
+
+
+def test_a_bridge_letter_names_the_changes_and_the_significant_incidents() -> None:
+    from datetime import UTC, datetime
+
+    from evidence_tracer.deliverables.bridge import bridge_letter
+    from evidence_tracer.governance.registers import (
+        BoundaryConfirmation,
+        BoundaryFile,
+        IncidentRecord,
+        IncidentSeverity,
+        IncidentsFile,
+        PoliciesFile,
+    )
+    from evidence_tracer.governance.rulebook import RegisterSnapshot
+
+    end = date(2026, 6, 30)
+    confirm = [
+        BoundaryConfirmation(
+            confirmed_by="cto@a.io", confirmed_at=datetime(2026, 1, 5, tzinfo=UTC), boundary_sha256="a" * 64
+        ),
+        BoundaryConfirmation(
+            confirmed_by="cto@a.io", confirmed_at=datetime(2026, 7, 9, tzinfo=UTC), boundary_sha256="b" * 64
+        ),
+    ]
+    sev3, sev1 = IncidentSeverity.SEV3, IncidentSeverity.SEV1
+    incidents = (
+        IncidentRecord(id="INC-001", title="Phishing mail", severity=sev3, detected=date(2026, 7, 2), owner="cto@a.io"),
+        IncidentRecord(
+            id="INC-002",
+            title="Outage of the API",
+            severity=sev1,
+            detected=date(2026, 7, 20),
+            owner="cto@a.io",
+            significant=True,
+        ),
+    )
+    regs = RegisterSnapshot(
+        boundary=BoundaryFile(confirmations=tuple(confirm)), incidents=IncidentsFile(incidents=incidents)
+    )
+    letter = bridge_letter("Acme", (date(2026, 1, 1), end), date(2026, 8, 31), regs, PoliciesFile())
+    assert "the 62 days from 2026-06-30 to 2026-08-31" in letter
+    assert "The system boundary changed; cto@a.io confirmed it on 2026-07-09." in letter
+    assert "INC-002 (sev1, detected 2026-07-20): Outage of the API" in letter and "Phishing" not in letter
+    assert "We are not aware of any significant deficiency" in letter

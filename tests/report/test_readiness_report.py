@@ -65,6 +65,7 @@ def test_json_shape() -> None:
         "history_head",
         "not_ready_because",
         "accepted_exceptions",
+        "examination",
         "could_not_look",
         "plan_warnings",
     }

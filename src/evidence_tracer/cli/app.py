@@ -258,6 +258,10 @@ def matrix(
 def deliverables(
     workspace: WorkspaceDir = Path("."),
     out: Annotated[Path, typer.Option("--out", help="Folder to write them to.")] = Path("deliverables"),
+    bridge_letter: Annotated[
+        bool, typer.Option("--bridge-letter", help="Also the bridge letter after a Type 2 period (with --to).")
+    ] = False,
+    to: Annotated[str | None, typer.Option(help="The last day the bridge letter covers (default today).")] = None,
 ) -> None:
     """Write the Type 1 deliverables: control matrix (XLSX, CSV), request (PBC) list, system description
     draft (DC 200, Markdown and HTML) and the management assertion draft."""
@@ -267,6 +271,13 @@ def deliverables(
     for name, data in workspace_deliverables(ws, now).items():
         write_atomic(out / name, data)
         Console().print(f"  {safe(out / name)}")
+    if bridge_letter:
+        from evidence_tracer.app.deliverables import BRIDGE_LETTER, workspace_bridge_letter
+        from evidence_tracer.cli.options import _date
+
+        day = _date(to, "--to") if to else now.date()
+        write_atomic(out / BRIDGE_LETTER, workspace_bridge_letter(ws, day, now))
+        Console().print(f"  {safe(out / BRIDGE_LETTER)}")
     critical = ws.readiness(now).gap_count(Severity.CRITICAL)
     if critical:
         Console(stderr=True).print(

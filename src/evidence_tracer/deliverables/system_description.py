@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from evidence_tracer.catalog.criteria import Category, criteria
-from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.config import AuditType, WorkspaceConfig
 from evidence_tracer.deliverables.matrix import in_scope_controls
 from evidence_tracer.deliverables.testing import AWS_CSOCS, CUECS
 from evidence_tracer.governance.registers import VendorRecord
@@ -75,6 +75,34 @@ def _subservice(vendors: Sequence[VendorRecord]) -> list[tuple[str, str, tuple[s
     return [(n, p, c or (AWS_CSOCS if n.strip().lower() in ("aws", "amazon web services") else ())) for n, p, c in out]
 
 
+def _dc9(registers: RegisterSnapshot, start: date, end: date) -> Section:
+    """DC9 for a Type 2: the changes the registers record during the period — the boundary confirmed anew (it
+    changed), subservice organisations and people in roles that changed — and a prompt for the rest."""
+    confirmations = sorted(registers.boundary.confirmations, key=lambda c: c.confirmed_at)
+    digests = [c.boundary_sha256 for c in confirmations if c.confirmed_at.date() < start]
+    items = []
+    for c in confirmations:
+        if start <= c.confirmed_at.date() <= end and (not digests or c.boundary_sha256 != digests[-1]):
+            items.append(
+                f"The system boundary changed; {c.confirmed_by} confirmed the new one on {c.confirmed_at:%Y-%m-%d}"
+            )
+        digests.append(c.boundary_sha256)
+    for v in registers.vendors.vendors:
+        changed = [h for h in v.history if h.field == "subservice" and start <= h.recorded_at.date() <= end]
+        items += [
+            f"{v.name} became a subservice organisation on {h.recorded_at:%Y-%m-%d}"
+            for h in changed
+            if h.value == "True"
+        ]
+    return Section(
+        "DC9",
+        "Significant changes during the period",
+        (f"Changes to the system, its boundary and its controls recorded between {start} and {end}:",),
+        items=tuple(items) or ("None recorded in the registers.",),
+        prompts=("Add other significant changes: new product components, re-architecture, changes of key people.",),
+    )
+
+
 def _coso(config: WorkspaceConfig, registers: RegisterSnapshot, r: Readiness, as_of: date) -> tuple[Section, ...]:
     """The COSO-style sections of the description, drafted from the registers, with what only management knows
     left as prompts."""
@@ -136,11 +164,13 @@ def describe(
 ) -> SystemDescription:
     b, company = config.boundary, config.company.name
     scope = [Category(c) for c in r.scope]
-    period_start = as_of - timedelta(days=365)
+    window = config.audit.period if config.audit.type is AuditType.TYPE2 else None
+    period_start = window.start if window else as_of - timedelta(days=365)
     active = [p for p in registers.people.people if p.left is None or p.left >= as_of]
     vendors = registers.vendors.vendors
     incidents = [i for i in registers.incidents.incidents if i.detected >= period_start]
-    significant = [i for i in incidents if i.significant]
+    significant = [i for i in incidents if i.significant and i.detected <= as_of]
+    span = f"in the period {window.start} to {window.end}" if window else f"in the 12 months to {as_of}"
     catalog = criteria()
     sections = (
         Section(
@@ -209,10 +239,10 @@ def describe(
             "System incidents",
             (
                 (
-                    f"{len(significant)} significant incident(s) in the 12 months to {as_of}: incidents that kept a "
+                    f"{len(significant)} significant incident(s) {span}: incidents that kept a "
                     "service commitment from being met, or that were disclosed to customers or regulators."
                     if significant
-                    else f"No significant incidents are recorded for the 12 months to {as_of} "
+                    else f"No significant incidents are recorded {span} "
                     f"({len(incidents)} incident(s) in the register, none marked significant). "
                     "[PROMPT: confirm that none prevented a service commitment from being met.]"
                 ),
@@ -275,7 +305,9 @@ def describe(
                 if catalog[cid].category in scope
             ),
         ),
-        Section(
+        _dc9(registers, window.start, window.end)
+        if window
+        else Section(
             "DC9",
             "Significant changes during the period",
             (

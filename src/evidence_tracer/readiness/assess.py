@@ -11,7 +11,7 @@ from evidence_tracer.catalog.controls import Control, SelfEvidence, control_of_r
 from evidence_tracer.catalog.criteria import criteria, sort_key
 from evidence_tracer.catalog.services import find_service
 from evidence_tracer.checks.registry import specs
-from evidence_tracer.config import WorkspaceConfig, boundary_digest
+from evidence_tracer.config import AuditType, WorkspaceConfig, boundary_digest
 from evidence_tracer.evidence.items import EvidenceItem
 from evidence_tracer.governance.exceptions import Lapsed, match
 from evidence_tracer.governance.oversight import attestations, sole_owner
@@ -370,4 +370,9 @@ def assess(inputs: ReadinessInputs) -> Readiness:
         accepted=tuple(accepted.values()),
         scan_finished=inputs.scan.scan.finished_at if inputs.scan else None,
         plan_warnings=warnings,
+        examination=(
+            f"Type 2, period {config.audit.period.start} to {config.audit.period.end}"
+            if config.audit.type is AuditType.TYPE2 and config.audit.period
+            else "Type 1"
+        ),
     )

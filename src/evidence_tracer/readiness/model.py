@@ -190,6 +190,11 @@ class Readiness:
     accepted: tuple[Accepted, ...] = ()  # failures management accepted: shown as such, never as passes
     scan_finished: datetime | None = None
     plan_warnings: tuple[str, ...] = ()  # when the target date or the owners' hours do not fit the plan
+    examination: str = "Type 1"  # or "Type 2, period START to END": what the views are preparing for
+
+    @property
+    def is_type2(self) -> bool:
+        return self.examination.startswith("Type 2")
 
     @property
     def to_fix(self) -> tuple[Gap, ...]:

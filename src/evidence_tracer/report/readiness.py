@@ -14,15 +14,18 @@ from evidence_tracer.report.markdown import cell
 
 
 def headline(r: Readiness) -> str:
-    if r.ready_for_audit:
-        return f"{r.percent}% SOC 2-aligned — ready for audit"
-    return f"{r.percent}% SOC 2-aligned — not yet ready for audit"
+    """The one line every view leads with; a Type 2 says its design figure is not its operation's."""
+    state = "ready for audit" if r.ready_for_audit else "not yet ready for audit"
+    if r.is_type2:
+        return f"{r.percent}% SOC 2-aligned ({r.examination}: design today; tracer period shows operation) — {state}"
+    return f"{r.percent}% SOC 2-aligned — {state}"
 
 
 def to_dict(r: Readiness) -> dict[str, Any]:
     return {
         "generated_at": r.generated_at.isoformat().replace("+00:00", "Z"),
         "company": r.company,
+        "examination": r.examination,
         "scope": list(r.scope),
         "scan_id": r.scan_id,
         "readiness_percent": r.percent,
