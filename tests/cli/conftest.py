@@ -86,10 +86,17 @@ def copy_demo(demo_workspace: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def type2_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One `tracer demo --type2` workspace per session (a child process, as the demo): ~90 days of daily scans
-    behind the demo, with a deviation answered, a gap fixed in time, an outage and a missed access review."""
+def type2_workspace(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's demo with the Type 2 period `tracer demo --type2` adds (the same function, on a copy, in
+    process): ~90 days of daily scans with a deviation answered, a gap fixed in time, an outage and a missed
+    access review. (test_scan_cli runs `tracer demo --type2` itself.)"""
+    import shutil
+
+    from evidence_tracer.app.demo_period import add_period
+    from evidence_tracer.app.demo_records import FOUNDER
+    from evidence_tracer.app.workspace import Workspace
+
     ws = tmp_path_factory.mktemp("demo2") / "ws"
-    out = tracer("demo", "--type2", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
-    assert out.returncode == 0, out.stderr
+    shutil.copytree(demo_workspace, ws, symlinks=True)
+    add_period(Workspace(ws), FOUNDER)
     return ws

@@ -176,3 +176,15 @@ def test_a_bridge_letter_names_the_changes_and_the_significant_incidents() -> No
     assert "The system boundary changed; cto@a.io confirmed it on 2026-07-09." in letter
     assert "INC-002 (sev1, detected 2026-07-20): Outage of the API" in letter and "Phishing" not in letter
     assert "We are not aware of any significant deficiency" in letter
+
+
+def test_a_type2_assertion_speaks_of_operation_throughout_the_period(
+    type2_workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    period = load_config(type2_workspace).audit.period
+    assert period is not None
+    assert _run(capsys, "deliverables", "-w", str(type2_workspace), "--out", str(tmp_path))[0] == 0
+    text = (tmp_path / "management-assertion.md").read_text()
+    span = f"throughout the period {period.start} to {period.end}"
+    assert f'(the "system") {span}' in text and "3. The controls stated in the description operated effectively" in text
+    assert "DO NOT SIGN YET" in text and "operated effectively throughout" in text.split("DRAFT generated")[0]

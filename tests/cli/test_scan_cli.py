@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.config import load_config
 from tests.cli.conftest import fake_aws_env, tracer
 
@@ -183,8 +184,10 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     could_not_look = [g for g in readiness["gaps"] if g["source"] == "collection"]
     assert html.count('class="gap"') == len(readiness["gaps"]) - len(could_not_look)  # the rest: their own list
     assert len(could_not_look) == len(readiness["could_not_look"]) and 'id="could-not-look"' in html
-    again = tracer("demo", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
-    assert again.returncode == 0, again.stderr  # an earlier demo is replaced
+    again = tracer("demo", "--type2", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
+    assert again.returncode == 0, again.stderr  # an earlier demo is replaced, here by the Type 2 demo
+    assert f"tracer period -w {ws}" in again.stdout.replace("\n", "")
+    assert len(Workspace(ws).store.scans()) > 80 and load_config(ws).audit.type.value == "type2"
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
     refused = tracer("demo", "--out", str(tmp_path / "mine"))

@@ -43,9 +43,24 @@ We confirm, to the best of our knowledge and belief, that:
 Signed: ______________________  Name: [PROMPT]  Title: [PROMPT]  Date: ____________
 """
 
+# A Type 2 asserts the description, the design and the operation throughout the period.
+TYPE2_CLAIMS = """1. The description presents {company}'s system that was designed and implemented throughout the period
+   {start} to {end} in accordance with the description criteria.
+2. The controls stated in the description were suitably designed throughout the period {start} to {end} to
+   provide reasonable assurance that {company}'s service commitments and system requirements would be achieved
+   based on the applicable trust services criteria, if its controls operated effectively and if user entities
+   and the subservice organization applied the complementary controls assumed in the design of {company}'s
+   controls throughout that period.
+3. The controls stated in the description operated effectively throughout the period {start} to {end} to
+   provide reasonable assurance that {company}'s service commitments and system requirements were achieved
+   based on the applicable trust services criteria, if complementary subservice organization controls and
+   complementary user entity controls assumed in the design of {company}'s controls operated effectively
+   throughout that period.
+"""
+
 
 BANNER = """> **DO NOT SIGN YET.** As of {today}, {critical} critical gap(s) are open and readiness is {percent}%
-> (tracer status). Asserting that the controls were suitably designed as of {as_of} is not supported until they
+> (tracer status). Asserting that the controls were {claim} is not supported until they
 > are closed: fix them, re-scan, and regenerate this draft.
 
 """
@@ -60,13 +75,31 @@ def management_assertion(
     open_critical: int = 0,
     percent: int = 100,
     today: date | None = None,
+    period: tuple[date, date] | None = None,
 ) -> str:
-    """The draft, dated `as_of` (the report date: audit.target_date), with a banner while a critical gap is open."""
+    """The draft, dated `as_of` (the report date: audit.target_date) or, for a Type 2, speaking of its `period`;
+    with a banner while a critical gap is open."""
     names = [c.replace("_", " ").title() for c in categories]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     text = TEMPLATE.format(company=cell(company), system=cell(system), as_of=as_of.isoformat(), categories=listed)
+    if period is not None:
+        start, end = (d.isoformat() for d in period)
+        claims_at = text.index("1. The description presents")
+        text = (
+            text[:claims_at].replace(
+                f'(the "system") as of {as_of.isoformat()}', f'(the "system") throughout the period {start} to {end}'
+            )
+            + TYPE2_CLAIMS.format(company=cell(company), start=start, end=end)
+            + "\n"
+            + text[text.index("Signed:") :]
+        )
     if not open_critical:
         return text
     title, rest = text.split("\n", 1)
-    banner = BANNER.format(today=(today or as_of).isoformat(), critical=open_critical, percent=percent, as_of=as_of)
+    claim = (
+        f"suitably designed and operated effectively throughout {period[0]} to {period[1]}"
+        if period
+        else f"suitably designed as of {as_of}"
+    )
+    banner = BANNER.format(today=(today or as_of).isoformat(), critical=open_critical, percent=percent, claim=claim)
     return f"{title}\n\n{banner}{rest.lstrip()}"

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.config import AuditType, WorkspaceConfig
 from evidence_tracer.deliverables import requests as pbc
 from evidence_tracer.deliverables.assertion import management_assertion
 from evidence_tracer.deliverables.matrix import matrix_csv, matrix_rows, matrix_xlsx
@@ -54,5 +54,8 @@ def deliverable_files(
             open_critical=r.gap_count(Severity.CRITICAL),
             percent=r.percent,
             today=r.generated_at.date(),
+            period=(config.audit.period.start, config.audit.period.end)
+            if config.audit.type is AuditType.TYPE2 and config.audit.period
+            else None,
         ).encode("utf-8"),
     }

@@ -124,6 +124,11 @@ class IncidentSeverity(StrEnum):
     SEV3 = "sev3"  # contained, no customer impact
     SEV4 = "sev4"  # a near miss or a suspicious event worth recording
 
+    @property
+    def serious(self) -> bool:
+        """sev1 and sev2: a post-incident review is due for each."""
+        return self in (IncidentSeverity.SEV1, IncidentSeverity.SEV2)
+
 
 class IncidentRecord(Record):
     id: str = Field(pattern=r"^INC-\d{3,}$")

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from evidence_tracer.catalog.controls import control_of_rule
 from evidence_tracer.config import Parameters
 from evidence_tracer.governance import oversight
-from evidence_tracer.governance.registers import ExerciseKind, IncidentSeverity
+from evidence_tracer.governance.registers import ExerciseKind
 from evidence_tracer.governance.rulebook import (
     _FUNCTIONS,
     ADD_PEOPLE,
@@ -232,7 +232,7 @@ def incidents_reviews(ctx: RuleContext) -> Iterator[Gap]:
             rule_id,
         )
     for i in incidents:
-        serious = i.severity in (IncidentSeverity.SEV1, IncidentSeverity.SEV2)
+        serious = i.severity.serious
         if (
             serious
             and i.resolved is not None

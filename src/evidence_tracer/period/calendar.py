@@ -124,7 +124,7 @@ def _incidents(r: RegisterSnapshot, start: date, end: date) -> list[Event]:
             f"review {i.post_incident_review}",
         )
         for i in r.incidents.incidents
-        if i.resolved is not None and start <= i.resolved <= end and i.severity.value in ("sev1", "sev2")
+        if i.resolved is not None and start <= i.resolved <= end and i.severity.serious
     ]
 
 
