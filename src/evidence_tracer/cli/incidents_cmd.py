@@ -232,12 +232,31 @@ def exceptions_respond(
 
 @exceptions.command("list")
 def exceptions_list(workspace: Workspace = Path(".")) -> None:
-    """Accepted exceptions."""
+    """Accepted exceptions, and management's responses to deviations."""
+    recorded = Registers(workspace).exceptions.load()
     table(
         "Accepted exceptions",
         ("Id", "Check", "Resource", "Reason", "Compensating control", "Approved by", "Expires"),
         [
             (e.id, e.check_id, e.resource_id, e.reason, e.compensating_control, e.approved_by, _d(e.expires))
-            for e in Registers(workspace).exceptions.load().exceptions
+            for e in recorded.exceptions
         ],
     )
+    if recorded.deviations:
+        table(
+            "Deviation responses",
+            ("Id", "Check", "Resource", "First failed", "Cause", "Remediation", "Compensating control", "By"),
+            [
+                (
+                    d.id,
+                    d.check_id,
+                    d.resource_id,
+                    _d(d.first_failed),
+                    d.cause,
+                    d.remediation,
+                    d.compensating_control,
+                    d.responded_by,
+                )
+                for d in recorded.deviations
+            ],
+        )
