@@ -25,6 +25,7 @@ from evidence_tracer.cli import (
     people_cmd,
     period_cmd,
     policies_cmd,
+    populations_cmd,
     reviews_cmd,
     setup_cmd,
 )
@@ -82,6 +83,8 @@ app.add_typer(oversight_cmd.scope, name="scope")
 app.add_typer(period_cmd.schedule, name="schedule")
 app.command("drift")(period_cmd.drift)
 app.command("period")(period_cmd.period)
+app.add_typer(populations_cmd.populations, name="populations")
+app.command("sample")(populations_cmd.sample)
 
 app.command("init")(setup_cmd.init)
 app.command("changes")(setup_cmd.changes)
