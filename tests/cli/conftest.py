@@ -45,6 +45,33 @@ def tracer(
     )
 
 
+def tracer_in_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The console command run in this process (the CLI flows' fast path): its environment for the duration, its
+    stdout and stderr captured, its exit code returned, as `tracer` would give them."""
+    import contextlib
+    import io
+
+    from evidence_tracer.cli.app import main
+
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env or fake_aws_env())
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as done:
+                code = done.code
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(
+        list(args), int(code or 0) if not isinstance(code, str) else 1, out.getvalue(), err.getvalue()
+    )
+
+
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """moto's threaded server on a free loopback port, seeded once with the demo account (its backends

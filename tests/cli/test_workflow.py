@@ -7,11 +7,11 @@ from pathlib import Path
 
 from evidence_tracer.catalog.criteria import Category
 from evidence_tracer.config import load_config
-from tests.cli.conftest import fake_aws_env, tracer
+from tests.cli.conftest import fake_aws_env, tracer, tracer_in_process
 
 
 def run(ws: Path, *args: str, env: dict[str, str] | None = None, ok: bool = True) -> str:
-    out = tracer(*args, "-w", str(ws), env=env)
+    out = tracer_in_process(*args, "-w", str(ws), env=env)
     assert (out.returncode == 0) is ok, out.stdout + out.stderr
     return out.stdout + out.stderr
 
