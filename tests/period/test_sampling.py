@@ -64,7 +64,8 @@ def test_a_control_per_event_is_sized_by_its_population_and_a_firm_can_bring_its
         7,
         "population table (over the rest): ours",
     )
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("rows: []\n")
-    with pytest.raises(ConfigError):
-        load_tables(bad)
+    for text in ("rows: []\n", "frequency: {source: x, rows: []}\npopulation: {source: x, rows: [{up_to: 5}]}\n"):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(text)
+        with pytest.raises(ConfigError, match="not a sampling table file"):
+            load_tables(bad)

@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from evidence_tracer.catalog.controls import Frequency
 from evidence_tracer.errors import ConfigError
@@ -58,9 +59,46 @@ def load_tables(path: Path | None = None) -> dict[str, Any]:
         data = yaml.safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read the sampling tables {path}: {exc}") from None
-    if not isinstance(data, dict) or not {"frequency", "population"} <= set(data):
-        raise ConfigError(f"{path or 'sampling.yaml'}: needs a 'frequency' and a 'population' table")
-    return data
+    try:
+        return _Tables.model_validate(data).model_dump()
+    except ValidationError as exc:
+        where = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()[:3])
+        raise ConfigError(f"{path or 'sampling.yaml'}: not a sampling table file ({where})") from None
+
+
+class _FrequencyRow(BaseModel):
+    frequency: str
+    size: int = Field(ge=0)
+    published: str = ""
+
+
+class _PopulationRow(BaseModel):
+    up_to: int | None
+    size: int | Literal["all"] | None = None
+    percent: float | None = Field(None, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _one_size(self) -> _PopulationRow:
+        if (self.size is None) == (self.percent is None):
+            raise ValueError("each row gives a size (a number or all) or a percent")
+        return self
+
+
+class _FrequencyTable(BaseModel):
+    source: str
+    rows: list[_FrequencyRow]
+
+
+class _PopulationTable(BaseModel):
+    source: str
+    rows: list[_PopulationRow] = Field(min_length=1)
+
+
+class _Tables(BaseModel):
+    """The shape of a sampling table file: validated where it comes in, a firm's file like ours."""
+
+    frequency: _FrequencyTable
+    population: _PopulationTable
 
 
 def size_by_population(rows: int, tables: Mapping[str, Any]) -> tuple[int, str]:
@@ -69,7 +107,7 @@ def size_by_population(rows: int, tables: Mapping[str, Any]) -> tuple[int, str]:
         if row.get("up_to") is None or rows <= int(row["up_to"]):
             if row.get("size") == "all":
                 size = rows
-            elif "percent" in row:
+            elif row.get("percent") is not None:
                 size = math.ceil(rows * float(row["percent"]) / 100)
             else:
                 size = int(row["size"])
