@@ -104,6 +104,9 @@ def test_the_period_package_verifies_and_holds_the_timeline_and_every_scan(
     scans = [n for n in names if n.startswith("period/scans/")]
     assert len(scans) == view["collection"]["scans"] == view["period"]["days"] - len(OUTAGE)
     assert {"period/readiness-at-start.json", "period/policy-approvals.json", "period/period.html"} <= names
+    with zipfile.ZipFile(out) as z:
+        terminations = json.loads(z.read("period/populations/terminations.json"))
+    assert terminations["ipe"]["rows"] == len(terminations["rows"]) and len(terminations["ipe"]["rows_sha256"]) == 64
     assert manifest["type"] == "type2"
     assert manifest["period"] == {"start": view["period"]["start"], "end": view["period"]["end"]}
     code, _, err = _run(

@@ -1,6 +1,6 @@
 """What a period package adds to the package as of the period's end: the period view (timeline, calendar,
-deviations with their responses, collection gaps), every scan of the period, the readiness at the start, and
-the policy approvals and acknowledgments made during the period."""
+deviations with their responses, collection gaps), every scan of the period, every population of the period
+with its IPE record, the readiness at the start, and the policy approvals and acknowledgments made during it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from evidence_tracer.app.period import workspace_period
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.evidence.items import end_of_day
+from evidence_tracer.period.populations import POPULATIONS, PopulationInputs
 from evidence_tracer.policies.status import version_of
 from evidence_tracer.report import json_report, period
 from evidence_tracer.report.readiness import render_readiness
@@ -25,6 +26,7 @@ def _json(value: Any) -> bytes:
 def period_files(ws: Workspace, start: date, end: date, now: datetime) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The period's files, and what the manifest's header says of the period."""
     view = workspace_period(ws, start, end, now)
+    moment = min(end_of_day(end), now)
     files = {
         f"{FOLDER}/period.json": _json(period.to_json(view)),
         f"{FOLDER}/period.md": period.to_markdown(view).encode("utf-8"),
@@ -57,6 +59,9 @@ def period_files(ws: Workspace, start: date, end: date, now: datetime) -> tuple[
             ],
         }
     )
+    for name, spec in POPULATIONS.items():  # every population of the period, with its IPE record
+        population = spec.run(PopulationInputs(ws.registers_at(moment), ws.policies_at(moment)), start, end)
+        files[f"{FOLDER}/populations/{name}.json"] = _json({"ipe": population.ipe(), "rows": list(population.rows)})
     header = {
         "type": "type2",
         "period": {"start": start.isoformat(), "end": end.isoformat()},
