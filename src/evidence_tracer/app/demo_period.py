@@ -20,7 +20,8 @@ DEVIATION = (10, 60)  # a high finding failing from day 10, fixed on day 60: a d
 
 
 def period_of(today: date) -> tuple[date, date]:
-    """Three months ending yesterday: the period the demo has been collecting for."""
+    """Three months ending the day before `today` (the demo scan's day): the period the demo has been collecting
+    for, whatever the clock says when it is written."""
     end = today - timedelta(days=1)
     return add_months(end, -3) + timedelta(days=1), end
 
@@ -45,7 +46,7 @@ def add_period(ws: Workspace, founder: str) -> tuple[date, date]:
     """Write the period into the demo workspace: tracer.yaml's audit, the daily scans, the registers' records."""
     base = ws.latest_scan(datetime.now(UTC))
     assert base is not None, "the demo scans first"
-    start, end = period_of(datetime.now(UTC).date())
+    start, end = period_of(base.scan.finished_at.date())  # it ends before the demo's own scan and records
     highs = [f for f in base.findings if f.status is Status.FAIL and f.severity is Severity.HIGH and f.source == "aws"]
     picks = (highs[0], highs[1])
     config = ws.path / CONFIG_FILE
