@@ -10,7 +10,7 @@ from evidence_tracer.config import AuditType
 from evidence_tracer.deliverables.bridge import bridge_letter
 from evidence_tracer.deliverables.build import deliverable_files
 from evidence_tracer.errors import ConfigError
-from evidence_tracer.evidence.items import end_of_day
+from evidence_tracer.evidence.items import seen_by
 from evidence_tracer.models import Severity
 
 
@@ -34,8 +34,7 @@ def workspace_bridge_letter(workspace: Workspace, to: date, now: datetime) -> by
         raise ConfigError("a bridge letter follows a Type 2 period: set audit.type: type2 and audit.period")
     if not period.end < to <= now.date():
         raise ConfigError(f"--to {to}: a day after the period's end ({period.end}) and not in the future")
-    moment = end_of_day(to)
-    at = min(moment, now)
+    at = seen_by(to, now)
     text = bridge_letter(
         workspace.config.company.name,
         (period.start, period.end),

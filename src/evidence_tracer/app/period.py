@@ -7,7 +7,7 @@ from typing import Any
 
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.errors import ConfigError, EvidenceError
-from evidence_tracer.evidence.items import end_of_day
+from evidence_tracer.evidence.items import end_of_day, seen_by
 from evidence_tracer.models import ScanResult
 from evidence_tracer.period.drift import Drift, drift
 from evidence_tracer.period.timeline import Episode, episodes
@@ -107,7 +107,7 @@ def period_bounds(ws: Workspace, start: date | None, end: date | None) -> tuple[
 
 def workspace_period(ws: Workspace, start: date, end: date, now: datetime) -> PeriodView:
     """The period [start, end] as the store and the registers hold it by `now` (or by its end, if earlier)."""
-    moment = min(end_of_day(end), now)
+    moment = seen_by(end, now)
     return period_view(
         ws.config,
         start,

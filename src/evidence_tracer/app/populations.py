@@ -15,7 +15,7 @@ from typing import Any
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.errors import ConfigError
-from evidence_tracer.evidence.items import EvidenceItem, end_of_day
+from evidence_tracer.evidence.items import EvidenceItem, seen_by
 from evidence_tracer.period.populations import POPULATIONS, Population, PopulationInputs, PopulationSpec
 from evidence_tracer.period.sampling import ALGORITHM, Sample, load_tables, sample_size, select
 from evidence_tracer.report.csv_report import cell
@@ -30,7 +30,7 @@ def spec_of(name: str) -> PopulationSpec:
 def population_of(ws: Workspace, name: str, start: date, end: date, now: datetime) -> Population:
     if end < start:
         raise ConfigError(f"--to {end} is before --from {start}")
-    moment = min(end_of_day(end), now)
+    moment = seen_by(end, now)
     return spec_of(name).run(PopulationInputs(ws.registers_at(moment), ws.policies_at(moment)), start, end)
 
 

@@ -111,6 +111,11 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=UTC)
 
 
+def seen_by(day: date, now: datetime) -> datetime:
+    """The moment a view "as of `day`" is taken: the end of that day, or now while the day is not over."""
+    return min(end_of_day(day), now)
+
+
 def canonical_json(value: Any) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from evidence_tracer.catalog.controls import Control
 from evidence_tracer.catalog.criteria import Criterion, criteria
 from evidence_tracer.config import WorkspaceConfig
-from evidence_tracer.evidence.items import EvidenceItem, end_of_day
+from evidence_tracer.evidence.items import EvidenceItem, seen_by
 from evidence_tracer.governance.owners import in_scope_controls, owners_of
 from evidence_tracer.governance.registers import ExceptionsFile
 from evidence_tracer.governance.rulebook import RegisterSnapshot
@@ -70,6 +70,11 @@ class PeriodView:
         return (self.end - self.start).days + 1
 
     @property
+    def until(self) -> datetime:
+        """The moment the view speaks as of: the period's end, or now while the period runs."""
+        return seen_by(self.end, self.generated_at)
+
+    @property
     def operating(self) -> bool:
         return all(c.operating for c in self.controls) and not self.collection
 
@@ -93,7 +98,7 @@ def period_view(
     exceptions: ExceptionsFile,
 ) -> PeriodView:
     inside = [s for s in scans if start <= s.scan.finished_at.date() <= end]
-    until = min(end_of_day(end), now)
+    until = seen_by(end, now)
     found = episodes(inside)
     deviating = deviations(
         found, config.parameters.remediation_days, until, exceptions.exceptions, exceptions.deviations

@@ -57,7 +57,7 @@ def _control(c: ControlPeriod, until: datetime) -> dict[str, Any]:
 
 
 def to_json(v: PeriodView) -> dict[str, Any]:
-    until = min(v.generated_at, datetime.combine(v.end, datetime.max.time(), v.generated_at.tzinfo))
+    until = v.until
     return {
         "disclaimer": DISCLAIMER,
         "company": v.company,
@@ -155,7 +155,7 @@ def timeline_bars(v: PeriodView, c: ControlPeriod) -> dict[str, list[dict[str, A
     for e in v.episodes:
         if e.check_id in c.control.checks:
             first = max(e.first_failed.date(), v.start)
-            last = min((e.resolved or v.generated_at).date(), v.end)
+            last = min((e.resolved or v.until).date(), v.end)
             failing.append(
                 {"x": _x(first, v), "w": max(_x(last, v) - _x(first, v), 2.0), "label": f"{e.check_id} {e.resource_id}"}
             )

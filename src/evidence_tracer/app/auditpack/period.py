@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from evidence_tracer.app.period import workspace_period
+from evidence_tracer.app.populations import population_of
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.evidence.items import end_of_day
-from evidence_tracer.period.populations import POPULATIONS, PopulationInputs
+from evidence_tracer.period.populations import POPULATIONS
 from evidence_tracer.policies.status import version_of
 from evidence_tracer.report import json_report, period
 from evidence_tracer.report.readiness import render_readiness
@@ -26,7 +27,6 @@ def _json(value: Any) -> bytes:
 def period_files(ws: Workspace, start: date, end: date, now: datetime) -> tuple[dict[str, bytes], dict[str, Any]]:
     """The period's files, and what the manifest's header says of the period."""
     view = workspace_period(ws, start, end, now)
-    moment = min(end_of_day(end), now)
     files = {
         f"{FOLDER}/period.json": _json(period.to_json(view)),
         f"{FOLDER}/period.md": period.to_markdown(view).encode("utf-8"),
@@ -59,8 +59,8 @@ def period_files(ws: Workspace, start: date, end: date, now: datetime) -> tuple[
             ],
         }
     )
-    for name, spec in POPULATIONS.items():  # every population of the period, with its IPE record
-        population = spec.run(PopulationInputs(ws.registers_at(moment), ws.policies_at(moment)), start, end)
+    for name in POPULATIONS:  # every population of the period, with its IPE record
+        population = population_of(ws, name, start, end, now)
         files[f"{FOLDER}/populations/{name}.json"] = _json({"ipe": population.ipe(), "rows": list(population.rows)})
     header = {
         "type": "type2",
