@@ -91,7 +91,7 @@ class Workspace:
         """Forget what was loaded (after a write), so the next read sees the files as they are now."""
         for name in ("config", "registers", "register_snapshot", "policy_register", "exception_register"):
             self.__dict__.pop(name, None)
-        for memo in (self._inventories, self._scans, self._policy_statuses):
+        for memo in (self._inventories, self._scans, self._policy_statuses, self._readiness):
             memo.clear()
 
     # --- as of a moment ---------------------------------------------------------------------------
@@ -142,6 +142,10 @@ class Workspace:
     def _policy_statuses(self) -> dict[datetime, tuple[PolicyStatus, ...]]:
         return {}
 
+    @functools.cached_property
+    def _readiness(self) -> dict[datetime, Readiness]:
+        return {}
+
     def inventory_of(self, scan_id: str) -> Inventory | None:
         """A stored scan's inventory, decoded once; None for a scan stored before snapshots were kept."""
         if scan_id not in self._inventories:
@@ -171,7 +175,11 @@ class Workspace:
         )
 
     def readiness(self, now: datetime) -> Readiness:
-        return assess(self.readiness_inputs(now))
+        """The assessment as of `now`, made once per moment (a command that shows it and renders it from it
+        assesses once); the workspace's own writes forget it."""
+        if now not in self._readiness:
+            self._readiness[now] = assess(self.readiness_inputs(now))
+        return self._readiness[now]
 
     # --- writing (through the store's interface) ---------------------------------------------------
 
@@ -198,11 +206,13 @@ class Workspace:
         if not person.active_on(day):
             raise EvidenceError(f"--by {author!r} is not an active person on {day} ({person.tenure()})")
         limit = max_bytes if max_bytes is not None else self.config.evidence.max_file_mb * 1024 * 1024
+        self._readiness.clear()
         return self.store.add_manual(
             resolve_target(target), file, note, author, now=now, max_bytes=limit, effective=effective
         )
 
     def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], inventory: Inventory | None) -> None:
+        self._readiness.clear()
         self.store.save_scan(result, records, dump_inventory(inventory) if inventory is not None else None)
 
 
