@@ -156,6 +156,7 @@ def _scan_gaps(
 def assess(inputs: ReadinessInputs) -> Readiness:
     config, now = inputs.config, inputs.now
     owners = owners_of(config)
+    sole = sole_owner(owners)
     policy_state = {p.name: p.state for p in inputs.policies}
     in_scope = [c for c in criteria().values() if c.category in config.scope.categories]
     check_specs = specs()
@@ -279,9 +280,9 @@ def assess(inputs: ReadinessInputs) -> Readiness:
                 + (f"; {len(current)} current item(s)" if current else "")
                 + (f"; {len(stale)} older than its {control.frequency.value} cadence allows" if stale else "")
             )
-            if ok and control.satisfied_by is SelfEvidence.OWNER_LIST and sole_owner(owners) is not None:
+            if ok and control.satisfied_by is SelfEvidence.OWNER_LIST and sole is not None:
                 detail += (
-                    f"; {sole_owner(owners)} owns every control in a one-person company: credited, and the "
+                    f"; {sole} owns every control in a one-person company: credited, and the "
                     "auditor will look for compensating oversight (an advisor's or the board's review)"
                 )
             refs = tuple(f"evidence {m.id} ({m.filename}, {m.collected_at:%Y-%m-%d})" for m in current)

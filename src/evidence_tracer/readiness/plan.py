@@ -139,9 +139,6 @@ def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[t
     mondays, notes = _weeks(today, config.audit.target_date)
     work = len(mondays) - 2
 
-    def phase_week(phase: int) -> int:
-        return phase if work >= len(PHASES) else (phase * (work - 1)) // (len(PHASES) - 1)
-
     tasks: list[list[str]] = [[] for _ in range(work)]
     load: list[dict[str, float]] = [{} for _ in range(work)]
     spilled: list[Gap] = []
@@ -154,7 +151,7 @@ def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[t
             "each, whether it needs a permission, a region or another try)"
         )
     for g in sorted((g for g in gaps if g.source != COLLECTION), key=lambda g: (_earliest(g), g.severity.rank)):
-        who, hours, first = g.owner or "unowned", effort(g), phase_week(_earliest(g))
+        who, hours, first = g.owner or "unowned", effort(g), _week_of(_earliest(g), work)
         if _earliest(g) == 0 and g.severity is Severity.CRITICAL:
             week = 0  # an exposure is not deferred for anyone's calendar
         else:
@@ -166,7 +163,7 @@ def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[t
         tasks[week].append(_task(g))
     tasks[0].append(AUDITOR_GUIDANCE)
     for phase, lines in MILESTONES.items():
-        tasks[phase_week(phase)] += lines
+        tasks[_week_of(phase, work)] += lines
     over = sorted({who for week in load[:1] for who, h in week.items() if h > capacity})
     if over:
         notes.append(
@@ -178,7 +175,7 @@ def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[t
             f"{capacity:g} h a week per owner: raise audit.weekly_hours_per_owner, share control ownership, or "
             "move audit.target_date (they are listed in the last work week)"
         )
-    names = [PHASES[i] if work >= len(PHASES) else _phase_name(i, work) for i in range(work)]
+    names = [_phase_name(i, work) for i in range(work)]
     weeks = [
         PlanWeek(1 + (monday - mondays[0]).days // 7, monday, names[i], tuple(tasks[i]) or ("Nothing open — done.",))
         for i, monday in enumerate(mondays[:work])
@@ -188,7 +185,12 @@ def plan(gaps: tuple[Gap, ...], today: date, config: WorkspaceConfig) -> tuple[t
     return tuple(weeks), tuple(notes)
 
 
+def _week_of(phase: int, work: int) -> int:
+    """The week (0-based) a phase falls in when `work` weeks hold the plan: its own, or its share of fewer."""
+    return phase if work >= len(PHASES) else (phase * (work - 1)) // (len(PHASES) - 1)
+
+
 def _phase_name(week: int, work: int) -> str:
-    """The phases a compressed week holds, by name."""
-    held = [PHASES[p] for p in range(len(PHASES)) if (p * (work - 1)) // (len(PHASES) - 1) == week]
+    """The name of a week: its phase, or the phases a compressed week holds."""
+    held = [PHASES[p] for p in range(len(PHASES)) if _week_of(p, work) == week]
     return " / ".join(dict.fromkeys(held)) or PHASES[min(week, len(PHASES) - 1)]
