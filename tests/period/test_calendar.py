@@ -42,3 +42,7 @@ def test_each_event_is_an_occurrence_and_an_empty_population_says_so() -> None:
     assert none.met and none.found == ("none recorded (people.leavers)",)
     (changes,) = calendar(controls()["CM-01"], date(2026, 4, 1), date(2026, 6, 30), (), replace(regs), ())
     assert changes.label == "events of the period" and not changes.met  # no register: evidence is needed
+    (empty,) = calendar(controls()["AC-07"], date(2026, 4, 1), date(2026, 6, 30), (), RegisterSnapshot(), ())
+    assert not empty.met  # an empty people register is no population: "no leavers" is not shown by it
+    (quiet,) = calendar(controls()["IR-02"], date(2026, 4, 1), date(2026, 6, 30), (), RegisterSnapshot(), ())
+    assert not quiet.met  # no incidents register kept: management's statement is needed

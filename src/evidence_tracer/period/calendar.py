@@ -128,24 +128,29 @@ def _incidents(r: RegisterSnapshot, start: date, end: date) -> list[Event]:
     ]
 
 
-EVENTS: dict[str, Callable[[RegisterSnapshot, date, date], list[Event]]] = {
-    "people.background_checks": _joiners,
-    "people.leavers": _leavers,
-    "incidents.reviews": _incidents,
+# Per-event rules: the events of the period, and the register they come from (whose records show it is kept).
+EVENTS: dict[
+    str, tuple[Callable[[RegisterSnapshot, date, date], list[Event]], Callable[[RegisterSnapshot], tuple[object, ...]]]
+] = {
+    "people.background_checks": (_joiners, lambda r: r.people.people),
+    "people.leavers": (_leavers, lambda r: r.people.people),
+    "incidents.reviews": (_incidents, lambda r: r.incidents.incidents),
 }
 
 
 def _per_event(
     control: Control, start: date, end: date, manual: Sequence[EvidenceItem], registers: RegisterSnapshot
 ) -> tuple[Occurrence, ...]:
-    """Each event of the period a register records is an occurrence (met when its record is there); a control
-    whose events no register records needs evidence of the period's events (a population) filed within it.
-    A period with no events says so from the register: an empty population, not silence."""
+    """Each event of the period a register records is an occurrence (met when its record is there). A period with
+    no events says so from the register — when the register is kept (it holds records); an empty register is no
+    population at all. A control whose events no register records, or whose register is empty, needs evidence of
+    the period's events (a population, management's statement) filed within it."""
     sources = [rule for rule in control.registers if rule in EVENTS]
-    if sources:
-        events = [e for rule in sources for e in EVENTS[rule](registers, start, end)]
+    kept = [rule for rule in sources if EVENTS[rule][1](registers)]
+    if kept:
+        events = [e for rule in kept for e in EVENTS[rule][0](registers, start, end)]
         if not events:
-            return (Occurrence("events of the period", start, end, (f"none recorded ({', '.join(sources)})",)),)
+            return (Occurrence("events of the period", start, end, (f"none recorded ({', '.join(kept)})",)),)
         return tuple(Occurrence(label, day, day, (what,) if met else ()) for label, day, met, what in events)
     found = tuple(
         f"evidence {m.id[:12]} ({m.filename}, effective {m.effective_day})"
