@@ -45,6 +45,17 @@ def tracer(
     )
 
 
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The console entry point in this process, as a test under pytest's capture calls it: (exit code, stdout,
+    stderr). It always ends in SystemExit, as the command does."""
+    from evidence_tracer.cli.app import main
+
+    with pytest.raises(SystemExit) as done:
+        main(list(argv))
+    out = capsys.readouterr()
+    return int(done.value.code or 0), out.out, out.err
+
+
 def tracer_in_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The console command run in this process (the CLI flows' fast path): its environment for the duration, its
     stdout and stderr captured, its exit code returned, as `tracer` would give them."""

@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from evidence_tracer.cli.app import main
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.registers import Registers
+from tests.cli.conftest import run_cli
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as done:
-        main(list(argv))
-    captured = capsys.readouterr()
-    return int(done.value.code or 0), captured.out + captured.err
+    code, out, err = run_cli(capsys, *argv)
+    return code, out + err
 
 
 def test_the_demo_shows_github_and_identity_provider_findings(demo_workspace: Path) -> None:

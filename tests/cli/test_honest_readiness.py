@@ -10,17 +10,10 @@ from pathlib import Path
 import pytest
 
 from evidence_tracer.catalog.controls import controls
-from evidence_tracer.cli.app import main
 from evidence_tracer.policies.render import POLICY_NAMES
+from tests.cli.conftest import run_cli as _run
 
 PEOPLE = ("alice.founder@acme.example", "bob.engineer@acme.example", "dave.ops@acme.example")
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(list(argv))
-    out = capsys.readouterr()
-    return int(done.value.code or 0), out.out, out.err
 
 
 def test_paperwork_does_not_make_a_vulnerable_account_ready(

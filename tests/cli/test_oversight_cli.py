@@ -11,7 +11,7 @@ import pytest
 
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.policies.render import POLICY_NAMES
-from tests.cli.test_honest_readiness import _run
+from tests.cli.conftest import run_cli as _run
 
 FOUNDER, ENGINEER = "alice.founder@acme.example", "bob.engineer@acme.example"
 

@@ -14,16 +14,9 @@ import pytest
 from evidence_tracer.app.auditpack.render import catalog_hashes
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.catalog.controls import controls
-from evidence_tracer.cli.app import main
 from evidence_tracer.evidence.package import verify_package
 from evidence_tracer.governance.registers import ACK_BY_CLI
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as done:
-        main(list(argv))
-    out = capsys.readouterr()
-    return int(done.value.code or 0), out.out, out.err
+from tests.cli.conftest import run_cli as _run
 
 
 @pytest.fixture(scope="module")

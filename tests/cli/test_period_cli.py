@@ -13,7 +13,7 @@ import yaml
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.fakes.server import FakeApi, Reply, serve
 from evidence_tracer.models import ScanResult, Severity, Status
-from tests.cli.test_honest_readiness import _run
+from tests.cli.conftest import run_cli as _run
 
 FOUNDER, ENGINEER = "alice.founder@acme.example", "bob.engineer@acme.example"
 SERIOUS = (Severity.CRITICAL, Severity.HIGH)

@@ -13,7 +13,7 @@ import pytest
 from evidence_tracer.app.demo_period import DEVIATION, FIXED_IN_TIME, OUTAGE
 from evidence_tracer.config import load_config
 from tests.browser import dump_dom
-from tests.cli.test_honest_readiness import _run
+from tests.cli.conftest import run_cli as _run
 
 
 def _view(capsys: pytest.CaptureFixture[str], ws: Path, *extra: str) -> dict:  # type: ignore[type-arg]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from evidence_tracer.app.workspace import Workspace
-from tests.cli.test_honest_readiness import _run
+from tests.cli.conftest import run_cli as _run
 
 FOUNDER = "alice.founder@acme.example"
 WIDE = ("--from", "2020-01-01", "--to", date.today().isoformat())

@@ -10,16 +10,13 @@ from pathlib import Path
 import pytest
 
 from evidence_tracer.app.init import InitAnswers, create_workspace
-from evidence_tracer.cli.app import main
 from evidence_tracer.governance.registers import Registers
-from tests.cli.conftest import fake_aws_env
+from tests.cli.conftest import fake_aws_env, run_cli
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as done:
-        main(list(argv))
-    captured = capsys.readouterr()
-    return int(done.value.code or 0), captured.out + captured.err
+    code, out, err = run_cli(capsys, *argv)
+    return code, out + err
 
 
 @pytest.fixture

@@ -6,22 +6,26 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from evidence_tracer.cli.app import main
 from evidence_tracer.evidence.blobs import BlobStore
+from evidence_tracer.evidence.signing import TRUSTED_SIGNERS, VERIFY_COMMAND
+from tests.cli.conftest import run_cli as _cli
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+def _ssh_keygen_verify(package: Path, signers: Path) -> subprocess.CompletedProcess[str]:
+    """The auditor's own check of the package signature, as the package's README prints it."""
+    return subprocess.run(
+        VERIFY_COMMAND.replace(TRUSTED_SIGNERS, str(signers)),
+        shell=True,
+        cwd=package,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def _percent(out: str) -> int:
@@ -131,10 +135,7 @@ def _reforge(package: Path) -> None:
 def test_a_package_re_signed_with_a_new_key_verifies_only_against_a_pinned_key(
     copy_demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import subprocess
-
     from evidence_tracer.config import load_config
-    from evidence_tracer.evidence.signing import TRUSTED_SIGNERS, VERIFY_COMMAND
 
     real_key = load_config(copy_demo).signing.public_key_fingerprint
     company = tmp_path / TRUSTED_SIGNERS  # what the company handed the auditor out of band
@@ -152,14 +153,7 @@ def test_a_package_re_signed_with_a_new_key_verifies_only_against_a_pinned_key(
     keys = tmp_path / "alice.keys"  # https://github.com/USER.keys serves the key this way
     keys.write_text(" ".join(company.read_text().split()[1:3]) + "\n")
     assert _cli(capsys, "evidence", "verify", str(package), "--signers", str(keys))[0] == 0
-    good = subprocess.run(
-        VERIFY_COMMAND.replace(TRUSTED_SIGNERS, str(company)),
-        shell=True,
-        cwd=package,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    good = _ssh_keygen_verify(package, company)
     assert good.returncode == 0, good.stderr
 
     _reforge(package)
@@ -168,14 +162,7 @@ def test_a_package_re_signed_with_a_new_key_verifies_only_against_a_pinned_key(
     for pin in (("--expect-key", real_key), ("--signers", str(company)), ("--signers", str(keys))):
         code, out, _ = _cli(capsys, "evidence", "verify", str(package), *pin)
         assert code == 1 and "signing key mismatch" in out, out
-    forged = subprocess.run(
-        VERIFY_COMMAND.replace(TRUSTED_SIGNERS, str(company)),
-        shell=True,
-        cwd=package,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    forged = _ssh_keygen_verify(package, company)
     assert forged.returncode != 0
 
 

@@ -18,9 +18,9 @@ from evidence_tracer.app.init import InitAnswers, create_workspace
 from evidence_tracer.catalog import controls as catalog_controls
 from evidence_tracer.catalog import fragments as catalog_fragments
 from evidence_tracer.checks import registry as check_registry
-from evidence_tracer.cli.app import main
 from evidence_tracer.inventory import codec
 from evidence_tracer.sources import registry as source_registry
+from tests.cli.conftest import run_cli
 
 PLUGIN_ENTRY_POINTS = {
     source_registry.ENTRY_POINT_GROUP: "tests.plugins.statuspage.plugin:PLUGIN",
@@ -84,13 +84,8 @@ def _workspace(tmp_path: Path, published: bool) -> Path:
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    code, out, err = run_cli(capsys, *argv)
+    return code, out + err
 
 
 def test_a_plug_in_source_is_scanned_judged_stored_and_documented(
