@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.config import CONFIG_FILE, add_months
@@ -88,4 +89,57 @@ def add_period(ws: Workspace, founder: str) -> tuple[date, date]:
         )
     )
     ws.refresh()
+    reconstruct_outage(ws, founder, base, start + timedelta(days=OUTAGE[0]))
     return start, end
+
+
+def _fixed(data: dict[str, Any], ws: Workspace) -> dict[str, Any]:
+    """A volume's or database's configuration as the team left it the day before the period: what the period's
+    scans then show (the demo's starting point has its data-store gaps fixed)."""
+    keep = ws.config.parameters.backup_retention_days
+    if "VolumeId" in data:
+        return {**data, "Encrypted": True}
+    return {
+        **data,
+        "StorageEncrypted": True,
+        "PubliclyAccessible": False,
+        "DeletionProtection": True,
+        "MultiAZ": True,
+        "BackupRetentionPeriod": max(int(data.get("BackupRetentionPeriod") or 0), keep),
+    }
+
+
+def reconstruct_outage(ws: Workspace, founder: str, base: ScanResult, day: date) -> None:
+    """The first day the runner was down, rebuilt from AWS Config (`tracer history --at`): the demo account's
+    volumes and databases as a local Config endpoint records them — as found 60 days before, then as fixed the
+    day before the period."""
+    import os
+
+    from evidence_tracer.app.history import reconstruct
+    from evidence_tracer.fakes.aws_config import FakeConfig, FakeItem, config_api, config_shape
+    from evidence_tracer.fakes.server import serve
+    from evidence_tracer.inventory.aws_config import CONFIG_TYPES
+    from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, demo_environment
+    from evidence_tracer.sources.aws.plugin import aws_settings
+    from evidence_tracer.sources.aws.session import AwsContext
+    from evidence_tracer.sources.aws.source import AwsSource
+
+    inventory = ws.inventory_of(base.scan.id)
+    assert inventory is not None, "the demo's own scan keeps its inventory"
+    recorded = datetime.combine(day, time(), UTC) - timedelta(days=60)
+    fixed_on = datetime.combine(period_of(base.scan.finished_at.date())[0], time(), UTC) - timedelta(days=1)
+    fake = FakeConfig(account=DEMO_ACCOUNT)
+    for part in inventory.of("aws"):
+        for region in part.regions:
+            fake.recorders[region] = {"allSupported": True}
+            for kind in CONFIG_TYPES.values():
+                for r in part.get(kind.spec, region).value or ():
+                    rid = r.id.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+                    for moment, data in ((recorded, dict(r.data)), (fixed_on, _fixed(dict(r.data), ws))):
+                        fake.items.setdefault(region, []).append(
+                            FakeItem(kind.resource_type, rid, moment, config_shape(data), arn=r.id)
+                        )
+    with demo_environment(), serve(config_api(fake)) as api:
+        os.environ["AWS_ENDPOINT_URL_CONFIG_SERVICE"] = api.base_url
+        source = AwsSource(aws_settings(ws.config), AwsContext(region="us-east-1", simulated="moto, in process (demo)"))
+        reconstruct(ws, tuple(CONFIG_TYPES), day, founder, datetime.now(UTC), source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from evidence_tracer.app.history import reconstructions
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.errors import ConfigError, EvidenceError
 from evidence_tracer.evidence.items import end_of_day, seen_by
@@ -117,4 +118,5 @@ def workspace_period(ws: Workspace, start: date, end: date, now: datetime) -> Pe
         ws.manual_evidence(moment),
         ws.registers_at(moment),
         ws.exceptions_file_at(moment),
+        tuple(r.summary() for r in reconstructions(ws, start, end, now)),  # rebuilt after the fact, about its days
     )

@@ -20,6 +20,7 @@ from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.cli import (
     evidence_cmd,
+    history_cmd,
     incidents_cmd,
     oversight_cmd,
     people_cmd,
@@ -83,6 +84,7 @@ app.add_typer(oversight_cmd.scope, name="scope")
 app.add_typer(period_cmd.schedule, name="schedule")
 app.command("drift")(period_cmd.drift)
 app.command("period")(period_cmd.period)
+app.command("history")(history_cmd.history)
 app.add_typer(populations_cmd.populations, name="populations")
 app.command("sample")(populations_cmd.sample)
 

@@ -53,6 +53,18 @@ class CriterionPeriod:
 
 
 @dataclass(frozen=True)
+class ReconstructedDay:
+    """A day rebuilt from AWS Config (`tracer history --at`): shown beside the observed scans, never counted as
+    one — it neither fills a collection gap nor earns an occurrence."""
+
+    day: date
+    label: str  # "reconstructed from AWS Config on DATE"
+    resource_types: tuple[str, ...]
+    counts: dict[str, int]  # pass / fail / error
+    evidence_id: str
+
+
+@dataclass(frozen=True)
 class PeriodView:
     company: str
     start: date
@@ -64,6 +76,7 @@ class PeriodView:
     episodes: tuple[Episode, ...]
     controls: tuple[ControlPeriod, ...]
     criteria: tuple[CriterionPeriod, ...]
+    reconstructed: tuple[ReconstructedDay, ...] = ()
 
     @property
     def days(self) -> int:
@@ -96,6 +109,7 @@ def period_view(
     manual: Sequence[EvidenceItem],
     registers: RegisterSnapshot,
     exceptions: ExceptionsFile,
+    reconstructed: Sequence[ReconstructedDay] = (),
 ) -> PeriodView:
     inside = [s for s in scans if start <= s.scan.finished_at.date() <= end]
     until = seen_by(end, now)
@@ -131,4 +145,5 @@ def period_view(
         found,
         per_control,
         per_criterion,
+        tuple(r for r in reconstructed if start <= r.day <= end),
     )

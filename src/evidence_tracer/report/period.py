@@ -71,6 +71,16 @@ def to_json(v: PeriodView) -> dict[str, Any]:
             "days_scanned": v.days_scanned,
             "gaps": [{"start": g.start.isoformat(), "end": g.end.isoformat(), "what": g.what} for g in v.collection],
         },
+        "reconstructed": [
+            {
+                "day": r.day.isoformat(),
+                "label": r.label,
+                "resource_types": list(r.resource_types),
+                "counts": r.counts,
+                "evidence_id": r.evidence_id,
+            }
+            for r in v.reconstructed
+        ],
         "timeline": [
             {
                 "check_id": e.check_id,
@@ -110,6 +120,13 @@ def to_markdown(v: PeriodView) -> str:
     if v.collection:
         lines += ["## Gaps in collection (never read as passes)", ""]
         lines += [f"- {g.start} to {g.end}: {cell(g.what)}" for g in v.collection] + [""]
+    if v.reconstructed:
+        lines += ["## Days reconstructed from AWS Config (not observed scans)", ""]
+        lines += [
+            f"- {r.label}: {cell(', '.join(r.resource_types))} — {r.counts.get('pass', 0)} pass, "
+            f"{r.counts.get('fail', 0)} fail, {r.counts.get('error', 0)} could not look (evidence {r.evidence_id})"
+            for r in v.reconstructed
+        ] + [""]
     lines += [
         "## Controls",
         "",

@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from evidence_tracer.app.history import reconstructions
 from evidence_tracer.app.period import workspace_period
 from evidence_tracer.app.populations import population_of
 from evidence_tracer.app.workspace import Workspace
@@ -62,6 +63,8 @@ def period_files(ws: Workspace, start: date, end: date, now: datetime) -> tuple[
     for name in POPULATIONS:  # every population of the period, with its IPE record
         population = population_of(ws, name, start, end, now)
         files[f"{FOLDER}/populations/{name}.json"] = _json({"ipe": population.ipe(), "rows": list(population.rows)})
+    for r in reconstructions(ws, start, end, now):  # days rebuilt from AWS Config, kept apart
+        files[f"{FOLDER}/reconstructions/{r.evidence.filename}"] = ws.store.content(r.evidence)
     header = {
         "type": "type2",
         "period": {"start": start.isoformat(), "end": end.isoformat()},

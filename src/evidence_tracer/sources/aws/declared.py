@@ -13,6 +13,7 @@ from evidence_tracer.inventory.aws_spec import ResourceSpec, Spec
 from evidence_tracer.sources.aws.calls import aws_op
 from evidence_tracer.sources.aws.collectors import (
     cloudtrail,
+    config_history,
     ec2,
     guardduty,
     iam,
@@ -25,6 +26,8 @@ from evidence_tracer.sources.base import Operation
 IDENTITY = (aws_op("sts", "GetCallerIdentity"), aws_op("ec2", "DescribeRegions"))
 # Only with an Organization: list its accounts, assume the read-only role in each.
 ORGANIZATION = (aws_op("organizations", "ListAccounts"), aws_op("sts", "AssumeRole"))
+# `tracer history`: the past read back from AWS Config (no dataset of a scan; a reconstruction of a past day).
+HISTORY = config_history.OPERATIONS
 COLLECTORS = (iam, iam_authorization, identity_center, s3, cloudtrail, guardduty, ec2)
 
 
@@ -47,7 +50,7 @@ def _feeds() -> Iterator[tuple[tuple[Operation, ...], tuple[str, ...]]]:
 
 @functools.cache
 def aws_operations() -> tuple[Operation, ...]:
-    declared = [*IDENTITY, *ORGANIZATION, *(op for ops, _ in _feeds() for op in ops)]
+    declared = [*IDENTITY, *ORGANIZATION, *HISTORY, *(op for ops, _ in _feeds() for op in ops)]
     return tuple(sorted(set(declared)))
 
 

@@ -199,7 +199,7 @@ class AwsSource(EvidenceSource):
             self._context = AwsContext(profile=self.settings.profile, timeouts=self.settings.timeouts)
         return self._context
 
-    def _assume(self, ctx: AwsContext, rec: Recorder, account: str, partition: str) -> AwsContext:
+    def assume(self, ctx: AwsContext, rec: Recorder, account: str, partition: str) -> AwsContext:
         role = f"arn:{partition}:iam::{account}:role/{self.settings.role_name}"
         raw, _ = rec.call(ctx.client("sts"), "assume_role", RoleArn=role, RoleSessionName="evidence-tracer")
         assert raw is not None
@@ -220,7 +220,7 @@ class AwsSource(EvidenceSource):
     ) -> tuple[SourcePart, list[Any]]:
         rec = Recorder(account_id=account)
         try:
-            member = self._assume(ctx, rec, account, partition)
+            member = self.assume(ctx, rec, account, partition)
             return collect_account(
                 member,
                 rec,
