@@ -125,16 +125,21 @@ def copy_demo(demo_workspace: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def type2_workspace(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session's demo with the Type 2 period `tracer demo --type2` adds (the same function, on a copy, in
-    process): ~90 days of daily scans with a deviation answered, a gap fixed in time, an outage and a missed
-    access review. (test_scan_cli runs `tracer demo --type2` itself.)"""
+    """The session's demo with the Type 2 period `tracer demo --type2` adds (the same function, on a copy, in a
+    child process: its reconstructed day runs moto in process, which must not reset the session server's
+    backends): ~90 days of daily scans with a deviation answered, a gap fixed in time, an outage with its first
+    day rebuilt from AWS Config, hires and a missed access review. (test_scan_cli runs `tracer demo --type2`.)"""
     import shutil
-
-    from evidence_tracer.app.demo_period import add_period
-    from evidence_tracer.app.demo_records import FOUNDER
-    from evidence_tracer.app.workspace import Workspace
 
     ws = tmp_path_factory.mktemp("demo2") / "ws"
     shutil.copytree(demo_workspace, ws, symlinks=True)
-    add_period(Workspace(ws), FOUNDER)
+    code = (
+        "import sys; from pathlib import Path; from evidence_tracer.app.demo_period import add_period; "
+        "from evidence_tracer.app.demo_records import FOUNDER; from evidence_tracer.app.workspace import Workspace; "
+        "add_period(Workspace(Path(sys.argv[1])), FOUNDER)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ws)], capture_output=True, text=True, env=fake_aws_env(), timeout=300
+    )
+    assert done.returncode == 0, done.stderr
     return ws

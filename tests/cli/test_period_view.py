@@ -15,6 +15,8 @@ from evidence_tracer.config import load_config
 from tests.browser import dump_dom
 from tests.cli.conftest import run_cli as _run
 
+FOUNDER = "alice.founder@acme.example"
+
 
 def _view(capsys: pytest.CaptureFixture[str], ws: Path, *extra: str) -> dict:  # type: ignore[type-arg]
     code, out, err = _run(capsys, "period", "-w", str(ws), "--format", "json", *extra)
@@ -191,3 +193,53 @@ def test_a_type2_assertion_speaks_of_operation_throughout_the_period(
     span = f"throughout the period {period.start} to {period.end}"
     assert f'(the "system") {span}' in text and "3. The controls stated in the description operated effectively" in text
     assert "DO NOT SIGN YET" in text and "operated effectively throughout" in text.split("DRAFT generated")[0]
+
+
+def test_the_period_package_holds_every_population_its_samples_and_the_reconstructed_day(
+    type2_workspace: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import csv
+    import io
+    import shutil
+    import zipfile
+
+    ws = tmp_path / "ws"
+    shutil.copytree(type2_workspace, ws, symlinks=True)
+    period = load_config(ws).audit.period
+    assert period is not None
+    bounds = ("--from", period.start.isoformat(), "--to", period.end.isoformat())
+    code, _, err = _run(capsys, "sample", "hires", *bounds, "--seed", "auditor-7", "--by", FOUNDER, "-w", str(ws))
+    assert code == 0, err
+    out = tmp_path / "period.zip"
+    code, _, err = _run(capsys, "evidence", "export", "--period", "audit", "--out", str(out), "-w", str(ws))
+    assert code == 0, err
+    with zipfile.ZipFile(out) as z:
+        names = set(z.namelist())
+        manifest = json.loads(z.read("manifest.json"))
+        index = z.read("index.html").decode()
+        matrix = list(csv.DictReader(io.StringIO(z.read("deliverables/control-matrix.csv").decode())))
+        hires = json.loads(z.read("period/populations/hires.json"))
+        terminations = json.loads(z.read("period/populations/terminations.json"))
+        changes = json.loads(z.read("period/populations/changes.json"))
+        samples = json.loads(z.read("period/samples.json"))["samples"]
+        view = json.loads(z.read("period/period.json"))
+    from evidence_tracer.period.populations import POPULATIONS
+
+    assert {f"period/populations/{n}.json" for n in POPULATIONS} <= names
+    # the demo's two hires, one given production access before any background check
+    assert hires["ipe"]["rows"] == 2 and any("no background check" in e for e in hires["ipe"]["exceptions"])
+    # the leaver whose Okta account the scans still show active
+    assert any("okta account seen active" in e for e in terminations["ipe"]["exceptions"])
+    assert any("merged without an approval" in e for e in changes["ipe"]["exceptions"])
+    (sample,) = samples
+    assert sample["file"] in names and "auditor-7" in sample["note"] and sample["file"] in index
+    (reconstructed,) = view["reconstructed"]
+    assert reconstructed["label"].startswith("reconstructed from AWS Config on")
+    assert reconstructed["counts"]["error"] == 0 and manifest["reconstructed_days"] == [reconstructed["day"]]
+    assert any(n.startswith("period/reconstructions/reconstruction-") for n in names)
+    gov04 = next(r for r in matrix if r["Control"] == "GOV-04")
+    population_column = next(k for k in gov04 if k.lower().startswith("population"))
+    sample_column = next(k for k in gov04 if k.lower().startswith("sample"))
+    assert "period/populations/hires.json" in gov04[population_column]
+    assert sample["file"] in gov04[sample_column]
+    assert "period/populations/hires.json" in index

@@ -11,7 +11,7 @@ from typing import Any
 
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.config import CONFIG_FILE, add_months
-from evidence_tracer.governance.registers import AccessReviewRecord, AccessReviewsFile
+from evidence_tracer.governance.registers import AccessReviewRecord, AccessReviewsFile, PeopleFile, PersonRecord
 from evidence_tracer.governance.responses import DeviationResponse
 from evidence_tracer.models import Finding, ScanResult, Severity, Status
 
@@ -88,9 +88,36 @@ def add_period(ws: Workspace, founder: str) -> tuple[date, date]:
             None,
         )
     )
+    ws.registers.people.update(lambda current: (_with_hires(current, start), None))
     ws.refresh()
     reconstruct_outage(ws, founder, base, start + timedelta(days=OUTAGE[0]))
     return start, end
+
+
+HIRES = ("erin.analyst@acme.example", "frank.sre@acme.example")
+
+
+def _with_hires(people: PeopleFile, start: date) -> PeopleFile:
+    """Two hires of the period: one onboarded by the book, one given production access before any background
+    check was recorded (the exception the hires population shows)."""
+    erin = PersonRecord(
+        email=HIRES[0],
+        name="Erin Analyst",
+        role="Data analyst",
+        joined=start + timedelta(days=14),
+        background_check=start + timedelta(days=10),
+        training_completed=start + timedelta(days=20),
+        production_access=False,
+    )
+    frank = PersonRecord(
+        email=HIRES[1],
+        name="Frank SRE",
+        role="Site reliability engineer",
+        joined=start + timedelta(days=40),
+        training_completed=start + timedelta(days=45),
+    )
+    known = {p.email for p in people.people}
+    return PeopleFile(people=(*people.people, *(p for p in (erin, frank) if p.email not in known)))
 
 
 def _fixed(data: dict[str, Any], ws: Workspace) -> dict[str, Any]:

@@ -6,19 +6,36 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.catalog.controls import controls
 from evidence_tracer.errors import ConfigError
-from evidence_tracer.evidence.items import EvidenceItem, seen_by
-from evidence_tracer.period.populations import POPULATIONS, Population, PopulationInputs, PopulationSpec
+from evidence_tracer.evidence.items import EvidenceItem, end_of_day, seen_by
+from evidence_tracer.period.population import Observation
+from evidence_tracer.period.populations import POPULATIONS, Population, PopulationInputs, PopulationSpec, Uses
 from evidence_tracer.period.sampling import ALGORITHM, Sample, load_tables, sample_size, select
 from evidence_tracer.report.csv_report import cell
+
+SAMPLE_FILE = re.compile(r"^sample-(?P<name>[a-z_]+)-(?P<start>\d{4}-\d{2}-\d{2})-(?P<end>\d{4}-\d{2}-\d{2})\.csv$")
+
+
+def sample_file(name: str, start: date, end: date) -> str:
+    """The name a sample's request list is filed under (and found by, in a period package)."""
+    return f"sample-{name}-{start}-{end}.csv"
+
+
+def sample_of(filename: str) -> tuple[str, date, date] | None:
+    """(population, from, to) of a filed sample's request list, or None for another file."""
+    found = SAMPLE_FILE.match(filename)
+    if found is None:
+        return None
+    return found["name"], date.fromisoformat(found["start"]), date.fromisoformat(found["end"])
 
 
 def spec_of(name: str) -> PopulationSpec:
@@ -27,11 +44,51 @@ def spec_of(name: str) -> PopulationSpec:
     return POPULATIONS[name]
 
 
+OBSERVED_BEFORE = timedelta(days=7)  # scans read before the period (who was active as it began)
+OBSERVED_AFTER = timedelta(days=30)  # and after it (a leaver of its last day removed later)
+
+
+def observations(ws: Workspace, start: date, end: date, now: datetime) -> tuple[Observation, ...]:
+    """The stored scans around the period whose inventory is kept, oldest first."""
+    until = min(end_of_day(end) + OBSERVED_AFTER, now)
+    found = []
+    for info in ws.store.scans(as_of=until):
+        if info.finished_at.date() >= start - OBSERVED_BEFORE:
+            inventory = ws.inventory_of(info.id)
+            if inventory is not None:
+                found.append(Observation(info.id, info.finished_at, inventory))
+    return tuple(found)
+
+
+def change_documents(ws: Workspace, now: datetime) -> tuple[dict[str, Any], ...]:
+    """The change populations filed against CM-01 (tracer changes, the demo's upload), oldest first."""
+    found = []
+    for item in ws.manual_evidence(now):
+        if item.control != "CM-01" or not (item.filename or "").endswith(".json"):
+            continue
+        try:
+            document = json.loads(ws.store.content(item))
+        except ValueError:
+            continue
+        if isinstance(document, dict) and "changes" in document and "period" in document:
+            found.append({**document, "evidence_id": item.id})
+    return tuple(found)
+
+
 def population_of(ws: Workspace, name: str, start: date, end: date, now: datetime) -> Population:
     if end < start:
         raise ConfigError(f"--to {end} is before --from {start}")
+    spec = spec_of(name)
     moment = seen_by(end, now)
-    return spec_of(name).run(PopulationInputs(ws.registers_at(moment), ws.policies_at(moment)), start, end)
+    windows = ws.config.parameters.remediation_days.model_dump()
+    inputs = PopulationInputs(
+        ws.registers_at(moment),
+        ws.policies_at(moment),
+        observations(ws, start, end, now) if Uses.SCANS in spec.uses else (),
+        change_documents(ws, now) if Uses.CHANGES in spec.uses else (),
+        windows,
+    )
+    return spec.run(inputs, start, end)
 
 
 def _text(value: Any) -> str:
@@ -131,5 +188,5 @@ def take_sample(
         f"Sample of {name} {start}..{end}: {sample.size} of {sample.population_rows} items, seed {seed!r}, "
         f"{ALGORITHM}; size by {basis}; population sha256 {sample.population_sha256}"
     )
-    filed = _file(ws, population.control, f"sample-{name}-{start}-{end}.csv", request, note, by, out)
+    filed = _file(ws, population.control, sample_file(name, start, end), request, note, by, out)
     return sample, filed

@@ -37,8 +37,9 @@ def deliverable_files(
     registers: RegisterSnapshot,
     as_of: date,
     completeness: Mapping[str, Any] | None = None,
+    tested: Mapping[str, tuple[str, str]] | None = None,
 ) -> dict[str, bytes]:
-    rows = matrix_rows(r, registers.risks.risks)
+    rows = matrix_rows(r, registers.risks.risks, tested)
     requests = pbc.request_list(r, completeness)
     description = describe(r, config, registers, as_of, completeness)
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime
 
@@ -96,7 +96,10 @@ def _last_evidenced(x: ControlReadiness, r: Readiness) -> str:
     return max(dates).strftime("%Y-%m-%d") if dates else ""
 
 
-def matrix_rows(r: Readiness, risks: Sequence[RiskRecord] = ()) -> list[MatrixRow]:
+def matrix_rows(
+    r: Readiness, risks: Sequence[RiskRecord] = (), tested: Mapping[str, tuple[str, str]] | None = None
+) -> list[MatrixRow]:
+    """`tested`: per control, where a period package holds its population and its samples."""
     scope = {c.criterion.id for c in r.criteria}
     catalog = criteria()
     rows = []
@@ -134,8 +137,12 @@ def matrix_rows(r: Readiness, risks: Sequence[RiskRecord] = ()) -> list[MatrixRo
                 "yes" if testing.is_key(x.control) else "no",
                 testing.test_procedure(x.control, x.owner),
                 testing.complementary(x.control),
-                testing.population(x.control),
-                testing.SAMPLE[x.control.frequency],
+                "; ".join((testing.population(x.control), *(tested or {}).get(x.control.id, ("", ""))[:1])).rstrip(
+                    "; "
+                ),
+                "; ".join(
+                    (testing.SAMPLE[x.control.frequency], *(tested or {}).get(x.control.id, ("", ""))[1:])
+                ).rstrip("; "),
             )
         )
     return rows

@@ -99,6 +99,15 @@ BACKUP_PROTECTED = ResourceSpec(
     result_key="Results",
     id_field="ResourceArn",
 )
+# AWS Backup's jobs (by default those of the last 30 days): the backups population of a period, scan by scan.
+BACKUP_JOBS = ResourceSpec(
+    "backup.jobs",
+    "backup",
+    "ListBackupJobs",
+    regional=True,
+    result_key="BackupJobs",
+    id_field="BackupJobId",
+)
 SECRETS = ResourceSpec(
     "secretsmanager.secrets", "secretsmanager", "ListSecrets", regional=True, result_key="SecretList", id_field="ARN"
 )
@@ -249,6 +258,7 @@ SPECS: tuple[Spec, ...] = (
     EBS_VOLUMES,
     EBS_SNAPSHOTS,
     BACKUP_PROTECTED,
+    BACKUP_JOBS,
     KMS_KEYS,
     SECRETS,
     EFS_FILE_SYSTEMS,

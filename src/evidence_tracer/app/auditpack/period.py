@@ -10,7 +10,7 @@ from typing import Any
 
 from evidence_tracer.app.history import reconstructions
 from evidence_tracer.app.period import workspace_period
-from evidence_tracer.app.populations import population_of
+from evidence_tracer.app.populations import population_of, sample_of
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.evidence.items import end_of_day
 from evidence_tracer.period.populations import POPULATIONS
@@ -60,9 +60,22 @@ def period_files(ws: Workspace, start: date, end: date, now: datetime) -> tuple[
             ],
         }
     )
+    tested: dict[str, dict[str, Any]] = {}
     for name in POPULATIONS:  # every population of the period, with its IPE record
         population = population_of(ws, name, start, end, now)
-        files[f"{FOLDER}/populations/{name}.json"] = _json({"ipe": population.ipe(), "rows": list(population.rows)})
+        path = f"{FOLDER}/populations/{name}.json"
+        files[path] = _json({"ipe": population.ipe(), "rows": list(population.rows)})
+        tested.setdefault(population.control, {"population": path, "samples": []})
+    samples = []
+    for item in ws.manual_evidence(now):  # the samples taken of the period's populations, with their seeds
+        found = sample_of(item.filename or "")
+        if found and found[0] in POPULATIONS and start <= found[1] and found[2] <= end:
+            path = f"{FOLDER}/samples/{item.filename}"
+            files[path] = ws.store.content(item)
+            samples.append({"file": path, "evidence_id": item.id, "by": item.author, "note": item.note})
+            control = POPULATIONS[found[0]].control
+            tested.setdefault(control, {"population": "", "samples": []})["samples"].append(path)
+    files[f"{FOLDER}/samples.json"] = _json({"samples": samples})
     for r in reconstructions(ws, start, end, now):  # days rebuilt from AWS Config, kept apart
         files[f"{FOLDER}/reconstructions/{r.evidence.filename}"] = ws.store.content(r.evidence)
     header = {
@@ -70,5 +83,7 @@ def period_files(ws: Workspace, start: date, end: date, now: datetime) -> tuple[
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "operating_over_the_period": view.operating,
         "period_scans": len(view.scans),
+        "reconstructed_days": [r.day.isoformat() for r in view.reconstructed],
+        "populations": tested,
     }
     return files, header

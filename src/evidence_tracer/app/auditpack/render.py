@@ -252,7 +252,11 @@ def render(
                 for fmt in (Format.JSON, Format.HTML, Format.MARKDOWN)
             }
         )
-        made = deliverable_files(r, c.config, c.registers, c.as_of, c.completeness or None)
+        tested = {
+            control: (f"population: {t['population']}", f"samples: {', '.join(t['samples']) or 'none taken yet'}")
+            for control, t in (extra[1].get("populations", {}) if extra else {}).items()
+        }
+        made = deliverable_files(r, c.config, c.registers, c.as_of, c.completeness or None, tested)
         files.update({f"{DELIVERABLES}/{name}": data for name, data in made.items()})
     header = {**header_of(c, key_fingerprint), **(extra[1] if extra else {})}
     verdicts = {x.criterion.id: x for x in r.criteria} if r else {}
