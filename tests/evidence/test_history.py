@@ -95,7 +95,7 @@ def test_a_store_from_before_the_history_gets_one_and_planted_blobs_are_noted(tm
     (tmp_path / ".tracer" / "log.jsonl").unlink()  # as a 0.1.0 store was: index and blobs only
     migrated = EvidenceStore(tmp_path)
     assert migrated.verify() == [] and len(migrated.history.read()[0]) == 6
-    planted = migrated.blob_store.path("ab" * 32)
+    planted = migrated.local_blobs.path("ab" * 32)
     planted.parent.mkdir(parents=True, exist_ok=True)
     planted.write_bytes(b"planted")
     assert migrated.verify() == [] and migrated.unreferenced() == [str(planted.relative_to(tmp_path / ".tracer"))]

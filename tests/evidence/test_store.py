@@ -131,9 +131,9 @@ def test_store_verification_finds_altered_and_missing_content(tmp_path: Path) ->
     store.save_scan(result, records)
     assert store.verify() == []
     item = store.items(kind=Kind.API)[0]
-    path = store.blob_store.path(item.sha256)
+    path = store.local_blobs.path(item.sha256)
     path.write_bytes(path.read_bytes() + b" ")
-    other = store.blob_store.path(store.items(kind=Kind.API)[1].sha256)
+    other = store.local_blobs.path(store.items(kind=Kind.API)[1].sha256)
     other.unlink()
     problems = store.verify()
     assert any("altered" in p for p in problems) and any("missing" in p for p in problems)

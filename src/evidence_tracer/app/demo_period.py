@@ -147,9 +147,7 @@ def reconstruct_outage(ws: Workspace, founder: str, base: ScanResult, day: date)
     from evidence_tracer.fakes.server import serve
     from evidence_tracer.inventory.aws_config import CONFIG_TYPES
     from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, demo_environment
-    from evidence_tracer.sources.aws.plugin import aws_settings
     from evidence_tracer.sources.aws.session import AwsContext
-    from evidence_tracer.sources.aws.source import AwsSource
 
     inventory = ws.inventory_of(base.scan.id)
     assert inventory is not None, "the demo's own scan keeps its inventory"
@@ -168,5 +166,5 @@ def reconstruct_outage(ws: Workspace, founder: str, base: ScanResult, day: date)
                         )
     with demo_environment(), serve(config_api(fake)) as api:
         os.environ["AWS_ENDPOINT_URL_CONFIG_SERVICE"] = api.base_url
-        source = AwsSource(aws_settings(ws.config), AwsContext(region="us-east-1", simulated="moto, in process (demo)"))
-        reconstruct(ws, tuple(CONFIG_TYPES), day, founder, datetime.now(UTC), source)
+        context = AwsContext(region="us-east-1", simulated="moto, in process (demo)")
+        reconstruct(ws, tuple(CONFIG_TYPES), day, founder, datetime.now(UTC), aws_context=context)

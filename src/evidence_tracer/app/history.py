@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.checks.registry import CheckContext, run_check, specs
@@ -21,6 +21,10 @@ from evidence_tracer.inventory import SourcePart
 from evidence_tracer.inventory.aws_config import CONFIG_TYPES
 from evidence_tracer.models import Finding, Status
 from evidence_tracer.period.view import ReconstructedDay
+
+if TYPE_CHECKING:
+    from evidence_tracer.sources.aws.history import HistoryRead
+    from evidence_tracer.sources.aws.session import AwsContext
 
 PREFIX = "reconstruction-"
 FALLBACK_CHECK = "config_recorder_enabled"  # whose criterion a reconstruction that judged nothing is filed under
@@ -99,21 +103,37 @@ def _document(r: Reconstruction, items: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def read_config_history(
+    ws: Workspace,
+    resource_types: Sequence[str],
+    until: datetime,
+    since: datetime | None = None,
+    profile: str | None = None,
+    aws_context: AwsContext | None = None,
+) -> HistoryRead:
+    """AWS Config's items for the boundary's accounts and regions (the AWS source built by its plug-in)."""
+    from evidence_tracer.sources.aws.history import read_history
+    from evidence_tracer.sources.registry import BuildOptions, plugin
+
+    source = plugin("aws").build(ws.config, BuildOptions(profile, aws_context=aws_context))
+    return read_history(source, resource_types, ws.config.boundary.regions or None, until, since)
+
+
 def reconstruct(
-    ws: Workspace, resource_types: Sequence[str], day: date, by: str, now: datetime, source: Any = None
+    ws: Workspace,
+    resource_types: Sequence[str],
+    day: date,
+    by: str,
+    now: datetime,
+    profile: str | None = None,
+    aws_context: AwsContext | None = None,
 ) -> Reconstruction:
     """Read the types' configuration in force at the end of `day` from AWS Config, judge it, keep every call as
     an evidence record and file the reconstruction (items, checks, findings) effective on `day`."""
-    from evidence_tracer.sources.aws.history import read_history
-    from evidence_tracer.sources.aws.plugin import aws_settings
-    from evidence_tracer.sources.aws.source import AwsSource
-
     if day > now.date():
         raise ConfigError(f"--at {day} is in the future: AWS Config holds only what has happened")
     moment = seen_by(day, now)
-    read = read_history(
-        source or AwsSource(aws_settings(ws.config)), resource_types, ws.config.boundary.regions or None, moment
-    )
+    read = read_config_history(ws, resource_types, moment, profile=profile, aws_context=aws_context)
     saved = ws.store.save_records(read.records)
     parts = tuple(a.part(moment) for a in read.accounts)
     checks, findings = judge(parts, resource_types, ws, moment)

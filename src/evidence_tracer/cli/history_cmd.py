@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from evidence_tracer.app.history import reconstruct
+from evidence_tracer.app.history import read_config_history, reconstruct
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.cli.options import WorkspaceDir, _date, _now
 from evidence_tracer.cli.output import safe, table
@@ -39,18 +39,13 @@ def history(
     """Read AWS Config's history. With --at, the day's configuration is rebuilt, judged by every check that needs
     only what Config records, and filed as evidence "reconstructed from AWS Config on DATE" (never mixed with
     observed scans); without it, each resource's recorded changes are listed. Every call is kept as evidence."""
-    from evidence_tracer.sources.aws.history import read_history
-    from evidence_tracer.sources.aws.plugin import aws_settings
-    from evidence_tracer.sources.aws.source import AwsSource
-
     ws = Workspace(workspace)
-    source = AwsSource(aws_settings(ws.config, profile))
     console = Console()
     now = _now()
     if at is not None:
         if by is None:
             raise ConfigError("--at files a reconstruction: say who files it with --by EMAIL")
-        r = reconstruct(ws, resource_types, _date(at, "--at"), by, now, source)
+        r = reconstruct(ws, resource_types, _date(at, "--at"), by, now, profile)
         counts = r.counts()
         table(
             safe(r.label),
@@ -67,9 +62,7 @@ def history(
             raise typer.Exit(1)
         return
     start = _date(since, "--since") if since else now.date() - timedelta(days=30)
-    read = read_history(
-        source, resource_types, ws.config.boundary.regions or None, now, datetime.combine(start, time(), UTC)
-    )
+    read = read_config_history(ws, resource_types, now, datetime.combine(start, time(), UTC), profile)
     ws.store.save_records(read.records)
     rows: list[tuple[object, ...]] = []
     failed = False

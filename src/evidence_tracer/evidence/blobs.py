@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Protocol
 
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.errors import EvidenceError
@@ -19,6 +20,22 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             hasher.update(chunk)
     return hasher.hexdigest()
+
+
+class Blobs(Protocol):
+    """Where a store keeps its content: a folder (BlobStore) or S3 (s3_store.S3Blobs)."""
+
+    def put(self, data: bytes) -> str: ...
+
+    def put_file(self, path: Path) -> tuple[str, int, int]: ...
+
+    def flush(self) -> None: ...
+
+    def read(self, digest: str) -> bytes: ...
+
+    def problem(self, digest: str) -> str | None: ...
+
+    def unnamed(self, named: set[str]) -> list[str]: ...
 
 
 class BlobStore:
@@ -86,5 +103,13 @@ class BlobStore:
             return "missing"
         return "altered" if file_sha256(path) != digest else None
 
-    def names(self) -> list[Path]:
-        return sorted(self.root.glob("*/*"))
+    def replace(self, digest: str, data: bytes) -> None:
+        """Put back a cached blob that is missing or not what its name says (the caller checked `data`)."""
+        write_atomic(self.path(digest), data)
+
+    def flush(self) -> None:
+        """Nothing to do: every put is already on disk."""
+
+    def unnamed(self, named: set[str]) -> list[str]:
+        """Blobs whose digest is not in `named` (paths relative to the store's folder)."""
+        return [str(p.relative_to(self.root.parent)) for p in sorted(self.root.glob("*/*")) if p.name not in named]

@@ -43,47 +43,61 @@ class Entry:
     hash: str
 
 
-class History:
-    def __init__(self, path: Path) -> None:
-        self.path = path
+def chain_problems(entries: Iterable[Entry]) -> list[str]:
+    """What is wrong with a sequence of entries as a chain: numbering, links and hashes (empty: it proves itself)."""
+    problems: list[str] = []
+    prev = GENESIS
+    for number, entry in enumerate(entries, start=1):
+        if entry.seq != number or entry.prev != prev:
+            problems.append(
+                f"history line {number} does not follow line {number - 1}: history was removed or reordered"
+            )
+        if entry_hash(entry.seq, entry.prev, entry.table, entry.row) != entry.hash:
+            problems.append(f"history line {number} was rewritten (its hash does not match)")
+        prev = entry.hash
+    return problems
+
+
+def parse_entry(raw: bytes | Mapping[str, Any]) -> Entry:
+    """One entry as written; raises ValueError, KeyError or TypeError when it is not one."""
+    data = json.loads(raw) if isinstance(raw, bytes) else raw
+    return Entry(int(data["seq"]), str(data["prev"]), str(data["table"]), dict(data["row"]), str(data["hash"]))
+
+
+def encode_entry(e: Entry) -> bytes:
+    return _canonical({"seq": e.seq, "prev": e.prev, "table": e.table, "row": e.row, "hash": e.hash})
+
+
+def chained(last: Entry | None, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
+    """The entries `rows` become when appended after `last`."""
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    added: list[Entry] = []
+    for table, row in rows:
+        seq += 1
+        entry = Entry(seq, prev, table, dict(row), entry_hash(seq, prev, table, row))
+        added.append(entry)
+        prev = entry.hash
+    return added
+
+
+class Chain:
+    """What every history answers, wherever it is kept: its entries (read), its head and pins."""
 
     def read(self) -> tuple[list[Entry], list[str]]:
-        """Every entry, and what is wrong with the chain (empty when it proves itself)."""
-        entries: list[Entry] = []
-        problems: list[str] = []
-        if not self.path.exists():
-            return entries, problems
-        prev = GENESIS
-        with self.path.open("rb") as lines:
-            for number, raw in enumerate(lines, start=1):
-                if not raw.endswith(b"\n"):
-                    break  # a write killed midway: never acknowledged, dropped by the next append
-                try:
-                    data = json.loads(raw)
-                    entry = Entry(
-                        int(data["seq"]), str(data["prev"]), str(data["table"]), dict(data["row"]), str(data["hash"])
-                    )
-                except (ValueError, KeyError, TypeError):
-                    problems.append(f"history line {number} is unreadable (truncated or rewritten)")
-                    break
-                if entry.seq != number or entry.prev != prev:
-                    problems.append(
-                        f"history line {number} does not follow line {number - 1}: history was removed or reordered"
-                    )
-                if entry_hash(entry.seq, entry.prev, entry.table, entry.row) != entry.hash:
-                    problems.append(f"history line {number} was rewritten (its hash does not match)")
-                entries.append(entry)
-                prev = entry.hash
-        return entries, problems
+        raise NotImplementedError
 
-    def _drop_torn_tail(self) -> None:
-        """Cut a last line a killed writer left without its newline (it was never acknowledged)."""
-        if not self.path.exists():
-            return
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            with self.path.open("r+b") as handle:
-                handle.truncate(data.rfind(b"\n") + 1)
+    def exists(self) -> bool:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Begin an empty history (nothing to do where appending creates it)."""
+
+    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
+        raise NotImplementedError
+
+    def outside_problems(self) -> list[str]:
+        """What the place the history is kept says against it (an S3 store's locked heads); none for a folder."""
+        return []
 
     def head(self) -> str:
         entries, _ = self.read()
@@ -116,23 +130,54 @@ class History:
             return f"no entry of the history has the pinned hash {head}: it was cut short or rewritten"
         return None
 
+
+class History(Chain):
+    """The history in a folder: one line per entry in `log.jsonl`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def start(self) -> None:
+        """An empty history file (a store made before the history existed gets one, then its rows)."""
+        self.path.touch()
+
+    def read(self) -> tuple[list[Entry], list[str]]:
+        """Every entry, and what is wrong with the chain (empty when it proves itself)."""
+        entries: list[Entry] = []
+        problems: list[str] = []
+        if not self.path.exists():
+            return entries, problems
+        with self.path.open("rb") as lines:
+            for number, raw in enumerate(lines, start=1):
+                if not raw.endswith(b"\n"):
+                    break  # a write killed midway: never acknowledged, dropped by the next append
+                try:
+                    entries.append(parse_entry(raw))
+                except (ValueError, KeyError, TypeError):
+                    problems.append(f"history line {number} is unreadable (truncated or rewritten)")
+                    break
+        return entries, chain_problems(entries) + problems
+
+    def _drop_torn_tail(self) -> None:
+        """Cut a last line a killed writer left without its newline (it was never acknowledged)."""
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with self.path.open("r+b") as handle:
+                handle.truncate(data.rfind(b"\n") + 1)
+
     def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
         """Append rows (the caller holds the workspace lock); durable before it returns."""
         entries, _ = self.read()
-        seq, prev = (entries[-1].seq, entries[-1].hash) if entries else (0, GENESIS)
-        added: list[Entry] = []
-        for table, row in rows:
-            seq += 1
-            entry = Entry(seq, prev, table, dict(row), entry_hash(seq, prev, table, row))
-            added.append(entry)
-            prev = entry.hash
+        added = chained(entries[-1] if entries else None, rows)
         if not added:
             return added
         self._drop_torn_tail()
-        payload = b"".join(
-            _canonical({"seq": e.seq, "prev": e.prev, "table": e.table, "row": e.row, "hash": e.hash}) + b"\n"
-            for e in added
-        )
+        payload = b"".join(encode_entry(e) + b"\n" for e in added)
         size = self.path.stat().st_size if self.path.exists() else 0
         try:
             with self.path.open("ab") as out:

@@ -4,10 +4,9 @@ Pure comparisons; the store gathers what they compare (store.verify)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidence_tracer.evidence.blobs import BlobStore
+from evidence_tracer.evidence.blobs import Blobs
 from evidence_tracer.evidence.history import Entry
 
 if TYPE_CHECKING:
@@ -49,7 +48,7 @@ def referenced_blobs(expected: Rows) -> dict[str, str]:
     return referenced
 
 
-def blob_problems(expected: Rows, blobs: BlobStore) -> list[str]:
+def blob_problems(expected: Rows, blobs: Blobs) -> list[str]:
     problems = []
     for digest, owner in sorted(referenced_blobs(expected).items()):
         problem = blobs.problem(digest)
@@ -58,10 +57,9 @@ def blob_problems(expected: Rows, blobs: BlobStore) -> list[str]:
     return problems
 
 
-def unreferenced(expected: Rows, blobs: BlobStore, root: Path) -> list[str]:
-    """Blobs no history entry names (paths relative to `root`)."""
-    named = set(referenced_blobs(expected))
-    return [str(p.relative_to(root)) for p in blobs.names() if p.name not in named]
+def unreferenced(expected: Rows, blobs: Blobs) -> list[str]:
+    """Blobs no history entry names."""
+    return blobs.unnamed(set(referenced_blobs(expected)))
 
 
 def verify_store(store: EvidenceStore) -> list[str]:
@@ -79,4 +77,4 @@ def verify_store(store: EvidenceStore) -> list[str]:
         problems += index_problems(expected, store.disk_rows())
     if store.triggers_removed:
         problems.append(f"the index's append-only triggers had been removed: {', '.join(store.triggers_removed)}")
-    return problems + blob_problems(expected, store.blob_store)
+    return problems + store.history.outside_problems() + blob_problems(expected, store.blob_store)

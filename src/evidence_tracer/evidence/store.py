@@ -18,7 +18,6 @@ import mimetypes
 import sqlite3
 import uuid
 from collections.abc import Iterable
-from contextlib import AbstractContextManager, closing
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,22 +26,15 @@ from evidence_tracer import __version__
 from evidence_tracer.atomic import can_write
 from evidence_tracer.errors import EvidenceError, StorageError
 from evidence_tracer.evidence import codec
-from evidence_tracer.evidence.blobs import BlobStore
-from evidence_tracer.evidence.history import Entry, History
+from evidence_tracer.evidence.blobs import Blobs, BlobStore
+from evidence_tracer.evidence.cache import IndexCache
+from evidence_tracer.evidence.history import Chain, History
 from evidence_tracer.evidence.index import (
-    TABLES,
-    connect,
     evidence_row,
-    fill,
     in_memory,
     insert_row,
     item_of,
-    open_readonly,
-    ordered_rows,
-    prepare,
     scan_row,
-    set_aside,
-    table_rows,
 )
 from evidence_tracer.evidence.integrity import expected_rows, index_problems, unreferenced, verify_store
 from evidence_tracer.evidence.items import (
@@ -54,6 +46,7 @@ from evidence_tracer.evidence.items import (
     iso,
     manual_moment,
     parse_time,
+    sha256,
 )
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact_values, redacted_snapshot
@@ -63,16 +56,37 @@ from evidence_tracer.names import validate_person
 HISTORY_FILE = "log.jsonl"
 
 
-class EvidenceStore:
-    def __init__(self, workspace: Path, lock_timeout: float = 60.0, labels: codec.Labels | None = None) -> None:
+class EvidenceStore(IndexCache):
+    def __init__(
+        self,
+        workspace: Path,
+        lock_timeout: float = 60.0,
+        labels: codec.Labels | None = None,
+        remote: str | None = None,
+        client: Any = None,
+    ) -> None:
+        """`remote` (s3://BUCKET/PREFIX): the blobs and the history are kept there, this folder holding the index
+        and caches of what was read; `client` stands in for the store's own S3 client."""
         self.workspace = workspace
         self.root = workspace / STATE_DIR
         self.blobs = self.root / "blobs"
-        self.blob_store = BlobStore(self.blobs)
         self.labels = labels
         self.lock_timeout = lock_timeout
-        self.history = History(self.root / HISTORY_FILE)
-        self.index_missing = not self.index_path.exists() and self.history.path.exists()
+        self.remote = remote
+        self.local_blobs = BlobStore(self.blobs)  # the content itself, or (S3) the cache of what was read
+        self.blob_store: Blobs
+        self.history: Chain
+        if remote is None:
+            self.blob_store, self.history = self.local_blobs, History(self.root / HISTORY_FILE)
+        else:
+            from evidence_tracer.evidence.s3_bucket import STORE_OPERATIONS, Bucket, S3Location, store_client
+            from evidence_tracer.evidence.s3_store import S3Blobs, S3History
+
+            location = S3Location.parse(remote)
+            self.bucket = Bucket(location, client or store_client(STORE_OPERATIONS))
+            self.blob_store = S3Blobs(self.bucket, self.local_blobs)
+            self.history = S3History(self.bucket, self.root / "s3" / sha256(location.url.encode())[:16])
+        self.index_missing = not self.index_path.exists() and self.history.exists()
         self._memory: sqlite3.Connection | None = None
         self.index_corrupt: str | None = None  # SQLite cannot read the index file
         self.cache_problems: list[str] = []  # rows of the index the history does not prove
@@ -90,13 +104,13 @@ class EvidenceStore:
         try:
             self._open_index()
         except EvidenceError as exc:
-            if not self.history.path.exists():
+            if not self.history.exists():
                 raise
             # A corrupt index is a damaged cache: read from the history, refuse writes until it is rebuilt.
             self.index_corrupt = str(exc)
             self._memory = self._index_in_memory()
             return
-        if not self.history.path.exists():
+        if not self.history.exists():
             self._start_history()
             return
         entries = self.roll_forward()
@@ -107,70 +121,7 @@ class EvidenceStore:
             if self.cache_problems:
                 self._memory = in_memory((e.table, e.row) for e in entries)
 
-    @property
-    def index_problem(self) -> str | None:
-        """Why the index is not used (read from the history instead), in one line; None when it is sound."""
-        if self.index_corrupt is not None:
-            return self.index_corrupt
-        if self.cache_problems:
-            more = f" (and {len(self.cache_problems) - 1} more)" if len(self.cache_problems) > 1 else ""
-            return f"the evidence index does not match the history: {self.cache_problems[0]}{more}"
-        return None
-
-    def _open_index(self) -> None:
-        existed = self.index_path.exists()
-        with self._db() as db:
-            removed = prepare(db)
-        # Triggers missing from an index that existed had been removed: evidence of tampering.
-        self.triggers_removed = removed if existed else []
-
-    @property
-    def index_path(self) -> Path:
-        return self.root / "index.sqlite"
-
-    def roll_forward(self) -> list[Entry] | None:
-        """History the index lacks (a run killed between the two writes, a deleted index) is put back. Returns
-        the history's entries, or None when the history is damaged (verify reports it; nothing is copied)."""
-        if self._memory is not None:
-            return None
-        entries, problems = self.history.read()
-        if problems:
-            return None
-        if not entries:
-            return entries
-        with self._db() as db:
-            have = {(t, str(r["id"])) for t in TABLES for r in db.execute(f"SELECT id FROM {t}")}
-        lacking = [e for e in entries if (e.table, str(e.row["id"])) not in have]
-        if lacking:
-            with workspace_lock(self.root, self.lock_timeout), self._db() as db:
-                db.execute("BEGIN IMMEDIATE")
-                for entry in lacking:
-                    insert_row(db, entry.table, entry.row)
-                db.execute("COMMIT")
-        return entries
-
-    def _start_history(self) -> None:
-        """A store made before the history existed: its index rows become the first entries (once)."""
-        with workspace_lock(self.root, self.lock_timeout):
-            if self.history.path.exists():
-                return
-            with self._db() as db:
-                rows = ordered_rows(db)
-            self.history.path.touch()
-            self.history.append(rows)
-
     # --- low level -----------------------------------------------------------------------------
-
-    def _index_in_memory(self) -> sqlite3.Connection:
-        """The index of a read-only store: from the history, or (a store older than its history) a copy of the
-        index file opened immutable."""
-        if self.history.path.exists():
-            entries, _ = self.history.read()  # a damaged chain is verify's to report
-            return in_memory((e.table, e.row) for e in entries)
-        return in_memory((), copy_of=self.index_path if self.index_path.exists() else None)
-
-    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
-        return connect(self.index_path, self.lock_timeout, self._memory)
 
     def _refuse_if_read_only(self) -> None:
         if self.index_problem is not None:
@@ -194,7 +145,11 @@ class EvidenceStore:
                     raise EvidenceError(f"scan {row['id']} is already stored; scans are never overwritten")
             known = {r["id"] for r in db.execute("SELECT id FROM evidence")}
         rows = [(t, r) for t, r in rows if t != "evidence" or r["id"] not in known]
+        self.blob_store.flush()  # the content is kept before the history names it
         self.history.append(rows)
+        if self.remote is not None:  # other writers' batches may have landed first: the index takes them all
+            self._roll_forward_locked()
+            return
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -353,43 +308,8 @@ class EvidenceStore:
         """What is wrong with the store, judged from the files alone (evidence/integrity.py). Empty: intact."""
         return verify_store(self)
 
-    def disk_rows(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """The index file's own rows (never an in-memory stand-in); a file SQLite cannot read is an error."""
-        if not self.index_path.exists():
-            return {}
-        if self.read_only:
-            with closing(open_readonly(self.index_path)) as disk:
-                try:
-                    return table_rows(disk)
-                except sqlite3.Error as exc:
-                    raise EvidenceError(f"evidence index {self.index_path}: {exc}") from None
-        with connect(self.index_path, self.lock_timeout) as db:
-            return table_rows(db)
-
     def unreferenced(self) -> list[str]:
         """Blobs no history entry names: the content of a run killed before it committed, or a planted file.
         Harmless to the record (nothing refers to them), reported so nothing hides in the store."""
         entries, _ = self.history.read()
-        return unreferenced(expected_rows(entries), self.blob_store, self.root)
-
-    def rebuild_index(self) -> int:
-        """Rebuild the index from the history (the old one is kept aside); returns the rows restored."""
-        entries, problems = self.history.read()
-        if problems:
-            raise EvidenceError("the history itself is damaged; the index cannot be rebuilt from it: " + problems[0])
-        if self.read_only:
-            self._refuse_if_read_only()
-        if self._memory is not None:
-            self._memory.close()
-            self._memory, self.index_corrupt, self.cache_problems = None, None, []
-        with workspace_lock(self.root, self.lock_timeout):
-            set_aside(self.index_path)
-            with self._db() as db:
-                fill(db, ((e.table, e.row) for e in entries))
-        self.index_missing = False
-        self._open_index()
-        return len(entries)
-
-    def head(self) -> str:
-        """The history's newest hash: pin it, and a rewritten history shows."""
-        return self.history.head()
+        return unreferenced(expected_rows(entries), self.blob_store)

@@ -111,9 +111,15 @@ def test_scan_makes_only_the_declared_read_only_calls_and_uses_all_of_them(ctx: 
     outcome = scan(ctx)
     calls = Counter(f"{r.service}:{r.operation}" for r in outcome.records)
     assert set(calls) <= operation_keys()
-    # Every declared operation is used, but for those only an Organization needs, and GetFindings, which
-    # follows a ListFindings moto does not implement (test_shapes reads it in the documented shape).
-    assert operation_keys() - set(calls) == {"sts:AssumeRole", "guardduty:GetFindings"}
+    # Every declared operation is used, but for those only an Organization needs, GetFindings, which follows a
+    # ListFindings moto does not implement (test_shapes reads it in the documented shape), and the two AWS Config
+    # history reads only `tracer history` makes (test_config_history).
+    assert operation_keys() - set(calls) == {
+        "sts:AssumeRole",
+        "guardduty:GetFindings",
+        "config:GetResourceConfigHistory",
+        "config:ListDiscoveredResources",
+    }
     # Findings point at records of this scan.
     ids = {r.record_id for r in outcome.records}
     assert all(f.evidence_ids and set(f.evidence_ids) <= ids for f in outcome.result.findings)

@@ -17,7 +17,7 @@ from evidence_tracer.sources.aws.caller import CallFailed, Recorder
 from evidence_tracer.sources.aws.collectors.config_history import history_at, timeline
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSource
-from evidence_tracer.sources.base import SourceError
+from evidence_tracer.sources.base import EvidenceSource, SourceError
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _targets(source: AwsSource, ctx: AwsContext, rec: Recorder) -> tuple[str, st
 
 
 def read_history(
-    source: AwsSource,
+    source: EvidenceSource,
     resource_types: Sequence[str],
     regions: Sequence[str] | None,
     moment: datetime,
@@ -66,6 +66,8 @@ def read_history(
     """Each account's configuration items of the types in force at `moment` (or, with `since`, every item between
     `since` and `moment`). An account whose role cannot be assumed, or a region without a recorder, is a
     failure of its own: never an empty history."""
+    if not isinstance(source, AwsSource):
+        raise SourceError("AWS Config's history is read by the AWS source")
     unknown = [t for t in resource_types if t not in CONFIG_TYPES]
     if unknown:
         raise SourceError(
