@@ -1,8 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+from moto.server import ThreadedMotoServer
 
 from evidence_tracer.sources.aws.demo_account import demo_environment
 from evidence_tracer.sources.aws.session import AwsContext
@@ -18,3 +25,78 @@ def aws() -> Iterator[None]:
 @pytest.fixture
 def ctx(aws: None) -> AwsContext:
     return AwsContext(region="us-east-1")
+
+
+S3_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+
+def _atomic_conditional_puts() -> None:
+    """S3 decides `If-None-Match: *` atomically; moto checks, then writes, and two threads can both pass the
+    check. Its PutObject handler is serialised here so that the server answers as S3 documents."""
+    from moto.s3.responses import S3Response
+
+    if getattr(S3Response.put_object, "_tracer_atomic", False):
+        return
+    lock = threading.Lock()
+    original = S3Response.put_object
+
+    @functools.wraps(original)
+    def put_object(self: Any) -> Any:
+        with lock:
+            return original(self)
+
+    put_object._tracer_atomic = True  # type: ignore[attr-defined]
+    S3Response.put_object = put_object  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's threaded S3 server on a free loopback port (real HTTP, real boto3)."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    _atomic_conditional_puts()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_env(s3_endpoint: str) -> Iterator[dict[str, str]]:
+    env = {**S3_ENV, "AWS_ENDPOINT_URL": s3_endpoint}
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        yield env
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture
+def locked_bucket(s3_env: dict[str, str]) -> Callable[..., str]:
+    """A new bucket with versioning and Object Lock (COMPLIANCE, 400 days by default), as `tracer store init`
+    makes it: returns its s3:// URL with a prefix."""
+    import boto3
+
+    def make(mode: str | None = "COMPLIANCE", days: int = 400) -> str:
+        name = f"evidence-{uuid.uuid4().hex[:12]}"
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=mode is not None)
+        if mode is not None:
+            s3.put_object_lock_configuration(
+                Bucket=name,
+                ObjectLockConfiguration={
+                    "ObjectLockEnabled": "Enabled",
+                    "Rule": {"DefaultRetention": {"Mode": mode, "Days": days}},
+                },
+            )
+        return f"s3://{name}/team/evidence"
+
+    return make

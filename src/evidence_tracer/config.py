@@ -112,6 +112,13 @@ class EvidenceSettings(_Strict):
     max_file_mb: StrictInt = Field(100, ge=1, le=10_000)  # the largest file `tracer evidence add` accepts
 
 
+class StoreSettings(_Strict):
+    """Where the evidence lives: this folder's `.tracer/` (the default), or S3 with Object Lock."""
+
+    url: str | None = Field(None, pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$")  # s3://BUCKET/PREFIX
+    region: str | None = None
+
+
 class Signing(_Strict):
     # The fingerprint (SHA256:…) of the workspace key that signs auditor packages; `tracer init` writes it.
     public_key_fingerprint: str = Field("", pattern=r"^(SHA256:[A-Za-z0-9+/]{43})?$")
@@ -348,6 +355,7 @@ class WorkspaceConfig(_Strict):
     sources: Sources = Sources()
     criticality: Criticality = Criticality()
     evidence: EvidenceSettings = EvidenceSettings()
+    store: StoreSettings = StoreSettings()
     signing: Signing = Signing()
 
 

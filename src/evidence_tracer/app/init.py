@@ -42,6 +42,7 @@ class InitAnswers:
     parameters: dict[str, int] = field(default_factory=dict)
     audit_date: date | None = None
     period: tuple[date, date] | None = None  # a Type 2's observation period (start, end)
+    store: str | None = None  # s3://BUCKET/PREFIX: the evidence kept in S3 (default: this folder's .tracer/)
 
     def categories(self) -> list[Category]:
         chosen = [Category.SECURITY]
@@ -64,6 +65,16 @@ def _scalar(value: str) -> str:
 
 def _flow(values: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(_scalar(v) for v in values) + "]"
+
+
+STORE_COMMENT = "# Where the evidence is kept (tracer store init; tracer store migrate)."
+
+
+def store_section(url: str) -> list[str]:
+    """tracer.yaml's `store:` lines for an S3 store (the URL checked and written in its one form)."""
+    from evidence_tracer.evidence.s3_bucket import S3Location
+
+    return [STORE_COMMENT, "store:", f"  url: {_scalar(S3Location.parse(url).url)}", ""]
 
 
 def render_config(answers: InitAnswers) -> str:
@@ -111,6 +122,7 @@ def render_config(answers: InitAnswers) -> str:
         "  critical_buckets: []",
         '  critical_tag: {key: "tracer:critical", value: "true"}',
         "",
+        *(store_section(answers.store) if answers.store else []),
     ]
     text = "\n".join(lines)
     parsed = parse_config(text, CONFIG_FILE)  # never write a file that would not load

@@ -29,6 +29,7 @@ from evidence_tracer.cli import (
     populations_cmd,
     reviews_cmd,
     setup_cmd,
+    store_cmd,
 )
 from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
 from evidence_tracer.cli.output import print_summary, safe, scan_progress, warn_unproven
@@ -86,6 +87,7 @@ app.command("drift")(period_cmd.drift)
 app.command("period")(period_cmd.period)
 app.command("history")(history_cmd.history)
 app.add_typer(populations_cmd.populations, name="populations")
+app.add_typer(store_cmd.store, name="store")
 app.command("sample")(populations_cmd.sample)
 
 app.command("init")(setup_cmd.init)
@@ -340,11 +342,20 @@ def permissions(
     source: Annotated[
         str, typer.Option(help="A registered source: aws (an IAM policy), github, okta, google (token permissions).")
     ] = "aws",
+    store: Annotated[
+        bool, typer.Option("--store", help="The evidence store's writer policy instead (tracer.yaml store.url).")
+    ] = False,
 ) -> None:
-    """Print the minimal read-only permissions a source needs (generated from its declared operations)."""
+    """Print the minimal read-only permissions a source needs (generated from its declared operations), or with
+    --store the policies of the S3 evidence store's writers and bucket."""
     from evidence_tracer.sources.registry import plugin
 
     config = load_config(workspace) if (workspace / "tracer.yaml").exists() else None
+    if store:
+        if config is None or not config.store.url:
+            raise ConfigError("--store: tracer.yaml has no store.url (tracer init --store s3://BUCKET/PREFIX)")
+        store_cmd.print_policies(config.store.url)
+        return
     sys.stdout.write(plugin(source).permissions(config))
 
 

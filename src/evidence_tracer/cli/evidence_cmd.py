@@ -13,7 +13,7 @@ from rich.table import Table
 
 from evidence_tracer.app.auditpack.export import export_package
 from evidence_tracer.app.auditpack.gather import scan_access
-from evidence_tracer.app.workspace import Workspace, open_store, require_workspace
+from evidence_tracer.app.workspace import Workspace, require_workspace
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls, resolve_target
 from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
@@ -66,7 +66,7 @@ def list_(
         resolve_target(criterion)
     if control and control not in controls():
         raise EvidenceError(f"unknown control {control!r}")
-    store = open_store(workspace)
+    store = Workspace(workspace).store
     items = store.items(kind=kind, control=control)
     if criterion:
         supporting = _supporting(store, criterion)
@@ -166,7 +166,7 @@ def verify(
 
 
 def _verify_store(console: Console, workspace: Path, rebuild_index: bool, expect_head: str | None) -> int:
-    store = open_store(require_workspace(workspace))
+    store = Workspace(require_workspace(workspace)).store
     if rebuild_index:
         console.print(f"Index rebuilt from the history: {store.rebuild_index()} records.")
     problems = store.verify()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from evidence_tracer.app.workspace import open_store
+from evidence_tracer.app.workspace import Workspace as Opened
 from evidence_tracer.cli.options import Workspace, _d, _date, _now, _opt_date
 from evidence_tracer.cli.output import safe, table
 from evidence_tracer.errors import GovernanceError
@@ -155,7 +155,7 @@ def exceptions_add(
     check_id, _, resource = gap.partition(":")
     failing = [
         f
-        for f in open_store(workspace).load_scan().findings
+        for f in Opened(workspace).store.load_scan().findings
         if f.status is Status.FAIL and f.check_id == check_id and (not resource or f.resource_id == resource)
     ]
     if len(failing) != 1:

@@ -50,6 +50,9 @@ def init(
     period_end: Annotated[str | None, typer.Option(help="A Type 2: the last day of the observation period.")] = None,
     interactive: Annotated[bool, typer.Option(help="Ask for anything not given as a flag.")] = False,
     force: Annotated[bool, typer.Option(help="Replace an existing tracer.yaml.")] = False,
+    store: Annotated[
+        str | None, typer.Option(help="Keep the evidence in S3 (s3://BUCKET/PREFIX; see tracer store init).")
+    ] = None,
 ) -> None:
     """Create tracer.yaml: company, criteria in scope, boundary, owners and policy parameters."""
     ask = interactive or (company is None and sys.stdin.isatty())
@@ -104,6 +107,7 @@ def init(
         parameters={"access_key_max_age_days": access_key_max_age} if access_key_max_age else {},
         audit_date=_audit_date(audit_date),
         period=_period(period_start, period_end),
+        store=store,
     )
     path = create_workspace(workspace, answers, force)
     Console().print(

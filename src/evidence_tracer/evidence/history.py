@@ -83,7 +83,8 @@ def chained(last: Entry | None, rows: Iterable[tuple[str, Mapping[str, Any]]]) -
 class Chain:
     """What every history answers, wherever it is kept: its entries (read), its head and pins."""
 
-    def read(self) -> tuple[list[Entry], list[str]]:
+    def read(self, full: bool = False) -> tuple[list[Entry], list[str]]:
+        """Every entry and what is wrong with the chain; `full`: from where it is kept, ignoring any cache."""
         raise NotImplementedError
 
     def exists(self) -> bool:
@@ -144,7 +145,7 @@ class History(Chain):
         """An empty history file (a store made before the history existed gets one, then its rows)."""
         self.path.touch()
 
-    def read(self) -> tuple[list[Entry], list[str]]:
+    def read(self, full: bool = False) -> tuple[list[Entry], list[str]]:
         """Every entry, and what is wrong with the chain (empty when it proves itself)."""
         entries: list[Entry] = []
         problems: list[str] = []

@@ -67,7 +67,7 @@ def verify_store(store: EvidenceStore) -> list[str]:
     index against the history (forged, edited or missing rows, dropped triggers). History the index lacks (a
     run killed between the two writes) is put back first: that is recovery of what was recorded, not a problem."""
     store.roll_forward()
-    entries, problems = store.history.read()
+    entries, problems = store.history.read(full=True)
     if store.index_missing:
         problems.append(f"the index {store.index_path} was missing: run `tracer evidence verify --rebuild-index`")
     expected = expected_rows(entries)

@@ -91,6 +91,17 @@ class S3History(Chain):
     def _sync(self) -> list[str]:
         """Fetch the batches and heads named after the last ones known. Returns names that do not belong."""
         strays: list[str] = []
+        # Heads first: a head is written after its batch, so every head listed names a batch the listing after sees.
+        after = max(self._heads, default=0)
+        for name in self.bucket.names(HEADS, head_name(after, "f" * 64, 10**12) if after else ""):
+            head = _HEAD.match(name)
+            if head is None:
+                strays.append(name)
+                continue
+            n, value, length = int(head.group(1)), head.group(2), int(head.group(3))
+            if n not in self._heads:
+                self._heads[n] = (value, length)
+                self._remember(json.dumps({"batch": n, "head": value, "length": length}).encode())
         last = self._batches[-1][0] if self._batches else 0
         for name in self.bucket.names(HISTORY, batch_name(last) if last else ""):
             found = _BATCH.match(name)
@@ -112,16 +123,6 @@ class S3History(Chain):
                 continue
             self._batches.append(batch)
             self._remember(body)
-        after = max(self._heads, default=0)
-        for name in self.bucket.names(HEADS, head_name(after, "f" * 64, 10**12) if after else ""):
-            head = _HEAD.match(name)
-            if head is None:
-                strays.append(name)
-                continue
-            n, value, length = int(head.group(1)), head.group(2), int(head.group(3))
-            if n not in self._heads:
-                self._heads[n] = (value, length)
-                self._remember(json.dumps({"batch": n, "head": value, "length": length}).encode())
         return strays
 
     def _problems(self, strays: list[str]) -> list[str]:
@@ -224,6 +225,25 @@ class S3History(Chain):
             "nothing was written (try again)"
         )
 
+    def import_entries(self, entries: list[Entry], per_batch: int = 1000) -> None:
+        """Copy a history kept elsewhere into this empty one as it is — the same entries, the same hashes — in
+        batches, each with its locked head (`tracer store migrate`)."""
+        found, problems = self.read(full=True)
+        if found or problems:
+            raise StorageError(
+                f"{self.bucket.location.url} already holds a history: a store is migrated into an empty one"
+            )
+        for n, start in enumerate(range(0, len(entries), per_batch), start=1):
+            batch = entries[start : start + per_batch]
+            body = _batch_body(n, batch)
+            if not self.bucket.put_new(batch_name(n), body, _digest(body)):
+                raise StorageError(
+                    f"{batch_name(n)} appeared while migrating: another writer uses {self.bucket.location.url}"
+                )
+            self._batches.append((n, batch))
+            self._remember(body)
+        self._lock_heads()
+
 
 class S3Blobs:
     """Blobs in S3, cached in the workspace's own blob folder (every read checked against its SHA-256)."""
@@ -281,3 +301,15 @@ class S3Blobs:
 
     def unnamed(self, named: set[str]) -> list[str]:
         return [name for name in self.bucket.names(BLOBS) if name[len(BLOBS) :] not in named]
+
+    def copy_from(self, local: BlobStore, digests: Iterable[str]) -> int:
+        """Upload blobs of a folder store (each checked against its name first); returns how many were sent."""
+        wanted = sorted(set(digests))
+        for digest in wanted:
+            local.read(digest)  # a missing or altered blob stops the migration here
+            self._pending.add(digest)
+        if self.cache.root != local.root:
+            for digest in wanted:
+                self.cache.replace(digest, local.read(digest))
+        self.flush()
+        return len(wanted)

@@ -86,7 +86,8 @@ class EvidenceStore(IndexCache):
             self.bucket = Bucket(location, client or store_client(STORE_OPERATIONS))
             self.blob_store = S3Blobs(self.bucket, self.local_blobs)
             self.history = S3History(self.bucket, self.root / "s3" / sha256(location.url.encode())[:16])
-        self.index_missing = not self.index_path.exists() and self.history.exists()
+        # A local history without its index lost it; an S3 store's index is this machine's cache, built here.
+        self.index_missing = remote is None and not self.index_path.exists() and self.history.exists()
         self._memory: sqlite3.Connection | None = None
         self.index_corrupt: str | None = None  # SQLite cannot read the index file
         self.cache_problems: list[str] = []  # rows of the index the history does not prove
