@@ -30,6 +30,9 @@ class LoopbackProxy:
 
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
+                if self.headers.get("Expect", "").lower() == "100-continue":  # botocore waits for it on PutObject
+                    self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                    self.wfile.flush()
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if proxy.delay:
                     time.sleep(proxy.delay)

@@ -91,6 +91,13 @@ def test_the_workflow_runs_daily_with_oidc_and_no_keys(copy_demo: Path, capsys: 
     assert '"token.actions.githubusercontent.com:sub": "repo:acme/compliance:ref:refs/heads/main"' in out
     code, out, _ = _run(capsys, "schedule", "cron", "-w", str(copy_demo))
     assert code == 0 and "OnCalendar=*-*-* 05:17:00 UTC" in out and "17 5 * * * tracer scan -w " in out
+    from evidence_tracer.app.store import set_store_url
+
+    set_store_url(copy_demo, "s3://acme-evidence/prod")  # with the store on S3 every run writes there
+    code, out, _ = _run(capsys, "schedule", "github-actions", "--repo", "acme/compliance", "-w", str(copy_demo))
+    steps = yaml.safe_load(out)["jobs"]["collect"]["steps"]
+    assert code == 0 and not any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps)
+    assert "writes to the evidence store s3://acme-evidence/prod/" in out and "tracer permissions --store" in out
 
 
 def test_a_deviation_response_is_managements_and_names_a_real_episode(

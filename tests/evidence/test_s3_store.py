@@ -179,3 +179,56 @@ def test_the_store_client_refuses_what_it_does_not_declare(tmp_path: Path, locke
     with pytest.raises(StorageError, match="refused s3:DeleteObject"):
         s.bucket.client.delete_object(Bucket=s.bucket.location.bucket, Key="x")
     assert json.loads(encode_entry(chained(None, [("evidence", {"id": "x"})])[0]))["seq"] == 1
+
+
+WRITER = """
+import sys, itertools
+from pathlib import Path
+from evidence_tracer.catalog.controls import resolve_target
+from evidence_tracer.evidence.store import EvidenceStore
+folder, url = Path(sys.argv[1]), sys.argv[2]
+s = EvidenceStore(folder, remote=url)
+for i in itertools.count():
+    path = folder / f"item-{i}.txt"
+    path.write_text(f"killed writer item {i}: evidence of the control's operation")
+    s.add_manual(resolve_target("CC6.1"), path, f"killed {i}", "alice@acme.example")
+    print(i, flush=True)
+"""
+
+
+def test_writers_go_on_after_one_is_killed_mid_append(
+    tmp_path: Path, locked_bucket: Bucket, s3_env: dict[str, str]
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    url = locked_bucket()
+    folder = tmp_path / "doomed"
+    folder.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(folder), url],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **s3_env},
+    )
+    assert child.stdout is not None
+    for _ in range(3):  # three appends acknowledged, then killed wherever it is in the fourth
+        child.stdout.readline()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    threads = [
+        threading.Thread(target=lambda n=n: add(store(tmp_path / f"w{n}", url), tmp_path / "f", f"after {n}"))
+        for n in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    fresh = store(tmp_path / "auditor", url)
+    entries, problems = fresh.history.read(full=True)
+    notes = [e.row["note"] for e in entries]
+    assert problems == [] and fresh.verify() == []
+    assert notes[:3] == ["killed 0", "killed 1", "killed 2"] and {f"note after {n}" for n in range(3)} <= set(notes)
+    assert len(notes) == len(set(notes)) and len(notes) in (6, 7)  # the fourth landed whole, or not at all

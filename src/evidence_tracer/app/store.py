@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence_tracer.app.init import store_section
-from evidence_tracer.app.workspace import Workspace
+from evidence_tracer.app.workspace import Workspace, open_store
 from evidence_tracer.atomic import write_atomic
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, load_config
 from evidence_tracer.errors import ConfigError, StorageError
 from evidence_tracer.evidence.integrity import expected_rows, referenced_blobs
 from evidence_tracer.evidence.s3_bucket import SETUP_OPERATIONS, STORE_OPERATIONS, Bucket, S3Location, store_client
 from evidence_tracer.evidence.s3_setup import BucketReport, init_bucket
-from evidence_tracer.evidence.store import EvidenceStore
 
 YEAR = 365
 
@@ -82,13 +81,13 @@ def migrate_store(ws: Workspace, url: str, region: str | None = None) -> Migrati
     if problems:
         raise StorageError(f"the workspace's history does not prove itself ({problems[0]}): nothing was copied")
     location = S3Location.parse(url)
-    remote = EvidenceStore(ws.path, remote=location.url, client=store_client(STORE_OPERATIONS, region))
+    remote = open_store(ws.path, remote=location.url, region=region)
     from evidence_tracer.evidence.s3_store import S3Blobs, S3History
 
     assert isinstance(remote.blob_store, S3Blobs) and isinstance(remote.history, S3History)
     sent = remote.blob_store.copy_from(local.local_blobs, referenced_blobs(expected_rows(entries)))
     remote.history.import_entries(entries)
-    copied, wrong = EvidenceStore(ws.path, remote=location.url, client=remote.bucket.client).history.read(full=True)
+    copied, wrong = remote.history.read(full=True)  # everything again, from S3
     if wrong or [e.hash for e in copied] != [e.hash for e in entries]:
         raise StorageError(f"the copy in {location.url} does not match the workspace's history; tracer.yaml unchanged")
     missing = [d for d in referenced_blobs(expected_rows(entries)) if remote.blob_store.problem(d) is not None]

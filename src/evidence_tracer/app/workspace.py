@@ -37,16 +37,22 @@ def require_workspace(workspace: Path) -> Path:
     return workspace
 
 
-def open_store(path: Path, lock_timeout: float = 60.0, config: WorkspaceConfig | None = None) -> EvidenceStore:
-    """The workspace's evidence store — in its folder, or in S3 when tracer.yaml's `store.url` says so — reading
-    stored findings through today's catalog (every view then groups and weighs a finding the same way). The one
-    place the application opens a store."""
-    remote = config.store.url if config is not None else None
+def open_store(
+    path: Path,
+    lock_timeout: float = 60.0,
+    config: WorkspaceConfig | None = None,
+    remote: str | None = None,
+    region: str | None = None,
+) -> EvidenceStore:
+    """The workspace's evidence store — in its folder, or in S3 when tracer.yaml's `store.url` (or `remote`) says
+    so — reading stored findings through today's catalog (every view then groups and weighs a finding the same
+    way). The one place the application opens a store."""
+    remote = remote or (config.store.url if config is not None else None)
     client = None
     if remote is not None:
         from evidence_tracer.evidence.s3_bucket import STORE_OPERATIONS, store_client
 
-        client = store_client(STORE_OPERATIONS, config.store.region if config else None)
+        client = store_client(STORE_OPERATIONS, region or (config.store.region if config else None))
     return EvidenceStore(path, lock_timeout=lock_timeout, labels=catalog_labels, remote=remote, client=client)
 
 
