@@ -3,16 +3,20 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from moto.server import ThreadedMotoServer
 
-from evidence_tracer.sources.aws.demo_account import demo_environment
+from evidence_tracer.sources.aws.demo_account import demo_environment, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
+from tests.cli.conftest import fake_aws_env, tracer
 
 
 @pytest.fixture
@@ -100,3 +104,65 @@ def locked_bucket(s3_env: dict[str, str]) -> Callable[..., str]:
         return f"s3://{name}/team/evidence"
 
     return make
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """moto's threaded server on a free loopback port, seeded once with the demo account (its backends
+    are this process's, so there is one per test session)."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(fake_aws_env(endpoint))
+    try:
+        seed_demo_account()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `tracer demo` workspace per session (in a child process: the demo's in-process moto must not reset
+    the session server's backends). Tests that change it work on a copy (`copy_demo`)."""
+    ws = tmp_path_factory.mktemp("demo") / "ws"
+    out = tracer("demo", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
+    assert out.returncode == 0, out.stderr
+    return ws
+
+
+@pytest.fixture
+def copy_demo(demo_workspace: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "ws"
+    shutil.copytree(demo_workspace, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def type2_workspace(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's demo with the Type 2 period `tracer demo --type2` adds (the same function, on a copy, in a
+    child process: its reconstructed day runs moto in process, which must not reset the session server's
+    backends): ~90 days of daily scans with a deviation answered, a gap fixed in time, an outage with its first
+    day rebuilt from AWS Config, hires and a missed access review. (test_scan_cli runs `tracer demo --type2`.)"""
+    import shutil
+
+    ws = tmp_path_factory.mktemp("demo2") / "ws"
+    shutil.copytree(demo_workspace, ws, symlinks=True)
+    code = (
+        "import sys; from pathlib import Path; from evidence_tracer.app.demo_period import add_period; "
+        "from evidence_tracer.app.demo_records import FOUNDER; from evidence_tracer.app.workspace import Workspace; "
+        "add_period(Workspace(Path(sys.argv[1])), FOUNDER)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ws)], capture_output=True, text=True, env=fake_aws_env(), timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return ws

@@ -119,6 +119,15 @@ class StoreSettings(_Strict):
     region: str | None = None
 
 
+class PortalSettings(_Strict):
+    """`tracer serve`: the identity provider employees sign in with (OpenID Connect) and the portal's own URL."""
+
+    issuer: str | None = Field(None, pattern=r"^https?://")  # https://accounts.google.com, https://ACME.okta.com
+    client_id: str = ""
+    client_secret_env: str = "TRACER_OIDC_CLIENT_SECRET"  # the secret stays in the environment, never on disk
+    public_url: str = Field("http://127.0.0.1:8765", pattern=r"^https?://")  # behind a proxy: its https URL
+
+
 class Signing(_Strict):
     # The fingerprint (SHA256:…) of the workspace key that signs auditor packages; `tracer init` writes it.
     public_key_fingerprint: str = Field("", pattern=r"^(SHA256:[A-Za-z0-9+/]{43})?$")
@@ -356,6 +365,7 @@ class WorkspaceConfig(_Strict):
     criticality: Criticality = Criticality()
     evidence: EvidenceSettings = EvidenceSettings()
     store: StoreSettings = StoreSettings()
+    portal: PortalSettings = PortalSettings()
     signing: Signing = Signing()
 
 

@@ -28,6 +28,7 @@ from evidence_tracer.cli import (
     policies_cmd,
     populations_cmd,
     reviews_cmd,
+    serve_cmd,
     setup_cmd,
     store_cmd,
 )
@@ -86,6 +87,7 @@ app.add_typer(period_cmd.schedule, name="schedule")
 app.command("drift")(period_cmd.drift)
 app.command("period")(period_cmd.period)
 app.command("history")(history_cmd.history)
+app.command("serve")(serve_cmd.serve)
 app.add_typer(populations_cmd.populations, name="populations")
 app.add_typer(store_cmd.store, name="store")
 app.command("sample")(populations_cmd.sample)

@@ -108,7 +108,9 @@ def policies_ack(
         return
     if name is None or by is None:
         raise GovernanceError("give a policy and --by PERSON, or --import FILE.csv")
-    record = policy_status.acknowledge(workspace, name, by, _now())
+    import getpass
+
+    record = policy_status.acknowledge(workspace, name, by, _now(), operator=getpass.getuser())
     Console().print(f"{safe(record.person)} acknowledged {safe(name)}.")
 
 

@@ -196,7 +196,9 @@ class PolicyAck(Record):
     person: Person
     acknowledged_at: datetime
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    method: str = ACK_BY_CLI  # how it was obtained: the CLI, or the file (and its hash) it was imported from
+    method: str = ACK_BY_CLI  # how it was obtained: the CLI, the file (and its hash) it came from, a sign-in
+    issuer: str | None = None  # signed in through the portal: the ID token's issuer and subject
+    subject: str | None = None
 
 
 class PeopleFile(Record):

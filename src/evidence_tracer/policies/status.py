@@ -126,15 +126,30 @@ def approve(workspace: Path, name: str, by: str, now: datetime) -> PolicyApprova
     return record
 
 
-def acknowledge(workspace: Path, name: str, by: str, now: datetime) -> PolicyAck:
-    """Record that a person has read and accepted the policy's current text."""
+def acknowledge(
+    workspace: Path,
+    name: str,
+    by: str,
+    now: datetime,
+    signed_in: tuple[str, str] | None = None,
+    operator: str | None = None,
+) -> PolicyAck:
+    """Record that a person has read and accepted the policy's current text: `signed_in`, the (issuer, subject) of
+    the ID token of a person who acknowledged it in the portal; else `operator`, who typed it at the CLI."""
     digest = _current_digest(workspace, name)
     person = _registered(workspace, by, now)
 
     def add(current: PoliciesFile) -> tuple[PoliciesFile, PolicyAck]:
         if not any(a.policy == name and a.sha256 == digest for a in current.approvals):
             raise GovernanceError(f"{name} is not approved in its current form; approve it before acknowledgments")
-        record = build(PolicyAck, policy=name, person=person, acknowledged_at=now, sha256=digest)
+        how: dict[str, object] = (
+            {"method": f"signed in through {signed_in[0]}", "issuer": signed_in[0], "subject": signed_in[1]}
+            if signed_in is not None
+            else {"method": f"recorded by {operator} (tracer policies ack)"}
+            if operator
+            else {}
+        )
+        record = build(PolicyAck, policy=name, person=person, acknowledged_at=now, sha256=digest, **how)
         return PoliciesFile(approvals=current.approvals, acknowledgments=(*current.acknowledgments, record)), record
 
     return Registers(workspace).policies.update(add)

@@ -1,0 +1,1 @@
+"""The portal (`tracer serve`): employees, the founder and the auditor, in a browser."""
