@@ -329,3 +329,60 @@ def test_only_active_management_approves_and_only_active_people_acknowledge(tmp_
     sheet.write_text(f"email,policy,version,timestamp\nbob@acme.io,access_control,{version},{NOW.isoformat()}\n")
     with pytest.raises(GovernanceError, match="not an active person"):
         import_acknowledgments(tmp_path, sheet, NOW)
+
+
+@pytest.mark.parametrize(
+    ("form", "export", "zone"),
+    [
+        (
+            "google",
+            "Timestamp,Email Address,Policy,I have read the policy\n"
+            "11/22/2026 14:03:22,bob@acme.io,Access Control Policy,Yes\n",
+            "Europe/Berlin",
+        ),
+        (
+            "microsoft",
+            "ID,Start time,Completion time,Email,Name,Policy\n1,11/22/26 14:01:00,11/22/26 14:03:22,bob@acme.io,Bob,access_control\n",
+            "Europe/Berlin",
+        ),
+    ],
+)
+def test_a_google_or_microsoft_forms_export_imports_with_its_zone(
+    tmp_path: Path, form: str, export: str, zone: str
+) -> None:
+    from datetime import UTC
+
+    from evidence_tracer.policies.forms import Layout
+    from evidence_tracer.policies.status import import_acknowledgments
+
+    generate(tmp_path, CONFIG)
+    approve(tmp_path, "access_control", "ceo@acme.io", NOW.replace(hour=10))
+    path = tmp_path / "export.csv"
+    path.write_text(export)
+    with pytest.raises(GovernanceError, match="no time zone: pass --timezone"):
+        import_acknowledgments(tmp_path, path, NOW, Layout.of(form, {}, None))
+    result = import_acknowledgments(tmp_path, path, NOW, Layout.of(form, {}, zone))
+    assert result.recorded == 1
+    (ack,) = Registers(tmp_path).policies.load().acknowledgments
+    assert ack.person == "bob@acme.io" and ack.policy == "access_control"
+    assert ack.acknowledged_at.astimezone(UTC).hour == 13  # 14:03 in Berlin (CET) is 13:03 UTC
+    with pytest.raises(GovernanceError, match="--form 'typeform'"):
+        Layout.of("typeform", {}, None)
+    with pytest.raises(GovernanceError, match="is not a time zone"):
+        Layout.of(form, {}, "Mars/Olympus")
+
+
+def test_policies_render_as_pages_with_the_approval_filled_in(tmp_path: Path) -> None:
+    from tests.cli.conftest import tracer_in_process
+
+    ws = tmp_path / "ws"
+    done = tracer_in_process("init", "-w", str(ws), "--company", "Acme <b>", "--owner", "ceo@acme.io")
+    assert done.returncode == 0, done.stderr
+    assert tracer_in_process("policies", "generate", "-w", str(ws)).returncode == 0
+    out = tmp_path / "pages"
+    done = tracer_in_process("policies", "render", "access_control", "--out", str(out), "-w", str(ws))
+    assert done.returncode == 0, done.stderr
+    page = (out / "access_control.html").read_text()
+    assert "<h2>" in page and "Acme &lt;b&gt;" in page and "Acme <b>" not in page
+    bad = tracer_in_process("policies", "render", "--format", "docx", "-w", str(ws))
+    assert bad.returncode == 2 and "html or pdf" in bad.stderr

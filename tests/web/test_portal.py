@@ -176,6 +176,9 @@ def test_the_auditor_link_flags_come_back_and_it_expires(portal: Portal, browser
     page = browser.new_context().new_page()
     page.goto(link)
     assert page.locator("#matrix tr").count() > 5
+    page.click("#populations a >> text=terminations")
+    assert '"population": "terminations"' in page.content() or '"population":"terminations"' in page.content()
+    page.go_back()
     row = page.locator("#matrix tr", has_text="AC-06").first
     row.locator("input[name=comment]").fill("<script>alert(1)</script> sample the Q3 review")
     row.locator("button").click()
@@ -200,3 +203,31 @@ def test_tracer_serve_prints_an_auditor_link(copy_demo: Path) -> None:
     assert out.returncode == 0 and "/auditor?token=" in out.stdout and "expires" in out.stdout
     bad = tracer_in_process("serve", "--auditor-link", "--expires", "soon", "-w", str(copy_demo))
     assert bad.returncode == 2 and "--expires" in bad.stderr
+
+
+def test_training_is_a_reading_and_a_check_whose_answers_are_tracer_yamls(portal: Portal, browser: Any) -> None:
+    from evidence_tracer.web.views import training_questions
+
+    ws = Workspace(portal.workspace)
+    before = next(p for p in ws.register_snapshot.people.people if p.email == ENGINEER).training_completed
+    page = sign_in(browser, portal, ENGINEER)
+    page.goto(portal.url + "/training")
+    assert page.locator("#reading h2").count() >= 1
+    questions = training_questions(ws)
+    for q in questions:  # one wrong answer: nothing is recorded
+        wrong = next(o for o in q.options if o != q.answer) if q.id == "keys" else q.answer
+        page.locator(f"input[name={q.id}][value='{wrong}']").check()
+    page.click("#complete")
+    assert "access key" in page.locator("#wrong").inner_text()
+    assert (
+        next(
+            p for p in Workspace(portal.workspace).register_snapshot.people.people if p.email == ENGINEER
+        ).training_completed
+        == before
+    )
+    for q in questions:
+        page.locator(f"input[name={q.id}][value='{q.answer}']").check()
+    page.click("#complete")
+    page.wait_for_url("**/me")
+    person = next(p for p in Workspace(portal.workspace).register_snapshot.people.people if p.email == ENGINEER)
+    assert person.training_completed == portal.clock.now.date() and person.history  # the earlier date kept

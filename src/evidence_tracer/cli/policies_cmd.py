@@ -99,11 +99,29 @@ def policies_ack(
             "--import", help="A CSV export from a form or HR tool with the columns email, policy, version, timestamp."
         ),
     ] = None,
+    form: Annotated[
+        str, typer.Option(help="With --import: plain, google (Google Forms) or microsoft (Microsoft Forms).")
+    ] = "plain",
+    email_column: Annotated[str | None, typer.Option(help="With --import: the header of the email column.")] = None,
+    policy_column: Annotated[
+        str | None, typer.Option(help="With --import: the header naming the policy (its name or title).")
+    ] = None,
+    version_column: Annotated[
+        str | None, typer.Option(help="With --import: the version's header ('' when the form does not ask).")
+    ] = None,
+    timestamp_column: Annotated[str | None, typer.Option(help="With --import: the header of the time.")] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="With --import: the zone of times written without one (Europe/Berlin).")
+    ] = None,
     workspace: Workspace = Path("."),
 ) -> None:
     """Record that a person has read and accepted a policy's current, approved text — or import many."""
     if import_ is not None:
-        result = policy_status.import_acknowledgments(workspace, import_, _now())
+        from evidence_tracer.policies.forms import Layout
+
+        columns = {"email": email_column, "policy": policy_column, "version": version_column}
+        layout = Layout.of(form, {**columns, "timestamp": timestamp_column}, timezone)
+        result = policy_status.import_acknowledgments(workspace, import_, _now(), layout)
         Console().print(f"{result.recorded} acknowledgments imported ({result.already} already recorded).")
         return
     if name is None or by is None:
@@ -115,3 +133,53 @@ def policies_ack(
 
 
 # --- people -----------------------------------------------------------------------------------
+
+
+@policies.command("render")
+def policies_render(
+    name: Annotated[str | None, typer.Argument(help="The policy (default: every policy).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html, or pdf (printed by headless Chromium).")] = "html",
+    out: Annotated[Path, typer.Option("--out", help="Folder to write to.")] = Path("policies-rendered"),
+    workspace: Workspace = Path("."),
+) -> None:
+    """Write each policy as its own page: the text as approved (its approval and version filled in), as HTML or
+    PDF, for people who read policies outside a terminal."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    from evidence_tracer.app.workspace import Workspace as Opened
+    from evidence_tracer.atomic import write_atomic
+    from evidence_tracer.policies.render import POLICIES_DIR, POLICY_NAMES
+    from evidence_tracer.report.policy_html import policy_page
+
+    if fmt not in ("html", "pdf"):
+        raise GovernanceError(f"--format {fmt!r}: html or pdf")
+    ws = Opened(workspace)
+    names = [name] if name else list(POLICY_NAMES)
+    statuses = {s.name: s for s in ws.policy_statuses(_now())}
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") if fmt == "pdf" else ""
+    if fmt == "pdf" and not browser:
+        raise GovernanceError("--format pdf prints with headless Chromium: install it (apt-get install chromium)")
+    out.mkdir(parents=True, exist_ok=True)
+    for policy in names:
+        if policy not in statuses:
+            raise GovernanceError(f"unknown policy {policy!r}; the policies are: {', '.join(POLICY_NAMES)}")
+        source = ws.path / POLICIES_DIR / f"{policy}.md"
+        if not source.exists():
+            raise GovernanceError(f"{source} does not exist; run `tracer policies generate` first")
+        page = policy_page(statuses[policy].title, ws.config.company.name, source.read_text(encoding="utf-8"))
+        target = out / f"{policy}.{fmt}"
+        if fmt == "html":
+            write_atomic(target, page)
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                html_file = Path(folder) / f"{policy}.html"
+                html_file.write_text(page, encoding="utf-8")
+                subprocess.run(
+                    [str(browser), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-background-networking", f"--user-data-dir={folder}/profile",
+                     "--no-pdf-header-footer", f"--print-to-pdf={target}", html_file.as_uri()],
+                    check=True, capture_output=True, timeout=120,
+                )  # fmt: skip
+        Console().print(f"{safe(target)} ({statuses[policy].state.value})")

@@ -22,6 +22,7 @@ from evidence_tracer.governance.registers import (
     signer,
 )
 from evidence_tracer.names import validate_person
+from evidence_tracer.policies.forms import Layout
 from evidence_tracer.policies.render import (
     POLICIES_DIR,
     POLICY_NAMES,
@@ -167,18 +168,29 @@ class ImportResult:
     already: int
 
 
-def import_acknowledgments(workspace: Path, csv_file: Path, now: datetime) -> ImportResult:
-    """Acknowledgments collected outside the tool (a form, an HR system) as CSV with the columns email,
-    policy, version and timestamp. Every row is checked against the people register and the approved
-    version before anything is written; one bad row stops the import, naming file, line and problem."""
+def import_acknowledgments(
+    workspace: Path, csv_file: Path, now: datetime, layout: Layout | None = None
+) -> ImportResult:
+    """Acknowledgments collected outside the tool (a form, an HR system) as CSV: by default the columns email,
+    policy, version and timestamp; `layout` maps a form's own headers (policies/forms.py). The policy may be
+    named or titled; an absent version is the approved one. Every row is checked against the people register and
+    the approved version before anything is written; one bad row stops the import, naming file, line and problem."""
+    layout = layout or Layout.of("plain", {}, None)
     try:
         raw = csv_file.read_bytes()
-        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise GovernanceError(f"{csv_file}: cannot read it as CSV: {exc}") from None
-    needed = {"email", "policy", "version", "timestamp"}
-    if not rows or not needed <= set(rows[0]):
-        raise GovernanceError(f"{csv_file}:1: the header must name {', '.join(sorted(needed))}")
+    if not table or layout.missing(list(table[0])):
+        wanted = ", ".join(layout.missing(list(table[0]))) if table else "a header and rows"
+        raise GovernanceError(
+            f"{csv_file}:1: the header must name {wanted} (map a form's columns with --form/--*-column)"
+        )
+    rows = [layout.read(r) for r in table]
+    from evidence_tracer.config import load_config
+
+    config = load_config(workspace)
+    titles = {render_policy(n, config).title.lower(): n for n in POLICY_NAMES}
     method = f"imported from {csv_file.name} (sha256 {sha256(raw)})"
     people = Registers(workspace).people.load()
 
@@ -190,21 +202,19 @@ def import_acknowledgments(workspace: Path, csv_file: Path, now: datetime) -> Im
         for line, row in enumerate(rows, start=2):
             where = f"{csv_file}:{line}"
             try:
-                name = row["policy"].strip()
+                name = titles.get(row["policy"].lower(), row["policy"].lower())
                 digest = _current_digest(workspace, name)
                 approvals = [a for a in current.approvals if a.policy == name and a.sha256 == digest]
                 if not approvals:
                     raise GovernanceError(f"{name} is not approved in its current form")
                 version = version_of(current, name, digest)
-                if row["version"].strip() != str(version):
+                if row["version"] and row["version"] != str(version):
                     raise GovernanceError(
                         f"version {row['version'].strip()!r} is not the approved version {version} of {name}"
                     )
                 found = find_person(people, row["email"].strip())
                 person = found.email
-                when = datetime.fromisoformat(row["timestamp"].strip().replace("Z", "+00:00"))
-                if when.tzinfo is None:
-                    raise GovernanceError(f"timestamp {row['timestamp']!r} has no time zone (add Z or +00:00)")
+                when = layout.moment(row["timestamp"])
                 if not found.active_on(when.date()):
                     raise GovernanceError(f"{person} was not an active person on {when:%Y-%m-%d} ({found.tenure()})")
                 if when < min(a.approved_at for a in approvals):

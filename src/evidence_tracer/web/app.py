@@ -18,6 +18,7 @@ from typing import Any
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.errors import TracerError
 from evidence_tracer.evidence.lock import STATE_DIR
+from evidence_tracer.report.policy_html import policy_blocks
 from evidence_tracer.web import views
 from evidence_tracer.web.oidc import Provider, SignInRefused, authorization_url, discover, sign_in
 from evidence_tracer.web.security import RateLimit, auditor_expiry, csrf_token, portal_secret, same
@@ -66,6 +67,10 @@ def create_app(workspace: Path, clock: Clock = lambda: datetime.now(UTC)) -> Any
         if not user or float(user.get("until", 0)) < clock().timestamp():
             return None
         return dict(user)
+
+    def auditing(request: Request) -> bool:
+        """An auditor's session made from a genuine link, not yet expired."""
+        return float(request.session.get("auditor", 0)) >= clock().timestamp()
 
     def csrf(request: Request) -> str:
         token = request.session.get("csrf")
@@ -153,7 +158,7 @@ def create_app(workspace: Path, clock: Clock = lambda: datetime.now(UTC)) -> Any
             user=user,
             name=name,
             title=statuses[name].title,
-            blocks=views.policy_blocks(text),
+            blocks=policy_blocks(text),
             owed=owed.get(name),
             csrf=csrf(request),
         )
@@ -176,6 +181,26 @@ def create_app(workspace: Path, clock: Clock = lambda: datetime.now(UTC)) -> Any
             return refused(str(exc), 409)
         return RedirectResponse("/me", status_code=303)
 
+    async def training(request: Request) -> Response:
+        user = who(request)
+        if user is None:
+            return RedirectResponse("/", status_code=303)
+        current = ws()
+        questions = views.training_questions(current)
+        wrong: list[str] = []
+        if request.method == "POST":
+            form = await request.form()
+            if not same(str(form.get("csrf", "")), request.session.get("csrf")):
+                return refused("The form expired (CSRF check). Open the training again.", 400)
+            wrong = [q.text for q in questions if str(form.get(q.id, "")) != q.answer]
+            if not wrong:
+                views.record_training(current, user["email"], clock())
+                return RedirectResponse("/me", status_code=303)
+        text = views.policy_text(current, "security_training") if (current.path / "policies").is_dir() else ""
+        return page(
+            "training", user=user, blocks=policy_blocks(text), questions=questions, wrong=wrong, csrf=csrf(request)
+        )
+
     async def dashboard(request: Request) -> Response:
         user = who(request)
         if user is None:
@@ -193,14 +218,38 @@ def create_app(workspace: Path, clock: Clock = lambda: datetime.now(UTC)) -> Any
             request.session.clear()
             request.session["auditor"] = expiry.timestamp()
             return RedirectResponse("/auditor", status_code=303)
-        if float(request.session.get("auditor", 0)) < clock().timestamp():
+        if not auditing(request):
             return refused("This auditor session has expired: ask the company for a new link.")
+        from evidence_tracer.period.populations import POPULATIONS
+
+        current = ws()
         return page(
-            "auditor", rows=views.matrix(ws(), clock()), csrf=csrf(request), flagged=views.read_flags(workspace)
+            "auditor",
+            rows=views.matrix(current, clock()),
+            csrf=csrf(request),
+            flagged=views.read_flags(workspace),
+            populations=list(POPULATIONS),
+            period=views.period_of(current, clock()),
+            samples=views.samples(current, clock()),
         )
 
+    async def population(request: Request) -> Response:
+        from starlette.responses import JSONResponse
+
+        from evidence_tracer.app.populations import population_of
+        from evidence_tracer.period.populations import POPULATIONS
+
+        if not auditing(request):
+            return refused("This auditor session has expired: ask the company for a new link.")
+        name = request.path_params["name"]
+        if name not in POPULATIONS:
+            return refused("No such population.", 404)
+        start, end = views.period_of(ws(), clock())
+        found = population_of(ws(), name, start, end, clock())
+        return JSONResponse({"ipe": found.ipe(), "rows": [views.jsonable(r) for r in found.rows]})
+
     async def flag(request: Request) -> Response:
-        if float(request.session.get("auditor", 0)) < clock().timestamp():
+        if not auditing(request):
             return refused("This auditor session has expired.")
         form = await request.form()
         if not same(str(form.get("csrf", "")), request.session.get("csrf")):
@@ -219,9 +268,11 @@ def create_app(workspace: Path, clock: Clock = lambda: datetime.now(UTC)) -> Any
         Route("/me", me),
         Route("/policies/{name}", policy),
         Route("/policies/{name}/ack", acknowledge, methods=["POST"]),
+        Route("/training", training, methods=["GET", "POST"]),
         Route("/dashboard", dashboard),
         Route("/auditor", auditor),
         Route("/auditor/flag", flag, methods=["POST"]),
+        Route("/auditor/populations/{name}", population),
         Route("/logout", logout, methods=["POST", "GET"]),
     ]
     middleware = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +43,6 @@ def owed(ws: Workspace, email: str, now: datetime) -> list[Owed]:
         for s in ws.policy_statuses(now)
         if s.state in (PolicyState.APPROVED, PolicyState.OVERDUE) and email not in s.acknowledged_by
     ]
-
-
-def policy_blocks(text: str) -> list[tuple[str, str]]:
-    """A policy's Markdown as (kind, text) blocks — heading, item or paragraph — for the template to escape."""
-    blocks: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("#"):
-            blocks.append(("h", stripped.lstrip("#").strip()))
-        elif stripped.startswith(("- ", "* ")):
-            blocks.append(("li", stripped[2:]))
-        else:
-            blocks.append(("p", stripped))
-    return blocks
 
 
 def policy_text(ws: Workspace, name: str) -> str:
@@ -174,6 +158,69 @@ def matrix(ws: Workspace, now: datetime) -> list[dict[str, str]]:
                 }
             )
     return rows
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    options: tuple[str, ...]
+    answer: str
+
+
+def training_questions(ws: Workspace) -> tuple[Question, ...]:
+    """The short check after the security-awareness reading; its answers are tracer.yaml's own values."""
+    config = ws.config
+    days = str(config.parameters.access_key_max_age_days)
+    contact = config.company.security_contact
+    return (
+        Question(
+            "keys",
+            "Within how many days must an access key be rotated?",
+            tuple(sorted({days, "365", "7"}, key=int)),
+            days,
+        ),
+        Question(
+            "report",
+            "Where do you report a suspected security incident, at once?",
+            tuple(sorted({contact, "a public channel, once it is confirmed", "nowhere: fix it quietly"})),
+            contact,
+        ),
+        Question(
+            "mfa",
+            "Does every account that reaches production need multi-factor authentication?",
+            ("no, a strong password is enough", "yes"),
+            "yes",
+        ),
+    )
+
+
+def record_training(ws: Workspace, email: str, now: datetime) -> None:
+    """Training completed today, through the people register (the earlier date kept in the record's history)."""
+    from evidence_tracer.governance.registers import upsert_person, with_changes
+
+    def done(current: Any) -> tuple[Any, None]:
+        person = next(p for p in current.people if p.email.lower() == email.lower())
+        return upsert_person(current, with_changes(person, {"training_completed": now.date()}, now)), None
+
+    ws.registers.people.update(done)
+
+
+def period_of(ws: Workspace, now: datetime) -> tuple[date, date]:
+    """The period the auditor's populations cover: tracer.yaml's audit.period, else the last 90 days."""
+    period = ws.config.audit.period
+    if period is not None:
+        return period.start, min(period.end, now.date())
+    return now.date() - timedelta(days=90), now.date()
+
+
+def samples(ws: Workspace, now: datetime) -> list[str]:
+    """The samples taken (their request lists, as filed), with the seed in each note."""
+    return [f"{m.filename}: {m.note}" for m in ws.manual_evidence(now) if (m.filename or "").startswith("sample-")]
+
+
+def jsonable(row: Any) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in dict(row).items()}
 
 
 def read_flags(workspace: Path) -> list[dict[str, Any]]:
