@@ -342,7 +342,8 @@ def test_only_active_management_approves_and_only_active_people_acknowledge(tmp_
         ),
         (
             "microsoft",
-            "ID,Start time,Completion time,Email,Name,Policy\n1,11/22/26 14:01:00,11/22/26 14:03:22,bob@acme.io,Bob,access_control\n",
+            "ID,Start time,Completion time,Email,Name,Policy\n"
+            "1,11/22/26 14:01:00,11/22/26 14:03:22,bob@acme.io,Bob,access_control\n",
             "Europe/Berlin",
         ),
     ],
