@@ -8,11 +8,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from datetime import datetime
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import Any
 
 from evidence_tracer.catalog.criteria import criteria
 from evidence_tracer.deliverables import testing
@@ -157,11 +153,12 @@ def matrix_csv(rows: list[MatrixRow]) -> str:
     return out.getvalue()
 
 
-def fill_sheet(
-    sheet: Worksheet, columns: tuple[str, ...], widths: tuple[int, ...], rows: list[tuple[object, ...]]
-) -> None:
+def fill_sheet(sheet: Any, columns: tuple[str, ...], widths: tuple[int, ...], rows: list[tuple[object, ...]]) -> None:
     """A readable sheet: bold frozen header, filters, widths, wrapped text; every string stored as text (a
     value starting with '=' is never a formula)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet.append(list(columns))
     for values in rows:
         sheet.append([None] * len(values))
@@ -171,7 +168,7 @@ def fill_sheet(
                 target.value = inert_text(value)
                 target.data_type = "s"
             else:
-                target.value = value  # type: ignore[assignment]
+                target.value = value
             target.alignment = Alignment(wrap_text=True, vertical="top")
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
@@ -186,6 +183,8 @@ def matrix_xlsx(
     rows: list[MatrixRow],
     extra: dict[str, tuple[tuple[str, ...], tuple[int, ...], list[tuple[object, ...]]]] | None = None,
 ) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -11,8 +11,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
 import yaml
 
 from evidence_tracer.atomic import write_atomic
@@ -23,6 +23,9 @@ from evidence_tracer.errors import GovernanceError
 from evidence_tracer.evidence.items import sha256
 from evidence_tracer.governance.owners import owners_of
 from evidence_tracer.governance.registers import PoliciesFile, Registers
+
+if TYPE_CHECKING:
+    import jinja2
 
 POLICY_NAMES = (
     "information_security",
@@ -60,6 +63,8 @@ class PolicyDoc:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("evidence_tracer.policies", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -143,6 +148,8 @@ def _render(name: str, config: WorkspaceConfig, version: int) -> PolicyDoc:
         "version": str(version),
         "stated_parameters": params.stated,
     }
+    import jinja2
+
     try:
         template.render(**context)  # first pass: learn which parameters the text states
         text = template.render(**context)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from evidence_tracer.models import ScanResult, Status
 from evidence_tracer.report.grouping import DISCLAIMER, by_criterion
 from evidence_tracer.report.inert import inert
 from evidence_tracer.report.json_report import scan_to_dict
 
+if TYPE_CHECKING:
+    import jinja2
+
 
 @functools.cache
 def environment() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("evidence_tracer.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"]),

@@ -23,14 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
-from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.base import EvidenceSource, Operation
+
+if TYPE_CHECKING:
+    from evidence_tracer.sources.aws.session import AwsContext
 
 ENTRY_POINT_GROUP = "evidence_tracer.sources"
 M = TypeVar("M", bound=BaseModel)
