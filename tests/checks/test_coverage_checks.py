@@ -29,6 +29,7 @@ from evidence_tracer.inventory.aws import (
     CredentialReportRow,
     Detector,
     IdentityCenter,
+    IdentityCenterUser,
     Principal,
     ThreatFinding,
 )
@@ -53,6 +54,8 @@ from tests.checks.builders import (
     user,
     with_data,
 )
+
+IC_USER = IdentityCenterUser("u-1", "dana", "Dana", ("dana@acme.example",))
 
 # The checks of 0.1.0, tested in test_iam, test_s3, test_ec2 and test_regional.
 ORIGINAL = {
@@ -120,7 +123,7 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
     ),
     "iam_user_direct_policies": (
         {AUTHORIZATION: ok(Authorization((_principal("bob", inline={"x": "{}"}),), ()))},
-        "x (inline)",
+        "x (inline; 0 action(s) on 0 resource(s))",
         "--user-name bob",
         None,
     ),
@@ -137,7 +140,11 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         None,
     ),
     "iam_console_users_beside_identity_center": (
-        {IDENTITY_CENTER: ok((IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1", ok(()), ok(()), ok(())),))},
+        {
+            IDENTITY_CENTER: ok(
+                (IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1", ok((IC_USER,)), ok(()), ok(())),)
+            )
+        },
         "alice signs in as an IAM user",
         "delete-login-profile",
         None,
@@ -559,3 +566,51 @@ def test_not_collected_datasets_read_as_errors_never_passes() -> None:
     findings = run("rds_not_publicly_accessible", replace(clean(), data=data), ctx())
     assert [f.status for f in findings] == [Status.ERROR]
     assert "not collected in this snapshot" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("center", "status"),
+    [
+        # an instance an Organization made and nobody uses: not a sign-in path people skipped (a false alarm before)
+        (IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1", ok(()), ok(()), ok(())), Status.NOT_APPLICABLE),
+        (IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1", ok((IC_USER,)), ok(()), ok(())), Status.FAIL),
+        (IdentityCenter("arn:aws:sso:::instance/ssoins-1", "d-1", failed(), ok(()), ok(())), Status.ERROR),
+    ],
+)
+def test_identity_center_counts_only_when_it_has_users_or_assignments(center: IdentityCenter, status: Status) -> None:
+    findings = run("iam_console_users_beside_identity_center", with_data({IDENTITY_CENTER: ok((center,))}), ctx())
+    assert {f.status for f in findings} == {status}, [f.message for f in findings]
+
+
+def test_a_grant_to_an_account_of_the_same_organization_is_not_an_unknown_account() -> None:
+    from evidence_tracer.inventory.base import ORGANIZATION_ACCOUNTS
+
+    grant = (
+        '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, '
+        '"Action": "s3:GetObject"}]}'
+    )
+    part = with_data({BUCKETS: ok((bucket("shared", policy=ok(grant)),))})
+    outside = run("s3_bucket_policy_not_public", part, ctx())
+    assert [f.status for f in outside] == [Status.FAIL] and "444455556666" in outside[0].message
+    member = replace(part, attributes={**part.attributes, ORGANIZATION_ACCOUNTS: f"{ACCOUNT},444455556666"})
+    assert [f.status for f in run("s3_bucket_policy_not_public", member, ctx())] == [Status.PASS]
+
+
+@pytest.mark.parametrize(
+    ("attached", "inline", "breadth"),
+    [
+        (("arn:aws:iam::aws:policy/AdministratorAccess",), {}, "AdministratorAccess (AWS-managed, administrator)"),
+        ((), {"narrow": '{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b"}]}'},
+         "narrow (inline; 1 action(s) on 1 resource(s))"),
+        ((), {"wide": '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'},
+         "wide (inline; every action on every resource)"),
+        ((), {"s3": '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'},
+         "s3 (inline; s3:* on every resource)"),
+    ],
+)  # fmt: skip
+def test_a_direct_policy_is_low_and_says_how_much_it_grants(
+    attached: tuple[str, ...], inline: dict[str, str], breadth: str
+) -> None:
+    principal = replace(_principal("bob", inline=inline), attached=attached)
+    (finding,) = run("iam_user_direct_policies", with_data({AUTHORIZATION: ok(Authorization((principal,), ()))}), ctx())
+    assert finding.status is Status.FAIL and finding.severity.value == "low" and breadth in finding.message

@@ -56,6 +56,27 @@ def iam_inactive_credentials(part: SourcePart, ctx: CheckContext, emit: Emit) ->
             )
 
 
+def _breadth(arn: str, document: str | None) -> str:
+    """How much a policy grants, in a few words: everything, the actions on every resource, or how many."""
+    name = arn.rsplit("/", 1)[-1]
+    if arn and ":aws:policy/" in arn:
+        return "AWS-managed, administrator" if name in ADMIN_MANAGED_POLICIES else "AWS-managed"
+    if document is None:
+        return "its document was not read"
+    if _grants_everything(document):
+        return "every action on every resource"
+    actions: set[str] = set()
+    resources: set[str] = set()
+    for statement in policy_statements(document):
+        if statement.get("Effect") == "Allow":
+            for key, into in (("Action", actions), ("Resource", resources)):
+                value = statement.get(key, [])
+                into.update([value] if isinstance(value, str) else value)
+    wild = sorted(a for a in actions if a == "*" or a.endswith(":*"))
+    scope = "every resource" if "*" in resources else f"{len(resources)} resource(s)"
+    return f"{', '.join(wild)} on {scope}" if wild else f"{len(actions)} action(s) on {scope}"
+
+
 def _grants_everything(document: str) -> bool:
     for statement in policy_statements(document):
         actions = statement.get("Action", [])
@@ -139,8 +160,13 @@ def iam_user_direct_policies(part: SourcePart, ctx: CheckContext, emit: Emit) ->
     if auth.value is None:
         yield emit.unread(auth, emit.arn("iam", GLOBAL, "user/*"), GLOBAL)
         return
+    # Decision (CIS AWS 1.15): every direct attachment is a finding, low, whatever its breadth — access granted
+    # to one user is what an access review misses; the message states each policy's breadth, so a narrow one
+    # reads as the small thing it is and an administrator's policy stands out.
+    documents = {p.arn: p.document for p in auth.value.policies}
     for user in (p for p in auth.value.principals if p.kind == "user"):
-        direct = [a.rsplit("/", 1)[-1] for a in user.attached] + [f"{n} (inline)" for n in user.inline]
+        direct = [f"{a.rsplit('/', 1)[-1]} ({_breadth(a, documents.get(a))})" for a in user.attached]
+        direct += [f"{n} (inline; {_breadth('', doc)})" for n, doc in user.inline.items()]
         if direct:
             yield emit.failed(
                 user.arn,
@@ -218,14 +244,23 @@ def iam_console_users_beside_identity_center(part: SourcePart, ctx: CheckContext
         return
     evidence = (*(s for _, _, srcs in instances for s in srcs), *report.sources)
     console = [r for r in report.value if r.password_enabled and not r.is_root]
-    if not instances:
+    # An instance is "in use" only with people in it or access assigned through it: an empty instance (made by
+    # an Organization, never used) is not a sign-in path people could have taken instead.
+    for _, center, _ in instances:
+        unread = center.users.failure or center.assignments.failure
+        if unread is not None:
+            yield emit.error(unread, center.instance_arn, GLOBAL, evidence)
+            return
+    in_use = [c for _, c, _ in instances if (c.users.value or ()) or (c.assignments.value or ())]
+    if not in_use:
         yield emit.not_applicable(
             emit.arn("iam", GLOBAL, "user/*"),
             GLOBAL,
-            "IAM Identity Center is not set up; "
-            "IAM users are the way people sign in (their MFA is checked separately).",
+            ("IAM Identity Center is set up but holds no users and assigns no access; " if instances else
+             "IAM Identity Center is not set up; ")
+            + "IAM users are the way people sign in (their MFA is checked separately).",
             evidence,
-        )
+        )  # fmt: skip
         return
     for row in console:
         yield emit.failed(

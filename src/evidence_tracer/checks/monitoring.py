@@ -305,7 +305,7 @@ def cloudtrail_bucket_not_public(part: SourcePart, ctx: CheckContext, emit: Emit
         return
     by_name = {b.name: b for b in found}
     account = part.get(ACCOUNT_PUBLIC_ACCESS_BLOCK)
-    known = {part.account, *ctx.config.boundary.accounts}
+    known = part.known_accounts(ctx.config.boundary.accounts)
     for name, sources in names.items():
         arn = f"arn:{emit.partition}:s3:::{name}"
         bucket = by_name.get(name)

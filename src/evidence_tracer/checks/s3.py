@@ -197,7 +197,7 @@ def s3_bucket_policy_not_public(part: SourcePart, ctx: CheckContext, emit: Emit)
     found, unlisted = buckets(emit, part)
     if unlisted:
         yield unlisted
-    known = {part.account, *ctx.config.boundary.accounts}
+    known = part.known_accounts(ctx.config.boundary.accounts)
     for b in found:
         policy = b.policy
         if policy.failure is not None:

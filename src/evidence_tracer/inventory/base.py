@@ -18,6 +18,7 @@ T = TypeVar("T")
 
 GLOBAL = "global"
 NOT_COLLECTED = "NotCollected"
+ORGANIZATION_ACCOUNTS = "organization_accounts"  # a part attribute: the Organization's accounts, comma-separated
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,11 @@ class SourcePart:
 
     def attribute(self, name: str, default: str = "") -> str:
         return self.attributes.get(name, default)
+
+    def known_accounts(self, boundary: tuple[str, ...] = ()) -> set[str]:
+        """Accounts that are the company's own: this one, its Organization's, and those of the boundary."""
+        organization = [a for a in self.attribute(ORGANIZATION_ACCOUNTS).split(",") if a]
+        return {self.account, *organization, *boundary}
 
 
 @dataclass(frozen=True)

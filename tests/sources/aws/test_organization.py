@@ -101,6 +101,8 @@ def test_boundary_accounts_limit_the_organization_and_never_mode_skips_it(aws: N
     ctx = AwsContext(region="us-east-1")
     only = AwsSource(AwsSettings(accounts=(prod,)), ctx).collect(Scope.of(["us-east-1"]))
     assert [p.account for p in only.parts] == [prod]
+    # every account of the Organization is known to the checks, also those outside the boundary's scan
+    assert len(only.parts[0].known_accounts()) == 3 and DEMO_ACCOUNT in only.parts[0].known_accounts()
     alone = AwsSource(AwsSettings(organization="never"), ctx).collect(Scope.of(["us-east-1"]))
     assert [p.account for p in alone.parts] == [DEMO_ACCOUNT]
     assert not any(r.operation == "ListAccounts" for r in alone.records)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -20,6 +20,7 @@ from evidence_tracer.inventory.aws import (
     TRAILS,
 )
 from evidence_tracer.inventory.aws_resources import SPECS
+from evidence_tracer.inventory.base import ORGANIZATION_ACCOUNTS
 from evidence_tracer.sources.aws.account import (
     AwsSourceError,
     Misshapen,
@@ -301,4 +302,7 @@ class AwsSource(EvidenceSource):
                 for part, recs in pool.map(lambda a: self._member(ctx, a, partition, scope, progress), others):
                     parts.append(part)
                     records.extend(recs)
+        if members:  # the Organization's own accounts are known to the checks (a grant to one is not "unknown")
+            known = ",".join(dict.fromkeys([account_id, *members]))
+            parts = [replace(p, attributes={**p.attributes, ORGANIZATION_ACCOUNTS: known}) for p in parts]
         return Collected(tuple(parts), tuple(records))
