@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -331,12 +332,41 @@ def part(
     return SourcePart(source="aws", account=account, regions=regions, attributes={"partition": "aws"}, data=data or {})
 
 
+OWN_TRUST = json.dumps(
+    {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+        ]
+    },
+    sort_keys=True,
+)
+NARROW = json.dumps(
+    {"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/app"}]},
+    sort_keys=True,
+)
+DEPLOY_ROLE = Principal(
+    "role",
+    "deploy",
+    f"arn:aws:iam::{ACCOUNT}:role/deploy",
+    (),
+    {"deploy": NARROW},
+    (),
+    trust=OWN_TRUST,
+    last_used=NOW - timedelta(days=1),
+    created=NOW - timedelta(days=300),
+)
+
+
 def clean_data() -> dict[str, Observed[Any]]:
     data: dict[str, Observed[Any]] = {
         CREDENTIAL_REPORT.slot(): ok((ROOT, user("alice"))),
         AUTHORIZATION.slot(): ok(
             Authorization(
-                (Principal("user", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", (), {}, ("developers",)),), ()
+                (
+                    Principal("user", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", (), {}, ("developers",)),
+                    DEPLOY_ROLE,
+                ),
+                (),
             )
         ),
         ACCOUNT_SUMMARY.slot(): ok({"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}),

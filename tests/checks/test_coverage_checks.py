@@ -4,6 +4,7 @@ makes each one `error`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -37,6 +38,7 @@ from evidence_tracer.models import Status
 from evidence_tracer.sources.aws.declared import datasets_fed_by
 from tests.checks.builders import (
     ACCOUNT,
+    DEPLOY_ROLE,
     NOW,
     ROOT,
     bucket,
@@ -125,6 +127,70 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         {AUTHORIZATION: ok(Authorization((_principal("bob", inline={"x": "{}"}),), ()))},
         "x (inline; 0 action(s) on 0 resource(s))",
         "--user-name bob",
+        None,
+    ),
+    "iam_role_trust_restricted": (
+        {
+            AUTHORIZATION: ok(
+                Authorization(
+                    (
+                        replace(
+                            DEPLOY_ROLE,
+                            name="vendor",
+                            arn=f"arn:aws:iam::{ACCOUNT}:role/vendor",
+                            trust=json.dumps(
+                                {
+                                    "Statement": [
+                                        {
+                                            "Effect": "Allow",
+                                            "Action": "sts:AssumeRole",
+                                            "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
+                                        }
+                                    ]
+                                }
+                            ),
+                        ),
+                    ),
+                    (),
+                )
+            )
+        },
+        "account 999988887777, outside the company, may assume it without an sts:ExternalId",
+        "update-assume-role-policy --role-name vendor",
+        None,
+    ),
+    "iam_passrole_not_on_every_role": (
+        {
+            AUTHORIZATION: ok(
+                Authorization(
+                    (
+                        replace(
+                            DEPLOY_ROLE,
+                            inline={
+                                "ci": '{"Statement": [{"Effect": "Allow", "Action": '
+                                '["iam:PassRole"], "Resource": "*"}]}'
+                            },
+                        ),
+                    ),
+                    (),
+                )
+            )
+        },
+        "Role deploy may pass any role to a service (ci (inline)",
+        "Limit iam:PassRole in the policies of the role deploy",
+        None,
+    ),
+    "iam_admin_roles_in_use": (
+        {
+            AUTHORIZATION: ok(
+                Authorization(
+                    (replace(DEPLOY_ROLE, attached=("arn:aws:iam::aws:policy/AdministratorAccess",), last_used=None),),
+                    (),
+                )
+            )
+        },
+        "Administrator role deploy is never used (300 days",
+        "detach-role-policy --role-name deploy",
         None,
     ),
     "iam_access_analyzer_enabled": (
@@ -482,7 +548,7 @@ def test_a_clean_account_passes(check_id: str) -> None:
     findings = run(check_id, clean(), ctx())
     assert findings, check_id
     assert {f.status for f in findings} <= {Status.PASS, Status.NOT_APPLICABLE}, [f.message for f in findings]
-    if check_id not in {"rds_multi_az", "iam_console_users_beside_identity_center"}:
+    if check_id not in {"rds_multi_az", "iam_console_users_beside_identity_center", "iam_admin_roles_in_use"}:
         assert any(f.status is Status.PASS for f in findings)
 
 

@@ -43,6 +43,8 @@ def test_every_check_maps_to_known_criteria_and_has_remediation() -> None:
             "partition",
             "region",
             "user",
+            "role",
+            "name",
             "slot",
             "bucket",
             "group_id",

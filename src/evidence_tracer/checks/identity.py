@@ -63,7 +63,7 @@ def _breadth(arn: str, document: str | None) -> str:
         return "AWS-managed, administrator" if name in ADMIN_MANAGED_POLICIES else "AWS-managed"
     if document is None:
         return "its document was not read"
-    if _grants_everything(document):
+    if grants_everything(document):
         return "every action on every resource"
     actions: set[str] = set()
     resources: set[str] = set()
@@ -77,7 +77,7 @@ def _breadth(arn: str, document: str | None) -> str:
     return f"{', '.join(wild)} on {scope}" if wild else f"{len(actions)} action(s) on {scope}"
 
 
-def _grants_everything(document: str) -> bool:
+def grants_everything(document: str) -> bool:
     for statement in policy_statements(document):
         actions = statement.get("Action", [])
         resources = statement.get("Resource", [])
@@ -90,7 +90,7 @@ def _grants_everything(document: str) -> bool:
 
 def privileged(auth: Authorization) -> dict[str, tuple[Principal, str]]:
     """Principals with administrator power, by ARN, with how they got it."""
-    admin_policies = {p.arn for p in auth.policies if _grants_everything(p.document)}
+    admin_policies = {p.arn for p in auth.policies if grants_everything(p.document)}
 
     def via(principal: Principal) -> str | None:
         for arn in principal.attached:
@@ -99,7 +99,7 @@ def privileged(auth: Authorization) -> dict[str, tuple[Principal, str]]:
             if arn in admin_policies:
                 return f"customer-managed policy {arn.rsplit('/', 1)[-1]} (Action * on Resource *)"
         for name, document in principal.inline.items():
-            if _grants_everything(document):
+            if grants_everything(document):
                 return f"inline policy {name} (Action * on Resource *)"
         return None
 

@@ -186,6 +186,11 @@ class Principal:
     attached: tuple[str, ...]  # managed policy ARNs
     inline: Mapping[str, str]  # inline policy name -> document
     groups: tuple[str, ...]  # a user's groups (empty for groups and roles)
+    # A role's: its trust policy (canonical JSON), when it was last used and made. None where the snapshot was
+    # taken before they were collected, and for users and groups: the role checks then say `error`, never pass.
+    trust: str | None = None
+    last_used: datetime | None = None
+    created: datetime | None = None
 
 
 @dataclass(frozen=True)

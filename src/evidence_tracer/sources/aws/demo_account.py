@@ -254,6 +254,29 @@ def _privileges(s: Any) -> None:
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
     )
     iam.put_user_policy(UserName="bob.engineer", PolicyName="read-data", PolicyDocument=read)  # direct: a gap
+    vendor = {"AWS": "arn:aws:iam::999988887777:root"}  # a vendor's account, trusted without an external id: a gap
+    iam.create_role(
+        RoleName="vendor-audit",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": vendor}],
+            }
+        ),
+    )
+    iam.create_role(RoleName="app-deployer", AssumeRolePolicyDocument=trust)
+    app_role = f"arn:aws:iam::{DEMO_ACCOUNT}:role/app"
+    for role, resource in (("app-deployer", app_role), ("vendor-audit", "*")):  # narrow: fine; on *: a gap
+        iam.put_role_policy(
+            RoleName=role,
+            PolicyName="pass-role",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource}],
+                }
+            ),
+        )
 
 
 def _databases(s: Any) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -28,7 +29,17 @@ def _document(value: Any) -> str:
     return json.dumps(cleaned, sort_keys=True)
 
 
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
 def _principal(kind: str, raw: dict[str, Any], inline_key: str) -> Principal:
+    role = kind == "role"
     return Principal(
         kind=kind,
         name=str(raw[f"{kind.capitalize()}Name"]),
@@ -36,6 +47,9 @@ def _principal(kind: str, raw: dict[str, Any], inline_key: str) -> Principal:
         attached=tuple(str(p["PolicyArn"]) for p in raw.get("AttachedManagedPolicies", [])),
         inline={str(p["PolicyName"]): _document(p["PolicyDocument"]) for p in raw.get(inline_key, [])},
         groups=tuple(str(g) for g in raw.get("GroupList", [])),
+        trust=_document(raw.get("AssumeRolePolicyDocument") or {}) if role else None,
+        last_used=_when((raw.get("RoleLastUsed") or {}).get("LastUsedDate")) if role else None,
+        created=_when(raw.get("CreateDate")) if role else None,
     )
 
 

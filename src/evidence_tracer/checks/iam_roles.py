@@ -1,0 +1,169 @@
+"""IAM roles and who may hand them out (CC6.1, CC6.3): trust policies that let anyone, or an account outside the
+company without an external id, assume a role; `iam:PassRole` on every role; administrator roles nobody has
+used for `inactive_credential_days`. All from the one GetAccountAuthorizationDetails listing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from evidence_tracer.checks.data import policy_statements
+from evidence_tracer.checks.registry import CheckContext, Emit, check
+from evidence_tracer.inventory import GLOBAL, Failure, SourcePart
+from evidence_tracer.inventory.aws import AUTHORIZATION, Authorization, Principal
+from evidence_tracer.inventory.base import NOT_COLLECTED
+from evidence_tracer.models import Finding
+
+ADMIN_POLICIES = frozenset({"AdministratorAccess", "IAMFullAccess"})
+PASS_ROLE = frozenset({"iam:passrole", "iam:*"})
+_NOT_COLLECTED = Failure(
+    "iam",
+    "GetAccountAuthorizationDetails",
+    GLOBAL,
+    NOT_COLLECTED,
+    "this snapshot was taken before roles' trust policies and use were collected; run a new scan",
+)
+
+
+def _listed(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value or ()]
+
+
+def _account_of(principal: str) -> str | None:
+    if principal.isdigit():
+        return principal
+    parts = principal.split(":")
+    return parts[4] if principal.startswith("arn:") and len(parts) > 4 and parts[4] else None
+
+
+def trust_problems(document: str, known: set[str]) -> list[str]:
+    """Who a trust policy lets assume the role beyond the company's own accounts, in words."""
+    problems = []
+    for statement in policy_statements(document):
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        aws = (
+            ["*"] if principal == "*" else _listed((principal or {}).get("AWS")) if isinstance(principal, dict) else []
+        )
+        condition = statement.get("Condition") or {}
+        external_id = any("sts:externalid" in {k.lower() for k in block} for block in condition.values())
+        for who in aws:
+            if who == "*":
+                if not condition:
+                    problems.append("any AWS principal may assume it (Principal *, no condition)")
+            elif (account := _account_of(who)) and account not in known and not external_id:
+                problems.append(f"account {account}, outside the company, may assume it without an sts:ExternalId")
+    return list(dict.fromkeys(problems))
+
+
+def _documents(auth: Authorization, who: Principal) -> list[tuple[str, str]]:
+    """(name, document) of every policy granting to `who` whose document the listing holds."""
+    managed = {p.arn: p for p in auth.policies}
+    found = [(f"{n} (inline)", d) for n, d in who.inline.items()]
+    found += [(managed[a].name, managed[a].document) for a in who.attached if a in managed]
+    return found
+
+
+def passes_any_role(document: str) -> bool:
+    for statement in policy_statements(document):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = {a.lower() for a in _listed(statement.get("Action"))}
+        if actions & PASS_ROLE and "*" in _listed(statement.get("Resource")):
+            return True
+    return False
+
+
+def _roles(part: SourcePart, emit: Emit) -> tuple[Authorization | None, list[Finding]]:
+    auth = part.get(AUTHORIZATION)
+    if auth.value is None:
+        return None, [emit.unread(auth, emit.arn("iam", GLOBAL, "role/*"), GLOBAL)]
+    return auth.value, []
+
+
+@check
+def iam_role_trust_restricted(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    auth, errors = _roles(part, emit)
+    yield from errors
+    if auth is None:
+        return
+    known = part.known_accounts(ctx.config.boundary.accounts)
+    sources = part.get(AUTHORIZATION).sources
+    for role in (p for p in auth.principals if p.kind == "role"):
+        if role.trust is None:
+            yield emit.error(_NOT_COLLECTED, role.arn, GLOBAL, sources)
+        elif problems := trust_problems(role.trust, known):
+            yield emit.failed(role.arn, GLOBAL, f"Role {role.name}: {'; '.join(problems)}.", sources, role=role.name)
+        else:
+            yield emit.passed(role.arn, GLOBAL, f"Role {role.name} is trusted only by known principals.", sources)
+
+
+@check
+def iam_passrole_not_on_every_role(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    auth, errors = _roles(part, emit)
+    yield from errors
+    if auth is None:
+        return
+    sources = part.get(AUTHORIZATION).sources
+    for who in auth.principals:
+        wide = [name for name, doc in _documents(auth, who) if passes_any_role(doc)]
+        if wide:
+            yield emit.failed(
+                who.arn,
+                GLOBAL,
+                f"{who.kind.capitalize()} {who.name} may pass any role to a service ({', '.join(wide)}: "
+                "iam:PassRole on Resource *), which lets it act as the most privileged role there is.",
+                sources,
+                kind=who.kind,
+                name=who.name,
+            )
+        elif who.inline or who.attached:
+            yield emit.passed(who.arn, GLOBAL, f"{who.kind.capitalize()} {who.name} cannot pass every role.", sources)
+
+
+def _administrator(auth: Authorization, role: Principal) -> bool:
+    from evidence_tracer.checks.identity import grants_everything
+
+    if any(a.rsplit("/", 1)[-1] in ADMIN_POLICIES and ":aws:policy/" in a for a in role.attached):
+        return True
+    return any(grants_everything(doc) for _, doc in _documents(auth, role))
+
+
+@check
+def iam_admin_roles_in_use(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    limit = ctx.config.parameters.inactive_credential_days
+    auth, errors = _roles(part, emit)
+    yield from errors
+    if auth is None:
+        return
+    sources = part.get(AUTHORIZATION).sources
+    admins = [
+        p
+        for p in auth.principals
+        if p.kind == "role" and ":role/aws-service-role/" not in p.arn and _administrator(auth, p)
+    ]
+    if not admins:
+        yield emit.not_applicable(
+            emit.arn("iam", GLOBAL, "role/*"), GLOBAL, "No role holds administrator access.", sources
+        )
+    for role in admins:
+        if role.created is None:
+            yield emit.error(_NOT_COLLECTED, role.arn, GLOBAL, sources)
+            continue
+        since = role.last_used or role.created
+        idle = (ctx.now - since).days
+        if idle > limit:
+            used = f"last used {role.last_used:%Y-%m-%d}" if role.last_used else "never used"
+            yield emit.failed(
+                role.arn,
+                GLOBAL,
+                f"Administrator role {role.name} is {used} ({idle} days; the limit is {limit}): a standing "
+                "privilege nobody needs.",
+                sources,
+                role=role.name,
+            )
+        else:
+            yield emit.passed(
+                role.arn, GLOBAL, f"Administrator role {role.name} was used within {limit} days.", sources
+            )
