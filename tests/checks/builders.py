@@ -33,6 +33,7 @@ from evidence_tracer.inventory.aws import (
     PasswordPolicy,
     Principal,
     PublicAccessBlock,
+    RoleFacts,
     SecurityGroup,
     Trail,
 )
@@ -79,6 +80,7 @@ def bucket(
     versioning: Observed[Any] | None = None,
     tags: Observed[Any] | None = None,
     policy: Observed[Any] | None = None,
+    acl: Observed[Any] | None = None,
 ) -> Bucket:
     return Bucket(
         name,
@@ -89,6 +91,7 @@ def bucket(
         versioning or ok("Enabled"),
         tags or ok({}),
         policy or ok(None),
+        acl or ok(("http://acs.amazonaws.com/groups/s3/LogDelivery WRITE",)),
     )
 
 
@@ -351,9 +354,7 @@ DEPLOY_ROLE = Principal(
     (),
     {"deploy": NARROW},
     (),
-    trust=OWN_TRUST,
-    last_used=NOW - timedelta(days=1),
-    created=NOW - timedelta(days=300),
+    ok(RoleFacts(OWN_TRUST, NOW - timedelta(days=1), NOW - timedelta(days=300))),
 )
 
 
@@ -363,7 +364,7 @@ def clean_data() -> dict[str, Observed[Any]]:
         AUTHORIZATION.slot(): ok(
             Authorization(
                 (
-                    Principal("user", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", (), {}, ("developers",)),
+                    Principal("user", "alice", f"arn:aws:iam::{ACCOUNT}:user/alice", (), {}, ("developers",), ok(None)),
                     DEPLOY_ROLE,
                 ),
                 (),

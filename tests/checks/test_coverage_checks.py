@@ -32,6 +32,7 @@ from evidence_tracer.inventory.aws import (
     IdentityCenter,
     IdentityCenterUser,
     Principal,
+    RoleFacts,
     ThreatFinding,
 )
 from evidence_tracer.models import Status
@@ -100,10 +101,17 @@ def _stale(name: str, days: int, console: bool = True) -> CredentialReportRow:
 
 
 def _principal(name: str, attached: tuple[str, ...] = (), inline: dict[str, str] | None = None) -> Principal:
-    return Principal("user", name, f"arn:aws:iam::{ACCOUNT}:user/{name}", attached, inline or {}, ())
+    return Principal("user", name, f"arn:aws:iam::{ACCOUNT}:user/{name}", attached, inline or {}, (), ok(None))
 
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+VENDOR_TRUST = json.dumps(
+    {
+        "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::999988887777:root"}}
+        ]
+    }
+)
 AVAILABILITY = WorkspaceConfig.model_validate({"scope": {"categories": ["security", "availability"]}})
 
 # check id -> (datasets to replace, expected message fragment, expected remediation fragment, config)
@@ -138,17 +146,7 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
                             DEPLOY_ROLE,
                             name="vendor",
                             arn=f"arn:aws:iam::{ACCOUNT}:role/vendor",
-                            trust=json.dumps(
-                                {
-                                    "Statement": [
-                                        {
-                                            "Effect": "Allow",
-                                            "Action": "sts:AssumeRole",
-                                            "Principal": {"AWS": "arn:aws:iam::999988887777:root"},
-                                        }
-                                    ]
-                                }
-                            ),
+                            role=ok(RoleFacts(VENDOR_TRUST, None, NOW)),
                         ),
                     ),
                     (),
@@ -184,7 +182,13 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         {
             AUTHORIZATION: ok(
                 Authorization(
-                    (replace(DEPLOY_ROLE, attached=("arn:aws:iam::aws:policy/AdministratorAccess",), last_used=None),),
+                    (
+                        replace(
+                            DEPLOY_ROLE,
+                            attached=("arn:aws:iam::aws:policy/AdministratorAccess",),
+                            role=ok(RoleFacts("{}", None, NOW - timedelta(days=300))),
+                        ),
+                    ),
                     (),
                 )
             )
@@ -458,6 +462,17 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         "scanOnPush=true",
         None,
     ),
+    "s3_bucket_acl_not_public": (
+        {
+            ACCOUNT_PUBLIC_ACCESS_BLOCK: ok(None),
+            BUCKETS: ok(
+                (bucket("open", pab=ok(None), acl=ok(("http://acs.amazonaws.com/groups/global/AllUsers READ",))),)
+            ),
+        },
+        "The ACL of open grants everyone (READ)",
+        "put-bucket-acl --bucket open --acl private",
+        None,
+    ),
     "s3_bucket_policy_not_public": (
         {
             BUCKETS: ok(
@@ -680,3 +695,20 @@ def test_a_direct_policy_is_low_and_says_how_much_it_grants(
     principal = replace(_principal("bob", inline=inline), attached=attached)
     (finding,) = run("iam_user_direct_policies", with_data({AUTHORIZATION: ok(Authorization((principal,), ()))}), ctx())
     assert finding.status is Status.FAIL and finding.severity.value == "low" and breadth in finding.message
+
+
+@pytest.mark.parametrize(
+    ("acl", "pab", "status"),
+    [
+        (ok(("http://acs.amazonaws.com/groups/global/AuthenticatedUsers WRITE",)), ok(None), Status.FAIL),
+        (ok(("http://acs.amazonaws.com/groups/global/AllUsers READ",)), None, Status.PASS),  # IgnorePublicAcls on
+        (None, None, Status.PASS),  # only the log-delivery group
+        (failed(), None, Status.ERROR),
+    ],
+)
+def test_a_public_acl_fails_unless_public_acls_are_ignored(acl: Any, pab: Any, status: Status) -> None:
+    changes: dict[Dataset[Any], Observed[Any]] = {
+        BUCKETS: ok((bucket("b", acl=acl, pab=pab),)),
+        ACCOUNT_PUBLIC_ACCESS_BLOCK: ok(None),
+    }
+    assert [f.status for f in run("s3_bucket_acl_not_public", with_data(changes), ctx())] == [status]

@@ -156,6 +156,7 @@ def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) 
         Observed.ok(None),
         tags,
         Observed.ok(None),
+        Observed.ok(()),
     )
     inventory = Inventory(
         (SourcePart("aws", "1", ("us-east-1",), {"partition": "aws"}, {BUCKETS.slot(): Observed.ok((bucket,))}),)

@@ -91,9 +91,10 @@ def iam_role_trust_restricted(part: SourcePart, ctx: CheckContext, emit: Emit) -
     known = part.known_accounts(ctx.config.boundary.accounts)
     sources = part.get(AUTHORIZATION).sources
     for role in (p for p in auth.principals if p.kind == "role"):
-        if role.trust is None:
-            yield emit.error(_NOT_COLLECTED, role.arn, GLOBAL, sources)
-        elif problems := trust_problems(role.trust, known):
+        facts = role.role
+        if facts.value is None:
+            yield emit.error(facts.failure or _NOT_COLLECTED, role.arn, GLOBAL, sources)
+        elif problems := trust_problems(facts.value.trust, known):
             yield emit.failed(role.arn, GLOBAL, f"Role {role.name}: {'; '.join(problems)}.", sources, role=role.name)
         else:
             yield emit.passed(role.arn, GLOBAL, f"Role {role.name} is trusted only by known principals.", sources)
@@ -148,13 +149,13 @@ def iam_admin_roles_in_use(part: SourcePart, ctx: CheckContext, emit: Emit) -> I
             emit.arn("iam", GLOBAL, "role/*"), GLOBAL, "No role holds administrator access.", sources
         )
     for role in admins:
-        if role.created is None:
-            yield emit.error(_NOT_COLLECTED, role.arn, GLOBAL, sources)
+        facts = role.role.value
+        if facts is None:
+            yield emit.error(role.role.failure or _NOT_COLLECTED, role.arn, GLOBAL, sources)
             continue
-        since = role.last_used or role.created
-        idle = (ctx.now - since).days
+        idle = (ctx.now - (facts.last_used or facts.created)).days
         if idle > limit:
-            used = f"last used {role.last_used:%Y-%m-%d}" if role.last_used else "never used"
+            used = f"last used {facts.last_used:%Y-%m-%d}" if facts.last_used else "never used"
             yield emit.failed(
                 role.arn,
                 GLOBAL,

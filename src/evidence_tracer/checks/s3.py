@@ -214,6 +214,44 @@ def s3_bucket_policy_not_public(part: SourcePart, ctx: CheckContext, emit: Emit)
             )
 
 
+PUBLIC_GROUPS = {
+    "http://acs.amazonaws.com/groups/global/AllUsers": "everyone",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "every AWS account",
+}
+
+
+@check
+def s3_bucket_acl_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, unlisted = buckets(emit, part)
+    if unlisted:
+        yield unlisted
+    account = part.get(ACCOUNT_PUBLIC_ACCESS_BLOCK)
+    for b in found:
+        if b.acl.failure is not None:
+            yield emit.error(b.acl.failure, b.arn, b.region, b.acl.sources)
+            continue
+        public = [
+            f"{PUBLIC_GROUPS[uri]} ({permission})"
+            for uri, _, permission in (g.partition(" ") for g in b.acl.value or ())
+            if uri in PUBLIC_GROUPS
+        ]
+        ignored = any(o.value is not None and o.value.ignore_public_acls for o in (b.public_access_block, account))
+        evidence = (*b.acl.sources, *b.public_access_block.sources, *account.sources)
+        if public and not ignored:
+            yield emit.failed(
+                b.arn, b.region, f"The ACL of {b.name} grants {', '.join(public)}.", evidence, bucket=b.name
+            )
+        elif public:
+            yield emit.passed(
+                b.arn,
+                b.region,
+                f"The ACL of {b.name} grants {', '.join(public)}, but IgnorePublicAcls is on.",
+                evidence,
+            )
+        else:
+            yield emit.passed(b.arn, b.region, f"The ACL of {b.name} grants no public group.", evidence)
+
+
 def _denies_plain_http(document: str) -> bool:
     for statement in policy_statements(document):
         condition = statement.get("Condition") or {}

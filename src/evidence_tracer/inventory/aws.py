@@ -86,6 +86,8 @@ class Bucket:
     versioning: Observed[str | None]
     tags: Observed[Mapping[str, str]]
     policy: Observed[str | None]  # the bucket policy document (None: the bucket has none)
+    # "GRANTEE PERMISSION" of every ACL grant to a group (AllUsers, AuthenticatedUsers, LogDelivery)
+    acl: Observed[tuple[str, ...]]
 
 
 # --- regional services ----------------------------------------------------------------------
@@ -186,11 +188,14 @@ class Principal:
     attached: tuple[str, ...]  # managed policy ARNs
     inline: Mapping[str, str]  # inline policy name -> document
     groups: tuple[str, ...]  # a user's groups (empty for groups and roles)
-    # A role's: its trust policy (canonical JSON), when it was last used and made. None where the snapshot was
-    # taken before they were collected, and for users and groups: the role checks then say `error`, never pass.
-    trust: str | None = None
-    last_used: datetime | None = None
-    created: datetime | None = None
+    role: Observed[RoleFacts | None]  # a role's trust policy and use; None for users and groups
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    trust: str  # the trust policy (AssumeRolePolicyDocument), canonical JSON
+    last_used: datetime | None  # RoleLastUsed.LastUsedDate; None: never used (in AWS's tracking window)
+    created: datetime
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,9 @@ def _s3(s: Any) -> None:
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         if tags:
             s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    # The marketing site's bucket is readable by everyone through its ACL (and nothing ignores public ACLs): a
+    # gap; the others are private (their clean twins).
+    s.client("s3", region_name="us-west-2").put_bucket_acl(Bucket="acme-marketing-site", ACL="public-read")
     statement = {
         "Effect": "Allow",
         "Principal": {"Service": "cloudtrail.amazonaws.com"},

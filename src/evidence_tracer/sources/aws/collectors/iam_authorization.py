@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from evidence_tracer.evidence.redact import redact
 from evidence_tracer.inventory import Observed
-from evidence_tracer.inventory.aws import AUTHORIZATION, Authorization, ManagedPolicy, Principal
+from evidence_tracer.inventory.aws import AUTHORIZATION, Authorization, ManagedPolicy, Principal, RoleFacts
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder, unexpected
 from evidence_tracer.sources.aws.calls import aws_op
 
@@ -47,9 +47,18 @@ def _principal(kind: str, raw: dict[str, Any], inline_key: str) -> Principal:
         attached=tuple(str(p["PolicyArn"]) for p in raw.get("AttachedManagedPolicies", [])),
         inline={str(p["PolicyName"]): _document(p["PolicyDocument"]) for p in raw.get(inline_key, [])},
         groups=tuple(str(g) for g in raw.get("GroupList", [])),
-        trust=_document(raw.get("AssumeRolePolicyDocument") or {}) if role else None,
-        last_used=_when((raw.get("RoleLastUsed") or {}).get("LastUsedDate")) if role else None,
-        created=_when(raw.get("CreateDate")) if role else None,
+        role=Observed.ok(_role(raw) if role else None),
+    )
+
+
+def _role(raw: dict[str, Any]) -> RoleFacts:
+    created = _when(raw["CreateDate"])
+    if created is None:
+        raise ValueError("a role without its CreateDate")
+    return RoleFacts(
+        _document(raw.get("AssumeRolePolicyDocument") or {}),
+        _when((raw.get("RoleLastUsed") or {}).get("LastUsedDate")),
+        created,
     )
 
 

@@ -29,6 +29,7 @@ OPERATIONS = (
     aws_op("s3", "GetBucketVersioning"),
     aws_op("s3", "GetBucketTagging"),
     aws_op("s3", "GetBucketPolicy"),
+    aws_op("s3", "GetBucketAcl"),
     aws_op("s3", "GetBucketLogging"),
     aws_op("s3control", "GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
 )
@@ -86,6 +87,16 @@ def _policy(raw: dict[str, Any] | None) -> str | None:
     return json.dumps(cleaned, sort_keys=True)
 
 
+def _group_grants(raw: dict[str, Any] | None) -> tuple[str, ...]:
+    """The ACL's grants to groups (a URI grantee), as "URI PERMISSION"; "Grants" is in every answer AWS sends."""
+    grants = (raw or {})["Grants"]
+    return tuple(
+        f"{g['Grantee']['URI']} {g.get('Permission', '')}"
+        for g in grants
+        if g.get("Grantee", {}).get("Type") == "Group"
+    )
+
+
 def _not_read(name: str, operation: str) -> Observed[Any]:
     return Observed.failed(
         Failure(
@@ -116,6 +127,7 @@ def _bucket(rec: Recorder, client: Any, name: str, region: str, partition: str, 
         else _not_read(name, "GetBucketVersioning"),
         tags=tags,
         policy=observe(rec, client, "get_bucket_policy", _policy, _NO_POLICY, Bucket=name),
+        acl=observe(rec, client, "get_bucket_acl", _group_grants, Bucket=name),
     )
 
 
@@ -162,7 +174,15 @@ def collect_s3(
             except CallFailed as exc:
                 failure: Observed[Any] = Observed.failed(exc.failure, (exc.record_id,))
                 return Bucket(
-                    name, f"arn:{partition}:s3:::{name}", "unknown", failure, failure, failure, failure, failure
+                    name,
+                    f"arn:{partition}:s3:::{name}",
+                    "unknown",
+                    failure,
+                    failure,
+                    failure,
+                    failure,
+                    failure,
+                    failure,
                 )
         if region not in regions:
             return None
