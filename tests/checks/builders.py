@@ -164,6 +164,13 @@ SECURITY_FILTERS = {
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts"
 
 
+OWN_ONLY = (
+    '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, '
+    '"Action": "sqs:SendMessage"}, {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", '
+    '"Condition": {"StringEquals": {"aws:SourceOwner": "111122223333"}}}]}'
+)
+
+
 def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any]]:
     """Every declaratively collected dataset of one region, configured well."""
     later = (NOW + timedelta(days=200)).isoformat()
@@ -183,6 +190,17 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
             )
         ),
         specs.RDS_CLUSTERS: ok(()),
+        specs.SQS_QUEUES: ok(
+            (
+                res(
+                    f"https://sqs.{region}.amazonaws.com/{ACCOUNT}/jobs",
+                    {"attributes": ok({"QueueArn": f"arn:aws:sqs:{region}:{ACCOUNT}:jobs", "Policy": OWN_ONLY})},
+                ),
+            )
+        ),
+        specs.SNS_TOPICS: ok(
+            (res(TOPIC, {"attributes": ok({"TopicArn": TOPIC, "Policy": OWN_ONLY})}, TopicArn=TOPIC),)
+        ),
         specs.BACKUP_PROTECTED: ok(
             (
                 res(

@@ -473,6 +473,51 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         "put-bucket-acl --bucket open --acl private",
         None,
     ),
+    "sqs_queue_policy_not_public": (
+        {
+            ds.SQS_QUEUES: ok(
+                (
+                    res(
+                        "https://sqs.us-east-1.amazonaws.com/111122223333/open",
+                        {
+                            "attributes": ok(
+                                {
+                                    "Policy": '{"Statement": [{"Effect": "Allow", "Principal": "*", '
+                                    '"Action": "sqs:SendMessage"}]}'
+                                }
+                            )
+                        },
+                    ),
+                )
+            )
+        },
+        "The policy of queue open allows everyone (Principal *) without a condition",
+        "set-queue-attributes",
+        None,
+    ),
+    "sns_topic_policy_not_public": (
+        {
+            ds.SNS_TOPICS: ok(
+                (
+                    res(
+                        "arn:aws:sns:us-east-1:111122223333:alerts",
+                        {
+                            "attributes": ok(
+                                {
+                                    "TopicArn": "arn:aws:sns:us-east-1:111122223333:alerts",
+                                    "Policy": '{"Statement": [{"Effect": "Allow", "Action": "sns:Subscribe", '
+                                    '"Principal": {"AWS": "arn:aws:iam::999988887777:root"}}]}',
+                                }
+                            )
+                        },
+                    ),
+                )
+            )
+        },
+        "The policy of topic alerts allows account 999988887777",
+        "set-topic-attributes",
+        None,
+    ),
     "s3_bucket_policy_not_public": (
         {
             BUCKETS: ok(

@@ -181,6 +181,35 @@ NETWORK_INTERFACES = ResourceSpec(
     id_field="NetworkInterfaceId",
 )
 
+# --- messaging -------------------------------------------------------------------------------------
+SQS_QUEUES = ResourceSpec(
+    "sqs.queues",
+    "sqs",
+    "ListQueues",
+    regional=True,
+    result_key="QueueUrls",
+    omitted_when_empty=True,
+    details=(
+        Detail(
+            "attributes",
+            "GetQueueAttributes",
+            "QueueUrl",
+            "",
+            result_key="Attributes",
+            params={"AttributeNames": ["Policy", "QueueArn"]},
+        ),
+    ),
+)
+SNS_TOPICS = ResourceSpec(
+    "sns.topics",
+    "sns",
+    "ListTopics",
+    regional=True,
+    result_key="Topics",
+    id_field="TopicArn",
+    details=(Detail("attributes", "GetTopicAttributes", "TopicArn", "TopicArn", result_key="Attributes"),),
+)
+
 # --- network and compute -------------------------------------------------------------------------
 INSTANCES = ResourceSpec(
     "ec2.instances",
@@ -266,6 +295,8 @@ SPECS: tuple[Spec, ...] = (
     METRIC_FILTERS,
     ALARMS,
     SNS_SUBSCRIPTIONS,
+    SQS_QUEUES,
+    SNS_TOPICS,
     CONFIG_RECORDERS,
     CONFIG_RECORDER_STATUS,
     SECURITY_HUB,

@@ -45,6 +45,8 @@ class ResourceSpec(Dataset[tuple[Resource, ...]]):
     details: tuple[Detail, ...] = ()
     absent: frozenset[str] = frozenset()
     permission: str | None = None
+    # The service leaves `result_key` out of an answer with nothing in it (SQS ListQueues does): no key, no items.
+    omitted_when_empty: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -282,6 +282,16 @@ def _privileges(s: Any) -> None:
         )
 
 
+def _queues(s: Any) -> None:
+    """A job queue only the account writes to (clean) and a webhook queue anyone may send to (a gap)."""
+    sqs = s.client("sqs", region_name="us-east-1")
+    for name, principal in (("acme-jobs", {"AWS": f"arn:aws:iam::{DEMO_ACCOUNT}:root"}), ("acme-webhooks", "*")):
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = f"arn:aws:sqs:us-east-1:{DEMO_ACCOUNT}:{name}"
+        statement = {"Effect": "Allow", "Principal": principal, "Action": "sqs:SendMessage", "Resource": arn}
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({"Statement": [statement]})})
+
+
 def _databases(s: Any) -> None:
     rds = s.client("rds", region_name="us-east-1")
     common = {
@@ -360,6 +370,7 @@ def seed_demo_account() -> None:
     _guardduty(s)
     _ec2(s)
     _databases(s)
+    _queues(s)
     _storage_and_keys(s)
     demo_services.seed_monitoring(s)
     demo_services.seed_compute(s)

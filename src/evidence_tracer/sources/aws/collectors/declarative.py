@@ -75,6 +75,11 @@ def collect_resources(client: Any, rec: Recorder, spec: ResourceSpec, region: st
     try:
         for page, rid in rec.pages(client, xform_name(spec.operation), **spec.params):
             sources.append(rid)
+            if spec.omitted_when_empty and spec.result_key not in page:
+                kind = str(page.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("content-type", ""))
+                if "json" not in kind and "xml" not in kind:  # an empty answer is AWS's; a login page is not
+                    raise _WrongShape(f"the answer is not AWS's (content-type {kind or 'none'})")
+                continue  # nothing to list: the service sends no key at all
             items.extend((item, rid) for item in _items(page, spec.result_key))
     except CallFailed as exc:
         if exc.failure.code in spec.absent:
