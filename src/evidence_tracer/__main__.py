@@ -1,3 +1,3 @@
-from evidence_tracer.cli.app import main
+from evidence_tracer.cli.entry import main
 
 main()
