@@ -190,6 +190,27 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
             )
         ),
         specs.RDS_CLUSTERS: ok(()),
+        specs.REDSHIFT_CLUSTERS: ok(
+            (res("warehouse", ClusterIdentifier="warehouse", PubliclyAccessible=False, Encrypted=True),)
+        ),
+        specs.EKS_CLUSTERS: ok(
+            (
+                res(
+                    "prod",
+                    {
+                        "cluster": ok(
+                            {
+                                "arn": f"arn:aws:eks:{region}:{ACCOUNT}:cluster/prod",
+                                "resourcesVpcConfig": {
+                                    "endpointPublicAccess": True,
+                                    "publicAccessCidrs": ["203.0.113.0/24"],
+                                },
+                            }
+                        )
+                    },
+                ),
+            )
+        ),
         specs.SQS_QUEUES: ok(
             (
                 res(

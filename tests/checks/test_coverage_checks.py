@@ -518,6 +518,24 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         "set-topic-attributes",
         None,
     ),
+    "redshift_not_publicly_accessible": (
+        {ds.REDSHIFT_CLUSTERS: ok((res("dw", ClusterIdentifier="dw", PubliclyAccessible=True, Encrypted=True),))},
+        "Redshift cluster dw is publicly accessible",
+        "modify-cluster --cluster-identifier dw --no-publicly-accessible",
+        None,
+    ),
+    "redshift_encrypted": (
+        {ds.REDSHIFT_CLUSTERS: ok((res("dw", ClusterIdentifier="dw", PubliclyAccessible=False, Encrypted=False),))},
+        "Redshift cluster dw stores data unencrypted",
+        "modify-cluster --cluster-identifier dw --encrypted",
+        None,
+    ),
+    "eks_endpoint_not_open_to_internet": (
+        {ds.EKS_CLUSTERS: ok((res("k8s", {"cluster": ok({"resourcesVpcConfig": {"endpointPublicAccess": True}})}),))},
+        "The API endpoint of EKS cluster k8s is public to 0.0.0.0/0",
+        "update-cluster-config --name k8s",
+        None,
+    ),
     "s3_bucket_policy_not_public": (
         {
             BUCKETS: ok(

@@ -44,6 +44,7 @@ def test_every_check_maps_to_known_criteria_and_has_remediation() -> None:
             "region",
             "user",
             "role",
+            "cluster",
             "name",
             "slot",
             "bucket",

@@ -121,6 +121,15 @@ EFS_FILE_SYSTEMS = ResourceSpec(
     permission="elasticfilesystem:DescribeFileSystems",
 )
 
+REDSHIFT_CLUSTERS = ResourceSpec(
+    "redshift.clusters",
+    "redshift",
+    "DescribeClusters",
+    regional=True,
+    result_key="Clusters",
+    id_field="ClusterIdentifier",
+)
+
 # --- logging and monitoring ----------------------------------------------------------------------
 LOG_GROUPS = ResourceSpec(
     "logs.log_groups", "logs", "DescribeLogGroups", regional=True, result_key="logGroups", id_field="logGroupName"
@@ -276,6 +285,15 @@ ACCESS_ANALYZERS = ResourceSpec(
     "accessanalyzer.analyzers", "accessanalyzer", "ListAnalyzers", regional=True, result_key="analyzers", id_field="arn"
 )
 
+EKS_CLUSTERS = ResourceSpec(
+    "eks.clusters",
+    "eks",
+    "ListClusters",
+    regional=True,
+    result_key="clusters",
+    details=(Detail("cluster", "DescribeCluster", "name", "", result_key="cluster"),),
+)
+
 # --- identity ------------------------------------------------------------------------------------
 
 SPECS: tuple[Spec, ...] = (
@@ -291,6 +309,7 @@ SPECS: tuple[Spec, ...] = (
     KMS_KEYS,
     SECRETS,
     EFS_FILE_SYSTEMS,
+    REDSHIFT_CLUSTERS,
     LOG_GROUPS,
     METRIC_FILTERS,
     ALARMS,
@@ -308,5 +327,6 @@ SPECS: tuple[Spec, ...] = (
     CERTIFICATES,
     LAMBDA_FUNCTIONS,
     ECR_REPOSITORIES,
+    EKS_CLUSTERS,
     ACCESS_ANALYZERS,
 )

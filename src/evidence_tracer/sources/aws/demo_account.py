@@ -374,5 +374,6 @@ def seed_demo_account() -> None:
     _storage_and_keys(s)
     demo_services.seed_monitoring(s)
     demo_services.seed_compute(s)
+    demo_services.seed_platform(s, DEMO_ACCOUNT)
     demo_services.seed_edge(s)
     demo_services.seed_identity_center(s)

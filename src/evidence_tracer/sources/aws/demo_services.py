@@ -221,3 +221,31 @@ def _zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
     return buffer.getvalue()
+
+
+def seed_platform(s: Any, account: str) -> None:
+    """Kubernetes and a warehouse: a public EKS endpoint open to everyone and a public, unencrypted Redshift
+    cluster (gaps), each beside a clean twin."""
+    eks = s.client("eks", region_name="us-east-1")
+    role = f"arn:aws:iam::{account}:role/eks-cluster"
+    for name, public in (("acme-prod", True), ("acme-internal", False)):
+        eks.create_cluster(
+            name=name,
+            roleArn=role,
+            resourcesVpcConfig={
+                "subnetIds": ["subnet-0a1b2c3d"],
+                "endpointPublicAccess": public,
+                "endpointPrivateAccess": True,
+                **({"publicAccessCidrs": ["0.0.0.0/0"]} if public else {}),
+            },
+        )
+    redshift = s.client("redshift", region_name="us-east-1")
+    for name, public, encrypted in (("acme-analytics-dw", True, False), ("acme-warehouse", False, True)):
+        redshift.create_cluster(
+            ClusterIdentifier=name,
+            NodeType="ra3.xlplus",
+            MasterUsername="admin",
+            MasterUserPassword="Demo-Passw0rd-Not-Real",
+            PubliclyAccessible=public,
+            Encrypted=encrypted,
+        )
