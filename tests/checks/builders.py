@@ -190,6 +190,27 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
             )
         ),
         specs.RDS_CLUSTERS: ok(()),
+        specs.REST_APIS: ok(
+            (
+                res(
+                    "a1",
+                    {"stages": ok(({"stageName": "prod", "accessLogSettings": {"destinationArn": "arn:logs"}},))},
+                    id="a1",
+                    name="public-api",
+                ),
+            )
+        ),
+        specs.HTTP_APIS: ok(
+            (
+                res(
+                    "h1",
+                    {"stages": ok(({"StageName": "$default", "AccessLogSettings": {"DestinationArn": "arn:l"}},))},
+                    ApiId="h1",
+                    Name="hooks",
+                ),
+            )
+        ),
+        specs.SSM_DOCUMENTS: ok((res("runbook", {"sharing": ok(())}, Name="runbook"),)),
         specs.REDSHIFT_CLUSTERS: ok(
             (res("warehouse", ClusterIdentifier="warehouse", PubliclyAccessible=False, Encrypted=True),)
         ),

@@ -536,6 +536,18 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         "update-cluster-config --name k8s",
         None,
     ),
+    "apigateway_stage_access_logging": (
+        {ds.REST_APIS: ok((res("a1", {"stages": ok(({"stageName": "prod"},))}, id="a1", name="orders"),))},
+        "REST API orders stage prod keeps no access log",
+        "update-stage --rest-api-id a1 --stage-name prod",
+        None,
+    ),
+    "ssm_documents_not_public": (
+        {ds.SSM_DOCUMENTS: ok((res("setup", {"sharing": ok(("all",))}, Name="setup"),))},
+        "SSM document setup is shared with every AWS account",
+        "modify-document-permission --name setup",
+        None,
+    ),
     "s3_bucket_policy_not_public": (
         {
             BUCKETS: ok(

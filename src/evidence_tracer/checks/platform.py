@@ -1,5 +1,6 @@
-"""Data warehouses and Kubernetes control planes (CC6.1, CC6.6, C1.1): Redshift clusters neither public nor
-unencrypted, EKS API endpoints not open to the whole internet."""
+"""Data warehouses, Kubernetes control planes, APIs and shared documents (CC6.1, CC6.6, CC7.2, C1.1): Redshift
+clusters neither public nor unencrypted, EKS API endpoints not open to the whole internet, every API Gateway
+stage (REST and HTTP) logging its access, no Systems Manager document shared with every AWS account."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from evidence_tracer.checks.attribute import AttributeCheck
 from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import SourcePart
-from evidence_tracer.inventory.aws_resources import EKS_CLUSTERS, REDSHIFT_CLUSTERS
+from evidence_tracer.inventory.aws_resources import EKS_CLUSTERS, HTTP_APIS, REDSHIFT_CLUSTERS, REST_APIS, SSM_DOCUMENTS
 from evidence_tracer.models import Finding, Severity
 
 redshift_not_publicly_accessible = AttributeCheck(
@@ -70,3 +71,63 @@ def eks_endpoint_not_open_to_internet(part: SourcePart, ctx: CheckContext, emit:
             yield emit.passed(
                 arn, region, f"The API endpoint of EKS cluster {item.id} is private or restricted.", evidence
             )
+
+
+def _stage_destination(stage: Mapping[str, Any]) -> str:
+    settings = stage.get("accessLogSettings") or stage.get("AccessLogSettings") or {}
+    return str(settings.get("destinationArn") or settings.get("DestinationArn") or "")
+
+
+@check
+def apigateway_stage_access_logging(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    for spec, kind, name_key, wildcard in (
+        (REST_APIS, "REST API", "name", "/restapis/*"),
+        (HTTP_APIS, "HTTP API", "Name", "/apis/*"),
+    ):
+        found, errors = listed(part, emit, spec, wildcard)
+        yield from errors
+        for region, api, sources in found:
+            stages = api.detail("stages")
+            evidence = (*sources, *stages.sources)
+            name = str(api.data.get(name_key) or api.id)
+            if stages.failure is not None:
+                yield emit.error(
+                    stages.failure, emit.arn("apigateway", region, f"/restapis/{api.id}"), region, evidence
+                )
+                continue
+            for stage in stages.value or ():
+                stage_name = str(stage.get("stageName") or stage.get("StageName") or "?")
+                arn = emit.arn("apigateway", region, f"/restapis/{api.id}/stages/{stage_name}")
+                if _stage_destination(stage):
+                    yield emit.passed(arn, region, f"{kind} {name} stage {stage_name} logs its access.", evidence)
+                else:
+                    yield emit.failed(
+                        arn,
+                        region,
+                        f"{kind} {name} stage {stage_name} keeps no access log: who called it cannot be shown.",
+                        evidence,
+                        api=api.id,
+                        stage=stage_name,
+                    )
+
+
+@check
+def ssm_documents_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, errors = listed(part, emit, SSM_DOCUMENTS, "document/*")
+    yield from errors
+    for region, document, sources in found:
+        sharing = document.detail("sharing")
+        evidence = (*sources, *sharing.sources)
+        arn = emit.arn("ssm", region, f"document/{document.id}")
+        if sharing.failure is not None:
+            yield emit.error(sharing.failure, arn, region, evidence)
+        elif "all" in [str(a).lower() for a in sharing.value or ()]:
+            yield emit.failed(
+                arn,
+                region,
+                f"SSM document {document.id} is shared with every AWS account.",
+                evidence,
+                document=document.id,
+            )
+        else:
+            yield emit.passed(arn, region, f"SSM document {document.id} is not shared publicly.", evidence)

@@ -294,6 +294,46 @@ EKS_CLUSTERS = ResourceSpec(
     details=(Detail("cluster", "DescribeCluster", "name", "", result_key="cluster"),),
 )
 
+REST_APIS = ResourceSpec(
+    "apigateway.rest_apis",
+    "apigateway",
+    "GetRestApis",
+    regional=True,
+    result_key="items",
+    id_field="id",
+    details=(Detail("stages", "GetStages", "restApiId", "id", result_key="item"),),
+    permission="apigateway:GET",
+)
+HTTP_APIS = ResourceSpec(
+    "apigatewayv2.apis",
+    "apigatewayv2",
+    "GetApis",
+    regional=True,
+    result_key="Items",
+    id_field="ApiId",
+    details=(Detail("stages", "GetStages", "ApiId", "ApiId", result_key="Items", permission="apigateway:GET"),),
+    permission="apigateway:GET",
+)
+SSM_DOCUMENTS = ResourceSpec(
+    "ssm.documents",
+    "ssm",
+    "ListDocuments",
+    regional=True,
+    result_key="DocumentIdentifiers",
+    id_field="Name",
+    params={"Filters": [{"Key": "Owner", "Values": ["Self"]}]},
+    details=(
+        Detail(
+            "sharing",
+            "DescribeDocumentPermission",
+            "Name",
+            "Name",
+            result_key="AccountIds",
+            params={"PermissionType": "Share"},
+        ),
+    ),
+)
+
 # --- identity ------------------------------------------------------------------------------------
 
 SPECS: tuple[Spec, ...] = (
@@ -328,5 +368,8 @@ SPECS: tuple[Spec, ...] = (
     LAMBDA_FUNCTIONS,
     ECR_REPOSITORIES,
     EKS_CLUSTERS,
+    REST_APIS,
+    HTTP_APIS,
+    SSM_DOCUMENTS,
     ACCESS_ANALYZERS,
 )

@@ -249,3 +249,32 @@ def seed_platform(s: Any, account: str) -> None:
             PubliclyAccessible=public,
             Encrypted=encrypted,
         )
+
+
+def seed_apis_and_documents(s: Any, account: str) -> None:
+    """An API stage with no access log (a gap) beside logged ones; an SSM document shared with every account (a
+    gap) beside a private one."""
+    log_group = f"arn:aws:logs:us-east-1:{account}:log-group:/aws/apigateway/acme"
+    rest = s.client("apigateway", region_name="us-east-1")
+    for name, logged in (("acme-orders", False), ("acme-billing", True)):
+        api = rest.create_rest_api(name=name)["id"]
+        root = next(r["id"] for r in rest.get_resources(restApiId=api)["items"] if r["path"] == "/")
+        rest.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+        rest.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+        rest.create_deployment(restApiId=api, stageName="prod")
+        if logged:
+            rest.update_stage(
+                restApiId=api,
+                stageName="prod",
+                patchOperations=[{"op": "replace", "path": "/accessLogSettings/destinationArn", "value": log_group}],
+            )
+    http = s.client("apigatewayv2", region_name="us-east-1")
+    api_id = http.create_api(Name="acme-hooks", ProtocolType="HTTP")["ApiId"]
+    http.create_stage(ApiId=api_id, StageName="$default", AccessLogSettings={"DestinationArn": log_group})
+    ssm = s.client("ssm", region_name="us-east-1")
+    content = json.dumps({"schemaVersion": "2.2", "description": "demo", "mainSteps": [
+        {"action": "aws:runShellScript", "name": "run", "inputs": {"runCommand": ["echo ok"]}}]})  # fmt: skip
+    for name, public in (("acme-setup", True), ("acme-runbook", False)):
+        ssm.create_document(Content=content, Name=name, DocumentType="Command")
+        if public:
+            ssm.modify_document_permission(Name=name, PermissionType="Share", AccountIdsToAdd=["All"])
