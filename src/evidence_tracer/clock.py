@@ -13,3 +13,14 @@ FUTURE_TOLERANCE = timedelta(days=1)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def moment_of(value: object) -> datetime | None:
+    """A timestamp as an API or a stored document gives it (a datetime, or ISO 8601 text with Z or an offset);
+    None for nothing or for text that is not one."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from evidence_tracer.clock import moment_of
 from evidence_tracer.governance.reconcile import accounts
 from evidence_tracer.governance.registers import ExerciseKind, PersonRecord
 from evidence_tracer.inventory.aws import DETECTORS
@@ -183,7 +184,7 @@ def backups(i: PopulationInputs, start: date, end: date) -> Found:
     rows: list[dict[str, Any]] = []
     problems = []
     for jid, (account, region, data) in sorted(jobs.items(), key=lambda kv: str(kv[1][2].get("CreationDate"))):
-        created = _when(data.get("CreationDate"))
+        created = moment_of(data.get("CreationDate"))
         if created is None or not inside(created.date(), start, end):
             continue
         state = str(data.get("State", ""))
@@ -222,29 +223,20 @@ def backups(i: PopulationInputs, start: date, end: date) -> Found:
     )
 
 
-def _when(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
-
-
 def changes(i: PopulationInputs, start: date, end: date) -> Found:
     found: dict[tuple[str, str], Mapping[str, Any]] = {}
     covered: list[tuple[date, date]] = []
     read, problems = [], []
     for doc in i.changes:
         period = doc.get("period") or {}
-        first, last = _when(period.get("from")), _when(period.get("to"))
+        first, last = moment_of(period.get("from")), moment_of(period.get("to"))
         if first is None or last is None:
             continue
         covered.append((first.date(), last.date()))
         read.append(f"evidence {doc.get('evidence_id', '?')} (tracer changes {first:%Y-%m-%d}..{last:%Y-%m-%d})")
         problems += [f"the collection {first:%Y-%m-%d}..{last:%Y-%m-%d} failed: {f}" for f in doc.get("failures", ())]
         for c in doc.get("changes", ()):
-            merged = _when(c.get("merged_at"))
+            merged = moment_of(c.get("merged_at"))
             if merged is not None and inside(merged.date(), start, end):
                 found[(str(c.get("repository")), str(c.get("reference")))] = c
     day, holes = start, []

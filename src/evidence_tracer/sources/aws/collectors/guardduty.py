@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from evidence_tracer.clock import moment_of
 from evidence_tracer.inventory import Observed
 from evidence_tracer.inventory.aws import DETECTORS, Detector, ThreatFinding
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder, unexpected
@@ -19,13 +19,6 @@ OPERATIONS = (
 # High (7.0-8.9) and critical (9.0+) findings nobody has archived: what must be triaged.
 OPEN_SERIOUS = {"Criterion": {"severity": {"Gte": 7}, "service.archived": {"Eq": ["false"]}}}
 _BATCH = 50  # GetFindings takes at most 50 ids
-
-
-def _when(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
 
 
 def collect_open_findings(client: Any, rec: Recorder, detector_id: str) -> Observed[tuple[ThreatFinding, ...]]:
@@ -46,8 +39,8 @@ def collect_open_findings(client: Any, rec: Recorder, detector_id: str) -> Obser
                     str(f.get("Type", "")),
                     float(f.get("Severity", 0)),
                     str(f.get("Title", "")),
-                    _when(f.get("CreatedAt")),
-                    _when(f.get("UpdatedAt")),
+                    moment_of(f.get("CreatedAt")),
+                    moment_of(f.get("UpdatedAt")),
                 )
                 for f in (raw or {})["Findings"]
             ]

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
+from evidence_tracer.clock import moment_of
 from evidence_tracer.evidence.redact import redact
 from evidence_tracer.inventory import Observed
 from evidence_tracer.inventory.aws import AUTHORIZATION, Authorization, ManagedPolicy, Principal, RoleFacts
@@ -29,15 +29,6 @@ def _document(value: Any) -> str:
     return json.dumps(cleaned, sort_keys=True)
 
 
-def _when(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
-
-
 def _principal(kind: str, raw: dict[str, Any], inline_key: str) -> Principal:
     role = kind == "role"
     return Principal(
@@ -52,12 +43,12 @@ def _principal(kind: str, raw: dict[str, Any], inline_key: str) -> Principal:
 
 
 def _role(raw: dict[str, Any]) -> RoleFacts:
-    created = _when(raw["CreateDate"])
+    created = moment_of(raw["CreateDate"])
     if created is None:
         raise ValueError("a role without its CreateDate")
     return RoleFacts(
         _document(raw.get("AssumeRolePolicyDocument") or {}),
-        _when((raw.get("RoleLastUsed") or {}).get("LastUsedDate")),
+        moment_of((raw.get("RoleLastUsed") or {}).get("LastUsedDate")),
         created,
     )
 
