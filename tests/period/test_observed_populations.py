@@ -19,7 +19,7 @@ from evidence_tracer.governance.registers import (
 )
 from evidence_tracer.inventory import Failure, Inventory, Observed, Resource, SourcePart
 from evidence_tracer.inventory.aws import DETECTORS, Detector, ThreatFinding
-from evidence_tracer.inventory.aws_resources import BACKUP_JOBS
+from evidence_tracer.inventory.aws_resources import BACKUP_JOBS, SECURITY_HUB_FINDINGS
 from evidence_tracer.period.population import Observation
 from evidence_tracer.period.populations import POPULATIONS, PopulationInputs
 from tests.governance.test_overdue import healthy
@@ -128,6 +128,17 @@ def guardduty(*findings: ThreatFinding, readable: bool = True) -> Inventory:
     return Inventory((part,))
 
 
+def hub(*findings: tuple[str, str, date]) -> Inventory:
+    items = tuple(
+        Resource(fid, {"Id": fid, "Severity": {"Label": label}, "FirstObservedAt": at(day).isoformat(),
+                       "Types": ["Software and Configuration Checks/Vulnerabilities/CVE"]})
+        for fid, label, day in findings
+    )  # fmt: skip
+    part = guardduty().parts[0]
+    data = {**part.data, SECURITY_HUB_FINDINGS.slot("us-east-1"): Observed.ok(items)}
+    return Inventory((replace(part, data=data),))
+
+
 @pytest.mark.parametrize(
     ("observed", "rows", "exceptions"),
     [
@@ -156,7 +167,22 @@ def guardduty(*findings: ThreatFinding, readable: bool = True) -> Inventory:
                 seen(date(2026, 6, 2), guardduty(readable=False)),
             ),
             1,
-            ("f3 (high, Recon:EC2/PortProbeUnprotectedPort): open 32 days and not resolved; the window is 30 days",),
+            (
+                "f3 (high, Recon:EC2/PortProbeUnprotectedPort): open 32 days and not resolved; the window is 30 days",
+                "scan scan-2026-06-02: GuardDuty findings not read in 111122223333 us-east-1",
+            ),
+        ),
+        # a Security Hub finding (with GuardDuty clean) resolved after 40 days: a high one's window is 30
+        (
+            (
+                seen(date(2026, 4, 1), hub(("hub-1", "HIGH", date(2026, 3, 25)))),
+                seen(date(2026, 5, 4), hub()),
+            ),
+            1,
+            (
+                "hub-1 (high, Software and Configuration Checks/Vulnerabilities/CVE): resolved after 40 days; "
+                "the window is 30 days",
+            ),
         ),
     ],
 )

@@ -177,6 +177,24 @@ SECURITY_HUB = SettingSpec(
     required_key="HubArn",
     absent=frozenset({"InvalidAccessException", "ResourceNotFoundException"}),
 )
+# High and critical Security Hub findings still open (the vulnerabilities population, scan by scan); a region
+# without Security Hub has none to list.
+SECURITY_HUB_FINDINGS = ResourceSpec(
+    "securityhub.findings",
+    "securityhub",
+    "GetFindings",
+    regional=True,
+    result_key="Findings",
+    id_field="Id",
+    params={
+        "Filters": {
+            "SeverityLabel": [{"Value": "HIGH", "Comparison": "EQUALS"}, {"Value": "CRITICAL", "Comparison": "EQUALS"}],
+            "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}],
+            "WorkflowStatus": [{"Value": "NEW", "Comparison": "EQUALS"}, {"Value": "NOTIFIED", "Comparison": "EQUALS"}],
+        }
+    },
+    absent=frozenset({"InvalidAccessException"}),
+)
 VPCS = ResourceSpec("ec2.vpcs", "ec2", "DescribeVpcs", regional=True, result_key="Vpcs", id_field="VpcId")
 FLOW_LOGS = ResourceSpec(
     "ec2.flow_logs", "ec2", "DescribeFlowLogs", regional=True, result_key="FlowLogs", id_field="FlowLogId"
@@ -359,6 +377,7 @@ SPECS: tuple[Spec, ...] = (
     CONFIG_RECORDERS,
     CONFIG_RECORDER_STATUS,
     SECURITY_HUB,
+    SECURITY_HUB_FINDINGS,
     VPCS,
     FLOW_LOGS,
     NETWORK_INTERFACES,

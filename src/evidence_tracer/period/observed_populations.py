@@ -16,7 +16,8 @@ from evidence_tracer.clock import moment_of
 from evidence_tracer.governance.reconcile import accounts
 from evidence_tracer.governance.registers import ExerciseKind, PersonRecord
 from evidence_tracer.inventory.aws import DETECTORS
-from evidence_tracer.inventory.aws_resources import BACKUP_JOBS
+from evidence_tracer.inventory.aws_resources import BACKUP_JOBS, SECURITY_HUB_FINDINGS
+from evidence_tracer.inventory.base import NOT_COLLECTED, SourcePart
 from evidence_tracer.period.population import Found, Observation, PopulationInputs, inside
 
 _FAILED_JOB = frozenset({"FAILED", "ABORTED", "EXPIRED", "PARTIAL"})
@@ -107,30 +108,57 @@ def _severity(score: float) -> str:
     return "critical" if score >= 9 else "high" if score >= 7 else "medium" if score >= 4 else "low"
 
 
-def vulnerabilities(i: PopulationInputs, start: date, end: date) -> Found:
-    first: dict[str, tuple[Observation, Any, str, str]] = {}
-    last_open: dict[str, datetime] = {}
+Open = tuple[str, str, datetime | None]  # type, severity, first seen
+
+
+def _open_findings(part: SourcePart, region: str) -> tuple[dict[str, Open], bool, list[str]]:
+    """The open high and critical findings of one account and region (GuardDuty and Security Hub), whether
+    both could be read, and what could not."""
+    found: dict[str, Open] = {}
     unread = []
+    detectors = part.get(DETECTORS, region)
+    if detectors.failure is not None:
+        unread.append(f"GuardDuty not read in {part.account} {region}")
+    for d in detectors.value or ():
+        if d.open_findings.value is None:
+            unread.append(f"GuardDuty findings not read in {part.account} {region}")
+            continue
+        for f in d.open_findings.value:
+            found[f.finding_id] = (f.type, _severity(f.severity), f.created_at)
+    hub = part.get(SECURITY_HUB_FINDINGS, region)
+    if hub.failure is not None and hub.failure.code != NOT_COLLECTED:
+        unread.append(f"Security Hub findings not read in {part.account} {region}")
+    for item in hub.value or ():
+        data = item.data
+        label = str((data.get("Severity") or {}).get("Label", "HIGH")).lower()
+        kind = str((data.get("Types") or [data.get("Title", "")])[0])
+        found[item.id] = (kind, label, moment_of(data.get("FirstObservedAt") or data.get("CreatedAt")))
+    return found, not unread, unread
+
+
+def vulnerabilities(i: PopulationInputs, start: date, end: date) -> Found:
+    first: dict[str, tuple[Observation, Open, str, str]] = {}
+    last_open: dict[str, datetime] = {}
+    unread: list[str] = []
     by_scan: list[tuple[Observation, set[str], set[tuple[str, str]]]] = []
     for o in i.observed:
         open_ids, readable = set(), set()
         for part in o.inventory.of("aws"):
             for region in part.regions:
-                detectors = part.get(DETECTORS, region)
-                for d in detectors.value or ():
-                    if d.open_findings.value is None:
-                        continue
+                found, complete, missing = _open_findings(part, region)
+                unread += [f"scan {o.scan_id}: {m}" for m in missing]
+                if complete:
                     readable.add((part.account, region))
-                    for f in d.open_findings.value:
-                        open_ids.add(f.finding_id)
-                        first.setdefault(f.finding_id, (o, f, part.account, region))
-                        last_open[f.finding_id] = o.at
-                if detectors.failure is not None:
-                    unread.append(f"scan {o.scan_id}: GuardDuty not read in {part.account} {region}")
+                for fid, finding in found.items():
+                    open_ids.add(fid)
+                    first.setdefault(fid, (o, finding, part.account, region))
+                    last_open[fid] = o.at
         by_scan.append((o, open_ids, readable))
     rows, problems = [], []
-    for fid, (o, f, account, region) in sorted(first.items(), key=lambda kv: (kv[1][0].at, kv[0])):
-        seen = f.created_at or o.at
+    for fid, (o, (kind, severity, created), account, region) in sorted(
+        first.items(), key=lambda kv: (kv[1][0].at, kv[0])
+    ):
+        seen = created or o.at
         gone = (
             s.at
             for s, ids, readable in by_scan
@@ -139,14 +167,13 @@ def vulnerabilities(i: PopulationInputs, start: date, end: date) -> Found:
         resolved = next(gone, None)
         if not (seen.date() <= end and (resolved is None or resolved.date() >= start)):
             continue
-        severity = _severity(f.severity)
         window = int(i.windows.get(severity, 30))
         until = resolved or max(s.at for s, _, _ in by_scan)
         days = (until - seen).days
         rows.append(
             {
                 "id": fid,
-                "type": f.type,
+                "type": kind,
                 "severity": severity,
                 "account": account,
                 "region": region,
@@ -158,12 +185,13 @@ def vulnerabilities(i: PopulationInputs, start: date, end: date) -> Found:
         )
         if days > window:
             state = f"resolved after {days} days" if resolved else f"open {days} days and not resolved"
-            problems.append(f"{fid} ({severity}, {f.type}): {state}; the window is {window} days")
+            problems.append(f"{fid} ({severity}, {kind}): {state}; the window is {window} days")
     return Found(
         tuple(rows),
         (
-            f"{len(rows)} high or critical GuardDuty findings open during the period, from {len(by_scan)} stored "
-            "scan(s) (ListFindings with severity >= 7, not archived, in each)",
+            f"{len(rows)} high or critical findings open during the period, from {len(by_scan)} stored scan(s): "
+            "GuardDuty (ListFindings, severity >= 7, not archived) and Security Hub (GetFindings, HIGH or "
+            "CRITICAL, active, not resolved) in each",
         ),
         tuple(problems + unread),
         _read(i.observed),

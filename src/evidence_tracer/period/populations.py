@@ -45,10 +45,11 @@ POPULATIONS: dict[str, PopulationSpec] = {
         ),
         PopulationSpec(
             "vulnerabilities",
-            "Vulnerabilities and threats (GuardDuty high and critical findings)",
+            "Vulnerabilities and threats (GuardDuty and Security Hub high and critical findings)",
             "OPS-03",
             ("id", "type", "severity", "account", "region", "first_seen", "resolved", "days_open", "window_days"),
-            "GuardDuty ListFindings/GetFindings (severity >= 7, not archived) in each stored scan of the period",
+            "GuardDuty ListFindings/GetFindings (severity >= 7, not archived) and Security Hub GetFindings (HIGH or "
+            "CRITICAL, active, not resolved) in each stored scan of the period",
             observed.vulnerabilities,
             "the triage record and the fix within the severity's remediation window",
             frozenset({Uses.SCANS}),
