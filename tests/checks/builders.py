@@ -10,6 +10,7 @@ from typing import Any
 from evidence_tracer.checks.registry import CheckContext, run_check
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Dataset, Failure, Inventory, Observed, Resource, SourcePart
+from evidence_tracer.inventory import aws_platform as platform
 from evidence_tracer.inventory import aws_resources as specs
 from evidence_tracer.inventory.aws import (
     ACCOUNT_PUBLIC_ACCESS_BLOCK,
@@ -190,7 +191,26 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
             )
         ),
         specs.RDS_CLUSTERS: ok(()),
-        specs.REST_APIS: ok(
+        platform.OPENSEARCH_DOMAINS: ok(
+            (
+                res(
+                    "search",
+                    {
+                        "domain": ok(
+                            {
+                                "ARN": f"arn:aws:es:{region}:{ACCOUNT}:domain/search",
+                                "EncryptionAtRestOptions": {"Enabled": True},
+                                "NodeToNodeEncryptionOptions": {"Enabled": True},
+                                "DomainEndpointOptions": {"EnforceHTTPS": True},
+                                "VPCOptions": {"VPCId": "vpc-1"},
+                            }
+                        )
+                    },
+                    DomainName="search",
+                ),
+            )
+        ),
+        platform.REST_APIS: ok(
             (
                 res(
                     "a1",
@@ -200,7 +220,7 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
                 ),
             )
         ),
-        specs.HTTP_APIS: ok(
+        platform.HTTP_APIS: ok(
             (
                 res(
                     "h1",
@@ -210,11 +230,11 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
                 ),
             )
         ),
-        specs.SSM_DOCUMENTS: ok((res("runbook", {"sharing": ok(())}, Name="runbook"),)),
-        specs.REDSHIFT_CLUSTERS: ok(
+        platform.SSM_DOCUMENTS: ok((res("runbook", {"sharing": ok(())}, Name="runbook"),)),
+        platform.REDSHIFT_CLUSTERS: ok(
             (res("warehouse", ClusterIdentifier="warehouse", PubliclyAccessible=False, Encrypted=True),)
         ),
-        specs.EKS_CLUSTERS: ok(
+        platform.EKS_CLUSTERS: ok(
             (
                 res(
                     "prod",
@@ -232,7 +252,7 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
                 ),
             )
         ),
-        specs.SQS_QUEUES: ok(
+        platform.SQS_QUEUES: ok(
             (
                 res(
                     f"https://sqs.{region}.amazonaws.com/{ACCOUNT}/jobs",
@@ -240,7 +260,7 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
                 ),
             )
         ),
-        specs.SNS_TOPICS: ok(
+        platform.SNS_TOPICS: ok(
             (res(TOPIC, {"attributes": ok({"TopicArn": TOPIC, "Policy": OWN_ONLY})}, TopicArn=TOPIC),)
         ),
         specs.BACKUP_PROTECTED: ok(
@@ -418,8 +438,19 @@ DEPLOY_ROLE = Principal(
 )
 
 
+SECURE_DISTRIBUTION: dict[str, Any] = {
+    "Id": "E1",
+    "ARN": f"arn:aws:cloudfront::{ACCOUNT}:distribution/E1",
+    "DefaultCacheBehavior": {"ViewerProtocolPolicy": "redirect-to-https"},
+    "ViewerCertificate": {"ACMCertificateArn": "arn:acm", "MinimumProtocolVersion": "TLSv1.2_2021"},
+}
+
+
 def clean_data() -> dict[str, Observed[Any]]:
     data: dict[str, Observed[Any]] = {
+        platform.CLOUDFRONT_DISTRIBUTIONS.slot(): ok(
+            (res(str(SECURE_DISTRIBUTION["ARN"]), None, **SECURE_DISTRIBUTION),)
+        ),
         CREDENTIAL_REPORT.slot(): ok((ROOT, user("alice"))),
         AUTHORIZATION.slot(): ok(
             Authorization(

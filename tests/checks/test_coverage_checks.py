@@ -14,6 +14,7 @@ import pytest
 from evidence_tracer.checks.registry import specs
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Dataset, Observed
+from evidence_tracer.inventory import aws_platform as platform
 from evidence_tracer.inventory import aws_resources as ds
 from evidence_tracer.inventory.aws import (
     ACCOUNT_PUBLIC_ACCESS_BLOCK,
@@ -475,7 +476,7 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
     ),
     "sqs_queue_policy_not_public": (
         {
-            ds.SQS_QUEUES: ok(
+            platform.SQS_QUEUES: ok(
                 (
                     res(
                         "https://sqs.us-east-1.amazonaws.com/111122223333/open",
@@ -497,7 +498,7 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
     ),
     "sns_topic_policy_not_public": (
         {
-            ds.SNS_TOPICS: ok(
+            platform.SNS_TOPICS: ok(
                 (
                     res(
                         "arn:aws:sns:us-east-1:111122223333:alerts",
@@ -519,33 +520,82 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         None,
     ),
     "redshift_not_publicly_accessible": (
-        {ds.REDSHIFT_CLUSTERS: ok((res("dw", ClusterIdentifier="dw", PubliclyAccessible=True, Encrypted=True),))},
+        {platform.REDSHIFT_CLUSTERS: ok((res("dw", ClusterIdentifier="dw", PubliclyAccessible=True, Encrypted=True),))},
         "Redshift cluster dw is publicly accessible",
         "modify-cluster --cluster-identifier dw --no-publicly-accessible",
         None,
     ),
     "redshift_encrypted": (
-        {ds.REDSHIFT_CLUSTERS: ok((res("dw", ClusterIdentifier="dw", PubliclyAccessible=False, Encrypted=False),))},
+        {
+            platform.REDSHIFT_CLUSTERS: ok(
+                (res("dw", ClusterIdentifier="dw", PubliclyAccessible=False, Encrypted=False),)
+            )
+        },
         "Redshift cluster dw stores data unencrypted",
         "modify-cluster --cluster-identifier dw --encrypted",
         None,
     ),
     "eks_endpoint_not_open_to_internet": (
-        {ds.EKS_CLUSTERS: ok((res("k8s", {"cluster": ok({"resourcesVpcConfig": {"endpointPublicAccess": True}})}),))},
+        {
+            platform.EKS_CLUSTERS: ok(
+                (res("k8s", {"cluster": ok({"resourcesVpcConfig": {"endpointPublicAccess": True}})}),)
+            )
+        },
         "The API endpoint of EKS cluster k8s is public to 0.0.0.0/0",
         "update-cluster-config --name k8s",
         None,
     ),
     "apigateway_stage_access_logging": (
-        {ds.REST_APIS: ok((res("a1", {"stages": ok(({"stageName": "prod"},))}, id="a1", name="orders"),))},
+        {platform.REST_APIS: ok((res("a1", {"stages": ok(({"stageName": "prod"},))}, id="a1", name="orders"),))},
         "REST API orders stage prod keeps no access log",
         "update-stage --rest-api-id a1 --stage-name prod",
         None,
     ),
     "ssm_documents_not_public": (
-        {ds.SSM_DOCUMENTS: ok((res("setup", {"sharing": ok(("all",))}, Name="setup"),))},
+        {platform.SSM_DOCUMENTS: ok((res("setup", {"sharing": ok(("all",))}, Name="setup"),))},
         "SSM document setup is shared with every AWS account",
         "modify-document-permission --name setup",
+        None,
+    ),
+    "cloudfront_viewer_https_and_tls": (
+        {
+            platform.CLOUDFRONT_DISTRIBUTIONS: ok(
+                (
+                    res(
+                        "arn:cf",
+                        Id="E2",
+                        DefaultCacheBehavior={"ViewerProtocolPolicy": "allow-all"},
+                        ViewerCertificate={"CloudFrontDefaultCertificate": True},
+                    ),
+                )
+            )
+        },
+        "CloudFront distribution E2 serves viewers over plain HTTP",
+        "update-distribution --id E2",
+        None,
+    ),
+    "opensearch_domain_protected": (
+        {
+            platform.OPENSEARCH_DOMAINS: ok(
+                (
+                    res(
+                        "logs",
+                        {
+                            "domain": ok(
+                                {
+                                    "AccessPolicies": '{"Statement": [{"Effect": "Allow", "Principal": "*", '
+                                    '"Action": "es:*"}]}'
+                                }
+                            )
+                        },
+                        DomainName="logs",
+                    ),
+                )
+            )
+        },
+        "OpenSearch domain logs stores data unencrypted at rest; sends data between nodes unencrypted; accepts plain "
+        "HTTP; its access policy allows everyone",
+        "update-domain-config --domain-name logs",
         None,
     ),
     "s3_bucket_policy_not_public": (

@@ -48,6 +48,7 @@ def test_every_check_maps_to_known_criteria_and_has_remediation() -> None:
             "api",
             "stage",
             "document",
+            "distribution",
             "name",
             "slot",
             "bucket",

@@ -9,7 +9,7 @@ from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.checks.s3 import policy_exposure
 from evidence_tracer.inventory import Resource, SourcePart
-from evidence_tracer.inventory.aws_resources import SNS_TOPICS, SQS_QUEUES
+from evidence_tracer.inventory.aws_platform import SNS_TOPICS, SQS_QUEUES
 from evidence_tracer.inventory.aws_spec import ResourceSpec
 from evidence_tracer.models import Finding
 

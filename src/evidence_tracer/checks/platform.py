@@ -11,7 +11,15 @@ from evidence_tracer.checks.attribute import AttributeCheck
 from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
 from evidence_tracer.inventory import SourcePart
-from evidence_tracer.inventory.aws_resources import EKS_CLUSTERS, HTTP_APIS, REDSHIFT_CLUSTERS, REST_APIS, SSM_DOCUMENTS
+from evidence_tracer.inventory.aws_platform import (
+    CLOUDFRONT_DISTRIBUTIONS,
+    EKS_CLUSTERS,
+    HTTP_APIS,
+    OPENSEARCH_DOMAINS,
+    REDSHIFT_CLUSTERS,
+    REST_APIS,
+    SSM_DOCUMENTS,
+)
 from evidence_tracer.models import Finding, Severity
 
 redshift_not_publicly_accessible = AttributeCheck(
@@ -131,3 +139,74 @@ def ssm_documents_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) ->
             )
         else:
             yield emit.passed(arn, region, f"SSM document {document.id} is not shared publicly.", evidence)
+
+
+WEAK_TLS = frozenset({"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"})
+
+
+def _viewer_problems(data: Mapping[str, Any]) -> list[str]:
+    behaviors = [data.get("DefaultCacheBehavior") or {}, *((data.get("CacheBehaviors") or {}).get("Items") or [])]
+    problems = []
+    if any(b.get("ViewerProtocolPolicy") == "allow-all" for b in behaviors):
+        problems.append("serves viewers over plain HTTP (ViewerProtocolPolicy allow-all)")
+    certificate = data.get("ViewerCertificate") or {}
+    minimum = str(certificate.get("MinimumProtocolVersion", ""))
+    if certificate.get("CloudFrontDefaultCertificate"):
+        problems.append("uses the default *.cloudfront.net certificate, which accepts TLS 1.0")
+    elif minimum in WEAK_TLS:
+        problems.append(f"accepts {minimum} (a minimum below TLSv1.2_2018)")
+    return problems
+
+
+@check
+def cloudfront_viewer_https_and_tls(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    found, errors = listed(part, emit, CLOUDFRONT_DISTRIBUTIONS, "distribution/*")
+    yield from errors
+    for region, item, sources in found:
+        name = str(item.data.get("Id") or item.id)
+        if problems := _viewer_problems(item.data):
+            yield emit.failed(
+                item.id,
+                region,
+                f"CloudFront distribution {name} " + "; ".join(problems) + ".",
+                sources,
+                distribution=name,
+            )
+        else:
+            yield emit.passed(
+                item.id, region, f"CloudFront distribution {name} serves only HTTPS with TLS 1.2+.", sources
+            )
+
+
+@check
+def opensearch_domain_protected(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
+    from evidence_tracer.checks.s3 import policy_exposure
+
+    found, errors = listed(part, emit, OPENSEARCH_DOMAINS, "domain/*")
+    yield from errors
+    known = part.known_accounts(ctx.config.boundary.accounts)
+    for region, item, sources in found:
+        domain = item.detail("domain")
+        evidence = (*sources, *domain.sources)
+        status = domain.value or {}
+        arn = str(status.get("ARN") or emit.arn("es", region, f"domain/{item.id}"))
+        if domain.failure is not None:
+            yield emit.error(domain.failure, arn, region, evidence)
+            continue
+        problems = []
+        if not (status.get("EncryptionAtRestOptions") or {}).get("Enabled"):
+            problems.append("stores data unencrypted at rest")
+        if not (status.get("NodeToNodeEncryptionOptions") or {}).get("Enabled"):
+            problems.append("sends data between nodes unencrypted")
+        if not (status.get("DomainEndpointOptions") or {}).get("EnforceHTTPS"):
+            problems.append("accepts plain HTTP")
+        if status.get("AccessPolicies") and not status.get("VPCOptions"):
+            problems += [f"its access policy {p}" for p in policy_exposure(str(status["AccessPolicies"]), known)]
+        if problems:
+            yield emit.failed(
+                arn, region, f"OpenSearch domain {item.id} " + "; ".join(problems) + ".", evidence, domain=item.id
+            )
+        else:
+            yield emit.passed(
+                arn, region, f"OpenSearch domain {item.id} encrypts, enforces HTTPS and is not open.", evidence
+            )

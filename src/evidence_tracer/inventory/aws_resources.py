@@ -6,6 +6,7 @@ Adding a describe-only resource is one entry here; its operations join the read-
 
 from __future__ import annotations
 
+from evidence_tracer.inventory import aws_platform as platform
 from evidence_tracer.inventory.aws_spec import Detail, ResourceSpec, SettingSpec, Spec
 
 # --- data stores ---------------------------------------------------------------------------------
@@ -121,14 +122,6 @@ EFS_FILE_SYSTEMS = ResourceSpec(
     permission="elasticfilesystem:DescribeFileSystems",
 )
 
-REDSHIFT_CLUSTERS = ResourceSpec(
-    "redshift.clusters",
-    "redshift",
-    "DescribeClusters",
-    regional=True,
-    result_key="Clusters",
-    id_field="ClusterIdentifier",
-)
 
 # --- logging and monitoring ----------------------------------------------------------------------
 LOG_GROUPS = ResourceSpec(
@@ -208,34 +201,6 @@ NETWORK_INTERFACES = ResourceSpec(
     id_field="NetworkInterfaceId",
 )
 
-# --- messaging -------------------------------------------------------------------------------------
-SQS_QUEUES = ResourceSpec(
-    "sqs.queues",
-    "sqs",
-    "ListQueues",
-    regional=True,
-    result_key="QueueUrls",
-    omitted_when_empty=True,
-    details=(
-        Detail(
-            "attributes",
-            "GetQueueAttributes",
-            "QueueUrl",
-            "",
-            result_key="Attributes",
-            params={"AttributeNames": ["Policy", "QueueArn"]},
-        ),
-    ),
-)
-SNS_TOPICS = ResourceSpec(
-    "sns.topics",
-    "sns",
-    "ListTopics",
-    regional=True,
-    result_key="Topics",
-    id_field="TopicArn",
-    details=(Detail("attributes", "GetTopicAttributes", "TopicArn", "TopicArn", result_key="Attributes"),),
-)
 
 # --- network and compute -------------------------------------------------------------------------
 INSTANCES = ResourceSpec(
@@ -303,54 +268,6 @@ ACCESS_ANALYZERS = ResourceSpec(
     "accessanalyzer.analyzers", "accessanalyzer", "ListAnalyzers", regional=True, result_key="analyzers", id_field="arn"
 )
 
-EKS_CLUSTERS = ResourceSpec(
-    "eks.clusters",
-    "eks",
-    "ListClusters",
-    regional=True,
-    result_key="clusters",
-    details=(Detail("cluster", "DescribeCluster", "name", "", result_key="cluster"),),
-)
-
-REST_APIS = ResourceSpec(
-    "apigateway.rest_apis",
-    "apigateway",
-    "GetRestApis",
-    regional=True,
-    result_key="items",
-    id_field="id",
-    details=(Detail("stages", "GetStages", "restApiId", "id", result_key="item"),),
-    permission="apigateway:GET",
-)
-HTTP_APIS = ResourceSpec(
-    "apigatewayv2.apis",
-    "apigatewayv2",
-    "GetApis",
-    regional=True,
-    result_key="Items",
-    id_field="ApiId",
-    details=(Detail("stages", "GetStages", "ApiId", "ApiId", result_key="Items", permission="apigateway:GET"),),
-    permission="apigateway:GET",
-)
-SSM_DOCUMENTS = ResourceSpec(
-    "ssm.documents",
-    "ssm",
-    "ListDocuments",
-    regional=True,
-    result_key="DocumentIdentifiers",
-    id_field="Name",
-    params={"Filters": [{"Key": "Owner", "Values": ["Self"]}]},
-    details=(
-        Detail(
-            "sharing",
-            "DescribeDocumentPermission",
-            "Name",
-            "Name",
-            result_key="AccountIds",
-            params={"PermissionType": "Share"},
-        ),
-    ),
-)
 
 # --- identity ------------------------------------------------------------------------------------
 
@@ -367,13 +284,13 @@ SPECS: tuple[Spec, ...] = (
     KMS_KEYS,
     SECRETS,
     EFS_FILE_SYSTEMS,
-    REDSHIFT_CLUSTERS,
+    platform.REDSHIFT_CLUSTERS,
     LOG_GROUPS,
     METRIC_FILTERS,
     ALARMS,
     SNS_SUBSCRIPTIONS,
-    SQS_QUEUES,
-    SNS_TOPICS,
+    platform.SQS_QUEUES,
+    platform.SNS_TOPICS,
     CONFIG_RECORDERS,
     CONFIG_RECORDER_STATUS,
     SECURITY_HUB,
@@ -386,9 +303,11 @@ SPECS: tuple[Spec, ...] = (
     CERTIFICATES,
     LAMBDA_FUNCTIONS,
     ECR_REPOSITORIES,
-    EKS_CLUSTERS,
-    REST_APIS,
-    HTTP_APIS,
-    SSM_DOCUMENTS,
+    platform.EKS_CLUSTERS,
+    platform.CLOUDFRONT_DISTRIBUTIONS,
+    platform.OPENSEARCH_DOMAINS,
+    platform.REST_APIS,
+    platform.HTTP_APIS,
+    platform.SSM_DOCUMENTS,
     ACCESS_ANALYZERS,
 )

@@ -376,5 +376,6 @@ def seed_demo_account() -> None:
     demo_services.seed_compute(s)
     demo_services.seed_platform(s, DEMO_ACCOUNT)
     demo_services.seed_apis_and_documents(s, DEMO_ACCOUNT)
+    demo_services.seed_edge_and_search(s)
     demo_services.seed_edge(s)
     demo_services.seed_identity_center(s)

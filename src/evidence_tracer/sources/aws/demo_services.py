@@ -278,3 +278,42 @@ def seed_apis_and_documents(s: Any, account: str) -> None:
         ssm.create_document(Content=content, Name=name, DocumentType="Command")
         if public:
             ssm.modify_document_permission(Name=name, PermissionType="Share", AccountIdsToAdd=["All"])
+
+
+def seed_edge_and_search(s: Any) -> None:
+    """A distribution that still serves plain HTTP on the default certificate and an OpenSearch domain open to
+    everyone without encryption (gaps), each beside a clean twin."""
+    cloudfront = s.client("cloudfront", region_name="us-east-1")
+    for name, secure in (("acme-legacy-site", False), ("acme-app", True)):
+        behaviour = {
+            "TargetOriginId": "origin",
+            "ViewerProtocolPolicy": "redirect-to-https" if secure else "allow-all",
+            "MinTTL": 0,
+            "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+        }
+        certificate = (
+            {"ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/demo", "SSLSupportMethod": "sni-only",
+             "MinimumProtocolVersion": "TLSv1.2_2021", "CloudFrontDefaultCertificate": False}
+            if secure
+            else {"CloudFrontDefaultCertificate": True}
+        )  # fmt: skip
+        cloudfront.create_distribution(
+            DistributionConfig={
+                "CallerReference": name,
+                "Comment": name,
+                "Enabled": True,
+                "Origins": {"Quantity": 1, "Items": [{"Id": "origin", "DomainName": f"{name}.s3.amazonaws.com",
+                                                       "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+                "DefaultCacheBehavior": behaviour,
+                "ViewerCertificate": certificate,
+            }
+        )  # fmt: skip
+    search = s.client("opensearch", region_name="us-east-1")
+    open_policy = json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*"}]})
+    search.create_domain(DomainName="acme-logs", AccessPolicies=open_policy)
+    search.create_domain(
+        DomainName="acme-search",
+        EncryptionAtRestOptions={"Enabled": True},
+        NodeToNodeEncryptionOptions={"Enabled": True},
+        DomainEndpointOptions={"EnforceHTTPS": True},
+    )

@@ -31,6 +31,9 @@ def _items(page: dict[str, Any], path: str) -> Iterator[Any]:
     if head not in page:
         raise _WrongShape(f"the answer has no {head!r}")
     found = page[head]
+    if isinstance(found, dict) and rest:  # "DistributionList/Items": a wrapper object around the list
+        yield from _items(found, rest)
+        return
     if not isinstance(found, list):
         raise _WrongShape(f"{head!r} is not a list")
     for item in found:
@@ -40,6 +43,16 @@ def _items(page: dict[str, Any], path: str) -> Iterator[Any]:
             yield from _items(item, rest)
         else:
             yield item
+
+
+def _present(page: dict[str, Any], path: str) -> bool:
+    """Whether the answer holds `path` at all ("A/B": B inside the object A)."""
+    value: Any = page
+    for key in path.split("/"):
+        if not isinstance(value, dict) or key not in value:
+            return False
+        value = value[key]
+    return True
 
 
 def _clean(value: Any) -> Any:
@@ -75,7 +88,7 @@ def collect_resources(client: Any, rec: Recorder, spec: ResourceSpec, region: st
     try:
         for page, rid in rec.pages(client, xform_name(spec.operation), **spec.params):
             sources.append(rid)
-            if spec.omitted_when_empty and spec.result_key not in page:
+            if spec.omitted_when_empty and not _present(page, spec.result_key):
                 kind = str(page.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("content-type", ""))
                 if "json" not in kind and "xml" not in kind:  # an empty answer is AWS's; a login page is not
                     raise _WrongShape(f"the answer is not AWS's (content-type {kind or 'none'})")
