@@ -4,6 +4,7 @@ against their window, AWS Backup jobs beside the restore tests, and changes with
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -304,3 +305,32 @@ def test_changes_and_the_coverage_of_their_collection(
         and p.exceptions == exceptions
         and p.read == tuple(f"evidence e1 (tracer changes {START}..{d['period']['to'][:10]})" for d in docs)
     )
+
+
+def test_cloudtrail_dates_an_iam_removal_exactly() -> None:
+    from evidence_tracer.inventory.aws_resources import IAM_REMOVALS
+
+    removed = datetime.combine(LEFT + timedelta(days=5), time(16, 30), UTC)
+    event = Resource(
+        "ev-1",
+        {
+            "EventId": "ev-1",
+            "EventName": "DeleteLoginProfile",
+            "EventTime": removed.isoformat(),
+            "Username": "alice.admin",
+            "CloudTrailEvent": json.dumps({"requestParameters": {"userName": "carol"}}),
+        },
+    )
+    later = GONE.parts[0]
+    with_events = replace(later, data={**later.data, IAM_REMOVALS[1].slot(): Observed.ok((event,))})
+    observed = (
+        seen(LEFT - timedelta(days=1), BEFORE),
+        seen(LEFT + timedelta(days=6), Inventory((with_events, *GONE.parts[1:]))),
+    )
+    p = run("terminations", inputs(observed))
+    (row,) = p.rows
+    assert (
+        "aws-iam: DeleteLoginProfile of carol at " in row["systems"] and "by alice.admin (CloudTrail)" in row["systems"]
+    )
+    assert "carol@acme.io: CloudTrail shows DeleteLoginProfile of carol 5 day(s) after the last day" in p.exceptions
+    assert p.reconciliation[1].startswith("1 IAM removal event(s) in CloudTrail's event history")

@@ -270,6 +270,20 @@ ACCESS_ANALYZERS = ResourceSpec(
 
 
 # --- identity ------------------------------------------------------------------------------------
+# CloudTrail's event history of IAM access being taken away (the last 90 days, where IAM's events are kept):
+# the moment a leaver's IAM user, password or key was removed, for the terminations population.
+IAM_REMOVAL_EVENTS = ("DeleteUser", "DeleteLoginProfile", "DeleteAccessKey", "UpdateAccessKey")
+IAM_REMOVALS = tuple(
+    ResourceSpec(
+        f"cloudtrail.events.{name}",
+        "cloudtrail",
+        "LookupEvents",
+        result_key="Events",
+        id_field="EventId",
+        params={"LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": name}]},
+    )
+    for name in IAM_REMOVAL_EVENTS
+)
 
 SPECS: tuple[Spec, ...] = (
     RDS_INSTANCES,
@@ -309,5 +323,6 @@ SPECS: tuple[Spec, ...] = (
     platform.REST_APIS,
     platform.HTTP_APIS,
     platform.SSM_DOCUMENTS,
+    *IAM_REMOVALS,
     ACCESS_ANALYZERS,
 )

@@ -8,7 +8,9 @@ last scan that saw the account active and the first that did not: the population
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,7 +18,7 @@ from evidence_tracer.clock import moment_of
 from evidence_tracer.governance.reconcile import accounts
 from evidence_tracer.governance.registers import ExerciseKind, PersonRecord
 from evidence_tracer.inventory.aws import DETECTORS
-from evidence_tracer.inventory.aws_resources import BACKUP_JOBS, SECURITY_HUB_FINDINGS
+from evidence_tracer.inventory.aws_resources import BACKUP_JOBS, IAM_REMOVAL_EVENTS, IAM_REMOVALS, SECURITY_HUB_FINDINGS
 from evidence_tracer.inventory.base import NOT_COLLECTED, SourcePart
 from evidence_tracer.period.population import Found, Observation, PopulationInputs, inside
 
@@ -35,6 +37,52 @@ def _active_by_system(o: Observation, people: tuple[PersonRecord, ...]) -> dict[
         seen = out.setdefault(r.system, {})
         if r.person is not None:
             seen[r.person] = seen.get(r.person, False) or r.active
+    return out
+
+
+@dataclass(frozen=True)
+class Removal:
+    """An IAM removal CloudTrail recorded: what was taken from which user, when and by whom."""
+
+    event: str
+    user: str
+    at: datetime
+    by: str
+
+
+def _removals(observed: Iterable[Observation]) -> list[Removal]:
+    """Every IAM removal event the stored scans read from CloudTrail's event history (each once)."""
+    found: dict[str, Removal] = {}
+    for o in observed:
+        for part in o.inventory.of("aws"):
+            for spec in IAM_REMOVALS:
+                for event in part.get(spec).value or ():
+                    data = event.data
+                    try:
+                        detail = json.loads(str(data.get("CloudTrailEvent") or "{}"))
+                    except ValueError:
+                        detail = {}
+                    user = str((detail.get("requestParameters") or {}).get("userName") or "")
+                    if not user:
+                        user = next((str(r.get("ResourceName")) for r in data.get("Resources") or ()
+                                     if r.get("ResourceType") == "AWS::IAM::User"), "")  # fmt: skip
+                    if (detail.get("requestParameters") or {}).get("status") not in (None, "Inactive"):
+                        continue  # an UpdateAccessKey that turned a key back on
+                    when = moment_of(data.get("EventTime"))
+                    if user and when is not None:
+                        found[event.id] = Removal(
+                            str(data.get("EventName", "")), user, when, str(data.get("Username", ""))
+                        )
+    return sorted(found.values(), key=lambda r: r.at)
+
+
+def _iam_users(o: Observation, people: tuple[PersonRecord, ...]) -> dict[str, set[str]]:
+    """Person email -> the IAM user names a scan matched to them."""
+    rows, _ = accounts(o.inventory, people)
+    out: dict[str, set[str]] = {}
+    for r in rows:
+        if r.system == "aws-iam" and r.person:
+            out.setdefault(r.person, set()).add(r.identity)
     return out
 
 
@@ -68,6 +116,11 @@ def terminations(i: PopulationInputs, start: date, end: date) -> Found:
     leavers = sorted((p for p in people if inside(p.left, start, end)), key=lambda p: (p.left, p.email))
     states = [(o, _active_by_system(o, people)) for o in i.observed]
     systems = sorted({s for _, by in states for s in by})
+    removals = _removals(i.observed)
+    users: dict[str, set[str]] = {}
+    for o in i.observed:
+        for email, names in _iam_users(o, people).items():
+            users.setdefault(email, set()).update(names)
     rows, problems = [], []
     for p in leavers:
         assert p.left is not None
@@ -77,6 +130,11 @@ def terminations(i: PopulationInputs, start: date, end: date) -> Found:
         elif recorded > 1:
             problems.append(f"{p.email}: the register records removal {recorded} days after leaving")
         seen, lasts = [], []
+        for r in (r for r in removals if r.user in users.get(p.email, set())):
+            late = (r.at.date() - p.left).days
+            seen.append(f"aws-iam: {r.event} of {r.user} at {r.at:%Y-%m-%d %H:%M} UTC by {r.by or '?'} (CloudTrail)")
+            if late > 0:
+                problems.append(f"{p.email}: CloudTrail shows {r.event} of {r.user} {late} day(s) after the last day")
         for system in systems:
             status, last, found = _system_status(p, system, states)
             seen.append(f"{system}: {status}")
@@ -94,6 +152,9 @@ def terminations(i: PopulationInputs, start: date, end: date) -> Found:
             }
         )
     reconciliation = [f"{len(rows)} leavers of the {len(people)} people in the register"]
+    reconciliation.append(
+        f"{len(removals)} IAM removal event(s) in CloudTrail's event history ({', '.join(IAM_REMOVAL_EVENTS)})"
+    )
     reconciliation.append(
         f"account state read from {len(states)} stored scan(s) covering {', '.join(systems)}"
         if states

@@ -39,6 +39,8 @@ def seeded() -> Iterator[None]:
         yield
 
 
+# Operations in-process moto refuses with an exception of its own, so no answer can be put in their place here.
+MOTO_RAISES = frozenset({"cloudtrail:LookupEvents"})
 HTML = b"<!doctype html><html><body><h1>Sign in to the corporate proxy</h1></body></html>"
 
 
@@ -118,6 +120,8 @@ def test_wrong_shaped_answers_are_errors_and_the_scan_goes_on(
 def test_every_declared_resource_turns_a_proxy_page_into_an_error(seeded: None, spec: Spec) -> None:
     """Generated from the declarations: an HTML page where the list call's answer should be is a failure of
     that dataset in every region (never an empty list), and nothing else is lost."""
+    if f"{spec.service}:{spec.operation}" in MOTO_RAISES:
+        pytest.skip("in-process moto raises NotImplementedError before any injected answer is read")
     ctx = AwsContext(region="us-east-1", timeouts=Timeouts(max_attempts=1))
     respond(ctx, spec.service, spec.operation, HTML, content_type="text/html")
     [part] = AwsSource(AwsSettings(organization="never"), ctx).collect(Scope.of(["us-east-1"], {spec.key})).parts
