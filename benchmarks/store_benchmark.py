@@ -29,10 +29,6 @@ from tests.proxy import LoopbackProxy
 
 
 def main() -> None:
-    import faulthandler
-
-    if os.environ.get("TRACER_BENCH_DUMP"):
-        faulthandler.dump_traceback_later(float(os.environ["TRACER_BENCH_DUMP"]), exit=True)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scans", type=int, default=365)
     parser.add_argument("--records", type=int, default=6, help="API records per scan")
