@@ -8,32 +8,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from evidence_tracer.checks.data import policy_statements
+from evidence_tracer.checks.identity import privileged
 from evidence_tracer.checks.registry import CheckContext, Emit, check
-from evidence_tracer.inventory import GLOBAL, Failure, SourcePart
+from evidence_tracer.checks.s3 import account_of, aws_principals
+from evidence_tracer.inventory import GLOBAL, SourcePart
 from evidence_tracer.inventory.aws import AUTHORIZATION, Authorization, Principal
-from evidence_tracer.inventory.base import NOT_COLLECTED
 from evidence_tracer.models import Finding
 
-ADMIN_POLICIES = frozenset({"AdministratorAccess", "IAMFullAccess"})
 PASS_ROLE = frozenset({"iam:passrole", "iam:*"})
-_NOT_COLLECTED = Failure(
-    "iam",
-    "GetAccountAuthorizationDetails",
-    GLOBAL,
-    NOT_COLLECTED,
-    "this snapshot was taken before roles' trust policies and use were collected; run a new scan",
-)
 
 
 def _listed(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value or ()]
-
-
-def _account_of(principal: str) -> str | None:
-    if principal.isdigit():
-        return principal
-    parts = principal.split(":")
-    return parts[4] if principal.startswith("arn:") and len(parts) > 4 and parts[4] else None
 
 
 def trust_problems(document: str, known: set[str]) -> list[str]:
@@ -42,17 +28,13 @@ def trust_problems(document: str, known: set[str]) -> list[str]:
     for statement in policy_statements(document):
         if statement.get("Effect") != "Allow":
             continue
-        principal = statement.get("Principal")
-        aws = (
-            ["*"] if principal == "*" else _listed((principal or {}).get("AWS")) if isinstance(principal, dict) else []
-        )
         condition = statement.get("Condition") or {}
         external_id = any("sts:externalid" in {k.lower() for k in block} for block in condition.values())
-        for who in aws:
+        for who in aws_principals(statement):
             if who == "*":
                 if not condition:
                     problems.append("any AWS principal may assume it (Principal *, no condition)")
-            elif (account := _account_of(who)) and account not in known and not external_id:
+            elif (account := account_of(who)) and account not in known and not external_id:
                 problems.append(f"account {account}, outside the company, may assume it without an sts:ExternalId")
     return list(dict.fromkeys(problems))
 
@@ -91,9 +73,9 @@ def iam_role_trust_restricted(part: SourcePart, ctx: CheckContext, emit: Emit) -
     known = part.known_accounts(ctx.config.boundary.accounts)
     sources = part.get(AUTHORIZATION).sources
     for role in (p for p in auth.principals if p.kind == "role"):
-        facts = role.role
+        facts = role.role  # a role's facts are read with it: no value means they could not be
         if facts.value is None:
-            yield emit.error(facts.failure or _NOT_COLLECTED, role.arn, GLOBAL, sources)
+            yield emit.unread(facts, role.arn, GLOBAL)
         elif problems := trust_problems(facts.value.trust, known):
             yield emit.failed(role.arn, GLOBAL, f"Role {role.name}: {'; '.join(problems)}.", sources, role=role.name)
         else:
@@ -123,14 +105,6 @@ def iam_passrole_not_on_every_role(part: SourcePart, ctx: CheckContext, emit: Em
             yield emit.passed(who.arn, GLOBAL, f"{who.kind.capitalize()} {who.name} cannot pass every role.", sources)
 
 
-def _administrator(auth: Authorization, role: Principal) -> bool:
-    from evidence_tracer.checks.identity import grants_everything
-
-    if any(a.rsplit("/", 1)[-1] in ADMIN_POLICIES and ":aws:policy/" in a for a in role.attached):
-        return True
-    return any(grants_everything(doc) for _, doc in _documents(auth, role))
-
-
 @check
 def iam_admin_roles_in_use(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     limit = ctx.config.parameters.inactive_credential_days
@@ -139,11 +113,7 @@ def iam_admin_roles_in_use(part: SourcePart, ctx: CheckContext, emit: Emit) -> I
     if auth is None:
         return
     sources = part.get(AUTHORIZATION).sources
-    admins = [
-        p
-        for p in auth.principals
-        if p.kind == "role" and ":role/aws-service-role/" not in p.arn and _administrator(auth, p)
-    ]
+    admins = [p for p, _ in privileged(auth).values() if p.kind == "role" and ":role/aws-service-role/" not in p.arn]
     if not admins:
         yield emit.not_applicable(
             emit.arn("iam", GLOBAL, "role/*"), GLOBAL, "No role holds administrator access.", sources
@@ -151,7 +121,7 @@ def iam_admin_roles_in_use(part: SourcePart, ctx: CheckContext, emit: Emit) -> I
     for role in admins:
         facts = role.role.value
         if facts is None:
-            yield emit.error(role.role.failure or _NOT_COLLECTED, role.arn, GLOBAL, sources)
+            yield emit.unread(role.role, role.arn, GLOBAL)
             continue
         idle = (ctx.now - (facts.last_used or facts.created)).days
         if idle > limit:

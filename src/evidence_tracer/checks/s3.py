@@ -159,7 +159,7 @@ def s3_bucket_versioning(part: SourcePart, ctx: CheckContext, emit: Emit) -> Ite
             )
 
 
-def _principals(statement: dict[str, Any]) -> list[str]:
+def aws_principals(statement: dict[str, Any]) -> list[str]:
     principal = statement.get("Principal")
     if principal == "*":
         return ["*"]
@@ -169,7 +169,7 @@ def _principals(statement: dict[str, Any]) -> list[str]:
     return []
 
 
-def _account_of(principal: str) -> str | None:
+def account_of(principal: str) -> str | None:
     if principal == "*":
         return None
     if principal.isdigit():
@@ -184,10 +184,10 @@ def policy_exposure(document: str, known_accounts: set[str]) -> list[str]:
     for statement in policy_statements(document):
         if statement.get("Effect") != "Allow":
             continue
-        for principal in _principals(statement):
+        for principal in aws_principals(statement):
             if principal == "*" and not statement.get("Condition"):
                 problems.append("allows everyone (Principal *) without a condition")
-            elif (account := _account_of(principal)) and account not in known_accounts:
+            elif (account := account_of(principal)) and account not in known_accounts:
                 problems.append(f"allows account {account}, which is not in the boundary")
     return list(dict.fromkeys(problems))
 
@@ -256,7 +256,7 @@ def _denies_plain_http(document: str) -> bool:
     for statement in policy_statements(document):
         condition = statement.get("Condition") or {}
         transport = (condition.get("Bool") or {}).get("aws:SecureTransport")
-        if statement.get("Effect") == "Deny" and str(transport).lower() == "false" and "*" in _principals(statement):
+        if statement.get("Effect") == "Deny" and str(transport).lower() == "false" and "*" in aws_principals(statement):
             return True
     return False
 
