@@ -72,15 +72,20 @@ class IndexCache:
             return None
         if not entries:
             return entries
-        with self._db() as db:
-            have = {(t, str(r["id"])) for t in TABLES for r in db.execute(f"SELECT id FROM {t}")}
-        lacking = [e for e in entries if (e.table, str(e.row["id"])) not in have]
-        if lacking:
+        if self._lacking(entries):  # looked at without the lock; taken again under it (another writer may be done)
             with workspace_lock(self.root, self.lock_timeout):
-                self._insert(lacking)
+                self._insert(self._lacking(entries))
         return entries
 
+    def _lacking(self, entries: list[Entry]) -> list[Entry]:
+        """The entries whose rows the index does not hold."""
+        with self._db() as db:
+            have = {(t, str(r["id"])) for t in TABLES for r in db.execute(f"SELECT id FROM {t}")}
+        return [e for e in entries if (e.table, str(e.row["id"])) not in have]
+
     def _insert(self, entries: list[Entry]) -> None:
+        if not entries:
+            return
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")
             for entry in entries:
@@ -92,9 +97,7 @@ class IndexCache:
         entries, problems = self.history.read()
         if problems:
             raise EvidenceError(f"the history does not prove itself: {problems[0]}")
-        with self._db() as db:
-            have = {(t, str(r["id"])) for t in TABLES for r in db.execute(f"SELECT id FROM {t}")}
-        self._insert([e for e in entries if (e.table, str(e.row["id"])) not in have])
+        self._insert(self._lacking(entries))
 
     def _start_history(self) -> None:
         """A store made before the history existed: its index rows become the first entries (once)."""

@@ -27,10 +27,6 @@ class BucketReport:
     problems: list[str] = field(default_factory=list)  # what it could not make right
 
 
-def _code(exc: Exception) -> str:
-    return Bucket.code(exc)
-
-
 def init_bucket(
     bucket: Bucket, mode: str, retention_days: int, region: str | None = None, kms_key: str | None = None
 ) -> BucketReport:
@@ -46,15 +42,15 @@ def init_bucket(
         c.head_bucket(Bucket=name)
         report.found.append(f"bucket {name} exists")
     except ClientError as exc:
-        if _code(exc) not in ("404", "NoSuchBucket", "NotFound"):
-            raise StorageError(f"cannot read bucket {name}: {_code(exc) or exc}") from None
+        if Bucket.code(exc) not in ("404", "NoSuchBucket", "NotFound"):
+            raise StorageError(f"cannot read bucket {name}: {Bucket.code(exc) or exc}") from None
         params: dict[str, Any] = {"Bucket": name, "ObjectLockEnabledForBucket": True}
         if region and region != "us-east-1":
             params["CreateBucketConfiguration"] = {"LocationConstraint": region}
         try:
             c.create_bucket(**params)
         except ClientError as err:
-            raise StorageError(f"cannot create bucket {name}: {_code(err) or err}") from None
+            raise StorageError(f"cannot create bucket {name}: {Bucket.code(err) or err}") from None
         report.done.append(f"created bucket {name} with Object Lock (and so versioning)")
     try:
         versioning = c.get_bucket_versioning(Bucket=name).get("Status")
@@ -81,7 +77,7 @@ def init_bucket(
         _public_access(c, name, report)
         _encryption(c, name, kms_key, report)
     except ClientError as exc:
-        raise StorageError(f"cannot set up bucket {name}: {_code(exc) or exc}") from None
+        raise StorageError(f"cannot set up bucket {name}: {Bucket.code(exc) or exc}") from None
     return report
 
 
@@ -91,7 +87,7 @@ def _public_access(c: Any, name: str, report: BucketReport) -> None:
     try:
         current = c.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"]
     except ClientError as exc:
-        if _code(exc) != "NoSuchPublicAccessBlockConfiguration":
+        if Bucket.code(exc) != "NoSuchPublicAccessBlockConfiguration":
             raise
         current = {}
     if all(current.get(k) for k in ALL_BLOCKED):
@@ -107,7 +103,7 @@ def _encryption(c: Any, name: str, kms_key: str | None, report: BucketReport) ->
     try:
         rules = c.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]
     except ClientError as exc:
-        if _code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
+        if Bucket.code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
             raise
         rules = []
     algorithms = [(r.get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm") for r in rules]
