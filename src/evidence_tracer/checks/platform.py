@@ -10,6 +10,7 @@ from typing import Any
 from evidence_tracer.checks.attribute import AttributeCheck
 from evidence_tracer.checks.common import listed
 from evidence_tracer.checks.registry import CheckContext, Emit, check
+from evidence_tracer.checks.s3 import policy_exposure
 from evidence_tracer.inventory import SourcePart
 from evidence_tracer.inventory.aws_platform import (
     CLOUDFRONT_DISTRIBUTIONS,
@@ -180,8 +181,6 @@ def cloudfront_viewer_https_and_tls(part: SourcePart, ctx: CheckContext, emit: E
 
 @check
 def opensearch_domain_protected(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
-    from evidence_tracer.checks.s3 import policy_exposure
-
     found, errors = listed(part, emit, OPENSEARCH_DOMAINS, "domain/*")
     yield from errors
     known = part.known_accounts(ctx.config.boundary.accounts)

@@ -7,25 +7,28 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from evidence_tracer.app.workspace import Workspace
-from evidence_tracer.governance.registers import PersonRecord
+from evidence_tracer.errors import GovernanceError
+from evidence_tracer.governance.registers import PersonRecord, find_person
 from evidence_tracer.policies.render import POLICIES_DIR
-from evidence_tracer.policies.status import PolicyState, version_of
+from evidence_tracer.policies.status import PolicyState, PolicyStatus, version_of
 
 TREND_POINTS = 12  # readiness computed at up to this many stored scans
 FLAGS_FILE = "portal/auditor-requests.jsonl"
 
 
 def active_person(ws: Workspace, email: str, now: datetime) -> PersonRecord | None:
-    for p in ws.registers_at(now).people.people:
-        if p.email.lower() == email.lower() and p.active_on(now.date()):
-            return p
-    return None
+    try:
+        person = find_person(ws.registers_at(now).people, email)
+    except GovernanceError:
+        return None
+    return person if person.active_on(now.date()) else None
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,18 @@ class Owed:
     version: int | None
 
 
+def owing(statuses: Iterable[PolicyStatus], email: str) -> list[PolicyStatus]:
+    """The approved policies (a review overdue included) whose current text this person has not acknowledged."""
+    return [
+        s for s in statuses if s.state in (PolicyState.APPROVED, PolicyState.OVERDUE) and email not in s.acknowledged_by
+    ]
+
+
 def owed(ws: Workspace, email: str, now: datetime) -> list[Owed]:
-    """The approved policies whose current text this person has not acknowledged."""
     register = ws.policies_at(now)
     return [
         Owed(s.name, s.title, version_of(register, s.name, s.file_sha256 or ""))
-        for s in ws.policy_statuses(now)
-        if s.state in (PolicyState.APPROVED, PolicyState.OVERDUE) and email not in s.acknowledged_by
+        for s in owing(ws.policy_statuses(now), email)
     ]
 
 
@@ -108,10 +116,7 @@ def dashboard(ws: Workspace, now: datetime) -> Dashboard:
         owners[g.owner or "(no owner)"] = owners.get(g.owner or "(no owner)", 0) + 1
     people = [p for p in ws.registers_at(now).people.people if p.active_on(now.date())]
     policies = ws.policy_statuses(now)
-    owes = {
-        p.email: [s.name for s in policies if s.state is PolicyState.APPROVED and p.email not in s.acknowledged_by]
-        for p in people
-    }
+    owes = {p.email: [s.name for s in owing(policies, p.email)] for p in people}
     year = now.date() - timedelta(days=365)
     training = [p.email for p in people if p.training_completed is None or p.training_completed < year]
     try:
