@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from evidence_tracer.clock import moment_of
-from evidence_tracer.governance.reconcile import accounts
+from evidence_tracer.governance.reconcile import AccessRow, accounts
 from evidence_tracer.governance.registers import ExerciseKind, PersonRecord
 from evidence_tracer.inventory.aws import DETECTORS
 from evidence_tracer.inventory.aws_resources import BACKUP_JOBS, IAM_REMOVAL_EVENTS, IAM_REMOVALS, SECURITY_HUB_FINDINGS
@@ -29,9 +29,8 @@ def _read(observed: Iterable[Observation]) -> tuple[str, ...]:
     return tuple(f"scan {o.scan_id} ({o.at:%Y-%m-%d %H:%M} UTC)" for o in observed)
 
 
-def _active_by_system(o: Observation, people: tuple[PersonRecord, ...]) -> dict[str, dict[str, bool]]:
+def _active_by_system(rows: Iterable[AccessRow]) -> dict[str, dict[str, bool]]:
     """Per system the scan could read: person email -> whether an account of theirs was active."""
-    rows, _ = accounts(o.inventory, people)
     out: dict[str, dict[str, bool]] = {}
     for r in rows:
         seen = out.setdefault(r.system, {})
@@ -76,14 +75,11 @@ def _removals(observed: Iterable[Observation]) -> list[Removal]:
     return sorted(found.values(), key=lambda r: r.at)
 
 
-def _iam_users(o: Observation, people: tuple[PersonRecord, ...]) -> dict[str, set[str]]:
-    """Person email -> the IAM user names a scan matched to them."""
-    rows, _ = accounts(o.inventory, people)
-    out: dict[str, set[str]] = {}
+def _iam_users(rows: Iterable[AccessRow], into: dict[str, set[str]]) -> None:
+    """Add to `into` (person email -> IAM user names) the IAM users a scan matched to people."""
     for r in rows:
         if r.system == "aws-iam" and r.person:
-            out.setdefault(r.person, set()).add(r.identity)
-    return out
+            into.setdefault(r.person, set()).add(r.identity)
 
 
 def _system_status(
@@ -114,13 +110,15 @@ def _system_status(
 def terminations(i: PopulationInputs, start: date, end: date) -> Found:
     people = i.registers.people.people
     leavers = sorted((p for p in people if inside(p.left, start, end)), key=lambda p: (p.left, p.email))
-    states = [(o, _active_by_system(o, people)) for o in i.observed]
-    systems = sorted({s for _, by in states for s in by})
-    removals = _removals(i.observed)
+    # Each scan's accounts reconciled with the register once: who was active where, and their IAM user names.
+    states: list[tuple[Observation, dict[str, dict[str, bool]]]] = []
     users: dict[str, set[str]] = {}
     for o in i.observed:
-        for email, names in _iam_users(o, people).items():
-            users.setdefault(email, set()).update(names)
+        access, _ = accounts(o.inventory, people)
+        states.append((o, _active_by_system(access)))
+        _iam_users(access, users)
+    systems = sorted({s for _, by in states for s in by})
+    removals = _removals(i.observed)
     rows, problems = [], []
     for p in leavers:
         assert p.left is not None
