@@ -8,7 +8,7 @@ version them; the CLI edits them atomically and validates every field with file:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
@@ -31,6 +31,9 @@ REGISTERS_DIR = "registers"
 ACK_BY_CLI = "tracer policies ack (by the person named)"
 
 
+REMOVAL_DAYS = 1  # a leaver's access is removed by this many days after the last day
+
+
 class PersonRecord(Record):
     email: Person
     name: str = ""
@@ -45,6 +48,14 @@ class PersonRecord(Record):
     management: bool = False
     github: str | None = None  # their GitHub login (GitHub does not show members' emails)
     history: tuple[Change, ...] = ()
+
+    def removed_in_time(self) -> bool:
+        """A leaver whose access the register shows removed by the day after the last one (the timely rule)."""
+        return (
+            self.left is not None
+            and self.access_removed is not None
+            and self.access_removed <= self.left + timedelta(days=REMOVAL_DAYS)
+        )
 
     def active_on(self, day: date) -> bool:
         """Joined by `day` and not yet gone (the last working day still counts)."""

@@ -98,11 +98,7 @@ def people_policy_acks(ctx: RuleContext) -> Iterator[Gap]:
 @rule("people.leavers", register="people")
 def people_leavers(ctx: RuleContext) -> Iterator[Gap]:
     for person in ctx.registers.people.people:
-        if (
-            person.left is not None
-            and person.left < ctx.today
-            and (person.access_removed is None or person.access_removed > person.left + timedelta(days=1))
-        ):
+        if person.left is not None and person.left < ctx.today and not person.removed_in_time():
             yield rule_gap(
                 Severity.CRITICAL,
                 f"Leaver {person.email} (left {person.left}) has no timely access removal",

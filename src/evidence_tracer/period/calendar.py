@@ -107,7 +107,7 @@ def _leavers(r: RegisterSnapshot, start: date, end: date) -> list[Event]:
         (
             f"leaver {p.email} ({p.left})",
             p.left,
-            p.access_removed is not None and p.access_removed <= p.left + timedelta(days=1),
+            p.removed_in_time(),
             f"access removed {p.access_removed}",
         )
         for p in r.people.people

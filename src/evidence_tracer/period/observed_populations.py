@@ -125,7 +125,7 @@ def terminations(i: PopulationInputs, start: date, end: date) -> Found:
         recorded = (p.access_removed - p.left).days if p.access_removed else None
         if recorded is None:
             problems.append(f"{p.email}: access removal not recorded in the register")
-        elif recorded > 1:
+        elif not p.removed_in_time():
             problems.append(f"{p.email}: the register records removal {recorded} days after leaving")
         seen, lasts = [], []
         for r in (r for r in removals if r.user in users.get(p.email, set())):
