@@ -50,10 +50,7 @@ def _targets(source: AwsSource, ctx: AwsContext, rec: Recorder) -> tuple[str, st
     rec.account_id = account
     mode = source.settings.organization
     members = [] if mode == "never" else (organization_accounts(ctx, rec, mode == "always") or [])
-    targets = list(dict.fromkeys([account, *members]))
-    if members and source.settings.accounts:
-        targets = [a for a in targets if a in source.settings.accounts]
-    return account, partition, targets
+    return account, partition, source.targets(account, members)
 
 
 def read_history(

@@ -263,6 +263,13 @@ class AwsSource(EvidenceSource):
             return Collected((*collected.parts, organization), collected.records)
         return self.collect_accounts(ctx, rec, account_id, partition, members, scope, progress)
 
+    def targets(self, account_id: str, members: list[str]) -> list[str]:
+        """The accounts to read: the caller's and, in an Organization, its members within the boundary."""
+        targets = list(dict.fromkeys([account_id, *members]))
+        if members and self.settings.accounts:  # an Organization: only the accounts of the boundary
+            targets = [a for a in targets if a in self.settings.accounts]
+        return targets
+
     def _unread(self, account: str, failure: Failure) -> SourcePart:
         return SourcePart(
             source=SOURCE, account=account, attributes={"endpoint": self.context().endpoint}, failure=failure
@@ -278,9 +285,7 @@ class AwsSource(EvidenceSource):
         scope: Scope,
         progress: Progress | None,
     ) -> Collected:
-        targets = list(dict.fromkeys([account_id, *members]))
-        if members and self.settings.accounts:  # an Organization: only the accounts of the boundary
-            targets = [a for a in targets if a in self.settings.accounts]
+        targets = self.targets(account_id, members)
         parts: list[SourcePart] = []
         if account_id in targets:
             parts.append(
