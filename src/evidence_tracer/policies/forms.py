@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from evidence_tracer.clock import moment_of
 from evidence_tracer.errors import GovernanceError
 
 FIELDS = ("email", "policy", "version", "timestamp")
@@ -48,12 +49,9 @@ class Layout:
 
     def moment(self, text: str) -> datetime:
         """A timestamp with its zone: ISO 8601 with one, or a form's local time in `zone`."""
-        try:
-            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            when = next((w for w in (_parse(text, f) for f in _LOCAL_FORMATS) if w is not None), None)  # type: ignore[assignment]
-            if when is None:
-                raise GovernanceError(f"timestamp {text!r} is not a date and time this import reads") from None
+        when = moment_of(text) or next((w for w in (_parse(text, f) for f in _LOCAL_FORMATS) if w is not None), None)
+        if when is None:
+            raise GovernanceError(f"timestamp {text!r} is not a date and time this import reads")
         if when.tzinfo is None:
             if self.zone is None:
                 raise GovernanceError(f"timestamp {text!r} has no time zone: pass --timezone (the form's zone)")
