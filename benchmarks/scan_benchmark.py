@@ -203,7 +203,10 @@ def main() -> None:
     args = parser.parse_args()
     from moto.server import ThreadedMotoServer
 
+    from evidence_tracer.sources.aws.moto_answers import teach_moto
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    teach_moto()
 
     os.environ.update(
         AWS_ACCESS_KEY_ID="bench",

@@ -15,6 +15,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from evidence_tracer.sources.aws.demo_account import demo_environment, seed_demo_account
+from evidence_tracer.sources.aws.moto_answers import teach_moto
 from evidence_tracer.sources.aws.session import AwsContext
 from tests.cli.conftest import fake_aws_env, tracer
 
@@ -111,6 +112,7 @@ def moto_server() -> Iterator[str]:
     """moto's threaded server on a free loopback port, seeded once with the demo account (its backends
     are this process's, so there is one per test session)."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    teach_moto()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -296,7 +296,7 @@ def clean_regional(region: str = "us-east-1") -> dict[Dataset[Any], Observed[Any
         ),
         specs.EBS_ENCRYPTION_DEFAULT: ok({"EbsEncryptionByDefault": True}),
         specs.EBS_VOLUMES: ok((res("vol-1", VolumeId="vol-1", Encrypted=True),)),
-        specs.EBS_SNAPSHOTS: ok((res("snap-1", {"create_volume_permissions": ok(())}, SnapshotId="snap-1"),)),
+        specs.EBS_SNAPSHOTS: ok((res("snap-1", {"public": ok(False)}, SnapshotId="snap-1"),)),
         specs.KMS_KEYS: ok(
             (
                 res(

@@ -297,7 +297,7 @@ FAILS: dict[str, tuple[dict[Dataset[Any], Observed[Any]], str, str, WorkspaceCon
         None,
     ),
     "ebs_snapshot_not_public": (
-        {ds.EBS_SNAPSHOTS: ok((res("snap-9", {"create_volume_permissions": ok(({"Group": "all"},))}),))},
+        {ds.EBS_SNAPSHOTS: ok((res("snap-9", {"public": ok(True)}),))},
         "copied by any AWS account",
         "--group-names all",
         None,

@@ -12,6 +12,8 @@ import pytest
 from evidence_tracer.checks.registry import CheckContext, evaluate, specs
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Inventory
+from evidence_tracer.inventory.aws_resources import SPECS
+from evidence_tracer.inventory.aws_spec import ResourceSpec
 from evidence_tracer.models import Status
 from evidence_tracer.sources.aws.declared import datasets_fed_by, operation_keys
 from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, demo_environment, seed_demo_account
@@ -73,11 +75,23 @@ def test_the_demo_account_judges_every_check_without_error(demo_account: None) -
     assert errored <= allowed_errors, errored
 
 
+def _refuse_filter_before(ctx: AwsContext, operation: str) -> None:
+    """A per-item fallback (DescribeSnapshotAttribute) is asked only when the filtered listing is refused:
+    refuse it, as a service that does not take the filter would, so that the fallback is asked and denied."""
+    for spec in SPECS:
+        if isinstance(spec, ResourceSpec) and spec.membership and spec.membership.fallback.operation == operation:
+            model = ctx.session._session.get_service_model(spec.service).operation_model(spec.operation)
+            member = model.input_shape.members[next(iter(spec.membership.params))]
+            wire = member.serialization.get("queryName") or member.serialization.get("name") or member.name
+            inject_error(ctx, spec.service, spec.operation, "InvalidParameterValue", 400, body_contains=wire)
+
+
 @pytest.mark.parametrize("operation", NEEDED)
 def test_access_denied_on_a_needed_operation_is_an_error(demo_account: None, operation: str) -> None:
     service, name = operation.split(":")
     checks = [cid for cid, spec in AWS_CHECKS.items() if operation in spec.needs]
     ctx = AwsContext(region="us-east-1")
+    _refuse_filter_before(ctx, name)
     inject_error(ctx, service, name, _ERROR_CODE.get(service, "AccessDenied"))
     _answer_what_moto_lacks(ctx)
     findings = evaluate(_collect(_datasets_for(checks), ctx), CheckContext(WorkspaceConfig(), NOW))

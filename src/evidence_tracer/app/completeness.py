@@ -13,6 +13,8 @@ from urllib.parse import urlparse
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.evidence.items import EvidenceItem, Kind
 from evidence_tracer.inventory import Inventory, SourcePart
+from evidence_tracer.inventory.aws_resources import SPECS
+from evidence_tracer.inventory.aws_spec import ResourceSpec
 from evidence_tracer.models import ScanResult
 
 # Request parameters that only turn pages: two calls that differ only in these list one population.
@@ -112,8 +114,35 @@ def completeness(
             "scanned_not_enabled": sorted(set(scanned) - enabled) if enabled else [],
         },
         "populations": list(groups.values()),
+        "memberships": memberships(inventory) if inventory else [],
         "calls": len(calls),
     }
+
+
+def memberships(inventory: Inventory) -> list[dict[str, Any]]:
+    """For each property read by a filtered listing (public EBS snapshots), how it was read in each account and
+    region: "filtered listing" (one paged call), "per item" (the service refused the filter) or "" (nothing to
+    read), so that an auditor knows which population of calls in this record answered it."""
+    rows = []
+    for part in (p for p in inventory.parts if p.source == "aws"):
+        for spec in SPECS:
+            if not isinstance(spec, ResourceSpec) or spec.membership is None:
+                continue
+            for region in part.regions:
+                listed = part.get(spec, region)
+                methods = sorted({spec.membership.method(r) for r in listed.value or ()} - {""})
+                rows.append(
+                    {
+                        "account": part.account,
+                        "region": region,
+                        "dataset": spec.key,
+                        "property": spec.membership.name,
+                        "method": ", ".join(methods),
+                        "filter": dict(spec.membership.params),
+                        "items": len(listed.value or ()),
+                    }
+                )
+    return rows
 
 
 # The hosts each provider serves its real API from (anything else — moto, LocalStack, a local fake — is not it).

@@ -228,13 +228,14 @@ ebs_volume_encrypted = AttributeCheck(
 def ebs_snapshot_not_public(part: SourcePart, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     snapshots, errors = listed(part, emit, EBS_SNAPSHOTS, "snapshot/*")
     yield from errors
+    assert EBS_SNAPSHOTS.membership is not None
     for region, snap, sources in snapshots:
         arn = emit.arn("ec2", region, f"snapshot/{snap.id}")
-        permissions = snap.detail("create_volume_permissions")
-        evidence = (*sources, *permissions.sources)
-        if permissions.failure is not None:
-            yield emit.error(permissions.failure, arn, region, evidence)
-        elif any(p.get("Group") == "all" for p in permissions.value or ()):
+        public = EBS_SNAPSHOTS.membership.read(snap)
+        evidence = (*sources, *public.sources)
+        if public.failure is not None:
+            yield emit.error(public.failure, arn, region, evidence)
+        elif public.value:
             yield emit.failed(
                 arn, region, f"EBS snapshot {snap.id} can be copied by any AWS account.", evidence, snapshot=snap.id
             )

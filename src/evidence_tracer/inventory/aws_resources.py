@@ -7,7 +7,7 @@ Adding a describe-only resource is one entry here; its operations join the read-
 from __future__ import annotations
 
 from evidence_tracer.inventory import aws_platform as platform
-from evidence_tracer.inventory.aws_spec import Detail, ResourceSpec, SettingSpec, Spec
+from evidence_tracer.inventory.aws_spec import Detail, Membership, ResourceSpec, SettingSpec, Spec
 
 # --- data stores ---------------------------------------------------------------------------------
 RDS_INSTANCES = ResourceSpec(
@@ -16,6 +16,8 @@ RDS_INSTANCES = ResourceSpec(
 RDS_CLUSTERS = ResourceSpec(
     "rds.db_clusters", "rds", "DescribeDBClusters", regional=True, result_key="DBClusters", id_field="DBClusterArn"
 )
+# RDS has no owner-scoped public filter: SnapshotType="public" lists every account's public snapshots in the
+# region (thousands), so publicity is read per manual snapshot — manual RDS snapshots are few where EBS's are many.
 RDS_MANUAL_SNAPSHOTS = ResourceSpec(
     "rds.manual_snapshots",
     "rds",
@@ -68,7 +70,11 @@ EBS_SNAPSHOTS = ResourceSpec(
     result_key="Snapshots",
     id_field="SnapshotId",
     params={"OwnerIds": ["self"]},
-    details=(
+    # The public ones in one paged call per region (an account with 1,300 snapshots a region is 3 calls, not
+    # 1,300); DescribeSnapshotAttribute per snapshot only if the filter is refused.
+    membership=Membership(
+        "public",
+        {"RestorableByUserIds": ["all"]},
         Detail(
             "create_volume_permissions",
             "DescribeSnapshotAttribute",
@@ -77,6 +83,7 @@ EBS_SNAPSHOTS = ResourceSpec(
             result_key="CreateVolumePermissions",
             params={"Attribute": "createVolumePermission"},
         ),
+        lambda permissions: any(p.get("Group") == "all" for p in permissions or ()),
     ),
 )
 KMS_KEYS = ResourceSpec(

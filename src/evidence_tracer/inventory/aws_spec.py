@@ -12,11 +12,22 @@ and import no source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence_tracer.inventory.base import Dataset, Resource
+from evidence_tracer.inventory.base import GLOBAL, Dataset, Failure, Observed, Resource
+
+# Error codes with which a service refuses a filter it does not take (the per-item fallback then answers).
+FILTER_REFUSED = frozenset(
+    {
+        "InvalidParameterValue",
+        "InvalidParameterCombination",
+        "InvalidParameter",
+        "UnknownParameter",
+        "UnsupportedOperation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,41 @@ class Detail:
     permission: str | None = None
 
 
+@dataclass(frozen=True)
+class Membership:
+    """One property of the listed items answered by the listing itself, filtered: one paged
+    `operation(**spec.params, **params)` names every item that has it (EBS snapshots restorable by "all"),
+    instead of one `fallback` call per item. Only when the service refuses the filter (`FILTER_REFUSED`) is
+    `fallback` asked per item, and `holds` reads its answer. Either way the item gains the detail `name`
+    (filtered) or `fallback.name` (per item): `read` gives the property from whichever it holds, so the
+    completeness record can say which was used and a stored scan of either kind reads the same."""
+
+    name: str
+    params: Mapping[str, Any]
+    fallback: Detail
+    holds: Callable[[Any], bool]
+
+    def read(self, resource: Resource) -> Observed[bool]:
+        if self.name in resource.details:
+            return resource.details[self.name]
+        answer = resource.details.get(self.fallback.name)
+        if answer is None:
+            return resource.detail(self.name)  # neither: "not collected; re-scan"
+        if answer.failure is not None:
+            return Observed.failed(answer.failure, answer.sources)
+        try:
+            return Observed.ok(self.holds(answer.value), answer.sources)
+        except (AttributeError, TypeError) as exc:
+            failure = Failure("detail", self.fallback.operation, GLOBAL, "UnexpectedResponse", repr(exc))
+            return Observed.failed(failure, answer.sources)
+
+    def method(self, resource: Resource) -> str:
+        """How the property was read for this item: "filtered listing", "per item" or "" (not read)."""
+        if self.name in resource.details:
+            return "filtered listing"
+        return "per item" if self.fallback.name in resource.details else ""
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed as the Dataset it is (its key)
 class ResourceSpec(Dataset[tuple[Resource, ...]]):
     """`result_key` is a path into each page: "DBInstances", or "Reservations/Instances" to flatten
@@ -47,6 +93,7 @@ class ResourceSpec(Dataset[tuple[Resource, ...]]):
     permission: str | None = None
     # The service leaves `result_key` out of an answer with nothing in it (SQS ListQueues does): no key, no items.
     omitted_when_empty: bool = False
+    membership: Membership | None = None
 
 
 @dataclass(frozen=True, eq=False)

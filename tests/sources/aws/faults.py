@@ -52,13 +52,17 @@ def inject_error(
     status: int = 403,
     message: str = "not authorized",
     region: str | None = None,
+    body_contains: str | None = None,
 ) -> None:
-    """Every later call of `service:operation` (optionally only in `region`) fails with `code`."""
+    """Every later call of `service:operation` (optionally only in `region`, or only those whose request body
+    holds `body_contains`) fails with `code`."""
     model = ctx.session._session.get_service_model(service)
     body, headers = _body(model.protocol, code, message)
 
     def handler(request: Any, **_: Any) -> AWSResponse | None:
         if region is not None and f".{region}." not in request.url and f"/{region}" not in request.url:
+            return None
+        if body_contains is not None and body_contains not in str(request.body or ""):
             return None
         return AWSResponse(request.url, status, headers, _Raw(body))
 

@@ -113,8 +113,10 @@ def test_scan_makes_only_the_declared_read_only_calls_and_uses_all_of_them(ctx: 
     assert set(calls) <= operation_keys()
     # Every declared operation is used, but for those only an Organization needs, GetFindings, which follows a
     # ListFindings moto does not implement (test_shapes reads it in the documented shape), and the two AWS Config
-    # history reads only `tracer history` makes (test_config_history).
+    # history reads only `tracer history` makes (test_config_history), and DescribeSnapshotAttribute, asked only
+    # where the filtered listing of public snapshots is refused (test_snapshot_publicity).
     assert operation_keys() - set(calls) == {
+        "ec2:DescribeSnapshotAttribute",
         "sts:AssumeRole",
         "guardduty:GetFindings",
         "config:GetResourceConfigHistory",

@@ -34,6 +34,8 @@ COLLECTORS = (iam, iam_authorization, identity_center, s3, cloudtrail, guardduty
 def spec_calls(spec: Spec) -> tuple[Operation, ...]:
     """The calls a declarative spec makes: its list or setting operation, then each detail call."""
     details = spec.details if isinstance(spec, ResourceSpec) else ()
+    if isinstance(spec, ResourceSpec) and spec.membership is not None:
+        details = (*details, spec.membership.fallback)  # asked only if the filtered listing is refused
     return (
         aws_op(spec.service, spec.operation, spec.permission),
         *(aws_op(spec.service, d.operation, d.permission) for d in details),

@@ -15,6 +15,8 @@ from typing import Any
 
 import boto3
 
+from evidence_tracer.sources.aws.moto_answers import teach_moto
+
 DEMO_REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
 # Secrets a careless team leaves in AWS, seeded so the demo shows none of them reaches the workspace or the
 # package (a test greps both): a password in a tag judged only by its key, a token in a rule description.
@@ -52,6 +54,7 @@ def demo_environment() -> Iterator[None]:
     try:
         from moto import mock_aws
 
+        teach_moto()
         with mock_aws():
             yield
     finally:

@@ -7,14 +7,15 @@ each item before it enters the inventory, and makes the per-item detail calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from botocore import xform_name
 
 from evidence_tracer.evidence.redact import redact
 from evidence_tracer.inventory import Failure, Observed, Resource
-from evidence_tracer.inventory.aws_spec import Detail, ResourceSpec, SettingSpec, Spec
+from evidence_tracer.inventory.aws_spec import FILTER_REFUSED, Detail, ResourceSpec, SettingSpec, Spec
 from evidence_tracer.inventory.base import freeze
 from evidence_tracer.sources.aws.caller import CallFailed, Recorder, jsonable
 
@@ -61,7 +62,7 @@ def _clean(value: Any) -> Any:
 
 
 def _detail(
-    rec: Recorder, client: Any, spec: ResourceSpec, detail: Detail, data: dict[str, Any], item_id: str, region: str
+    rec: Recorder, client: Any, spec: ResourceSpec, detail: Detail, data: Mapping[str, Any], item_id: str, region: str
 ) -> Observed[Any]:
     value = data.get(detail.item_field) if detail.item_field else item_id
     try:
@@ -117,7 +118,46 @@ def collect_resources(client: Any, rec: Recorder, spec: ResourceSpec, region: st
             )
         details = {d.name: _detail(rec, client, spec, d, data, item_id, region) for d in spec.details}
         resources.append(Resource(item_id, data, details, (rid,)))
+    if spec.membership is not None and resources:
+        resources = _with_membership(rec, client, spec, region, resources)
     return Observed.ok(tuple(resources), tuple(sources))
+
+
+def _with_membership(
+    rec: Recorder, client: Any, spec: ResourceSpec, region: str, resources: list[Resource]
+) -> list[Resource]:
+    """Each resource with its membership detail: from one filtered, paged listing, or per item when the service
+    refuses the filter. A listing that fails otherwise (access denied) is that detail's failure for every item."""
+    membership = spec.membership
+    assert membership is not None
+    members: set[str] = set()
+    sources: list[str] = []
+    try:
+        for page, rid in rec.pages(client, xform_name(spec.operation), **{**spec.params, **membership.params}):
+            sources.append(rid)
+            members.update(
+                str(item.get(spec.id_field)) for item in _items(page, spec.result_key) if isinstance(item, dict)
+            )
+    except CallFailed as exc:
+        if exc.failure.code in FILTER_REFUSED:
+            fallback = membership.fallback
+            return [
+                replace(
+                    r, details={**r.details, fallback.name: _detail(rec, client, spec, fallback, r.data, r.id, region)}
+                )
+                for r in resources
+            ]
+        failed: Observed[Any] = Observed.failed(exc.failure, (*sources, exc.record_id))
+        return [replace(r, details={**r.details, membership.name: failed}) for r in resources]
+    except _WrongShape as exc:
+        shape: Observed[Any] = Observed.failed(
+            Failure(spec.service, spec.operation, region, UNEXPECTED, str(exc)), tuple(sources)
+        )
+        return [replace(r, details={**r.details, membership.name: shape}) for r in resources]
+    return [
+        replace(r, details={**r.details, membership.name: Observed.ok(r.id in members, tuple(sources))})
+        for r in resources
+    ]
 
 
 def collect_setting(client: Any, rec: Recorder, spec: SettingSpec, region: str) -> Observed[Any]:
