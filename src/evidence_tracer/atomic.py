@@ -33,6 +33,22 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def sync_filesystem(folder: Path) -> None:
+    """Make every write on `folder`'s file system durable with one call — Linux's syncfs(2), elsewhere sync(2) —
+    instead of one fsync per file: a batch of a scan's thousands of small files costs one flush, not thousands."""
+    import ctypes
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+        if syncfs is None or syncfs(fd) != 0:
+            os.sync()
+    except OSError as exc:
+        raise StorageError(f"cannot flush {folder} to disk: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
 def can_write(folder: Path) -> bool:
     """Whether files can be created in `folder` (a probe, since permission bits say nothing to root and
     nothing about a read-only mount)."""

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Protocol
 
-from evidence_tracer.atomic import write_atomic
-from evidence_tracer.errors import EvidenceError
+from evidence_tracer.atomic import sync_filesystem, write_atomic
+from evidence_tracer.errors import EvidenceError, StorageError
 from evidence_tracer.evidence.items import TEXT_REDACTION_LIMIT, sha256
 from evidence_tracer.evidence.redact import redact_values
 
@@ -39,20 +40,36 @@ class Blobs(Protocol):
 
 
 class BlobStore:
-    """`root/ab/abcdef…`: identical content is stored once; a blob is never rewritten."""
+    """`root/ab/abcdef…`: identical content is stored once; a blob is never rewritten.
+
+    `put` writes a blob to a temporary file and `flush` makes the batch durable at once — one file-system flush,
+    then every rename, then one more flush for the names — before the history may name any of them (the store
+    flushes first). So a file under its digest's name always holds its bytes, a killed writer leaves only
+    temporary files (never a torn blob under a digest), and a scan's thousands of records cost two flushes, not
+    one fsync each."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._pending: dict[str, Path] = {}  # digest -> its temporary file, until flush
+        self._lock = threading.Lock()
 
     def path(self, digest: str) -> Path:
         return self.root / digest[:2] / digest
 
     def put(self, data: bytes) -> str:
-        """Store bytes under their SHA-256 (once) and return the digest. Atomic."""
+        """Store bytes under their SHA-256 (once) and return the digest; durable and named at the next flush."""
         digest = sha256(data)
-        path = self.path(digest)
-        if not path.exists():
-            write_atomic(path, data)
+        with self._lock:
+            if digest in self._pending or self.path(digest).exists():
+                return digest
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{digest[:12]}.")
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+            except OSError as exc:
+                raise StorageError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
+            self._pending[digest] = Path(tmp)
         return digest
 
     def put_file(self, path: Path) -> tuple[str, int, int]:
@@ -88,8 +105,10 @@ class BlobStore:
         return digest, size, 0
 
     def read(self, digest: str) -> bytes:
+        with self._lock:
+            where = self._pending.get(digest, self.path(digest))
         try:
-            data = self.path(digest).read_bytes()
+            data = where.read_bytes()
         except OSError:
             raise EvidenceError(f"evidence content {digest} is missing from {self.root}") from None
         if sha256(data) != digest:
@@ -108,7 +127,20 @@ class BlobStore:
         write_atomic(self.path(digest), data)
 
     def flush(self) -> None:
-        """Nothing to do: every put is already on disk."""
+        """Make every blob put since the last flush durable under its name (the caller then names them)."""
+        with self._lock:
+            if not self._pending:
+                return
+            sync_filesystem(self.root)  # the bytes, before any name points at them
+            try:
+                for digest, tmp in self._pending.items():
+                    target = self.path(digest)
+                    target.parent.mkdir(exist_ok=True)
+                    os.replace(tmp, target)
+            except OSError as exc:
+                raise StorageError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
+            sync_filesystem(self.root)  # the names
+            self._pending.clear()
 
     def unnamed(self, named: set[str]) -> list[str]:
         """Blobs whose digest is not in `named` (paths relative to the store's folder)."""

@@ -266,6 +266,7 @@ class S3Blobs:
 
     def flush(self) -> None:
         """Upload what was put since the last flush (before the history names it), several at once."""
+        self.cache.flush()
         pending = sorted(self._pending - self._present)
 
         def upload(digest: str) -> None:

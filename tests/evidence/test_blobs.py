@@ -1,0 +1,36 @@
+"""The folder blob store writes a batch with one file-system flush: nothing is named before it is durable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidence_tracer.errors import EvidenceError
+from evidence_tracer.evidence.blobs import BlobStore
+from evidence_tracer.evidence.items import sha256
+
+
+def test_a_put_is_named_only_at_flush_and_readable_before(tmp_path: Path) -> None:
+    blobs = BlobStore(tmp_path / "blobs")
+    digests = [blobs.put(f"record {n}".encode()) for n in range(50)]
+    assert blobs.put(b"record 0") == digests[0]  # the same content once, pending or not
+    assert not any(blobs.path(d).exists() for d in digests)  # nothing under a digest's name yet
+    assert blobs.read(digests[7]) == b"record 7"  # but readable by the writer that put it
+    blobs.flush()
+    assert all(blobs.path(d).read_bytes() == f"record {n}".encode() for n, d in enumerate(digests))
+    assert not list((tmp_path / "blobs").glob(".*"))  # no temporary file left behind
+    assert blobs.unnamed(set(digests)) == []
+
+
+def test_a_writer_that_never_flushed_leaves_no_blob_behind_a_name(tmp_path: Path) -> None:
+    """What a killed scan leaves: temporary files only, which no digest names and no later put trusts."""
+    killed = BlobStore(tmp_path / "blobs")
+    digest = killed.put(b"half a scan")
+    later = BlobStore(tmp_path / "blobs")
+    with pytest.raises(EvidenceError, match="missing"):
+        later.read(digest)
+    assert later.problem(digest) == "missing"
+    assert later.put(b"half a scan") == digest == sha256(b"half a scan")
+    later.flush()
+    assert later.read(digest) == b"half a scan"
