@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from evidence_tracer.evidence.redact import MARK, redact, redact_values
+from evidence_tracer.evidence.redact import MARK, _may_hold_secret, _scrub_patterns, _scrub_text, redact, redact_values
 
 AWS_SECRET_PLAIN = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEYab"  # 40, no '/' or '+'
 SECRETS = {
@@ -156,3 +158,23 @@ def test_a_note_and_a_file_name_never_reach_disk_in_clear(tmp_path: Path) -> Non
         if path.is_file():
             data = path.read_bytes()
             assert token.encode() not in data and b"Hunter2Hunter2" not in data, path
+
+
+@pytest.mark.parametrize("name", sorted(SECRETS))
+def test_the_prefilter_lets_every_secret_shape_through(name: str) -> None:
+    """The cheap test before the patterns never decides alone that a secret is not one."""
+    for text in (SECRETS[name], f"note: {SECRETS[name]} (seen)", SECRETS[name].upper(), SECRETS[name].lower()):
+        assert _scrub_text(text) == _scrub_patterns(text), (name, text)
+        if _scrub_patterns(text)[1]:
+            assert _may_hold_secret(text), (name, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=80))
+def test_the_prefilter_changes_no_answer(text: str) -> None:
+    assert _scrub_text(text) == _scrub_patterns(text)
+
+
+def test_plain_ids_skip_the_patterns() -> None:
+    plain = ["arn:aws:s3:::acme-prod", "sg-0123456789abcdef0", "2026-12-02T03:30:08+00:00", "us-east-1", "alice"]
+    assert not any(_may_hold_secret(p) for p in plain)

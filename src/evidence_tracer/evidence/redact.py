@@ -67,6 +67,21 @@ _ASSIGNMENT = re.compile(rf"(?i)(?<![:A-Za-z0-9_.-])({_SECRET_NAME}\s*[=:]\s*)(?
 _QUOTED_ASSIGNMENT = re.compile(rf'(?i)("{_SECRET_NAME}"\s*:\s*")(?!\[REDACTED)([^"]+)(")')
 
 
+# The cheap test before the patterns: a string none of them can match holds none of these (every pattern above
+# needs one of these fragments, or a run of 40 key characters). Most values — ids, ARNs, names, dates — pass
+# through it alone. tests/evidence/test_redact.py checks that it lets through whatever a pattern would catch.
+_MAYBE = re.compile(
+    r"(?i)gh[pousr]_|github_pat_|glpat-|xox[abposre]-|slack\.com|discord|k_(?:live|test)_|whsec_|aiza|ya29\.|sk-"
+    r"|npm_|pypi-|dckr_pat_|shp(?:at|ss|ca|pa)_|sg\.|dop_v1_|hv[sb]\.|eyj|://|bearer|ssws|authorization"
+    r"|pass|pwd|secret|token|key|credential"
+)
+_KEY_RUN = re.compile(r"[A-Za-z0-9/+]{40}")
+
+
+def _may_hold_secret(text: str) -> bool:
+    return _MAYBE.search(text) is not None or (len(text) >= 40 and _KEY_RUN.search(text) is not None)
+
+
 def _is_secret_key(key: str) -> bool:
     return bool(_SECRET_KEY.match(key)) and not _NOT_SECRET.search(key)
 
@@ -82,6 +97,12 @@ def _scrub_all(value: Any) -> Any:
 
 def _scrub_text(text: str) -> tuple[str, int]:
     """A string with every secret recognised by its value replaced, and how many were."""
+    if not _may_hold_secret(text):
+        return text, 0
+    return _scrub_patterns(text)
+
+
+def _scrub_patterns(text: str) -> tuple[str, int]:
     count = 0
     if "PRIVATE KEY" in text:
         text, n = _PEM.subn(MARK, text)
