@@ -16,12 +16,14 @@ import argparse
 import json
 import logging
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +46,17 @@ BASE = {
     "functions": 2,
     "repositories": 2,
     "secrets": 2,
+    "snapshots": 6,  # EBS snapshots per region, one in six public: read with one filtered listing a region
 }
 
 
-def _client(service: str, endpoint: str, region: str = "us-east-1") -> Any:
-    return boto3.client(service, region_name=region, endpoint_url=endpoint)
+def seed(endpoint: str, scale: int, credentials: dict[str, str] | None = None) -> dict[str, int]:
+    """The base account times `scale`, in the account of `credentials` (default: the caller's)."""
+    session = boto3.session.Session(**(credentials or {}))
 
+    def _client(service: str, endpoint: str, region: str = "us-east-1") -> Any:
+        return session.client(service, region_name=region, endpoint_url=endpoint)
 
-def seed(endpoint: str, scale: int) -> dict[str, int]:
     n = {k: v * scale for k, v in BASE.items()}
     iam = _client("iam", endpoint)
     for i in range(n["users"]):
@@ -118,6 +123,13 @@ def seed(endpoint: str, scale: int) -> dict[str, int]:
         ecr = _client("ecr", endpoint, region)
         for i in range(n["repositories"]):
             ecr.create_repository(repositoryName=f"repo-{i}")
+        volume = ec2.create_volume(AvailabilityZone=f"{region}a", Size=1)["VolumeId"]
+        for i in range(n["snapshots"]):
+            snapshot = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
+            if i % 6 == 0:
+                ec2.modify_snapshot_attribute(
+                    SnapshotId=snapshot, Attribute="createVolumePermission", OperationType="add", GroupNames=["all"]
+                )
     return n
 
 
@@ -143,7 +155,16 @@ def naive_calls(n: dict[str, int]) -> int:
     return n["users"] * per_user + n["buckets"] * per_bucket + per_region * len(REGIONS) + per_resource + n["groups"]
 
 
-def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Counter[str]]:
+@dataclass(frozen=True)
+class Run:
+    seconds: float  # wall time of the whole `tracer scan` process, store included
+    rss_kb: int  # its peak RSS
+    scan_cpu: float  # its CPU seconds (user + system)
+    server_cpu: float  # this process's CPU seconds meanwhile: moto's server (and the proxy) answering it
+    calls: Counter[str]
+
+
+def scan(endpoint: str, workspace: Path, workers: int, config: str = "organization: never") -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
     env.update(
         AWS_ACCESS_KEY_ID="bench",
@@ -154,7 +175,7 @@ def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Coun
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
         AWS_EC2_METADATA_DISABLED="true",
     )
-    (workspace / "tracer.yaml").write_text(f"sources: {{aws: {{workers: {workers}, organization: never}}}}\n")
+    (workspace / "tracer.yaml").write_text(f"sources: {{aws: {{workers: {workers}, {config}}}}}\n")
     # VmHWM is this process's own peak RSS: getrusage's ru_maxrss survives exec and would report the parent's
     # (which holds moto's whole account) for a child forked from it.
     probe = (
@@ -163,7 +184,7 @@ def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Coun
         "finally:\n    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
         "    print('MAXRSS', hwm[0], file=sys.stderr)\n"
     )
-    started = time.perf_counter()
+    started, cpu0, child0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [
             sys.executable,
@@ -183,7 +204,9 @@ def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Coun
         text=True,
         check=False,
     )
-    elapsed = time.perf_counter() - started
+    elapsed, server_cpu = time.perf_counter() - started, time.process_time() - cpu0
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    scan_cpu = child.ru_utime + child.ru_stime - child0.ru_utime - child0.ru_stime
     if out.returncode not in (0, 1):
         raise SystemExit(out.stderr[-2000:])
     rss_kb = int(next(line.split()[1] for line in out.stderr.splitlines() if line.startswith("MAXRSS")))
@@ -191,7 +214,28 @@ def scan(endpoint: str, workspace: Path, workers: int) -> tuple[float, int, Coun
 
     store = EvidenceStore(workspace)
     calls = Counter(f"{i.service}:{i.operation}" for i in store.items(scan_id=store.scans()[-1].id))
-    return elapsed, rss_kb, calls
+    return Run(elapsed, rss_kb, scan_cpu, server_cpu, calls)
+
+
+def per_resource_type(calls: Counter[str], n: dict[str, int], regions: int = len(REGIONS)) -> list[str]:
+    """Requests by service, and per resource for the kinds the base account multiplies."""
+    by_service: Counter[str] = Counter()
+    for op, count in calls.items():
+        by_service[op.split(":")[0]] += count
+    kinds = {  # service: (one resource, how many)
+        "iam": ("user", n["users"]),
+        "s3": ("bucket", n["buckets"]),
+        "ec2": ("group, volume or snapshot", n["groups"] + regions * (n["volumes"] + n["snapshots"])),
+        "rds": ("database", regions * n["rds"]),
+        "kms": ("key", regions * n["keys"]),
+        "dynamodb": ("table", regions * n["tables"]),
+    }
+    lines = []
+    for service, count in by_service.most_common():
+        kind = kinds.get(service)
+        per = f" · {count / max(kind[1], 1):.2f} a {kind[0]} ({kind[1]})" if kind else ""
+        lines.append(f"   {count:6d}  {service}{per}")
+    return lines
 
 
 def main() -> None:
@@ -205,7 +249,7 @@ def main() -> None:
 
     from evidence_tracer.sources.aws.moto_answers import teach_moto
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # a line (or a traceback) per request otherwise
     teach_moto()
 
     os.environ.update(
@@ -229,7 +273,8 @@ def main() -> None:
                 proxy = LoopbackProxy(port, delay_seconds=args.latency_ms / 1000)
                 endpoint = proxy.endpoint
             with tempfile.TemporaryDirectory() as tmp:
-                elapsed, rss_kb, calls = scan(endpoint, Path(tmp), args.workers)
+                run = scan(endpoint, Path(tmp), args.workers)
+            elapsed, rss_kb, calls = run.seconds, run.rss_kb, run.calls
             if proxy:
                 proxy.close()
         finally:
@@ -245,6 +290,12 @@ def main() -> None:
             f"peak RSS {rss_kb / 1024:.0f} MB · {total} AWS calls "
             f"({total / max(n['buckets'], 1):.1f} per bucket overall) · naive design ≈ {naive_calls(n)}"
         )
+        print(
+            f"   scan CPU {run.scan_cpu:.1f} s · moto's CPU answering it {run.server_cpu:.1f} s · "
+            f"scan wall / moto CPU = {elapsed / max(run.server_cpu, 0.01):.2f}x (the floor moto sets is 1.0x)"
+        )
+        print("   requests by resource type:")
+        print("\n".join(per_resource_type(calls, n)))
         bucket_calls = sum(c for op, c in calls.items() if op.startswith("s3:") and op != "s3:ListBuckets")
         print(
             f"   per-bucket S3 reads: {bucket_calls / max(n['buckets'], 1):.2f} a bucket "
@@ -253,7 +304,16 @@ def main() -> None:
         for op, count in calls.most_common(args.top):
             print(f"   {count:6d}  {op}")
         print(
-            json.dumps({"scale": scale, "seconds": round(elapsed, 2), "rss_mb": round(rss_kb / 1024), "calls": total})
+            json.dumps(
+                {
+                    "scale": scale,
+                    "seconds": round(elapsed, 2),
+                    "rss_mb": round(rss_kb / 1024),
+                    "calls": total,
+                    "scan_cpu": round(run.scan_cpu, 2),
+                    "server_cpu": round(run.server_cpu, 2),
+                }
+            )
         )
 
 

@@ -102,7 +102,8 @@ class AwsSourceConfig(_Strict):
     organization: Literal["auto", "always", "never"] = "auto"
     role_name: str = Field("EvidenceTracerReadOnly", min_length=1, pattern=r"^[\w+=,.@/-]+$")
     max_concurrent_accounts: StrictInt = Field(4, ge=1, le=32)
-    workers: StrictInt = Field(8, ge=1, le=64)
+    workers: StrictInt = Field(8, ge=1, le=64)  # collections (a service in a region) at once
+    resource_workers: StrictInt = Field(16, ge=1, le=128)  # per-resource reads (each bucket's) at once
     connect_timeout_seconds: float = Field(5, gt=0, le=60)
     read_timeout_seconds: float = Field(20, gt=0, le=300)
     max_attempts: StrictInt = Field(4, ge=1, le=10)

@@ -54,6 +54,8 @@ class ScanInfo:
     tool_version: str
     accounts: tuple[str, ...] = ()  # every account examined (several when an Organization is scanned)
     sources: tuple[str, ...] = ("aws",)
+    # A merged scan (`tracer merge`): the stored scans it combines, each holding its own API records.
+    merged_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -175,10 +175,11 @@ def endpoint_warning(record: Mapping[str, Any]) -> str:
 
 
 def scan_completeness(workspace: Workspace, scan: ScanResult) -> dict[str, Any]:
-    """The completeness record of a stored scan, from its API records and inventory snapshot."""
+    """The completeness record of a stored scan, from its API records and inventory snapshot (a merged scan's
+    records are those of the scans it combines)."""
     store = workspace.store
     return completeness(
-        store.items(kind=Kind.API, scan_id=scan.scan.id),
+        [i for scan_id in (scan.scan.id, *scan.scan.merged_from) for i in store.items(kind=Kind.API, scan_id=scan_id)],
         store.content,
         workspace.inventory_of(scan.scan.id),
         scan.scan.regions,

@@ -126,10 +126,19 @@ def scan(
             "(default: when the caller can list it, as tracer.yaml says).",
         ),
     ] = None,
+    account: Annotated[
+        list[str] | None,
+        typer.Option("--account", help="Only this account of the Organization (repeatable): one job's share."),
+    ] = None,
 ) -> None:
     """Scan the AWS account read-only, evaluate the checks and summarise by criterion."""
     ws = Workspace(workspace)
     config = ws.config
+    if account:  # one job of a scan split by account (docs/scale.md); `tracer scans merge` joins them
+        if not all(a.isdigit() and len(a) == 12 for a in account):
+            raise typer.BadParameter("--account takes 12-digit AWS account ids")
+        config = config.model_copy(update={"boundary": config.boundary.model_copy(update={"accounts": tuple(account)})})
+        org = True
     report_to_stdout = fmt is not None and output is None
     console = Console(stderr=report_to_stdout)
     if output is not None and fmt is None:

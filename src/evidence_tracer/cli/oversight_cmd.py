@@ -139,3 +139,30 @@ def scope_confirm(
         f"Boundary confirmed by {safe(record.confirmed_by)} (digest {record.boundary_sha256[:16]}…): a change to "
         "tracer.yaml's boundary or scope needs a new confirmation."
     )
+
+
+@scans.command("merge")
+def scans_merge(
+    since: Annotated[
+        str, typer.Option(help="Merge the scans finished since this moment (ISO 8601 with Z or an offset).")
+    ],
+    expect: Annotated[
+        list[str] | None,
+        typer.Option("--expect", help="An account some scan since then must have examined (repeatable)."),
+    ] = None,
+    workspace: WorkspaceDir = Path("."),
+) -> None:
+    """One scan of the boundary from the one-account scans that jobs stored (docs/scale.md): the store is verified
+    first, and the latest scan of each account since --since is taken."""
+    from evidence_tracer.app.merge import merge_scans
+    from evidence_tracer.clock import moment_of
+
+    moment = moment_of(since)
+    if moment is None or moment.tzinfo is None:
+        raise typer.BadParameter("--since must be ISO 8601 with Z or an offset, e.g. 2026-12-02T05:00:00Z")
+    merged = merge_scans(AppWorkspace(workspace), moment, _now(), tuple(expect or ()))
+    info = merged.scan
+    Console().print(
+        f"Scan {info.id} stored: {len(info.accounts)} AWS accounts from {len(info.merged_from)} scans, "
+        f"{len(merged.findings)} findings."
+    )

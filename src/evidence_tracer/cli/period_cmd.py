@@ -128,3 +128,51 @@ def schedule_cron(workspace: WorkspaceDir = Path(".")) -> None:
     """The crontab line and the systemd service and timer for a daily collection on this machine."""
     ws = Workspace(workspace)
     sys.stdout.write(cron(ws.config, str(workspace.resolve())))
+
+
+def _accounts(ws: Workspace, account: list[str] | None) -> tuple[str, ...]:
+    accounts = tuple(account or ws.config.boundary.accounts)
+    if not accounts:
+        raise typer.BadParameter("name the accounts with --account, or list them in tracer.yaml boundary.accounts")
+    return accounts
+
+
+Image = Annotated[str, typer.Option(help="The container image with tracer installed (docs/scale.md builds one).")]
+Accounts = Annotated[
+    list[str] | None, typer.Option("--account", help="An account to scan (repeatable; default: boundary.accounts).")
+]
+
+
+@schedule.command("kubernetes")
+def schedule_kubernetes(
+    image: Image,
+    role_arn: Annotated[str, typer.Option(help="The read-only scan role the pods assume (IRSA).")],
+    account: Accounts = None,
+    workspace: WorkspaceDir = Path("."),
+) -> None:
+    """A CronJob of one Indexed Job (a pod per account) writing to the S3 store, and the CronJob that merges."""
+    from evidence_tracer.app.jobs import kubernetes
+
+    ws = Workspace(workspace)
+    text = (workspace / "tracer.yaml").read_text(encoding="utf-8")
+    sys.stdout.write(kubernetes(ws.config, text, image, _accounts(ws, account), role_arn))
+
+
+@schedule.command("ecs")
+def schedule_ecs(
+    image: Image,
+    cluster_arn: Annotated[str, typer.Option(help="The ECS cluster the tasks run in.")],
+    subnet: Annotated[list[str], typer.Option(help="A subnet for the tasks (repeatable).")],
+    task_role_arn: Annotated[str, typer.Option(help="The read-only scan role the task assumes.")],
+    execution_role_arn: Annotated[str, typer.Option(help="The role that pulls the image and writes the logs.")],
+    scheduler_role_arn: Annotated[str, typer.Option(help="The role EventBridge Scheduler runs the task with.")],
+    account: Accounts = None,
+    workspace: WorkspaceDir = Path("."),
+) -> None:
+    """A Fargate task definition and EventBridge Scheduler schedules: one per account, then the merge."""
+    from evidence_tracer.app.jobs import EcsTarget, ecs
+
+    ws = Workspace(workspace)
+    text = (workspace / "tracer.yaml").read_text(encoding="utf-8")
+    target = EcsTarget(cluster_arn, tuple(subnet), task_role_arn, execution_role_arn, scheduler_role_arn)
+    sys.stdout.write(ecs(ws.config, text, image, _accounts(ws, account), target))

@@ -36,6 +36,7 @@ def _scan(scan: ScanInfo) -> dict[str, Any]:
         "tool_version": scan.tool_version,
         "accounts": list(scan.accounts),
         "sources": list(scan.sources),
+        **({"merged_from": list(scan.merged_from)} if scan.merged_from else {}),
     }
 
 
@@ -90,6 +91,7 @@ def _info(s: dict[str, Any]) -> ScanInfo:
         tool_version=s["tool_version"],
         accounts=tuple(s["accounts"]) if "accounts" in s else (s["account_id"],),
         sources=tuple(s.get("sources", ("aws",))),
+        merged_from=tuple(s.get("merged_from", ())),
     )
 
 

@@ -7,6 +7,7 @@ A recorded call becomes an `ApiRecord` (the evidence of what AWS said). botocore
 from __future__ import annotations
 
 import base64
+import itertools
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -67,6 +68,10 @@ class Recorder:
         self.account_id = account_id
         self.records: list[ApiRecord] = []
         self._lock = threading.Lock()
+        # Record ids: 96 random bits per recorder and a counter (one uuid4 per call cost more than the call's
+        # own bookkeeping at thousands of calls a scan).
+        self._prefix = uuid.uuid4().hex[:24]
+        self._count = itertools.count()
         self._clock = clock or (lambda: datetime.now(UTC))
 
     def _add(self, record: ApiRecord) -> None:
@@ -81,7 +86,7 @@ class Recorder:
         service = client.meta.service_model.service_name
         operation = client.meta.method_to_api_mapping.get(method, method)
         region = client.meta.region_name or "global"
-        record_id = uuid.uuid4().hex
+        record_id = f"{self._prefix}{next(self._count):08x}"
         started = self._clock()
 
         def record(response: Any, request_id: str, error_code: str = "") -> None:

@@ -23,6 +23,7 @@ def aws_settings(config: WorkspaceConfig, profile: str | None = None, organizati
         accounts=config.boundary.accounts,
         max_concurrent_accounts=aws.max_concurrent_accounts,
         workers=aws.workers,
+        resource_workers=aws.resource_workers,
         timeouts=Timeouts(aws.connect_timeout_seconds, aws.read_timeout_seconds, aws.max_attempts),
         critical=lambda name, tags: critical_reason(config, (name,), tags) is not None,
     )

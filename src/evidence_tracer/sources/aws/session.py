@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 
@@ -58,9 +59,15 @@ class AwsContext:
         allowed: Iterable[str] | None = None,
         credentials: Mapping[str, str] | None = None,
         simulated: str = "",
+        models: AwsContext | None = None,
     ) -> None:
+        core = botocore.session.Session()
+        if models is not None:  # an assumed role's context: the models are the same, loaded (and parsed) once
+            core.register_component("data_loader", models.loader)
         try:
-            self.session = boto3.session.Session(profile_name=profile, region_name=region, **(credentials or {}))
+            self.session = boto3.session.Session(
+                profile_name=profile, region_name=region, botocore_session=core, **(credentials or {})
+            )
         except BotoCoreError as exc:  # e.g. ProfileNotFound
             raise CredentialsError(f"cannot use the AWS configuration: {exc}") from None
         self.allowed = guard.AllowList(operation_keys() if allowed is None else allowed)
@@ -80,6 +87,11 @@ class AwsContext:
         self._clients: dict[tuple[str, str], Any] = {}
 
     @property
+    def loader(self) -> Any:
+        """botocore's data loader: the parsed service models, shared with the contexts of assumed roles."""
+        return self.session._session.get_component("data_loader")
+
+    @property
     def endpoint(self) -> str:
         """Where the calls go: "" for AWS's own endpoints, else the override (moto, LocalStack, a proxy).
         Recorded with every scan so a package can say when its evidence did not come from AWS."""
@@ -89,8 +101,20 @@ class AwsContext:
             or next((v for k, v in sorted(os.environ.items()) if k.startswith("AWS_ENDPOINT_URL_")), "")
         )
 
+    def release(self, service: str, region: str) -> None:
+        """Drop a client its collection is done with (the next use makes a new one)."""
+        with self._lock:
+            self._clients.pop((service, region), None)
+
+    def release_all(self) -> None:
+        with self._lock:
+            self._clients.clear()
+
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.home_region)
+        found = self._clients.get(key)  # a client made before needs no lock (a dict read is atomic)
+        if found is not None:
+            return found
         with self._lock:
             found = self._clients.get(key)
             if found is None:

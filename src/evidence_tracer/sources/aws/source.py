@@ -3,6 +3,8 @@ for one account or for every account of an Organization (through a read-only rol
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -53,7 +55,8 @@ class AwsSettings:
     role_name: str = DEFAULT_ROLE
     accounts: tuple[str, ...] = ()  # only these accounts of an Organization (empty: all)
     max_concurrent_accounts: int = 4
-    workers: int = 8
+    workers: int = 8  # collections (a service in a region) at once, per account
+    resource_workers: int = 16  # per-resource reads (S3's per-bucket calls) at once, in their own pool
     timeouts: Timeouts = field(default_factory=Timeouts)
     # Whether a resource (name, tags) is critical: critical buckets get their versioning and encryption read.
     critical: Critical = field(default=lambda name, tags: True)
@@ -64,6 +67,14 @@ def _regional_datasets() -> list[Any]:
 
 
 Job = Callable[[], dict[str, Observed[Any]]]
+Key = tuple[str, str]  # (botocore service, region) of a client
+
+
+@dataclass(frozen=True)
+class _Job:
+    label: str
+    uses: tuple[Key, ...]  # the clients it makes (inside the worker that runs it), released once no job needs them
+    run: Job
 
 
 def _jobs(
@@ -75,64 +86,75 @@ def _jobs(
     live: list[str],
     wanted: Callable[[tuple[str, ...]], bool],
     critical: Critical,
-    workers: int,
-) -> Iterator[tuple[str, Job]]:
-    """(progress label, job) for every wanted collection of one account. Clients are made here, in one
-    thread, and only for the jobs that run; the jobs only use them."""
-    if wanted(tuple(d.key for d in iam.DATASETS)) or wanted((AUTHORIZATION.key,)):
-        iam_client = ctx.client("iam", home)
-        if wanted(tuple(d.key for d in iam.DATASETS)):
-            yield "iam", partial(collect_iam, iam_client, rec)
-        if wanted((AUTHORIZATION.key,)):
-            yield "iam authorization", lambda: {AUTHORIZATION.slot(): collect_authorization(iam_client, rec)}
+    resource_workers: int,
+) -> Iterator[_Job]:
+    """Every wanted collection of one account. No client is made here: each job makes the clients it uses when a
+    worker first runs it, so that building them overlaps the other workers' calls and none is built for nothing."""
+    c = ctx.client
+    if wanted(tuple(d.key for d in iam.DATASETS)):
+        yield _Job("iam", (("iam", home),), lambda: collect_iam(c("iam", home), rec))
+    if wanted((AUTHORIZATION.key,)):
+        yield _Job(
+            "iam authorization",
+            (("iam", home),),
+            lambda: {AUTHORIZATION.slot(): collect_authorization(c("iam", home), rec)},
+        )
     if wanted(tuple(d.key for d in s3.DATASETS)):
-        yield "s3", partial(collect_s3, ctx.client, rec, home, account_id, partition, set(live), critical, workers)
+        yield _Job(
+            "s3",
+            (("s3control", home), *(("s3", r) for r in live)),
+            partial(collect_s3, c, rec, home, account_id, partition, set(live), critical, resource_workers),
+        )
     for spec in SPECS:
         if not spec.regional and wanted((spec.key,)):
-            client = ctx.client(spec.service, home)
-            yield spec.key, partial(lambda c, s: {s.slot(): collect_spec(c, rec, s, GLOBAL)}, client, spec)
+            yield _Job(
+                spec.key,
+                ((spec.service, home),),
+                partial(lambda s: {s.slot(): collect_spec(c(s.service, home), rec, s, GLOBAL)}, spec),
+            )
     for region in live:
         if wanted((TRAILS.key,)):
-            yield (
+            yield _Job(
                 f"cloudtrail {region}",
-                partial(
-                    lambda c, r: {TRAILS.slot(r): collect_trails(c, rec, r, live)},
-                    ctx.client("cloudtrail", region),
-                    region,
-                ),
+                (("cloudtrail", region),),
+                partial(lambda r: {TRAILS.slot(r): collect_trails(c("cloudtrail", r), rec, r, live)}, region),
             )
         if wanted((DETECTORS.key,)):
-            yield (
+            yield _Job(
                 f"guardduty {region}",
-                partial(
-                    lambda c, r: {DETECTORS.slot(r): collect_detectors(c, rec)}, ctx.client("guardduty", region), region
-                ),
+                (("guardduty", region),),
+                partial(lambda r: {DETECTORS.slot(r): collect_detectors(c("guardduty", r), rec)}, region),
             )
         if wanted((IDENTITY_CENTER.key,)):
-            yield (
+            yield _Job(
                 f"identity center {region}",
+                (("sso-admin", region), ("identitystore", region)),
                 partial(
-                    lambda c, i, r: {IDENTITY_CENTER.slot(r): collect_identity_center(c, i, rec, account_id)},
-                    ctx.client("sso-admin", region),
-                    ctx.client("identitystore", region),
+                    lambda r: {
+                        IDENTITY_CENTER.slot(r): collect_identity_center(
+                            c("sso-admin", r), c("identitystore", r), rec, account_id
+                        )
+                    },
                     region,
                 ),
             )
         if wanted((SECURITY_GROUPS.key,)):
-            yield (
+            yield _Job(
                 f"ec2 {region}",
+                (("ec2", region),),
                 partial(
-                    lambda c, r: {SECURITY_GROUPS.slot(r): collect_security_groups(c, rec, r, account_id, partition)},
-                    ctx.client("ec2", region),
+                    lambda r: {
+                        SECURITY_GROUPS.slot(r): collect_security_groups(c("ec2", r), rec, r, account_id, partition)
+                    },
                     region,
                 ),
             )
         for spec in SPECS:
             if spec.regional and wanted((spec.key,)):
-                client = ctx.client(spec.service, region)
-                yield (
+                yield _Job(
                     f"{spec.key} {region}",
-                    partial(lambda c, s, r: {s.slot(r): collect_spec(c, rec, s, r)}, client, spec, region),
+                    ((spec.service, region),),
+                    partial(lambda s, r: {s.slot(r): collect_spec(c(s.service, r), rec, s, r)}, spec, region),
                 )
 
 
@@ -145,34 +167,38 @@ def collect_account(
     progress: Progress | None = None,
     workers: int = 8,
     critical: Critical = lambda name, tags: True,
+    resource_workers: int = 16,
 ) -> SourcePart:
     """What `scope` asks of the AWS source in one account: its regions (default: every enabled one), its
-    datasets (default: all)."""
+    datasets (default: all). Each client is released when the last job that uses it is done, so that at most
+    the running jobs' clients are held at once."""
     regions, unusable = resolve_regions(ctx, rec, scope.regions, partition)
     live = [r for r in regions if r not in unusable]
     home = ctx.home_region if ctx.home_region in live or not live else live[0]
-    jobs = dict(
-        _jobs(
-            ctx,
-            rec,
-            account_id,
-            partition,
-            home,
-            live,
-            scope.wants,
-            critical,
-            workers,
-        )
-    )
+    jobs = list(_jobs(ctx, rec, account_id, partition, home, live, scope.wants, critical, resource_workers))
+    users = Counter(key for job in jobs for key in set(job.uses))
+    lock = threading.Lock()
+
+    def run(job: _Job) -> dict[str, Observed[Any]]:
+        try:
+            return job.run()
+        finally:
+            with lock:
+                users.subtract(set(job.uses))
+                done = [key for key in set(job.uses) if users[key] <= 0]
+            for key in done:
+                ctx.release(*key)
+
     data: dict[str, Observed[Any]] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(job): label for label, job in jobs.items()}
+        futures = {pool.submit(run, job): job.label for job in jobs}
         for done, future in enumerate(as_completed(futures), start=1):
             data.update(future.result())
             if progress:
                 progress(f"{account_id} {futures[future]}", done, len(futures))
     if scope.wants((TRAIL_BUCKET_LOGGING.key,)):
         data.update(collect_trail_bucket_logging(ctx.client, rec, home, data))
+    ctx.release_all()
     for region, failure in unusable.items():
         for dataset in _regional_datasets():
             data[dataset.slot(region)] = Observed.failed(failure)
@@ -214,6 +240,7 @@ class AwsSource(EvidenceSource):
                 "aws_session_token": creds["SessionToken"],
             },
             simulated=ctx.simulated,
+            models=ctx,  # one copy of botocore's service models for every account, not one per account
         )
 
     def _member(
@@ -231,6 +258,7 @@ class AwsSource(EvidenceSource):
                 progress,
                 self.settings.workers,
                 self.settings.critical,
+                self.settings.resource_workers,
             ), rec.records
         except CallFailed as exc:
             failure = exc.failure
@@ -298,6 +326,7 @@ class AwsSource(EvidenceSource):
                     progress,
                     self.settings.workers,
                     self.settings.critical,
+                    self.settings.resource_workers,
                 )
             )
         records = list(rec.records)
