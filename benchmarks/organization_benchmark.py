@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import os
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks.scan_benchmark import BASE, REGIONS, per_resource_type, scan, seed
 from tests.proxy import LoopbackProxy
+
+from benchmarks.scan_benchmark import BASE, REGIONS, moto_server, per_resource_type, scan, seed
 
 ROLE = "EvidenceTracerReadOnly"
 
@@ -57,29 +54,12 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=80, help="delay each request by this much (a proxy)")
     parser.add_argument("--concurrent-accounts", type=int, default=4, help="sources.aws.max_concurrent_accounts")
     args = parser.parse_args()
-    from moto.server import ThreadedMotoServer
-
-    from evidence_tracer.sources.aws.moto_answers import teach_moto
-
-    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
-    teach_moto()
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        MOTO_EC2_LOAD_DEFAULT_AMIS="false",
-    )
     for members in args.accounts:
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
-        try:
+        with moto_server() as (endpoint, port):
             t0 = time.perf_counter()
             credentials = organization(endpoint, members)
             with ThreadPoolExecutor(max_workers=4) as pool:
-                list(pool.map(partial(seed, endpoint, 1), credentials))
+                list(pool.map(lambda n, c: seed(endpoint, 1, c, f"m{n}-"), range(members), credentials))
             seeded = time.perf_counter() - t0
             proxy = LoopbackProxy(port, delay_seconds=args.latency_ms / 1000) if args.latency_ms else None
             config = f"organization: always, max_concurrent_accounts: {args.concurrent_accounts}"
@@ -87,8 +67,6 @@ def main() -> None:
                 run = scan(proxy.endpoint if proxy else endpoint, Path(tmp), 8, config)
             if proxy:
                 proxy.close()
-        finally:
-            server.stop()
         total = sum(run.calls.values())
         print(
             f"== Organization of {members} member accounts (+ the management account), each the 1x base account over "

@@ -23,6 +23,8 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,8 +52,9 @@ BASE = {
 }
 
 
-def seed(endpoint: str, scale: int, credentials: dict[str, str] | None = None) -> dict[str, int]:
-    """The base account times `scale`, in the account of `credentials` (default: the caller's)."""
+def seed(endpoint: str, scale: int, credentials: dict[str, str] | None = None, tag: str = "") -> dict[str, int]:
+    """The base account times `scale`, in the account of `credentials` (default: the caller's); `tag` keeps its
+    bucket names apart from other accounts' (S3's namespace is global)."""
     session = boto3.session.Session(**(credentials or {}))
 
     def _client(service: str, endpoint: str, region: str = "us-east-1") -> Any:
@@ -67,7 +70,7 @@ def seed(endpoint: str, scale: int, credentials: dict[str, str] | None = None) -
             iam.create_access_key(UserName=f"user-{i:04d}")
     for i in range(n["buckets"]):
         region = REGIONS[i % len(REGIONS)]
-        kwargs: dict[str, Any] = {"Bucket": f"bench-bucket-{i:04d}"}
+        kwargs: dict[str, Any] = {"Bucket": f"bench-{tag}bucket-{i:04d}"}
         if region != "us-east-1":
             kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
         s3 = _client("s3", endpoint, region)
@@ -238,6 +241,33 @@ def per_resource_type(calls: Counter[str], n: dict[str, int], regions: int = len
     return lines
 
 
+@contextmanager
+def moto_server() -> Iterator[tuple[str, int]]:
+    """moto's threaded server on a free loopback port, empty, taught the answers moto gets wrong: (endpoint,
+    port). Its backends live in this process, so its CPU during a scan is this process's."""
+    from moto.server import ThreadedMotoServer
+
+    from evidence_tracer.sources.aws.moto_answers import teach_moto
+
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # a line (or a traceback) per request otherwise
+    teach_moto()
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-east-1",
+        MOTO_EC2_LOAD_DEFAULT_AMIS="false",
+    )
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
+    try:
+        yield endpoint, port
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 4, 16])
@@ -245,30 +275,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8, help="sources.aws.workers for the scan")
     parser.add_argument("--top", type=int, default=12, help="operations to list per size")
     args = parser.parse_args()
-    from moto.server import ThreadedMotoServer
-
-    from evidence_tracer.sources.aws.moto_answers import teach_moto
-
-    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # a line (or a traceback) per request otherwise
-    teach_moto()
-
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        MOTO_EC2_LOAD_DEFAULT_AMIS="false",
-    )
     for scale in args.sizes:
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        # Each size starts from an empty account (the server's backends live in this process).
-        urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST"))
-        try:
+        with moto_server() as (endpoint_url, port):
             t0 = time.perf_counter()
-            n = seed(f"http://{host}:{port}", scale)
+            n = seed(endpoint_url, scale)
             seeded = time.perf_counter() - t0
-            endpoint, proxy = f"http://{host}:{port}", None
+            endpoint, proxy = endpoint_url, None
             if args.latency_ms:
                 proxy = LoopbackProxy(port, delay_seconds=args.latency_ms / 1000)
                 endpoint = proxy.endpoint
@@ -277,8 +289,6 @@ def main() -> None:
             elapsed, rss_kb, calls = run.seconds, run.rss_kb, run.calls
             if proxy:
                 proxy.close()
-        finally:
-            server.stop()
         total = sum(calls.values())
         print(
             f"== {scale}x: {n['users']} users, {n['buckets']} buckets, {n['groups']} security groups, "
