@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from evidence_tracer.config import WorkspaceConfig
+from evidence_tracer.errors import ConfigError
 
 SCAN_CRON = "17 5 * * *"  # daily at 05:17 UTC
 MERGE_CRON = "17 8 * * *"  # three hours later: every account's job has finished or failed by then
@@ -46,8 +47,6 @@ def _prepare() -> str:
 
 def _require_s3(config: WorkspaceConfig) -> None:
     if not config.store.url:
-        from evidence_tracer.errors import ConfigError
-
         raise ConfigError(
             "jobs on several machines need the shared S3 store: set store.url in tracer.yaml "
             "(tracer store init), then generate them"

@@ -7,7 +7,7 @@ each item before it enters the inventory, and makes the per-item detail calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -130,6 +130,10 @@ def _with_membership(
     refuses the filter. A listing that fails otherwise (access denied) is that detail's failure for every item."""
     membership = spec.membership
     assert membership is not None
+
+    def each(name: str, value: Callable[[Resource], Observed[Any]]) -> list[Resource]:
+        return [replace(r, details={**r.details, name: value(r)}) for r in resources]
+
     members: set[str] = set()
     sources: list[str] = []
     try:
@@ -141,23 +145,15 @@ def _with_membership(
     except CallFailed as exc:
         if exc.failure.code in FILTER_REFUSED:
             fallback = membership.fallback
-            return [
-                replace(
-                    r, details={**r.details, fallback.name: _detail(rec, client, spec, fallback, r.data, r.id, region)}
-                )
-                for r in resources
-            ]
+            return each(fallback.name, lambda r: _detail(rec, client, spec, fallback, r.data, r.id, region))
         failed: Observed[Any] = Observed.failed(exc.failure, (*sources, exc.record_id))
-        return [replace(r, details={**r.details, membership.name: failed}) for r in resources]
+        return each(membership.name, lambda r: failed)
     except _WrongShape as exc:
         shape: Observed[Any] = Observed.failed(
             Failure(spec.service, spec.operation, region, UNEXPECTED, str(exc)), tuple(sources)
         )
-        return [replace(r, details={**r.details, membership.name: shape}) for r in resources]
-    return [
-        replace(r, details={**r.details, membership.name: Observed.ok(r.id in members, tuple(sources))})
-        for r in resources
-    ]
+        return each(membership.name, lambda r: shape)
+    return each(membership.name, lambda r: Observed.ok(r.id in members, tuple(sources)))
 
 
 def collect_setting(client: Any, rec: Recorder, spec: SettingSpec, region: str) -> Observed[Any]:
