@@ -74,6 +74,15 @@ def _old_scan() -> ScanResult:
     return ScanResult(info, base.findings)
 
 
+def _merged_with_an_old_part() -> ScanResult:
+    """A merged scan whose newest part is today's and whose oldest part is two months old."""
+    base = passing_scan()
+    info = replace(
+        base.scan, started_at=NOW - timedelta(days=60), finished_at=NOW, merged_from=("old-part", "new-part")
+    )
+    return ScanResult(info, base.findings)
+
+
 NO_OWNERS = parse_config("boundary: {accounts: ['111122223333'], regions: [us-east-1], services: [S3]}\n", "t")
 HIGHS = {c: Status.FAIL for c in ("ec2_sg_open_admin_ports", "rds_not_publicly_accessible", "iam_user_console_mfa")}
 
@@ -90,6 +99,10 @@ ATTEMPTS: dict[str, tuple[Callable[[], ReadinessInputs], str]] = {
     "a scan in which every check was not applicable": (lambda: inputs(scan=_everything_na()), "nothing examined"),
     "a scan in which every check could not look (AccessDenied)": (lambda: inputs(scan=_all_errors()), "could not run"),
     "a scan two months old": (lambda: inputs(scan=_old_scan()), "older than 31 days"),
+    "today's merge of a two-month-old scan with today's": (
+        lambda: inputs(scan=_merged_with_an_old_part()),
+        "older than 31 days",
+    ),
     "uploads for register-backed controls while the registers are empty": (
         lambda: inputs(registers=_empty_registers()),
         "register",

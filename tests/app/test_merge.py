@@ -27,12 +27,21 @@ def _jobs(ws: Workspace) -> tuple[ScanResult, ScanResult]:
     later = demo.scan.finished_at + timedelta(milliseconds=10)  # before now: the command merges up to now
     mine = [f for f in demo.findings if f.source == "aws" and f.account == aws.account]
     first = ScanResult(
-        replace(demo.scan, id="a" * 32, started_at=later, finished_at=later, accounts=(aws.account,)), tuple(mine)
+        replace(
+            demo.scan,
+            id=f"{later:%Y%m%dT%H%M%SZ}-aaaaaaaa",
+            started_at=later,
+            finished_at=later,
+            accounts=(aws.account,),
+        ),
+        tuple(mine),
     )
     ws.save_scan(first, [], Inventory((aws,)))
     theirs = tuple(replace(f, account=OTHER) for f in mine)
     at = later + timedelta(milliseconds=10)
-    second = ScanResult(replace(demo.scan, id="b" * 32, started_at=at, finished_at=at, accounts=(OTHER,)), theirs)
+    second = ScanResult(
+        replace(demo.scan, id=f"{at:%Y%m%dT%H%M%SZ}-bbbbbbbb", started_at=at, finished_at=at, accounts=(OTHER,)), theirs
+    )
     ws.save_scan(second, [], Inventory((replace(aws, account=OTHER),)))
     return first, second
 
@@ -43,6 +52,8 @@ def test_the_latest_scan_of_each_account_is_merged_into_one(copy_demo: Path) -> 
     since = first.scan.started_at  # the demo's own scan finished just before: not merged
     merged = merge_scans(ws, since, second.scan.finished_at + timedelta(minutes=1), (first.scan.account_id, OTHER))
     assert merged.scan.merged_from == (first.scan.id, second.scan.id)
+    # Its time is its parts': from the oldest part's start to the newest part's finish, not the merge's.
+    assert (merged.scan.started_at, merged.scan.finished_at) == (first.scan.started_at, second.scan.finished_at)
     assert set(merged.scan.accounts) == {first.scan.accounts[0], OTHER}
     assert len(merged.findings) == len(first.findings) + len(second.findings)
     reread = Workspace(copy_demo)
@@ -63,6 +74,13 @@ def test_a_missing_account_or_a_store_that_does_not_verify_merges_nothing(copy_d
     before = len(ws.store.scans())
     with pytest.raises(EvidenceError, match="999999999999"):
         merge_scans(ws, since, now, ("999999999999",))
+    # Without --expect, every account of tracer.yaml's boundary is expected: one with no scan stops the merge.
+    config = copy_demo / "tracer.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert '  accounts: ["123456789012"]' in text  # the demo's boundary: its account, which `first` examined
+    config.write_text(text.replace('  accounts: ["123456789012"]', '  accounts: ["123456789012", "333333333333"]'))
+    with pytest.raises(EvidenceError, match="333333333333"):
+        merge_scans(Workspace(copy_demo), since, now)
     blob = ws.store.local_blobs.path(ws.store.items()[0].sha256)
     blob.write_bytes(b"tampered")
     with pytest.raises(EvidenceError, match="does not verify"):

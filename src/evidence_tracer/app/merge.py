@@ -18,7 +18,12 @@ from evidence_tracer.models import Finding, ScanInfo, ScanResult
 
 def merge_scans(ws: Workspace, since: datetime, now: datetime, expected: Sequence[str] = ()) -> ScanResult:
     """The merged scan, stored. Refused (nothing written) when the store does not verify, when no scan finished
-    since `since`, or when an `expected` account has no scan since then."""
+    since `since`, or when an expected account (default: tracer.yaml's boundary.accounts) has no scan since then.
+
+    Its time is its parts', never the merge's: it starts when the oldest part's scan started (readiness judges
+    freshness from there) and finishes when the newest finished, so merging old scans again makes nothing
+    fresher and adds no day of collection to a period."""
+    expected = tuple(expected) or ws.config.boundary.accounts
     problems = ws.store.verify()
     if problems:
         raise EvidenceError(
@@ -50,9 +55,10 @@ def merge_scans(ws: Workspace, since: datetime, now: datetime, expected: Sequenc
         findings += [f for f in result.findings if f.source == source and f.account == account]
     scans = [r.scan for r in used.values()]
     info = ScanInfo(
+        # "-merged-" sorts after a scan id of the same second: of two scans finished together, the merge is latest.
         id=f"{now:%Y%m%dT%H%M%SZ}-merged-{uuid.uuid4().hex[:8]}",
         started_at=min(s.started_at for s in scans),
-        finished_at=now,
+        finished_at=max(s.finished_at for s in scans),
         account_id=scans[0].account_id,
         regions=tuple(sorted({r for s in scans for r in s.regions})),
         tool_version=__version__,

@@ -148,7 +148,10 @@ def scans_merge(
     ],
     expect: Annotated[
         list[str] | None,
-        typer.Option("--expect", help="An account some scan since then must have examined (repeatable)."),
+        typer.Option(
+            "--expect",
+            help="An account some scan since then must have examined (repeatable; default: boundary.accounts).",
+        ),
     ] = None,
     workspace: WorkspaceDir = Path("."),
 ) -> None:

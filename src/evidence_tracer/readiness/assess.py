@@ -97,7 +97,7 @@ def automated_part(findings: tuple[Finding, ...], scan: ScanResult | None, now: 
     nothing (not applicable is not a pass)."""
     if scan is None:
         return Part("automated", 0.0, "no AWS scan yet")
-    if now - scan.scan.finished_at > SCAN_FRESH:
+    if now - scan.scan.started_at > SCAN_FRESH:  # its evidence is as old as its collection's start
         return Part("automated", 0.0, f"the latest scan ({scan.scan.id}) is older than {SCAN_FRESH.days} days")
     if not any(f.status in (Status.PASS, Status.FAIL, Status.ERROR) for f in scan.findings):
         return Part(
@@ -185,7 +185,7 @@ def assess(inputs: ReadinessInputs) -> Readiness:
     gaps: dict[tuple[str, str, str | None], Gap] = {}
     boundary = config.boundary
     self_evident = {
-        SelfEvidence.SCAN_HISTORY: inputs.scan is not None and now - inputs.scan.scan.finished_at <= SCAN_FRESH,
+        SelfEvidence.SCAN_HISTORY: inputs.scan is not None and now - inputs.scan.scan.started_at <= SCAN_FRESH,
         SelfEvidence.SYSTEM_BOUNDARY: bool(boundary.accounts and boundary.regions and boundary.services),
         SelfEvidence.OWNER_LIST: not unowned(config),
         SelfEvidence.POLICY_APPROVALS: len(approved) == len(inputs.policies) > 0
