@@ -32,6 +32,7 @@ from typing import Any
 import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.cli.conftest import fake_aws_env
 from tests.proxy import LoopbackProxy
 
 REGIONS = ("us-east-1", "eu-west-1", "us-west-2")
@@ -168,16 +169,7 @@ class Run:
 
 
 def scan(endpoint: str, workspace: Path, workers: int, config: str = "organization: never") -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MOTO_"))}
-    env.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_EC2_METADATA_DISABLED="true",
-    )
+    env = fake_aws_env(endpoint)
     (workspace / "tracer.yaml").write_text(f"sources: {{aws: {{workers: {workers}, {config}}}}}\n")
     # VmHWM is this process's own peak RSS: getrusage's ru_maxrss survives exec and would report the parent's
     # (which holds moto's whole account) for a child forked from it.
@@ -251,12 +243,7 @@ def moto_server() -> Iterator[tuple[str, int]]:
 
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)  # a line (or a traceback) per request otherwise
     teach_moto()
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        MOTO_EC2_LOAD_DEFAULT_AMIS="false",
-    )
+    os.environ.update(fake_aws_env())  # this process seeds the server: the same fake credentials as the scan's
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

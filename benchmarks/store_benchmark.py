@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.cli.conftest import fake_aws_env
 from tests.proxy import LoopbackProxy
 
 
@@ -52,15 +53,7 @@ def main() -> None:
         seen[kind] += 1
 
     proxy = LoopbackProxy(server.get_host_and_port()[1], args.latency_ms / 1000, count)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ENDPOINT_URL=proxy.endpoint,
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
+    env = fake_aws_env(proxy.endpoint)
     os.environ.update(env)
     bucket = "evidence-benchmark"
     s3 = boto3.client("s3")
