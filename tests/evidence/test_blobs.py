@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from evidence_tracer.errors import EvidenceError
-from evidence_tracer.evidence.blobs import BlobStore
+from evidence_tracer.evidence import blobs as blobs_module
+from evidence_tracer.evidence.blobs import SYNC_AT_ONCE, BlobStore
 from evidence_tracer.evidence.items import sha256
 
 
@@ -34,3 +36,22 @@ def test_a_writer_that_never_flushed_leaves_no_blob_behind_a_name(tmp_path: Path
     assert later.put(b"half a scan") == digest == sha256(b"half a scan")
     later.flush()
     assert later.read(digest) == b"half a scan"
+
+
+@pytest.mark.parametrize("count", [3, SYNC_AT_ONCE])
+def test_few_blobs_are_fsynced_each_and_many_flushed_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    flushes: list[Path] = []
+    fsyncs: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(blobs_module, "sync_filesystem", lambda folder: flushes.append(folder))
+    monkeypatch.setattr(blobs_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd))[1])
+    blobs = BlobStore(tmp_path / "blobs")
+    digests = [blobs.put(f"record {n}".encode()) for n in range(count)]
+    blobs.flush()
+    assert all(blobs.path(d).exists() for d in digests)
+    if count < SYNC_AT_ONCE:
+        assert (len(fsyncs), flushes) == (count, [])
+    else:
+        assert (len(fsyncs), flushes) == (0, [tmp_path / "blobs"] * 2)  # the bytes, then the names
