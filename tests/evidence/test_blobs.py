@@ -45,8 +45,13 @@ def test_few_blobs_are_fsynced_each_and_many_flushed_at_once(
     flushes: list[Path] = []
     fsyncs: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(blobs_module, "sync_filesystem", lambda folder: flushes.append(folder))
-    monkeypatch.setattr(blobs_module.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd))[1])
+
+    def fsync(fd: int) -> None:
+        fsyncs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(blobs_module, "sync_filesystem", flushes.append)
+    monkeypatch.setattr(os, "fsync", fsync)
     blobs = BlobStore(tmp_path / "blobs")
     digests = [blobs.put(f"record {n}".encode()) for n in range(count)]
     blobs.flush()
