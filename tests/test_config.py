@@ -35,6 +35,7 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("boundary: [a, b]\n", "t.yaml:1: boundary"),
         ("- just\n- a list\n", "t.yaml:1: the top level must be a mapping"),
         ("parameters:\n  a: [1,\n", "t.yaml:3: invalid YAML"),
+        ("company:\n  name: \x07bell\n", "t.yaml"),  # a character YAML refuses: the reader's error has no mark
     ],
 )
 def test_errors_name_file_line_and_field(text: str, expected: str) -> None:

@@ -8,10 +8,9 @@ from datetime import timedelta
 from enum import StrEnum
 from importlib import resources
 
-import yaml
-
 from evidence_tracer.catalog.criteria import sort_key
 from evidence_tracer.errors import ConfigError
+from evidence_tracer.yamlfile import safe_load
 
 
 class SelfEvidence(StrEnum):
@@ -65,7 +64,7 @@ def controls() -> dict[str, Control]:
     from evidence_tracer.catalog.fragments import fragments
 
     text = resources.files("evidence_tracer.catalog").joinpath("controls.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = safe_load(text)
     for fragment in fragments():
         for control, checks in fragment.control_checks.items():
             if control not in raw:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 
-import yaml
+from evidence_tracer.yamlfile import safe_load
 
 
 class Category(StrEnum):
@@ -44,6 +44,6 @@ def sort_key(criterion_id: str) -> tuple[int, str, tuple[int, ...]]:
 @functools.cache
 def criteria() -> dict[str, Criterion]:
     text = resources.files("evidence_tracer.catalog").joinpath("criteria.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = safe_load(text)
     items = {cid: Criterion(cid, Category(v["category"]), str(v["title"]), str(v["slug"])) for cid, v in raw.items()}
     return {cid: items[cid] for cid in sorted(items, key=sort_key)}

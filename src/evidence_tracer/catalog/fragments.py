@@ -24,9 +24,8 @@ from importlib import resources
 from importlib.metadata import entry_points
 from typing import Any
 
-import yaml
-
 from evidence_tracer.errors import ConfigError
+from evidence_tracer.yamlfile import safe_load
 
 ENTRY_POINT_GROUP = "evidence_tracer.catalog"
 FILE = "catalog.yaml"
@@ -42,7 +41,7 @@ class Fragment:
 
 def _parse(package: str, data: bytes) -> Fragment:
     where = f"{package}/{FILE}"
-    raw = yaml.safe_load(data) or {}
+    raw = safe_load(data) or {}
     if not isinstance(raw, dict) or set(raw) - {"checks", "controls"}:
         raise ConfigError(f"{where}: a catalog fragment holds only `checks:` and `controls:`")
     checks = raw.get("checks") or {}

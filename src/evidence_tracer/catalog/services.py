@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
+from evidence_tracer.yamlfile import safe_load
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class BoundaryService:
 @functools.cache
 def boundary_services() -> dict[str, BoundaryService]:
     text = resources.files("evidence_tracer.catalog").joinpath("services.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = safe_load(text)
     return {
         name: BoundaryService(name, tuple(v.get("aliases", ())), tuple(v.get("examined_by", ())))
         for name, v in raw.items()

@@ -22,14 +22,13 @@ from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
-import yaml
-
 from evidence_tracer.catalog.controls import criteria_of_check
 from evidence_tracer.catalog.fragments import fragments
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError, TracerError, UnexpectedShape
 from evidence_tracer.inventory import GLOBAL, Failure, Inventory, Observed, SourcePart
 from evidence_tracer.models import Finding, Severity, Status
+from evidence_tracer.yamlfile import safe_load
 
 # Checks of a third-party source: modules named by entry points of this group (the built-ins are found in
 # this package, so no list of check modules is kept by hand).
@@ -126,7 +125,7 @@ def _entries() -> dict[str, dict[str, Any]]:
     """Every check's catalog entry: checks.yaml's, the plug-ins' catalog fragments', and those declared beside
     their code."""
     text = resources.files("evidence_tracer.catalog").joinpath("checks.yaml").read_text("utf-8")
-    raw: dict[str, dict[str, Any]] = yaml.safe_load(text)
+    raw: dict[str, dict[str, Any]] = safe_load(text)
     for fragment in fragments():
         for cid, entry in fragment.checks.items():
             if cid in raw:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from evidence_tracer.catalog.controls import Frequency
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.period.populations import Population, Row
+from evidence_tracer.yamlfile import safe_load
 
 ALGORITHM = "HMAC-SHA256(seed, row key); the rows with the smallest digests"
 # How often a control of each catalog frequency operates, in the frequency table's terms.
@@ -56,7 +57,7 @@ def load_tables(path: Path | None = None) -> dict[str, Any]:
             if path
             else resources.files("evidence_tracer.period").joinpath("sampling.yaml").read_text("utf-8")
         )
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read the sampling tables {path}: {exc}") from None
     try:

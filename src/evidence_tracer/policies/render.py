@@ -23,6 +23,7 @@ from evidence_tracer.errors import GovernanceError
 from evidence_tracer.evidence.items import sha256
 from evidence_tracer.governance.owners import owners_of
 from evidence_tracer.governance.registers import PoliciesFile, Registers
+from evidence_tracer.yamlfile import safe_load
 
 if TYPE_CHECKING:
     import jinja2
@@ -80,7 +81,7 @@ def _split_front_matter(source: str, name: str) -> tuple[dict[str, str], str]:
         raise GovernanceError(f"policy template {name} has no front matter")
     _, front, body = source.split("---\n", 2)
     try:
-        meta = yaml.safe_load(front)
+        meta = safe_load(front)
     except yaml.YAMLError as exc:
         raise GovernanceError(f"policy template {name}: invalid front matter: {exc}") from None
     if not isinstance(meta, dict) or "title" not in meta:
