@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from evidence_tracer.atomic import write_atomic
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.models import ScanResult, Status
 from evidence_tracer.report.grouping import DISCLAIMER, by_criterion, ordered
@@ -29,6 +32,14 @@ def warn_unproven(store: EvidenceStore) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """A report to stdout, or atomically to the file --output names."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
 
 
 def safe(value: object) -> str:
