@@ -85,6 +85,9 @@ class ApiRecord:
     request_id: str
     response: dict[str, object]
     error_code: str = ""
+    # How many secrets were replaced in `response` and `parameters` when the record was made, or None when they
+    # were not redacted yet (the store redacts those before hashing; a recorder that redacts says so here).
+    redactions: int | None = None
 
 
 @dataclass(frozen=True)

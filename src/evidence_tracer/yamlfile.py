@@ -72,6 +72,8 @@ def parse_model(text: str, source: str, model: type[M]) -> M:
     try:
         root, data = _compose_and_construct(text)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):  # libyaml's limit: the pure parser ends in a RecursionError
+            raise ConfigError(f"{source}: invalid YAML: nested too deeply to be a configuration file") from None
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         raise ConfigError(f"{source}:{line}: invalid YAML: {exc.problem or exc}") from None

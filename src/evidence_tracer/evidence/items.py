@@ -157,10 +157,12 @@ def evidence_file(file: Path, max_bytes: int = MAX_EVIDENCE_BYTES) -> Path:
 
 
 def api_item(record: ApiRecord, scan_id: str | None, put: Callable[[bytes], str]) -> EvidenceItem:
-    """An API record as an evidence item: its response and parameters redacted, the response stored by `put`
-    (which returns the digest)."""
-    response, n_response = redact(record.response)
-    parameters, n_params = redact(record.parameters)
+    """An API record as an evidence item: its response and parameters redacted (unless its recorder did), the
+    response stored by `put` (which returns the digest)."""
+    if record.redactions is None:
+        (response, parameters), redactions = redact([record.response, record.parameters])
+    else:  # its recorder redacted it once, as it was made (sources/aws/caller.py)
+        response, parameters, redactions = record.response, record.parameters, record.redactions
     data = canonical_json(response)
     return EvidenceItem(
         id=record.record_id,
@@ -178,5 +180,5 @@ def api_item(record: ApiRecord, scan_id: str | None, put: Callable[[bytes], str]
         parameters=parameters,
         request_id=record.request_id,
         error_code=record.error_code or None,
-        redactions=n_response + n_params,
+        redactions=redactions,
     )

@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, 
 from botocore.parsers import ResponseParserError
 
 from evidence_tracer.errors import CollectionError, CredentialsError
+from evidence_tracer.evidence.redact import redact
 from evidence_tracer.inventory import Failure, Observed
 from evidence_tracer.models import ApiRecord
 
@@ -83,27 +84,38 @@ class Recorder:
     ) -> tuple[dict[str, Any] | None, str]:
         """Call `client.method(**params)`. Error codes in `absent` mean "not configured": the call
         is recorded and `(None, record_id)` returned. Any other failure raises `CallFailed`."""
+        response, record = self.exchange(client, method, absent, **params)
+        return response, record.record_id
+
+    def exchange(
+        self, client: Any, method: str, absent: frozenset[str] = frozenset(), **params: Any
+    ) -> tuple[dict[str, Any] | None, ApiRecord]:
+        """`call`, answering botocore's response and the record of it: JSON-shaped and redacted, once, here. A
+        collector that keeps values as they came builds its inventory from `record.response`, so the snapshot
+        holds only what the stored evidence holds."""
         service = client.meta.service_model.service_name
         operation = client.meta.method_to_api_mapping.get(method, method)
         region = client.meta.region_name or "global"
         record_id = f"{self._prefix}{next(self._count):08x}"
         started = self._clock()
 
-        def record(response: Any, request_id: str, error_code: str = "") -> None:
-            self._add(
-                ApiRecord(
-                    record_id=record_id,
-                    service=service,
-                    operation=operation,
-                    parameters=jsonable(params),
-                    account_id=self.account_id,
-                    region=region,
-                    collected_at=started,
-                    request_id=request_id,
-                    response=jsonable(response),
-                    error_code=error_code,
-                )
+        def record(response: Any, request_id: str, error_code: str = "") -> ApiRecord:
+            (clean, clean_params), redactions = redact([jsonable(response), jsonable(params)])
+            made = ApiRecord(
+                record_id=record_id,
+                service=service,
+                operation=operation,
+                parameters=clean_params,
+                account_id=self.account_id,
+                region=region,
+                collected_at=started,
+                request_id=request_id,
+                response=clean,
+                error_code=error_code,
+                redactions=redactions,
             )
+            self._add(made)
+            return made
 
         try:
             response = getattr(client, method)(**params)
@@ -111,9 +123,9 @@ class Recorder:
             status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
             code = str(exc.response.get("Error", {}).get("Code") or f"HTTP{status}")
             request_id = str(exc.response.get("ResponseMetadata", {}).get("RequestId", ""))
-            record(exc.response, request_id, code)
+            made = record(exc.response, request_id, code)
             if code in absent:
-                return None, record_id
+                return None, made
             message = _short(str(exc.response.get("Error", {}).get("Message", "")) or str(exc))
             raise CallFailed(Failure(service, operation, region, code, message), record_id) from None
         except (NoCredentialsError, PartialCredentialsError) as exc:
@@ -127,17 +139,22 @@ class Recorder:
             record({"Error": {"Code": code, "Message": message}}, "", code)
             raise CallFailed(Failure(service, operation, region, code, message), record_id) from None
         request_id = str(response.get("ResponseMetadata", {}).get("RequestId", ""))
-        record(response, request_id)
-        return response, record_id
+        return response, record(response, request_id)
 
     def pages(self, client: Any, method: str, **params: Any) -> Iterator[tuple[dict[str, Any], str]]:
         """Follow a paginated operation by hand, with the tokens botocore's paginator model names for
         it, so that every page is its own record. An operation with no paginator is one call."""
+        for page, record in self.exchanges(client, method, **params):
+            yield page, record.record_id
+
+    def exchanges(self, client: Any, method: str, **params: Any) -> Iterator[tuple[dict[str, Any], ApiRecord]]:
+        """`pages`, each with its record (see `exchange`). The tokens are read from botocore's page: a
+        redacted token would end the listing early."""
         tokens = _page_tokens(client, method)
         while True:
-            page, record_id = self.call(client, method, **params)
+            page, record = self.exchange(client, method, **params)
             assert page is not None
-            yield page, record_id
+            yield page, record
             if tokens is None:
                 return
             token_in, token_out, more = tokens

@@ -1,8 +1,9 @@
 """The one collector for every declared resource and setting (see `spec.py`).
 
 It pages with botocore's paginator model (every page its own record), checks the answer's shape
-(an HTML page or a missing key is an `UnexpectedResponse` failure, never an empty list), redacts
-each item before it enters the inventory, and makes the per-item detail calls.
+(an HTML page or a missing key is an `UnexpectedResponse` failure, never an empty list), builds each
+item from the page as recorded (JSON-shaped and redacted, once, by the recorder) and makes the per-item
+detail calls.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from typing import Any
 
 from botocore import xform_name
 
-from evidence_tracer.evidence.redact import redact
 from evidence_tracer.inventory import Failure, Observed, Resource
 from evidence_tracer.inventory.aws_spec import FILTER_REFUSED, Detail, ResourceSpec, SettingSpec, Spec
 from evidence_tracer.inventory.base import freeze
-from evidence_tracer.sources.aws.caller import CallFailed, Recorder, jsonable
+from evidence_tracer.sources.aws.caller import CallFailed, Recorder
 
 UNEXPECTED = "UnexpectedResponse"
 
@@ -56,23 +56,20 @@ def _present(page: dict[str, Any], path: str) -> bool:
     return True
 
 
-def _clean(value: Any) -> Any:
-    cleaned, _ = redact(jsonable(value))
-    return freeze(cleaned)
-
-
 def _detail(
     rec: Recorder, client: Any, spec: ResourceSpec, detail: Detail, data: Mapping[str, Any], item_id: str, region: str
 ) -> Observed[Any]:
     value = data.get(detail.item_field) if detail.item_field else item_id
     try:
-        raw, rid = rec.call(
+        answer, record = rec.exchange(
             client, xform_name(detail.operation), absent=detail.absent, **{detail.param: value, **detail.params}
         )
     except CallFailed as exc:
         return Observed.failed(exc.failure, (exc.record_id,))
-    if raw is None:
+    rid = record.record_id
+    if answer is None:
         return Observed.ok(None, (rid,))
+    raw: Any = record.response  # as stored: JSON-shaped and redacted
     if detail.result_key is not None:
         if detail.result_key not in raw:
             return Observed.failed(
@@ -80,21 +77,23 @@ def _detail(
                 (rid,),
             )
         raw = raw[detail.result_key]
-    return Observed.ok(_clean(raw), (rid,))
+    return Observed.ok(freeze(raw), (rid,))
 
 
 def collect_resources(client: Any, rec: Recorder, spec: ResourceSpec, region: str) -> Observed[tuple[Resource, ...]]:
     sources: list[str] = []
     items: list[tuple[Any, str]] = []
     try:
-        for page, rid in rec.pages(client, xform_name(spec.operation), **spec.params):
+        for page, record in rec.exchanges(client, xform_name(spec.operation), **spec.params):
+            rid = record.record_id
             sources.append(rid)
             if spec.omitted_when_empty and not _present(page, spec.result_key):
                 kind = str(page.get("ResponseMetadata", {}).get("HTTPHeaders", {}).get("content-type", ""))
                 if "json" not in kind and "xml" not in kind:  # an empty answer is AWS's; a login page is not
                     raise _WrongShape(f"the answer is not AWS's (content-type {kind or 'none'})")
                 continue  # nothing to list: the service sends no key at all
-            items.extend((item, rid) for item in _items(page, spec.result_key))
+            # The items as stored (JSON-shaped, redacted once by the recorder): the snapshot holds what evidence does
+            items.extend((item, rid) for item in _items(record.response, spec.result_key))
     except CallFailed as exc:
         if exc.failure.code in spec.absent:
             return Observed.ok((), (*sources, exc.record_id))
@@ -109,7 +108,7 @@ def collect_resources(client: Any, rec: Recorder, spec: ResourceSpec, region: st
                     Failure(spec.service, spec.operation, region, UNEXPECTED, f"an item has no {spec.id_field!r}"),
                     tuple(sources),
                 )
-            data, item_id = _clean(raw), str(raw[spec.id_field])
+            data, item_id = freeze(raw), str(raw[spec.id_field])
         elif isinstance(raw, str):
             data, item_id = {"Id": raw}, raw
         else:
@@ -158,17 +157,19 @@ def _with_membership(
 
 def collect_setting(client: Any, rec: Recorder, spec: SettingSpec, region: str) -> Observed[Any]:
     try:
-        raw, rid = rec.call(client, xform_name(spec.operation), absent=spec.absent, **spec.params)
+        answer, record = rec.exchange(client, xform_name(spec.operation), absent=spec.absent, **spec.params)
     except CallFailed as exc:
         return Observed.failed(exc.failure, (exc.record_id,))
-    if raw is None:
+    rid = record.record_id
+    if answer is None:
         return Observed.ok(None, (rid,))
+    raw = record.response  # as stored: JSON-shaped and redacted
     if spec.required_key not in raw:
         return Observed.failed(
             Failure(spec.service, spec.operation, region, UNEXPECTED, f"the answer has no {spec.required_key!r}"),
             (rid,),
         )
-    return Observed.ok(_clean(raw), (rid,))
+    return Observed.ok(freeze(raw), (rid,))
 
 
 def collect_spec(client: Any, rec: Recorder, spec: Spec, region: str) -> Observed[Any]:
