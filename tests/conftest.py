@@ -4,10 +4,10 @@ import functools
 import logging
 import os
 import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -129,14 +129,27 @@ def moto_server() -> Iterator[str]:
     server.stop()
 
 
+@dataclass(frozen=True)
+class DemoRun:
+    """A `tracer demo` run: the workspace it made and what the command printed."""
+
+    workspace: Path
+    out: subprocess.CompletedProcess[str]
+
+
 @pytest.fixture(scope="session")
-def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One `tracer demo` workspace per session (in a child process: the demo's in-process moto must not reset
-    the session server's backends). Tests that change it work on a copy (`copy_demo`)."""
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """One `tracer demo` per session (in a child process: the demo's in-process moto must not reset the session
+    server's backends). Tests that change its workspace work on a copy (`copy_demo`)."""
     ws = tmp_path_factory.mktemp("demo") / "ws"
     out = tracer("demo", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
     assert out.returncode == 0, out.stderr
-    return ws
+    return DemoRun(ws, out)
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(demo_run: DemoRun) -> Path:
+    return demo_run.workspace
 
 
 @pytest.fixture
@@ -149,22 +162,20 @@ def copy_demo(demo_workspace: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def type2_workspace(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The session's demo with the Type 2 period `tracer demo --type2` adds (the same function, on a copy, in a
-    child process: its reconstructed day runs moto in process, which must not reset the session server's
-    backends): ~90 days of daily scans with a deviation answered, a gap fixed in time, an outage with its first
-    day rebuilt from AWS Config, hires and a missed access review. (test_scan_cli runs `tracer demo --type2`.)"""
+def type2_run(demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """`tracer demo --type2` over a copy of the session's demo, which it replaces (in a child process: its
+    reconstructed day runs moto in process, which must not reset the session server's backends): the demo with
+    ~90 days of daily scans behind it, a deviation answered, a gap fixed in time, an outage with its first day
+    rebuilt from AWS Config, hires and a missed access review."""
     import shutil
 
     ws = tmp_path_factory.mktemp("demo2") / "ws"
     shutil.copytree(demo_workspace, ws, symlinks=True)
-    code = (
-        "import sys; from pathlib import Path; from evidence_tracer.app.demo_period import add_period; "
-        "from evidence_tracer.app.demo_records import FOUNDER; from evidence_tracer.app.workspace import Workspace; "
-        "add_period(Workspace(Path(sys.argv[1])), FOUNDER)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(ws)], capture_output=True, text=True, env=fake_aws_env(), timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return ws
+    out = tracer("demo", "--type2", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
+    assert out.returncode == 0, out.stderr
+    return DemoRun(ws, out)
+
+
+@pytest.fixture(scope="session")
+def type2_workspace(type2_run: DemoRun) -> Path:
+    return type2_run.workspace

@@ -12,6 +12,7 @@ from pathlib import Path
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.config import load_config
 from tests.cli.conftest import fake_aws_env, tracer
+from tests.conftest import DemoRun
 
 
 def workspace_in(folder: Path) -> Path:
@@ -144,10 +145,11 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     assert out.returncode == 2 and "pdf" in out.stderr
 
 
-def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
-    out = tracer("demo", "--out", str(tmp_path / "ws"), env=fake_aws_env("http://127.0.0.1:9"))
-    assert out.returncode == 0, out.stderr
-    reports = tmp_path / "ws" / "reports"
+def test_demo_runs_offline_and_writes_every_report(demo_run: DemoRun, type2_run: DemoRun, tmp_path: Path) -> None:
+    """The session's `tracer demo` (offline: its endpoint leads nowhere) and its `tracer demo --type2` over a copy
+    of it, which the Type 2 tests read too."""
+    out, ws = demo_run.out, demo_run.workspace
+    reports = ws / "reports"
     data = json.loads((reports / "gap-report.json").read_text())
     assert data["scan"]["account_id"] == "123456789012"
     assert sorted(data["scan"]["regions"]) == ["eu-west-1", "us-east-1", "us-west-2"]
@@ -162,7 +164,6 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
         assert (reports / name).stat().st_size > 500
     assert "SOC 2-aligned" in out.stdout and "compliant" not in out.stdout.lower()
     # The whole flow, not just the scan: policies, registers, evidence, package and readiness.
-    ws = tmp_path / "ws"
     assert len(list((ws / "policies").glob("*.md"))) == 10
     assert {p.name for p in (ws / "registers").iterdir()} >= {
         "people.yaml",
@@ -184,10 +185,9 @@ def test_demo_runs_offline_and_writes_every_report(tmp_path: Path) -> None:
     could_not_look = [g for g in readiness["gaps"] if g["source"] == "collection"]
     assert html.count('class="gap"') == len(readiness["gaps"]) - len(could_not_look)  # the rest: their own list
     assert len(could_not_look) == len(readiness["could_not_look"]) and 'id="could-not-look"' in html
-    again = tracer("demo", "--type2", "--out", str(ws), env=fake_aws_env("http://127.0.0.1:9"))
-    assert again.returncode == 0, again.stderr  # an earlier demo is replaced, here by the Type 2 demo
-    assert f"tracer period -w {ws}" in again.stdout.replace("\n", "")
-    assert len(Workspace(ws).store.scans()) > 80 and load_config(ws).audit.type.value == "type2"
+    again, ws2 = type2_run.out, type2_run.workspace  # an earlier demo (a copy of this one) replaced by the Type 2 demo
+    assert f"tracer period -w {ws2}" in again.stdout.replace("\n", "")
+    assert len(Workspace(ws2).store.scans()) > 80 and load_config(ws2).audit.type.value == "type2"
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
     refused = tracer("demo", "--out", str(tmp_path / "mine"))
