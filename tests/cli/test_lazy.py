@@ -23,8 +23,9 @@ def first_sentence(text: str) -> str:
 
 
 def flat(panel: str) -> str:
-    """Rich's help panels as one line of words: borders gone, wrapped rows joined."""
-    return re.sub(r"\s+", " ", re.sub("[│╭╮╰╯─]", " ", panel))
+    """Help as one line of words: any panel borders gone, wrapped rows joined (also where a row broke after a
+    hyphen, as click's wrapping does)."""
+    return re.sub(r"(?<=\w-) ", "", re.sub(r"\s+", " ", re.sub("[│╭╮╰╯─]", " ", panel)))
 
 
 @pytest.mark.parametrize("entry", COMMANDS, ids=lambda e: e.name)

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 
 from evidence_tracer import __version__
-from evidence_tracer.cli.lazy import LazyGroup
+from evidence_tracer.cli.lazy import PLAIN, LazyGroup
 from evidence_tracer.errors import TracerError
 
 app = typer.Typer(
     name="tracer",
     cls=LazyGroup,
+    rich_markup_mode=PLAIN,
     help="Evidence Tracer: read-only AWS evidence and SOC 2 readiness (SOC 2-aligned, not a SOC 2 report).",
     no_args_is_help=True,
     add_completion=True,  # tracer --install-completion (bash, zsh, fish, PowerShell)

@@ -13,7 +13,10 @@ from typer import _click as click  # the click Typer vendors (typer >= 0.29): it
 from typer.core import TyperCommand, TyperGroup
 
 PACKAGE = "evidence_tracer.cli"
-_LISTING = "evidence_tracer.listing"  # set in the context while the root's own help is written
+_LISTING = "evidence_tracer.listing"
+# Help as click writes it: plain text, and none of Rich's Markdown machinery loaded to write it (half of
+# `tracer --help`'s CPU). The root (cli/app.py) says the same.
+PLAIN = None  # set in the context while the root's own help is written
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,10 @@ class Lazy:
         module, _, attribute = self.target.partition(":")
         found = getattr(importlib.import_module(f"{PACKAGE}.{module}"), attribute)
         if isinstance(found, typer.Typer):
+            found.rich_markup_mode = PLAIN
             command: click.Command = typer.main.get_group(found)
         else:
-            single = typer.Typer()
+            single = typer.Typer(rich_markup_mode=PLAIN)
             single.command(self.name)(found)
             command = typer.main.get_command(single)
         command.name = self.name
