@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,11 +13,10 @@ from rich.table import Table
 from evidence_tracer.app.auditpack.export import export_package
 from evidence_tracer.app.auditpack.gather import scan_access
 from evidence_tracer.app.workspace import Workspace, require_workspace
-from evidence_tracer.atomic import write_atomic
 from evidence_tracer.catalog.controls import controls, resolve_target
 from evidence_tracer.cli.options import AnyFolder, WorkspaceDir
 from evidence_tracer.cli.options import _date as _date_arg
-from evidence_tracer.cli.output import safe, table, warn_unproven
+from evidence_tracer.cli.output import safe, table, warn_unproven, write_output
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence import signing
 from evidence_tracer.evidence.items import Kind
@@ -254,10 +252,8 @@ def signers_file(
     (by a channel they already trust, never inside a package): they verify packages against it."""
     key = signing.load_or_create_key(Workspace(workspace).store.root).public_key()
     text = signing.allowed_signers(key).decode()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
+    write_output(text, output)
+    if output is not None:
         Console(stderr=True).print(f"Wrote {safe(output)}: give it to the auditor out of band.")
     Console(stderr=True).print(f"Fingerprint: {signing.fingerprint(key)}")
 

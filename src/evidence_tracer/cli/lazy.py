@@ -13,10 +13,10 @@ from typer import _click as click  # the click Typer vendors (typer >= 0.29): it
 from typer.core import TyperCommand, TyperGroup
 
 PACKAGE = "evidence_tracer.cli"
-_LISTING = "evidence_tracer.listing"
+_LISTING = "evidence_tracer.listing"  # set in the context while the root's own help is written
 # Help as click writes it: plain text, and none of Rich's Markdown machinery loaded to write it (half of
 # `tracer --help`'s CPU). The root (cli/app.py) says the same.
-PLAIN = None  # set in the context while the root's own help is written
+PLAIN = None
 
 
 @dataclass(frozen=True)

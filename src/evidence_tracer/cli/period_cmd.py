@@ -14,9 +14,8 @@ from rich.console import Console
 from evidence_tracer.app.period import drift_json, drift_message, workspace_drift
 from evidence_tracer.app.schedule import cron, github_actions
 from evidence_tracer.app.workspace import Workspace
-from evidence_tracer.atomic import write_atomic
 from evidence_tracer.cli.options import WorkspaceDir, _now
-from evidence_tracer.cli.output import safe, warn_unproven
+from evidence_tracer.cli.output import safe, warn_unproven, write_output
 from evidence_tracer.period.drift import Drift, Flip
 
 schedule = typer.Typer(
@@ -100,10 +99,8 @@ def period(
         if fmt == "html"
         else render.to_markdown(view)
     )
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
+    write_output(text, output)
+    if output is not None:
         Console().print(f"Period view written to {safe(output)}")
 
 
@@ -116,11 +113,9 @@ def schedule_github_actions(
     """A daily workflow: OIDC into the scan role (no stored keys), scan, the day's changes, drift."""
     ws = Workspace(workspace)
     text = github_actions(ws.config, str(workspace), repo)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_atomic(output, text)
-    Console().print(f"Workflow written to {safe(output)}; the role's trust policy is in its header comment.")
+    write_output(text, output)
+    if output is not None:
+        Console().print(f"Workflow written to {safe(output)}; the role's trust policy is in its header comment.")
 
 
 @schedule.command("cron")
