@@ -12,7 +12,7 @@ from evidence_tracer.config import WorkspaceConfig, parse_config
 from evidence_tracer.errors import GovernanceError
 from evidence_tracer.governance.registers import PeopleFile, PersonRecord, Registers
 from evidence_tracer.models import Status
-from evidence_tracer.policies.render import POLICY_NAMES, generate, render_policy
+from evidence_tracer.policies.render import POLICY_NAMES, generate, policy_title, render_policy
 from evidence_tracer.policies.status import (
     PolicyState,
     acknowledge,
@@ -191,6 +191,21 @@ def test_customising_a_policy_is_not_punished_but_a_different_threshold_is(tmp_p
         s
         for s in policy_statuses(tmp_path, changed, Registers(tmp_path).policies.load(), NOW)
         if s.name == "access_control"
+    ).stale
+
+
+def test_a_file_without_its_parameter_table_is_compared_with_the_rendered_text(tmp_path: Path) -> None:
+    generate(tmp_path, CONFIG)
+    path = tmp_path / "policies" / "incident_response.md"
+    text = path.read_text()
+    statuses = {s.name: s for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)}
+    assert not statuses["incident_response"].stale
+    assert all(statuses[n].title == policy_title(n) == render_policy(n, CONFIG).title for n in POLICY_NAMES)
+    path.write_text(text.split("Parameters stated in this policy")[0])  # the table cut off: nothing to compare
+    assert next(
+        s
+        for s in policy_statuses(tmp_path, CONFIG, Registers(tmp_path).policies.load(), NOW)
+        if s.name == "incident_response"
     ).stale
 
 

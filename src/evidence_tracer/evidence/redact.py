@@ -70,16 +70,21 @@ _QUOTED_ASSIGNMENT = re.compile(rf'(?i)("{_SECRET_NAME}"\s*:\s*")(?!\[REDACTED)(
 # The cheap test before the patterns: a string none of them can match holds none of these (every pattern above
 # needs one of these fragments, or a run of 40 key characters). Most values — ids, ARNs, names, dates — pass
 # through it alone. tests/evidence/test_redact.py checks that it lets through whatever a pattern would catch.
+# It is searched in the lower-cased text, without re.IGNORECASE: the same answer, seven times faster (1.4 µs a
+# short string instead of 10). The four non-ASCII letters (?i) takes for ASCII ones are mapped first.
 _MAYBE = re.compile(
-    r"(?i)gh[pousr]_|github_pat_|glpat-|xox[abposre]-|slack\.com|discord|k_(?:live|test)_|whsec_|aiza|ya29\.|sk-"
+    r"gh[pousr]_|github_pat_|glpat-|xox[abposre]-|slack\.com|discord|k_(?:live|test)_|whsec_|aiza|ya29\.|sk-"
     r"|npm_|pypi-|dckr_pat_|shp(?:at|ss|ca|pa)_|sg\.|dop_v1_|hv[sb]\.|eyj|://|bearer|ssws|authorization"
     r"|pass|pwd|secret|token|key|credential"
 )
 _KEY_RUN = re.compile(r"[A-Za-z0-9/+]{40}")
+# The dotted and the dotless i, the long s, the Kelvin sign.
+_IGNORECASE_ALIKES = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
 def _may_hold_secret(text: str) -> bool:
-    return _MAYBE.search(text) is not None or (len(text) >= 40 and _KEY_RUN.search(text) is not None)
+    folded = (text if text.isascii() else text.translate(_IGNORECASE_ALIKES)).lower()
+    return _MAYBE.search(folded) is not None or (len(text) >= 40 and _KEY_RUN.search(text) is not None)
 
 
 def _is_secret_key(key: str) -> bool:

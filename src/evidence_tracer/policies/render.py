@@ -10,6 +10,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,7 @@ POLICY_NAMES = (
 )
 POLICIES_DIR = "policies"
 _GENERATED = ".generated.json"
+_TEMPLATES = ("evidence_tracer.policies", "templates")  # the package and its folder of templates
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def _environment() -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("evidence_tracer.policies", "templates"),
+        loader=jinja2.PackageLoader(*_TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -87,6 +89,19 @@ def _split_front_matter(source: str, name: str) -> tuple[dict[str, str], str]:
     if not isinstance(meta, dict) or "title" not in meta:
         raise GovernanceError(f"policy template {name}: front matter needs a title")
     return meta, body
+
+
+@functools.cache
+def _template(name: str) -> tuple[dict[str, str], str]:
+    """A policy template's front matter and body, read without Jinja2 (which only rendering needs)."""
+    if name not in POLICY_NAMES:
+        raise GovernanceError(f"unknown policy {name!r}; the policies are: {', '.join(POLICY_NAMES)}")
+    source = (resources.files(_TEMPLATES[0]) / _TEMPLATES[1] / f"{name}.md.j2").read_text(encoding="utf-8")
+    return _split_front_matter(source, name)
+
+
+def policy_title(name: str) -> str:
+    return str(_template(name)[0]["title"])
 
 
 def controls_of_policy(name: str) -> tuple[Control, ...]:
@@ -120,13 +135,8 @@ def render_policy(name: str, config: WorkspaceConfig, policies: PoliciesFile | N
 
 
 def _render(name: str, config: WorkspaceConfig, version: int) -> PolicyDoc:
-    if name not in POLICY_NAMES:
-        raise GovernanceError(f"unknown policy {name!r}; the policies are: {', '.join(POLICY_NAMES)}")
+    meta, body = _template(name)
     env = _environment()
-    loader = env.loader
-    assert loader is not None
-    source, _, _ = loader.get_source(env, f"{name}.md.j2")
-    meta, body = _split_front_matter(source, name)
     catalog = criteria()
     in_scope = set(config.scope.categories)
     # Controls whose criteria are all out of scope are not listed: the policy states what is examined.

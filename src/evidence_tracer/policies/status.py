@@ -28,6 +28,7 @@ from evidence_tracer.policies.render import (
     POLICY_NAMES,
     approved_texts,
     matches_parameters,
+    policy_title,
     read_policy,
     render_policy,
 )
@@ -69,7 +70,6 @@ def policy_statuses(
     out = []
     cadence = timedelta(days=config.parameters.policy_review_cadence_days)
     for name in POLICY_NAMES:
-        doc = render_policy(name, config, policies)
         path = _file(workspace, name)
         digest = _digest(path)
         approvals = [a for a in policies.approvals if a.policy == name]
@@ -89,8 +89,9 @@ def policy_statuses(
         stale = False
         if digest is not None:
             matches = matches_parameters(read_policy(path).decode("utf-8", "replace"), config)
-            stale = (digest != doc.sha256) if matches is None else not matches
-        out.append(PolicyStatus(name, doc.title, state, digest, latest, due, acks, stale=stale))
+            # Rendering (Jinja2) only for a file without its parameter table: then only the text can be compared.
+            stale = (digest != render_policy(name, config, policies).sha256) if matches is None else not matches
+        out.append(PolicyStatus(name, policy_title(name), state, digest, latest, due, acks, stale=stale))
     return out
 
 
