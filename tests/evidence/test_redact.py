@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence_tracer.evidence.redact import MARK, redact
-from evidence_tracer.inventory.codec import dump_inventory, load_inventory
+from evidence_tracer.inventory.codec import encode_inventory, load_inventory
 
 
 def test_secrets_are_replaced_and_counted() -> None:
@@ -163,7 +163,7 @@ def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) 
     )
     store = EvidenceStore(tmp_path)
     store.save_scan(
-        ScanResult(ScanInfo("s1", now, now, "1", ("us-east-1",), "0.1.0")), [record], dump_inventory(inventory)
+        ScanResult(ScanInfo("s1", now, now, "1", ("us-east-1",), "0.1.0")), [record], encode_inventory(inventory)
     )
     for path in (tmp_path / ".tracer").rglob("*"):
         if path.is_file():

@@ -48,7 +48,7 @@ def test_a_round_trip_between_two_workspaces(tmp_path: Path, locked_bucket: Buck
     url = locked_bucket()
     laptop = store(tmp_path / "laptop", url)
     result, records = scan()
-    laptop.save_scan(result, records, b'{"parts": []}')
+    laptop.save_scan(result, records, {"parts": []})
     item = add(laptop, tmp_path / "files", "the access review")
     ci = store(tmp_path / "ci", url)  # another machine: nothing local but the S3 URL
     assert [s.id for s in ci.scans()] == [result.scan.id]

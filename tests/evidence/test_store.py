@@ -12,7 +12,7 @@ from evidence_tracer.catalog.controls import resolve_target
 from evidence_tracer.errors import EvidenceError, GovernanceError
 from evidence_tracer.evidence.items import Kind, end_of_day
 from evidence_tracer.evidence.store import EvidenceStore
-from evidence_tracer.inventory.codec import dump_inventory, load_inventory
+from evidence_tracer.inventory.codec import encode_inventory, load_inventory
 from tests.evidence.samples import record, scan
 
 
@@ -146,7 +146,7 @@ def test_inventory_snapshot_is_kept_with_the_scan(tmp_path: Path) -> None:
 
     store = EvidenceStore(tmp_path)
     with_snapshot, records = scan()
-    store.save_scan(with_snapshot, records, dump_inventory(inventory()))
+    store.save_scan(with_snapshot, records, encode_inventory(inventory()))
     without, more = scan(datetime(2026, 11, 2, tzinfo=UTC))
     store.save_scan(without, more)
     stored = store.snapshot_bytes(with_snapshot.scan.id)

@@ -22,7 +22,7 @@ from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, r
 from evidence_tracer.governance.registers import ExceptionRecord, ExceptionsFile, PoliciesFile, Registers, find_person
 from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.inventory import Inventory
-from evidence_tracer.inventory.codec import dump_inventory, load_inventory
+from evidence_tracer.inventory.codec import encode_inventory, load_inventory
 from evidence_tracer.models import ApiRecord, ScanResult
 from evidence_tracer.policies.status import PolicyStatus, policy_statuses
 from evidence_tracer.readiness import Readiness, ReadinessInputs, assess
@@ -227,7 +227,7 @@ class Workspace:
 
     def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], inventory: Inventory | None) -> None:
         self._readiness.clear()
-        self.store.save_scan(result, records, dump_inventory(inventory) if inventory is not None else None)
+        self.store.save_scan(result, records, encode_inventory(inventory) if inventory is not None else None)
 
 
 def workspace_readiness(workspace: Path, now: datetime) -> Readiness:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 MARK = "[REDACTED by Evidence Tracer]"
@@ -177,8 +178,8 @@ def redact_values(value: Any) -> tuple[Any, int]:
     return _redact(value, by_key=False)
 
 
-def redacted_snapshot(snapshot: bytes) -> bytes:
-    """An inventory snapshot (JSON) with every value-recognised secret removed (tag values, descriptions…):
-    the snapshot must not keep what the stored API responses redacted."""
-    clean, _ = redact_values(json.loads(snapshot))
+def redacted_snapshot(snapshot: Mapping[str, Any]) -> bytes:
+    """An inventory snapshot (a JSON document) as the bytes to store, with every value-recognised secret removed
+    (tag values, descriptions…): the snapshot must not keep what the stored API responses redacted."""
+    clean, _ = redact_values(snapshot)
     return json.dumps(clean, sort_keys=True).encode("utf-8")

@@ -17,7 +17,7 @@ import json
 import mimetypes
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -161,9 +161,11 @@ class EvidenceStore(IndexCache):
                 db.execute("ROLLBACK")
                 raise
 
-    def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], snapshot: bytes | None = None) -> None:
+    def save_scan(
+        self, result: ScanResult, records: Iterable[ApiRecord], snapshot: Mapping[str, Any] | None = None
+    ) -> None:
         """Store a finished scan, every API record it made and (when given) the snapshot of the collected
-        inventory the checks ran on (JSON, redacted here once more), all or nothing."""
+        inventory the checks ran on (a JSON document, redacted here), all or nothing."""
         scan = result.scan
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):

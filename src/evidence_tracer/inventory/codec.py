@@ -66,12 +66,24 @@ def _classes() -> dict[str, type]:
     return {**bare, **qualified}
 
 
+_DESCRIBED: dict[type, tuple[str, tuple[str, ...]] | None] = {}
+
+
+def _dataclass_fields(cls: type) -> tuple[str, tuple[str, ...]] | None:
+    """A value type's tag and field names (None for anything else), looked up once per type, not per value."""
+    if cls not in _DESCRIBED:
+        is_value = dataclasses.is_dataclass(cls)
+        _DESCRIBED[cls] = (_qualified(cls), tuple(f.name for f in dataclasses.fields(cls))) if is_value else None
+    return _DESCRIBED[cls]
+
+
 def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            "_t": _qualified(type(value)),
-            **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)},
-        }
+    if isinstance(value, str | int | float | None):  # the leaves, most of a snapshot (bool is an int)
+        return value
+    described = _dataclass_fields(type(value))
+    if described is not None:
+        tag, names = described
+        return {"_t": tag, **{name: _encode(getattr(value, name)) for name in names}}
     if isinstance(value, datetime):
         return {"_dt": value.isoformat()}
     if isinstance(value, tuple | list):
@@ -145,8 +157,13 @@ def _migrate_1(old: dict[str, Any]) -> dict[str, Any]:
     return {"_t": "Inventory", "parts": [part]}
 
 
+def encode_inventory(inv: Inventory) -> dict[str, Any]:
+    """The snapshot as a JSON document (what the store redacts and writes, without parsing it back)."""
+    return {"format": FORMAT, "inventory": _encode(inv)}
+
+
 def dump_inventory(inv: Inventory) -> bytes:
-    return json.dumps({"format": FORMAT, "inventory": _encode(inv)}, sort_keys=True).encode("utf-8")
+    return json.dumps(encode_inventory(inv), sort_keys=True).encode("utf-8")
 
 
 def load_inventory(data: bytes) -> Inventory:

@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError
 from evidence_tracer.errors import CredentialsError
 from evidence_tracer.sources.aws import guard
 from evidence_tracer.sources.aws.declared import operation_keys
+from evidence_tracer.sources.aws.models import DeclaredModels
 
 DEFAULT_REGION = "us-east-1"
 
@@ -62,17 +63,22 @@ class AwsContext:
         models: AwsContext | None = None,
     ) -> None:
         core = botocore.session.Session()
-        if models is not None:  # an assumed role's context: the models are the same, loaded (and parsed) once
-            core.register_component("data_loader", models.loader)
+        keys = operation_keys() if allowed is None else frozenset(allowed)
+        shared = models.loader if models is not None else None
+        if not (isinstance(shared, DeclaredModels) and shared.covers(keys)):  # an assumed role's context shares
+            shared = DeclaredModels(keys, core.get_config_variable("data_path"))  # its models, parsed once
+        core.register_component("data_loader", shared)
         try:
             self.session = boto3.session.Session(
                 profile_name=profile, region_name=region, botocore_session=core, **(credentials or {})
             )
+            core.get_scoped_config()  # the profile, read now: a missing one raises here, not in a worker
+            home = self.session.region_name
         except BotoCoreError as exc:  # e.g. ProfileNotFound
             raise CredentialsError(f"cannot use the AWS configuration: {exc}") from None
-        self.allowed = guard.AllowList(operation_keys() if allowed is None else allowed)
+        self.allowed = guard.AllowList(keys)
         guard.install(self.session.events, self.allowed)
-        self.home_region: str = self.session.region_name or DEFAULT_REGION
+        self.home_region: str = home or DEFAULT_REGION
         self.simulated = simulated  # e.g. the demo's in-process moto, which no endpoint URL reveals
         self.timeouts = timeouts or Timeouts()
         self._config = Config(
@@ -88,7 +94,7 @@ class AwsContext:
 
     @property
     def loader(self) -> Any:
-        """botocore's data loader: the parsed service models, shared with the contexts of assumed roles."""
+        """botocore's data loader: the parsed (and pruned) service models, shared with assumed roles' contexts."""
         return self.session._session.get_component("data_loader")
 
     @property
