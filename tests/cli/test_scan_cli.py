@@ -133,6 +133,11 @@ def test_unknown_profile_is_one_line_and_non_zero(tmp_path: Path) -> None:
     assert out.returncode == 2 and "no-such-profile" in out.stderr and "Traceback" not in out.stderr
 
 
+def test_unknown_profile_from_the_environment_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    out = tracer("scan", "-w", str(workspace_in(tmp_path)), env={**fake_aws_env(), "AWS_PROFILE": "no-such-profile"})
+    assert out.returncode == 2 and "no-such-profile" in out.stderr and "Traceback" not in out.stderr
+
+
 def test_malformed_config_names_file_line_and_field(tmp_path: Path) -> None:
     (tmp_path / "tracer.yaml").write_text("company:\n  name: X\nparameters:\n  access_key_max_age_days: ninety\n")
     out = tracer("scan", "-w", str(tmp_path))

@@ -65,10 +65,10 @@ class AwsContext:
         core = botocore.session.Session()
         keys = operation_keys() if allowed is None else frozenset(allowed)
         shared = models.loader if models is not None else None
-        if not (isinstance(shared, DeclaredModels) and shared.covers(keys)):  # an assumed role's context shares
-            shared = DeclaredModels(keys, core.get_config_variable("data_path"))  # its models, parsed once
-        core.register_component("data_loader", shared)
         try:
+            if not (isinstance(shared, DeclaredModels) and shared.covers(keys)):  # an assumed role's context
+                shared = DeclaredModels(keys, core.get_config_variable("data_path"))  # shares its models
+            core.register_component("data_loader", shared)
             self.session = boto3.session.Session(
                 profile_name=profile, region_name=region, botocore_session=core, **(credentials or {})
             )
