@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> None:
 
         print(__version__)
         return
+    from evidence_tracer.cli.allocator import cap_arenas
+
+    cap_arenas()
     from evidence_tracer.cli.app import main as run
 
     run(argv)
