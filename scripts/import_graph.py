@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / "evidence_tracer"
 PACKAGE = "evidence_tracer"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("models", "errors", "clock", "atomic", "yamlfile", "names", "__init__"),
+    ("models", "errors", "clock", "atomic", "yamlfile", "names", "jsontext", "__init__"),
     ("evidence",),
     ("catalog", "config", "inventory", "governance", "policies"),
     ("sources", "fakes"),

@@ -19,6 +19,7 @@ from typing import Any
 
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.items import iso, parse_time
+from evidence_tracer.jsontext import dumps_by_line
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
 
 FORMAT = "evidence-tracer-scan/3"
@@ -58,8 +59,8 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 def encode_scan(result: ScanResult) -> bytes:
     findings = sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
-    body = {"format": FORMAT, "scan": _scan(result.scan), "findings": [_finding(f) for f in findings]}
-    return (json.dumps(body, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    body = {"format": FORMAT, "scan": _scan(result.scan), "findings": map(_finding, findings)}
+    return dumps_by_line(body, sort_keys=True).encode("utf-8")  # each finding encoded as it is made
 
 
 def _labelled(

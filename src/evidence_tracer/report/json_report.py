@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from evidence_tracer.jsontext import dumps_by_line
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
 
 SCHEMA_VERSION = 2
@@ -44,17 +45,21 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def _document(result: ScanResult, findings: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "scan": scan_to_dict(result.scan), "findings": findings}
+
+
+def _ordered(result: ScanResult) -> list[Finding]:
+    return sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
+
+
 def to_dict(result: ScanResult) -> dict[str, Any]:
-    findings = sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "scan": scan_to_dict(result.scan),
-        "findings": [finding_to_dict(f) for f in findings],
-    }
+    return _document(result, [finding_to_dict(f) for f in _ordered(result)])
 
 
 def render(result: ScanResult) -> str:
-    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    """The report as text, a finding a line, each finding's dict made and encoded in turn."""
+    return dumps_by_line(_document(result, map(finding_to_dict, _ordered(result))))
 
 
 def _parse_time(value: str) -> datetime:
