@@ -12,7 +12,7 @@ from evidence_tracer.checks.registry import CheckContext, evaluate
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory import Inventory, SourcePart
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
-from evidence_tracer.sources.base import EvidenceSource, Progress, Scope
+from evidence_tracer.sources.base import EvidenceSource, Progress, RecordSink, Scope
 
 Clock = Callable[[], datetime]
 
@@ -37,12 +37,16 @@ def run_scan(
     regions: Sequence[str] | None = None,
     progress: Progress | None = None,
     clock: Clock = lambda: datetime.now(UTC),
+    sink: RecordSink | None = None,
 ) -> ScanOutcome:
+    """Collect from every source, then evaluate. With a `sink` (the store's staging), the sources that can hand
+    it their records as they make them; `records` holds the rest."""
     started = clock()
     parts: list[SourcePart] = []
     records: list[ApiRecord] = []
     for source in sources:
-        collected = source.collect(Scope.of(scan_regions(config, regions)), progress)
+        scope = Scope.of(scan_regions(config, regions))
+        collected = source.collect(scope, progress) if sink is None else source.collect_into(scope, sink, progress)
         parts.extend(collected.parts)
         records.extend(collected.records)
     inventory = Inventory(tuple(parts))

@@ -17,6 +17,7 @@ from evidence_tracer.checks.registry import catalog_labels
 from evidence_tracer.config import CONFIG_FILE, WorkspaceConfig, load_config
 from evidence_tracer.errors import ConfigError, EvidenceError, GovernanceError
 from evidence_tracer.evidence.items import EvidenceItem, Kind
+from evidence_tracer.evidence.staging import StagedRecords
 from evidence_tracer.evidence.store import EvidenceStore
 from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, registers_as_of
 from evidence_tracer.governance.registers import ExceptionRecord, ExceptionsFile, PoliciesFile, Registers, find_person
@@ -225,9 +226,16 @@ class Workspace:
             resolve_target(target), file, note, author, now=now, max_bytes=limit, effective=effective
         )
 
-    def save_scan(self, result: ScanResult, records: Iterable[ApiRecord], inventory: Inventory | None) -> None:
+    def save_scan(
+        self,
+        result: ScanResult,
+        records: Iterable[ApiRecord],
+        inventory: Inventory | None,
+        staged: StagedRecords | None = None,
+    ) -> None:
         self._readiness.clear()
-        self.store.save_scan(result, records, encode_inventory(inventory) if inventory is not None else None)
+        snapshot = encode_inventory(inventory) if inventory is not None else None
+        self.store.save_scan(result, records, snapshot, staged)
 
 
 def workspace_readiness(workspace: Path, now: datetime) -> Readiness:

@@ -63,16 +63,18 @@ def scan(
     if output is not None and fmt is None:
         fmt = {f.suffix: f for f in Format}.get(output.suffix.lower(), Format.JSON)
     store = ws.store  # fail early on an unusable workspace, before calling AWS
+    staged = store.staging()  # records are stored as they come; none is named before the scan is saved
     with scan_progress(Console(stderr=True)) as progress:
         organization = None if org is None else ("always" if org else "never")
-        outcome = run_scan(enabled_sources(config, profile, organization), config, region, progress)
+        outcome = run_scan(enabled_sources(config, profile, organization), config, region, progress, sink=staged)
     result = outcome.result
-    ws.save_scan(result, outcome.records, outcome.inventory)
+    ws.save_scan(result, outcome.records, outcome.inventory, staged)
     print_summary(console, result)
     previous = baseline(ws, result, None)
     if previous is not None:
         period_cmd.print_drift(console, drift_of(previous, result), limit=5)
-    console.print(f"Scan {result.scan.id} stored with {len(outcome.records)} evidence records in {safe(store.root)}.")
+    stored = len(staged) + len(outcome.records)
+    console.print(f"Scan {result.scan.id} stored with {stored} evidence records in {safe(store.root)}.")
     if fmt is not None:
         write_output(render(result, fmt), output)
         if output is not None:

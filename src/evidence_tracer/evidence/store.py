@@ -50,6 +50,7 @@ from evidence_tracer.evidence.items import (
 )
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
 from evidence_tracer.evidence.redact import redact_values, redacted_snapshot
+from evidence_tracer.evidence.staging import StagedRecords
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 from evidence_tracer.names import validate_person
 
@@ -161,15 +162,26 @@ class EvidenceStore(IndexCache):
                 db.execute("ROLLBACK")
                 raise
 
+    def staging(self) -> StagedRecords:
+        """Where a running scan hands its records (evidence/staging.py); `save_scan(..., staged=)` commits them."""
+        self._refuse_if_read_only()
+        return StagedRecords(self.blob_store.put)
+
     def save_scan(
-        self, result: ScanResult, records: Iterable[ApiRecord], snapshot: Mapping[str, Any] | None = None
+        self,
+        result: ScanResult,
+        records: Iterable[ApiRecord],
+        snapshot: Mapping[str, Any] | None = None,
+        staged: StagedRecords | None = None,
     ) -> None:
-        """Store a finished scan, every API record it made and (when given) the snapshot of the collected
-        inventory the checks ran on (a JSON document, redacted here), all or nothing."""
+        """Store a finished scan, every API record it made (those it staged while running, then `records`) and
+        (when given) the snapshot of the collected inventory the checks ran on (a JSON document, redacted here),
+        all or nothing."""
         scan = result.scan
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
-            items = [api_item(r, scan.id, self.blob_store.put) for r in records]
+            items = staged.items(scan.id) if staged is not None else []
+            items += [api_item(r, scan.id, self.blob_store.put) for r in records]
             digest = self.blob_store.put(codec.encode_scan(result))
             snapshot_digest = self.blob_store.put(redacted_snapshot(snapshot)) if snapshot is not None else None
             row = scan_row(result, digest, snapshot_digest, datetime.now(UTC))

@@ -18,6 +18,9 @@ from evidence_tracer.inventory import SourcePart
 from evidence_tracer.models import ApiRecord
 
 Progress = Callable[[str, int, int], None]
+# Takes records off a source's hands while it still collects (the scan's store stages them: evidence/staging.py),
+# called from any of the source's threads, with the records in the order they were made.
+RecordSink = Callable[[Sequence[ApiRecord]], None]
 
 
 class SourceError(CollectionError):
@@ -78,3 +81,10 @@ class EvidenceSource(ABC):
     @abstractmethod
     def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
         """Read what `scope` asks for. Raises `SourceError` only when nothing at all can be read."""
+
+    def collect_into(self, scope: Scope, sink: RecordSink, progress: Progress | None = None) -> Collected:
+        """`collect`, handing records to `sink` as they are made; those are then not in the returned records, so
+        the scan stores them while later calls are still waiting on the network and need not hold them all. A
+        source that does not stream (this default) returns every record at the end, and the scan stores them
+        then."""
+        return self.collect(scope, progress)

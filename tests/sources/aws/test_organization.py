@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from typing import Any
 
 import boto3
@@ -10,7 +12,7 @@ from botocore.awsrequest import AWSResponse
 from evidence_tracer.app.scan import run_scan
 from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.inventory.aws import BUCKETS
-from evidence_tracer.models import Status
+from evidence_tracer.models import ApiRecord, Status
 from evidence_tracer.sources.aws.demo_account import DEMO_ACCOUNT, seed_demo_account
 from evidence_tracer.sources.aws.session import AwsContext
 from evidence_tracer.sources.aws.source import AwsSettings, AwsSource
@@ -91,6 +93,29 @@ def test_every_member_account_is_scanned_and_an_unassumable_one_is_an_error(aws:
         prod,
         legacy,
     }
+
+
+def test_records_of_every_account_reach_the_sink_once_an_unassumable_ones_included(aws: None) -> None:
+    seed_demo_account()
+    org = boto3.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    prod, legacy = _member(org, "prod"), _member(org, "legacy")
+    ctx = AwsContext(region="us-east-1")
+    _deny_assume_role_into(ctx, legacy)
+    handed: list[ApiRecord] = []
+    lock = threading.Lock()
+
+    def sink(records: Sequence[ApiRecord]) -> None:  # called from each member's thread
+        with lock:
+            handed.extend(records)
+
+    source = AwsSource(AwsSettings(organization="auto", max_concurrent_accounts=2), ctx)
+    outcome = run_scan([source], WorkspaceConfig(), ["us-east-1"], sink=sink)
+    every = [*handed, *outcome.records]
+    assert len({r.record_id for r in every}) == len(every), "no record is both handed over and returned"
+    assert {r.account_id for r in handed} >= {DEMO_ACCOUNT, prod}
+    denied = [r for r in every if r.operation == "AssumeRole" and r.error_code == "AccessDenied"]
+    assert len(denied) == 1, "the failed AssumeRole is evidence too, handed over or returned"
 
 
 def test_boundary_accounts_limit_the_organization_and_never_mode_skips_it(aws: None) -> None:

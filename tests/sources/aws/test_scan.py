@@ -210,3 +210,16 @@ def test_missing_credentials_raise_one_clear_error(aws: None, monkeypatch: pytes
     assert "AWS_ACCESS_KEY_ID" not in os.environ
     with pytest.raises(CredentialsError, match="credentials"):
         scan(AwsContext(region="us-east-1"), ("us-east-1",))
+
+
+def test_records_handed_to_a_sink_as_they_come_are_the_records_of_a_collection(ctx: AwsContext, demo: None) -> None:
+    whole = AwsSource(context=ctx).collect(Scope.of(DEMO_REGIONS))
+    handed: list[list[str]] = []
+    streamed = AwsSource(context=ctx).collect_into(
+        Scope.of(DEMO_REGIONS), lambda records: handed.append([f"{r.service}:{r.operation}" for r in records])
+    )
+    assert len([batch for batch in handed if batch]) > 10, "handed over job by job, not all at the end"
+    assert streamed.records == (), "what was handed over is not returned as well"
+    # The same calls (how often the credential report is generated depends on whether one was generated before).
+    assert {op for batch in handed for op in batch} == {f"{r.service}:{r.operation}" for r in whole.records}
+    assert streamed.parts[0].data.keys() == whole.parts[0].data.keys()

@@ -79,6 +79,12 @@ class Recorder:
         with self._lock:
             self.records.append(record)
 
+    def take(self) -> list[ApiRecord]:
+        """The records made since the last take, handed over: they leave `records`."""
+        with self._lock:
+            taken, self.records = self.records, []
+        return taken
+
     def call(
         self, client: Any, method: str, absent: frozenset[str] = frozenset(), **params: Any
     ) -> tuple[dict[str, Any] | None, str]:

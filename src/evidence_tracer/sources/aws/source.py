@@ -43,7 +43,7 @@ from evidence_tracer.sources.aws.collectors.identity_center import collect_ident
 from evidence_tracer.sources.aws.collectors.s3 import Critical, collect_s3, collect_trail_bucket_logging
 from evidence_tracer.sources.aws.declared import aws_operations
 from evidence_tracer.sources.aws.session import AwsContext, Timeouts
-from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope
+from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, RecordSink, Scope
 
 DEFAULT_ROLE = "EvidenceTracerReadOnly"
 
@@ -168,10 +168,12 @@ def collect_account(
     workers: int = 8,
     critical: Critical = lambda name, tags: True,
     resource_workers: int = 16,
+    sink: RecordSink | None = None,
 ) -> SourcePart:
     """What `scope` asks of the AWS source in one account: its regions (default: every enabled one), its
     datasets (default: all). Each client is released when the last job that uses it is done, so that at most
-    the running jobs' clients are held at once."""
+    the running jobs' clients are held at once. With a `sink`, the records made so far are handed to it each
+    time a job finishes, by this thread while the pool's keep calling."""
     regions, unusable = resolve_regions(ctx, rec, scope.regions, partition)
     live = [r for r in regions if r not in unusable]
     home = ctx.home_region if ctx.home_region in live or not live else live[0]
@@ -196,8 +198,12 @@ def collect_account(
             data.update(future.result())
             if progress:
                 progress(f"{account_id} {futures[future]}", done, len(futures))
+            if sink is not None:
+                sink(rec.take())
     if scope.wants((TRAIL_BUCKET_LOGGING.key,)):
         data.update(collect_trail_bucket_logging(ctx.client, rec, home, data))
+    if sink is not None:
+        sink(rec.take())
     ctx.release_all()
     for region, failure in unusable.items():
         for dataset in _regional_datasets():
@@ -244,7 +250,13 @@ class AwsSource(EvidenceSource):
         )
 
     def _member(
-        self, ctx: AwsContext, account: str, partition: str, scope: Scope, progress: Progress | None
+        self,
+        ctx: AwsContext,
+        account: str,
+        partition: str,
+        scope: Scope,
+        progress: Progress | None,
+        sink: RecordSink | None,
     ) -> tuple[SourcePart, list[Any]]:
         rec = Recorder(account_id=account)
         try:
@@ -259,6 +271,7 @@ class AwsSource(EvidenceSource):
                 self.settings.workers,
                 self.settings.critical,
                 self.settings.resource_workers,
+                sink,
             ), rec.records
         except CallFailed as exc:
             failure = exc.failure
@@ -272,6 +285,12 @@ class AwsSource(EvidenceSource):
         ), rec.records
 
     def collect(self, scope: Scope, progress: Progress | None = None) -> Collected:
+        return self._collect(scope, progress, None)
+
+    def collect_into(self, scope: Scope, sink: RecordSink, progress: Progress | None = None) -> Collected:
+        return self._collect(scope, progress, sink)
+
+    def _collect(self, scope: Scope, progress: Progress | None, sink: RecordSink | None) -> Collected:
         ctx = self.context()
         rec = Recorder()
         try:
@@ -287,9 +306,9 @@ class AwsSource(EvidenceSource):
                 raise AwsSourceError(f"cannot list the Organization's accounts: {exc.failure.describe()}") from None
             # The caller's own account is still scanned; the Organization's listing is an error of its own.
             organization = self._unread(f"organization (listed by {account_id})", exc.failure)
-            collected = self.collect_accounts(ctx, rec, account_id, partition, [], scope, progress)
+            collected = self.collect_accounts(ctx, rec, account_id, partition, [], scope, progress, sink)
             return Collected((*collected.parts, organization), collected.records)
-        return self.collect_accounts(ctx, rec, account_id, partition, members, scope, progress)
+        return self.collect_accounts(ctx, rec, account_id, partition, members, scope, progress, sink)
 
     def targets(self, account_id: str, members: list[str]) -> list[str]:
         """The accounts to read: the caller's and, in an Organization, its members within the boundary."""
@@ -312,6 +331,7 @@ class AwsSource(EvidenceSource):
         members: list[str],
         scope: Scope,
         progress: Progress | None,
+        sink: RecordSink | None = None,
     ) -> Collected:
         targets = self.targets(account_id, members)
         parts: list[SourcePart] = []
@@ -327,13 +347,14 @@ class AwsSource(EvidenceSource):
                     self.settings.workers,
                     self.settings.critical,
                     self.settings.resource_workers,
+                    sink,
                 )
             )
         records = list(rec.records)
         others = [a for a in targets if a != account_id]
         if others:
             with ThreadPoolExecutor(max_workers=self.settings.max_concurrent_accounts) as pool:
-                for part, recs in pool.map(lambda a: self._member(ctx, a, partition, scope, progress), others):
+                for part, recs in pool.map(lambda a: self._member(ctx, a, partition, scope, progress, sink), others):
                     parts.append(part)
                     records.extend(recs)
         if members:  # the Organization's own accounts are known to the checks (a grant to one is not "unknown")

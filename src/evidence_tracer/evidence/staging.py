@@ -1,0 +1,40 @@
+"""A scan's API records stored while the scan still runs.
+
+A source hands its records over as its calls finish (`EvidenceSource.collect_into`); each is encoded and hashed
+then, by a thread that would otherwise wait on the network, and its content written as a temporary blob. Nothing
+is named — no history entry, no index row, no blob under its digest — until `EvidenceStore.save_scan` commits
+the scan with them, in the one batch it always was: a scan that fails or is killed leaves the store as it was
+(a killed one, temporary files at most, as before). The records themselves are not kept, only their items.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from evidence_tracer.evidence.items import EvidenceItem, api_item
+from evidence_tracer.models import ApiRecord
+
+
+class StagedRecords:
+    """The items of the records handed over so far (a `RecordSink`); safe to call from several threads."""
+
+    def __init__(self, put: Callable[[bytes], str]) -> None:
+        self._put = put
+        self._items: list[EvidenceItem] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, records: Sequence[ApiRecord]) -> None:
+        made = [api_item(record, None, self._put) for record in records]
+        with self._lock:
+            self._items.extend(made)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def items(self, scan_id: str) -> list[EvidenceItem]:
+        """The staged items as records of scan `scan_id`, in the order they were handed over."""
+        with self._lock:
+            return [replace(item, scan_id=scan_id) for item in self._items]
