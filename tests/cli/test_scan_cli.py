@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from evidence_tracer.app.workspace import Workspace
 from evidence_tracer.config import load_config
-from tests.cli.conftest import fake_aws_env, tracer
+from tests.cli.conftest import fake_aws_env, tracer, tracer_in_process
 from tests.conftest import DemoRun
 
 
@@ -217,3 +220,25 @@ def test_version_and_shell_completion() -> None:
     assert completion.stdout.split() == ["evidence"], completion.stderr
     script = tracer("--show-completion", "bash")
     assert script.returncode == 0 and "_tracer_completion" in script.stdout
+
+
+def test_a_scan_that_fails_after_staging_its_records_leaves_nothing_of_them(
+    moto_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = workspace_in(tmp_path)
+    staged: list[Path] = []
+
+    def temporary() -> list[Path]:
+        return [p for p in (workspace / ".tracer").rglob(".*") if p.is_file() and re.match(r"\.[0-9a-f]{12}\.", p.name)]
+
+    def broken(*_: object, **__: object) -> None:
+        staged.extend(temporary())  # the records are on disk, unnamed, when the checks run
+        raise RuntimeError("the checks broke")
+
+    monkeypatch.setattr("evidence_tracer.app.scan.evaluate", broken)
+    with pytest.raises(RuntimeError, match="the checks broke"):
+        tracer_in_process("scan", "-w", str(workspace), "-r", "us-east-1", env=fake_aws_env(moto_server))
+    assert len(staged) > 10
+    assert temporary() == [], "what was staged is discarded with the scan"
+    store = Workspace(workspace).store
+    assert store.scans() == [] and store.items() == [] and store.verify() == []

@@ -55,3 +55,20 @@ def test_staging_from_several_threads_keeps_every_record_once(tmp_path: Path) ->
     store.save_scan(result, [], staged=staged)
     assert sorted(i.id for i in store.items(kind=Kind.API)) == sorted(r.record_id for r in records)
     assert store.verify() == []
+
+
+def test_a_discarded_staging_leaves_no_temporary_file(tmp_path: Path) -> None:
+    store = EvidenceStore(tmp_path)
+    _, records = scan(n_records=5)
+    staged = store.staging()
+    staged(records)
+
+    def temporary() -> list[Path]:
+        return [p for p in tmp_path.rglob(".*") if p.is_file() and p.parent.name == "blobs"]
+
+    assert len(temporary()) == len({i.sha256 for i in staged.items("any")}) > 0
+    staged.discard()
+    assert temporary() == []
+    assert len(staged) == 0
+    store.save_scan(scan()[0], [])  # the next commit names none of it
+    assert store.items(kind=Kind.API) == [] and store.unreferenced() == [] and store.verify() == []

@@ -64,11 +64,15 @@ def scan(
         fmt = {f.suffix: f for f in Format}.get(output.suffix.lower(), Format.JSON)
     store = ws.store  # fail early on an unusable workspace, before calling AWS
     staged = store.staging()  # records are stored as they come; none is named before the scan is saved
-    with scan_progress(Console(stderr=True)) as progress:
-        organization = None if org is None else ("always" if org else "never")
-        outcome = run_scan(enabled_sources(config, profile, organization), config, region, progress, sink=staged)
-    result = outcome.result
-    ws.save_scan(result, outcome.records, outcome.inventory, staged)
+    try:
+        with scan_progress(Console(stderr=True)) as progress:
+            organization = None if org is None else ("always" if org else "never")
+            outcome = run_scan(enabled_sources(config, profile, organization), config, region, progress, sink=staged)
+        result = outcome.result
+        ws.save_scan(result, outcome.records, outcome.inventory, staged)
+    except BaseException:  # an error, Ctrl-C: nothing staged will be named, so nothing of it is left behind
+        staged.discard()
+        raise
     print_summary(console, result)
     previous = baseline(ws, result, None)
     if previous is not None:

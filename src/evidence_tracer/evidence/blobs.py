@@ -32,6 +32,8 @@ class Blobs(Protocol):
 
     def flush(self) -> None: ...
 
+    def discard(self, digests: set[str]) -> None: ...
+
     def read(self, digest: str) -> bytes: ...
 
     def problem(self, digest: str) -> str | None: ...
@@ -152,6 +154,13 @@ class BlobStore:
             if at_once:
                 sync_filesystem(self.root)  # the names
             self._pending.clear()
+
+    def discard(self, digests: set[str]) -> None:
+        """Drop blobs put since the last flush that will not be named (a scan that failed): their temporary files go."""
+        with self._lock:
+            dropped = [self._pending.pop(d) for d in digests if d in self._pending]
+        for tmp in dropped:
+            tmp.unlink(missing_ok=True)
 
     def unnamed(self, named: set[str]) -> list[str]:
         """Blobs whose digest is not in `named` (paths relative to the store's folder)."""

@@ -259,6 +259,10 @@ class S3Blobs:
         self._pending.add(digest)
         return digest
 
+    def discard(self, digests: set[str]) -> None:
+        self.cache.discard(digests)
+        self._pending -= digests
+
     def put_file(self, path: Path) -> tuple[str, int, int]:
         digest, size, redactions = self.cache.put_file(path)
         self._pending.add(digest)

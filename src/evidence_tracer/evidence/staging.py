@@ -4,7 +4,8 @@ A source hands its records over as its calls finish (`EvidenceSource.collect_int
 then, by a thread that would otherwise wait on the network, and its content written as a temporary blob. Nothing
 is named — no history entry, no index row, no blob under its digest — until `EvidenceStore.save_scan` commits
 the scan with them, in the one batch it always was: a scan that fails or is killed leaves the store as it was
-(a killed one, temporary files at most, as before). The records themselves are not kept, only their items.
+(one that fails discards them; a killed one leaves temporary files, never a blob under a digest). The records
+themselves are not kept, only their items.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from evidence_tracer.models import ApiRecord
 class StagedRecords:
     """The items of the records handed over so far (a `RecordSink`); safe to call from several threads."""
 
-    def __init__(self, put: Callable[[bytes], str]) -> None:
-        self._put = put
+    def __init__(self, put: Callable[[bytes], str], discard: Callable[[set[str]], None]) -> None:
+        self._put, self._discard = put, discard
         self._items: list[EvidenceItem] = []
         self._lock = threading.Lock()
 
@@ -33,6 +34,12 @@ class StagedRecords:
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+    def discard(self) -> None:
+        """The scan failed: what was staged will never be named, and its temporary files go."""
+        with self._lock:
+            digests, self._items = {item.sha256 for item in self._items}, []
+        self._discard(digests)
 
     def items(self, scan_id: str) -> list[EvidenceItem]:
         """The staged items as records of scan `scan_id`, in the order they were handed over."""

@@ -165,7 +165,7 @@ class EvidenceStore(IndexCache):
     def staging(self) -> StagedRecords:
         """Where a running scan hands its records (evidence/staging.py); `save_scan(..., staged=)` commits them."""
         self._refuse_if_read_only()
-        return StagedRecords(self.blob_store.put)
+        return StagedRecords(self.blob_store.put, self.blob_store.discard)
 
     def save_scan(
         self,
