@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from evidence_tracer.jsontext import dumps_by_line
+from evidence_tracer.jsontext import dumps_by_line, iter_by_line, iter_compact
 
 HOSTILE = 'line\nbreak "quoted" \\ back, tab\t, </script>, \u2028 \u2029 \x85 \x0b \x1c \u202e, é, 🙂'
 
@@ -55,3 +55,25 @@ def test_tuples_and_iterators_are_lists_an_iterator_consumed_once() -> None:
 def test_what_json_cannot_hold_is_refused() -> None:
     with pytest.raises(TypeError):
         dumps_by_line({"when": object()})
+
+
+@pytest.mark.parametrize("depth", range(5))
+def test_compact_pieces_are_json_dumps_sorted_at_any_depth(depth: int) -> None:
+    value = {"b": [{"z": 1, "a": [1, 2.5, {"q": HOSTILE}]}, {}], "a": {"y": None, "x": True}, "c": [], "d": "é"}
+    assert "".join(iter_compact(value, depth)) == json.dumps(value, sort_keys=True)
+
+
+def test_compact_pieces_give_each_value_below_the_depth_to_the_leaf_function() -> None:
+    seen: list[object] = []
+
+    def leaf(value: object) -> object:
+        seen.append(value)
+        return "x" if isinstance(value, dict) else value
+
+    assert "".join(iter_compact({"parts": [{"a": 1}, {"b": 2}]}, 2, leaf)) == '{"parts": ["x", "x"]}'
+    assert seen == ["parts", {"a": 1}, {"b": 2}]
+
+
+def test_the_line_pieces_are_the_document() -> None:
+    document = {"findings": [{"a": 1}], "scan": {"id": "s"}}
+    assert "".join(iter_by_line(document)) == dumps_by_line(document)

@@ -5,21 +5,26 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from evidence_tracer.errors import StorageError
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
+def write_atomic(path: Path, data: bytes | str | Iterable[str]) -> None:
     """Write to a temporary file beside `path`, fsync it, then rename it over `path`. An OSError (disk full,
-    read-only file system, permission) becomes a StorageError naming `path`; the old file is left as it was."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    read-only file system, permission) becomes a StorageError naming `path`; the old file is left as it was.
+    `data` may be text in pieces (a report made as it is written): each piece is written as it comes."""
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(data, bytes | str):
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            else:
+                for piece in data:  # buffered: a few writes a megabyte, whatever the pieces
+                    handle.write(piece.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -14,30 +14,56 @@ byte a character in memory, whatever a resource's name holds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 
 def dumps_by_line(document: Mapping[str, Any], *, sort_keys: bool = False) -> str:
     """`document` as ASCII JSON text ending in a newline. A field may be an iterator (a generator of records): it
     is written as a list, each record encoded as it comes, so the records need never be held all at once."""
+    return "".join(iter_by_line(document, sort_keys=sort_keys))
+
+
+def iter_by_line(document: Mapping[str, Any], *, sort_keys: bool = False) -> Iterator[str]:
+    """The text of `dumps_by_line` in pieces, for a writer that streams it (each record's piece made in turn)."""
     encode = json.JSONEncoder(sort_keys=sort_keys).encode
     keys = sorted(document) if sort_keys else list(document)
-    pieces = ["{\n"]
+    yield "{\n"
     for n, key in enumerate(keys, start=1):
         value, end = document[key], ",\n" if n < len(keys) else "\n"
-        pieces.append(f"  {encode(key)}: ")
+        yield f"  {encode(key)}: "
         if isinstance(value, list | tuple | Iterator):
-            mark = len(pieces)
+            opened = False
             for item in value:
-                pieces.extend(("    ", encode(item), ",\n"))
-            if len(pieces) == mark:
-                pieces.append("[]")
-            else:
-                pieces.insert(mark, "[\n")
-                pieces[-1] = "\n  ]"
+                yield ",\n    " if opened else "[\n    "
+                yield encode(item)
+                opened = True
+            yield "\n  ]" if opened else "[]"
         else:
-            pieces.append(encode(value))
-        pieces.append(end)
-    pieces.append("}\n")
-    return "".join(pieces)
+            yield encode(value)
+        yield end
+    yield "}\n"
+
+
+def iter_compact(value: Any, depth: int, leaf: Callable[[Any], Any] = lambda v: v) -> Iterator[str]:
+    """`json.dumps(value, sort_keys=True)` in pieces, the same text: the mappings and lists of the first `depth`
+    levels written piece by piece, each value below them given to `leaf` (a redaction, say) and encoded whole by
+    the C encoder. So a document of many large parts is never held as one string, nor copied whole by `leaf`."""
+    if depth > 0 and isinstance(value, Mapping):
+        yield "{"
+        for n, key in enumerate(sorted(value)):
+            yield f"{', ' if n else ''}{_compact(leaf(key))}: "
+            yield from iter_compact(value[key], depth - 1, leaf)
+        yield "}"
+    elif depth > 0 and isinstance(value, list | tuple):
+        yield "["
+        for n, item in enumerate(value):
+            if n:
+                yield ", "
+            yield from iter_compact(item, depth - 1, leaf)
+        yield "]"
+    else:
+        yield _compact(leaf(value))
+
+
+_compact = json.JSONEncoder(sort_keys=True).encode

@@ -60,3 +60,17 @@ def test_few_blobs_are_fsynced_each_and_many_flushed_at_once(
         assert (len(fsyncs), flushes) == (count, [])
     else:
         assert (len(fsyncs), flushes) == (0, [tmp_path / "blobs"] * 2)  # the bytes, then the names
+
+
+def test_a_document_in_pieces_is_stored_as_its_bytes_would_be(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(blobs_module, "CHUNK_BYTES", 10)  # many writes, the digest taken across them
+    store = BlobStore(tmp_path / "blobs")
+    pieces = ["{", '"a": ', '"é \u2028"', ", ", '"b": [1, 2, 3]', "}"] * 7
+    whole = "".join(pieces).encode("utf-8")
+    digest = store.put_chunks(iter(pieces))
+    assert digest == sha256(whole)
+    assert not store.path(digest).exists(), "named at the flush, as put's"
+    assert store.read(digest) == whole
+    assert store.put_chunks(iter(pieces)) == digest and len(list((tmp_path / "blobs").glob(".*"))) == 1
+    store.flush()
+    assert store.path(digest).read_bytes() == whole and list((tmp_path / "blobs").glob(".*")) == []

@@ -170,3 +170,39 @@ def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) 
             data = path.read_bytes()
             assert token.encode() not in data and b"Hunter2Hunter2" not in data, path
     assert load_inventory(store.snapshot_bytes("s1") or b"").parts  # the redacted snapshot still decodes
+
+
+def test_the_snapshot_redacted_part_by_part_is_the_snapshot_redacted_whole() -> None:
+    """Each account's part redacted and encoded in turn gives the very text of the whole document redacted and
+    dumped at once: the same secrets gone (by value, and by name inside a mapping), the same bytes, so the same
+    digest."""
+    from evidence_tracer.evidence.redact import redact_values, redacted_snapshot_chunks
+    from evidence_tracer.inventory import Inventory, Observed, SourcePart
+    from evidence_tracer.inventory.aws import BUCKETS, Bucket
+
+    token = "ghp_" + "A1b2C3d4" * 5
+
+    def part(account: str) -> SourcePart:
+        tags: Observed[Mapping[str, str]] = Observed.ok(
+            {"owner": f"ops {token}", "db_password": "Hunter2", "é": "\u2028"}
+        )
+        bucket = Bucket(
+            f"b-{account}",
+            f"arn:aws:s3:::b-{account}",
+            "us-east-1",
+            Observed.ok(None),
+            Observed.ok(None),
+            Observed.ok(None),
+            tags,
+            Observed.ok(None),
+            Observed.ok(()),
+        )
+        return SourcePart(
+            "aws", account, ("us-east-1",), {"partition": "aws"}, {BUCKETS.slot(): Observed.ok((bucket,))}
+        )
+
+    snapshot = encode_inventory(Inventory((part("111122223333"), part("444455556666"))))
+    text = "".join(redacted_snapshot_chunks(snapshot))
+    assert text == json.dumps(redact_values(snapshot)[0], sort_keys=True)
+    assert token not in text and "Hunter2" not in text and text.count(MARK) == 4
+    assert load_inventory(text.encode()).parts[1].account == "444455556666"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
-from evidence_tracer.report import Format, render
+from evidence_tracer.report import Format, render, render_pieces
 from evidence_tracer.report.json_report import from_dict, to_dict
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -105,3 +105,11 @@ def test_no_renderer_claims_compliance() -> None:
         text = render(sample(), fmt).lower()
         assert "certified" not in text
         assert "compliant" not in text
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_the_pieces_are_the_report(fmt: Format) -> None:
+    pieces = list(render_pieces(sample(), fmt))
+    assert "".join(pieces) == render(sample(), fmt)
+    if fmt is Format.JSON:
+        assert len(pieces) > len(sample().findings), "the JSON report is made a finding at a time"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,10 +34,11 @@ def warn_unproven(store: EvidenceStore) -> None:
         )
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """A report to stdout, or atomically to the file --output names."""
+def write_output(text: str | Iterable[str], output: Path | None) -> None:
+    """A report (whole, or in pieces written as they are made) to stdout, or atomically to the file --output
+    names."""
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.writelines([text] if isinstance(text, str) else text)
     else:
         write_atomic(output, text)
 

@@ -18,7 +18,7 @@ from evidence_tracer.cli.output import print_summary, safe, scan_progress, warn_
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.models import Status
 from evidence_tracer.period.drift import drift as drift_of
-from evidence_tracer.report import Format, render
+from evidence_tracer.report import Format, render_pieces
 from evidence_tracer.report.readiness import render_readiness
 from evidence_tracer.sources.registry import enabled_sources
 
@@ -80,7 +80,7 @@ def scan(
     stored = len(staged) + len(outcome.records)
     console.print(f"Scan {result.scan.id} stored with {stored} evidence records in {safe(store.root)}.")
     if fmt is not None:
-        write_output(render(result, fmt), output)
+        write_output(render_pieces(result, fmt), output)
         if output is not None:
             console.print(f"Report written to {safe(output)}")
     if strict and (result.count(Status.FAIL) or result.count(Status.ERROR)):
@@ -117,5 +117,5 @@ def report(
     if reevaluate_:
         result = reevaluate(result, ws.require_inventory(result.scan.id), ws.config)
         Console(stderr=True).print(f"Scan {result.scan.id} re-evaluated with the current tracer.yaml.")
-    write_output(render(result, fmt), output)
+    write_output(render_pieces(result, fmt), output)
     warn_unproven(ws.store)

@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +31,8 @@ class Blobs(Protocol):
 
     def put_file(self, path: Path) -> tuple[str, int, int]: ...
 
+    def put_chunks(self, chunks: Iterable[str]) -> str: ...
+
     def flush(self) -> None: ...
 
     def discard(self, digests: set[str]) -> None: ...
@@ -41,6 +44,7 @@ class Blobs(Protocol):
     def unnamed(self, named: set[str]) -> list[str]: ...
 
 
+CHUNK_BYTES = 1 << 20  # a document made in pieces is written a megabyte at a time
 SYNC_AT_ONCE = 64  # from this many blobs in a batch, one file-system flush instead of one fsync each
 
 
@@ -75,6 +79,35 @@ class BlobStore:
             except OSError as exc:
                 raise StorageError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
             self._pending[digest] = Path(tmp)
+        return digest
+
+    def put_chunks(self, chunks: Iterable[str]) -> str:
+        """`put` for a document made in pieces (UTF-8 text): each written as it comes while the digest is
+        computed, so the whole is never held in memory; durable and named at the next flush, as `put`'s."""
+        hasher, batch, held = hashlib.sha256(), [], 0
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".chunks.")
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    batch.append(chunk)
+                    held += len(chunk)
+                    if held >= CHUNK_BYTES:
+                        data = "".join(batch).encode("utf-8")
+                        hasher.update(data)
+                        handle.write(data)
+                        batch, held = [], 0
+                data = "".join(batch).encode("utf-8")
+                hasher.update(data)
+                handle.write(data)
+        except OSError as exc:
+            raise StorageError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
+        digest = hasher.hexdigest()
+        with self._lock:
+            if digest in self._pending or self.path(digest).exists():
+                Path(tmp).unlink(missing_ok=True)
+            else:
+                self._pending[digest] = Path(tmp)
         return digest
 
     def put_file(self, path: Path) -> tuple[str, int, int]:

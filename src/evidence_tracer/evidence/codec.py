@@ -14,12 +14,12 @@ Scans stored before this format (the JSON report, schema 1 and 2) are read too.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from evidence_tracer.errors import EvidenceError
 from evidence_tracer.evidence.items import iso, parse_time
-from evidence_tracer.jsontext import dumps_by_line
+from evidence_tracer.jsontext import iter_by_line
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
 
 FORMAT = "evidence-tracer-scan/3"
@@ -58,9 +58,14 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 
 def encode_scan(result: ScanResult) -> bytes:
+    return "".join(encode_scan_chunks(result)).encode("utf-8")
+
+
+def encode_scan_chunks(result: ScanResult) -> Iterator[str]:
+    """The stored scan's text in pieces, a finding a line, each finding encoded as it is made."""
     findings = sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
     body = {"format": FORMAT, "scan": _scan(result.scan), "findings": map(_finding, findings)}
-    return dumps_by_line(body, sort_keys=True).encode("utf-8")  # each finding encoded as it is made
+    return iter_by_line(body, sort_keys=True)
 
 
 def _labelled(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+from evidence_tracer.jsontext import iter_compact
 
 MARK = "[REDACTED by Evidence Tracer]"
 
@@ -178,8 +179,13 @@ def redact_values(value: Any) -> tuple[Any, int]:
     return _redact(value, by_key=False)
 
 
-def redacted_snapshot(snapshot: Mapping[str, Any]) -> bytes:
-    """An inventory snapshot (a JSON document) as the bytes to store, with every value-recognised secret removed
-    (tag values, descriptions…): the snapshot must not keep what the stored API responses redacted."""
-    clean, _ = redact_values(snapshot)
-    return json.dumps(clean, sort_keys=True).encode("utf-8")
+def redacted_snapshot_chunks(snapshot: Mapping[str, Any]) -> Iterator[str]:
+    """An inventory snapshot (a JSON document) as the text to store — `json.dumps(redact_values(snapshot),
+    sort_keys=True)`, every value-recognised secret removed (tag values, descriptions…): the snapshot must not
+    keep what the stored API responses redacted. In pieces: each part of the inventory (an account's) redacted
+    and encoded in turn, so neither the redacted copy nor the text of a whole Organization is ever held at once.
+    The levels above the parts ({"format", "inventory": {"_t", "parts": [...]}}) hold no data of their own."""
+    return iter_compact(snapshot, SNAPSHOT_PART_DEPTH, lambda value: redact_values(value)[0])
+
+
+SNAPSHOT_PART_DEPTH = 3  # the document, the inventory, its list of parts

@@ -259,6 +259,11 @@ class S3Blobs:
         self._pending.add(digest)
         return digest
 
+    def put_chunks(self, chunks: Iterable[str]) -> str:
+        digest = self.cache.put_chunks(chunks)
+        self._pending.add(digest)
+        return digest
+
     def discard(self, digests: set[str]) -> None:
         self.cache.discard(digests)
         self._pending -= digests

@@ -49,7 +49,7 @@ from evidence_tracer.evidence.items import (
     sha256,
 )
 from evidence_tracer.evidence.lock import STATE_DIR, workspace_lock
-from evidence_tracer.evidence.redact import redact_values, redacted_snapshot
+from evidence_tracer.evidence.redact import redact_values, redacted_snapshot_chunks
 from evidence_tracer.evidence.staging import StagedRecords
 from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 from evidence_tracer.names import validate_person
@@ -182,8 +182,10 @@ class EvidenceStore(IndexCache):
         with workspace_lock(self.root, self.lock_timeout):
             items = staged.items(scan.id) if staged is not None else []
             items += [api_item(r, scan.id, self.blob_store.put) for r in records]
-            digest = self.blob_store.put(codec.encode_scan(result))
-            snapshot_digest = self.blob_store.put(redacted_snapshot(snapshot)) if snapshot is not None else None
+            digest = self.blob_store.put_chunks(codec.encode_scan_chunks(result))
+            snapshot_digest = (
+                self.blob_store.put_chunks(redacted_snapshot_chunks(snapshot)) if snapshot is not None else None
+            )
             row = scan_row(result, digest, snapshot_digest, datetime.now(UTC))
             self._commit([*(("evidence", evidence_row(i)) for i in items), ("scans", row)])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from evidence_tracer.models import ScanResult
@@ -16,6 +17,16 @@ class Format(StrEnum):
     @property
     def suffix(self) -> str:
         return {"json": ".json", "markdown": ".md", "csv": ".csv", "html": ".html"}[self.value]
+
+
+def render_pieces(result: ScanResult, fmt: Format) -> Iterable[str]:
+    """`render`'s text in pieces: the JSON report a finding at a time (an Organization's is tens of MB), the
+    others whole."""
+    if fmt is Format.JSON:
+        from evidence_tracer.report import json_report
+
+        return json_report.render_pieces(result)
+    return (render(result, fmt),)
 
 
 def render(result: ScanResult, fmt: Format) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from evidence_tracer.jsontext import dumps_by_line
+from evidence_tracer.jsontext import iter_by_line
 from evidence_tracer.models import Finding, ScanInfo, ScanResult, Severity, Status
 
 SCHEMA_VERSION = 2
@@ -58,8 +58,12 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
 
 
 def render(result: ScanResult) -> str:
-    """The report as text, a finding a line, each finding's dict made and encoded in turn."""
-    return dumps_by_line(_document(result, map(finding_to_dict, _ordered(result))))
+    return "".join(render_pieces(result))
+
+
+def render_pieces(result: ScanResult) -> Iterator[str]:
+    """The report's text in pieces, a finding a line, each finding's dict made and encoded in turn."""
+    return iter_by_line(_document(result, map(finding_to_dict, _ordered(result))))
 
 
 def _parse_time(value: str) -> datetime:
