@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence_tracer.evidence.redact import MARK, redact
+from evidence_tracer.inventory import SourcePart
 from evidence_tracer.inventory.codec import encode_inventory, load_inventory
 
 
@@ -115,13 +116,31 @@ def test_generated_secrets_anywhere_in_a_response_never_survive(data: st.DataObj
     assert marker not in flat and marker.split("=")[-1] not in flat
 
 
+def _bucket_part(account: str, tags: Mapping[str, str]) -> SourcePart:
+    """An account's inventory part holding one bucket with these tags."""
+    from evidence_tracer.inventory import Observed
+    from evidence_tracer.inventory.aws import BUCKETS, Bucket
+
+    bucket = Bucket(
+        f"b-{account}",
+        f"arn:aws:s3:::b-{account}",
+        "us-east-1",
+        Observed.ok(None),
+        Observed.ok(None),
+        Observed.ok(None),
+        Observed.ok(tags),
+        Observed.ok(None),
+        Observed.ok(()),
+    )
+    return SourcePart("aws", account, ("us-east-1",), {"partition": "aws"}, {BUCKETS.slot(): Observed.ok((bucket,))})
+
+
 def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) -> None:
     """Secrets in S3 tag values and security-group descriptions: not in any file the store writes."""
     from datetime import UTC, datetime
 
     from evidence_tracer.evidence.store import EvidenceStore
-    from evidence_tracer.inventory import Inventory, Observed, SourcePart
-    from evidence_tracer.inventory.aws import BUCKETS, Bucket
+    from evidence_tracer.inventory import Inventory
     from evidence_tracer.models import ApiRecord, ScanInfo, ScanResult
 
     token = "ghp_" + "A1b2C3d4" * 5
@@ -146,21 +165,7 @@ def test_tag_values_descriptions_and_snapshots_never_reach_disk(tmp_path: Path) 
             ]
         },
     )
-    tags: Observed[Mapping[str, str]] = Observed.ok({"owner": f"ops {token}"})
-    bucket = Bucket(
-        "b",
-        "arn:aws:s3:::b",
-        "us-east-1",
-        Observed.ok(None),
-        Observed.ok(None),
-        Observed.ok(None),
-        tags,
-        Observed.ok(None),
-        Observed.ok(()),
-    )
-    inventory = Inventory(
-        (SourcePart("aws", "1", ("us-east-1",), {"partition": "aws"}, {BUCKETS.slot(): Observed.ok((bucket,))}),)
-    )
+    inventory = Inventory((_bucket_part("1", {"owner": f"ops {token}"}),))
     store = EvidenceStore(tmp_path)
     store.save_scan(
         ScanResult(ScanInfo("s1", now, now, "1", ("us-east-1",), "0.1.0")), [record], encode_inventory(inventory)
@@ -177,31 +182,12 @@ def test_the_snapshot_redacted_part_by_part_is_the_snapshot_redacted_whole() -> 
     dumped at once: the same secrets gone (by value, and by name inside a mapping), the same bytes, so the same
     digest."""
     from evidence_tracer.evidence.redact import redact_values, redacted_snapshot_chunks
-    from evidence_tracer.inventory import Inventory, Observed, SourcePart
-    from evidence_tracer.inventory.aws import BUCKETS, Bucket
+    from evidence_tracer.inventory import Inventory
 
     token = "ghp_" + "A1b2C3d4" * 5
 
-    def part(account: str) -> SourcePart:
-        tags: Observed[Mapping[str, str]] = Observed.ok(
-            {"owner": f"ops {token}", "db_password": "Hunter2", "é": "\u2028"}
-        )
-        bucket = Bucket(
-            f"b-{account}",
-            f"arn:aws:s3:::b-{account}",
-            "us-east-1",
-            Observed.ok(None),
-            Observed.ok(None),
-            Observed.ok(None),
-            tags,
-            Observed.ok(None),
-            Observed.ok(()),
-        )
-        return SourcePart(
-            "aws", account, ("us-east-1",), {"partition": "aws"}, {BUCKETS.slot(): Observed.ok((bucket,))}
-        )
-
-    snapshot = encode_inventory(Inventory((part("111122223333"), part("444455556666"))))
+    tags = {"owner": f"ops {token}", "db_password": "Hunter2", "é": "\u2028"}
+    snapshot = encode_inventory(Inventory((_bucket_part("111122223333", tags), _bucket_part("444455556666", tags))))
     text = "".join(redacted_snapshot_chunks(snapshot))
     assert text == json.dumps(redact_values(snapshot)[0], sort_keys=True)
     assert token not in text and "Hunter2" not in text and text.count(MARK) == 4

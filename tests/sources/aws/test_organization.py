@@ -56,11 +56,16 @@ def _deny_assume_role_into(ctx: AwsContext, account: str) -> list[str]:
     return seen
 
 
-def test_every_member_account_is_scanned_and_an_unassumable_one_is_an_error(aws: None) -> None:
+def _organization() -> tuple[str, str]:
+    """The demo account as an Organization's management account, with members "prod" and "legacy"."""
     seed_demo_account()
     org = boto3.client("organizations")
     org.create_organization(FeatureSet="ALL")
-    prod, legacy = _member(org, "prod"), _member(org, "legacy")
+    return _member(org, "prod"), _member(org, "legacy")
+
+
+def test_every_member_account_is_scanned_and_an_unassumable_one_is_an_error(aws: None) -> None:
+    prod, legacy = _organization()
     _as(prod).client("s3").create_bucket(Bucket="prod-customer-data")
 
     ctx = AwsContext(region="us-east-1")
@@ -96,10 +101,7 @@ def test_every_member_account_is_scanned_and_an_unassumable_one_is_an_error(aws:
 
 
 def test_records_of_every_account_reach_the_sink_once_an_unassumable_ones_included(aws: None) -> None:
-    seed_demo_account()
-    org = boto3.client("organizations")
-    org.create_organization(FeatureSet="ALL")
-    prod, legacy = _member(org, "prod"), _member(org, "legacy")
+    prod, legacy = _organization()
     ctx = AwsContext(region="us-east-1")
     _deny_assume_role_into(ctx, legacy)
     handed: list[ApiRecord] = []
@@ -119,10 +121,7 @@ def test_records_of_every_account_reach_the_sink_once_an_unassumable_ones_includ
 
 
 def test_boundary_accounts_limit_the_organization_and_never_mode_skips_it(aws: None) -> None:
-    seed_demo_account()
-    org = boto3.client("organizations")
-    org.create_organization(FeatureSet="ALL")
-    prod, _ = _member(org, "prod"), _member(org, "legacy")
+    prod, _ = _organization()
     ctx = AwsContext(region="us-east-1")
     only = AwsSource(AwsSettings(accounts=(prod,)), ctx).collect(Scope.of(["us-east-1"]))
     assert [p.account for p in only.parts] == [prod]
