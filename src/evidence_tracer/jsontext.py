@@ -48,14 +48,15 @@ def iter_by_line(document: Mapping[str, Any], *, sort_keys: bool = False) -> Ite
 def iter_compact(value: Any, depth: int, leaf: Callable[[Any], Any] = lambda v: v) -> Iterator[str]:
     """`json.dumps(value, sort_keys=True)` in pieces, the same text: the mappings and lists of the first `depth`
     levels written piece by piece, each value below them given to `leaf` (a redaction, say) and encoded whole by
-    the C encoder. So a document of many large parts is never held as one string, nor copied whole by `leaf`."""
+    the C encoder. So a document of many large parts is never held as one string, nor copied whole by `leaf`; a
+    list in those levels may be an iterator, whose items are then made one at a time."""
     if depth > 0 and isinstance(value, Mapping):
         yield "{"
         for n, key in enumerate(sorted(value)):
             yield f"{', ' if n else ''}{_compact(leaf(key))}: "
             yield from iter_compact(value[key], depth - 1, leaf)
         yield "}"
-    elif depth > 0 and isinstance(value, list | tuple):
+    elif depth > 0 and isinstance(value, list | tuple | Iterator):
         yield "["
         for n, item in enumerate(value):
             if n:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from evidence_tracer.evidence.redact import MARK, redact
 from evidence_tracer.inventory import SourcePart
-from evidence_tracer.inventory.codec import encode_inventory, load_inventory
+from evidence_tracer.inventory.codec import encode_inventory, load_inventory, snapshot_document
 
 
 def test_secrets_are_replaced_and_counted() -> None:
@@ -190,5 +190,7 @@ def test_the_snapshot_redacted_part_by_part_is_the_snapshot_redacted_whole() -> 
     snapshot = encode_inventory(Inventory((_bucket_part("111122223333", tags), _bucket_part("444455556666", tags))))
     text = "".join(redacted_snapshot_chunks(snapshot))
     assert text == json.dumps(redact_values(snapshot)[0], sort_keys=True)
+    lazily = snapshot_document(Inventory((_bucket_part("111122223333", tags), _bucket_part("444455556666", tags))))
+    assert "".join(redacted_snapshot_chunks(lazily)) == text, "the parts encoded as they are read: the same text"
     assert token not in text and "Hunter2" not in text and text.count(MARK) == 4
     assert load_inventory(text.encode()).parts[1].account == "444455556666"

@@ -23,7 +23,7 @@ from evidence_tracer.governance.as_of import exceptions_as_of, policies_as_of, r
 from evidence_tracer.governance.registers import ExceptionRecord, ExceptionsFile, PoliciesFile, Registers, find_person
 from evidence_tracer.governance.rulebook import RegisterSnapshot
 from evidence_tracer.inventory import Inventory
-from evidence_tracer.inventory.codec import encode_inventory, load_inventory
+from evidence_tracer.inventory.codec import load_inventory, snapshot_document
 from evidence_tracer.models import ApiRecord, ScanResult
 from evidence_tracer.policies.status import PolicyStatus, policy_statuses
 from evidence_tracer.readiness import Readiness, ReadinessInputs, assess
@@ -234,7 +234,7 @@ class Workspace:
         staged: StagedRecords | None = None,
     ) -> None:
         self._readiness.clear()
-        snapshot = encode_inventory(inventory) if inventory is not None else None
+        snapshot = snapshot_document(inventory) if inventory is not None else None
         self.store.save_scan(result, records, snapshot, staged)
 
 

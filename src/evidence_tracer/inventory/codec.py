@@ -162,6 +162,14 @@ def encode_inventory(inv: Inventory) -> dict[str, Any]:
     return {"format": FORMAT, "inventory": _encode(inv)}
 
 
+def snapshot_document(inv: Inventory) -> dict[str, Any]:
+    """`encode_inventory`'s document with its parts encoded one at a time as a writer reads them (a generator),
+    so that an Organization's inventory is never copied whole: what the store streams to a snapshot."""
+    tag, names = _dataclass_fields(Inventory) or ("", ())
+    fields = {name: _encode(getattr(inv, name)) for name in names if name != "parts"}
+    return {"format": FORMAT, "inventory": {"_t": tag, **fields, "parts": map(_encode, inv.parts)}}
+
+
 def dump_inventory(inv: Inventory) -> bytes:
     return json.dumps(encode_inventory(inv), sort_keys=True).encode("utf-8")
 
