@@ -17,15 +17,13 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-
-def dumps_by_line(document: Mapping[str, Any], *, sort_keys: bool = False) -> str:
-    """`document` as ASCII JSON text ending in a newline. A field may be an iterator (a generator of records): it
-    is written as a list, each record encoded as it comes, so the records need never be held all at once."""
-    return "".join(iter_by_line(document, sort_keys=sort_keys))
+_compact = json.JSONEncoder(sort_keys=True).encode
 
 
 def iter_by_line(document: Mapping[str, Any], *, sort_keys: bool = False) -> Iterator[str]:
-    """The text of `dumps_by_line` in pieces, for a writer that streams it (each record's piece made in turn)."""
+    """`document` as ASCII JSON text ending in a newline, in pieces for a writer that streams it. A field may be
+    an iterator (a generator of records): it is written as a list, each record encoded as it comes, so the
+    records need never be held all at once."""
     encode = json.JSONEncoder(sort_keys=sort_keys).encode
     keys = sorted(document) if sort_keys else list(document)
     yield "{\n"
@@ -65,6 +63,3 @@ def iter_compact(value: Any, depth: int, leaf: Callable[[Any], Any] = lambda v: 
         yield "]"
     else:
         yield _compact(leaf(value))
-
-
-_compact = json.JSONEncoder(sort_keys=True).encode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,15 @@ def test_a_document_in_pieces_is_stored_as_its_bytes_would_be(tmp_path: Path, mo
     assert store.put_chunks(iter(pieces)) == digest and len(list((tmp_path / "blobs").glob(".*"))) == 1
     store.flush()
     assert store.path(digest).read_bytes() == whole and list((tmp_path / "blobs").glob(".*")) == []
+
+
+def test_a_document_whose_making_fails_leaves_no_temporary_file(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+
+    def pieces() -> Iterator[str]:
+        yield "{"
+        raise RuntimeError("the encoder broke")
+
+    with pytest.raises(RuntimeError):
+        store.put_chunks(pieces())
+    assert list((tmp_path / "blobs").iterdir()) == []

@@ -20,7 +20,7 @@ def test_staged_records_are_stored_as_records_saved_at_the_end(tmp_path: Path) -
     staged(records[:4])
     staged(records[4:5])
     streamed.save_scan(result, records[5:], staged=staged)
-    assert len(staged) == 5
+    assert staged.count == 5
     assert streamed.items(kind=Kind.API) == at_end.items(kind=Kind.API)
     assert {i.scan_id for i in streamed.items(kind=Kind.API)} == {result.scan.id}
     assert streamed.verify() == []
@@ -69,6 +69,6 @@ def test_a_discarded_staging_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert len(temporary()) == len({i.sha256 for i in staged.items("any")}) > 0
     staged.discard()
     assert temporary() == []
-    assert len(staged) == 0
+    assert staged.count == 0
     store.save_scan(scan()[0], [])  # the next commit names none of it
     assert store.items(kind=Kind.API) == [] and store.unreferenced() == [] and store.verify() == []

@@ -77,7 +77,7 @@ def scan(
     previous = baseline(ws, result, None)
     if previous is not None:
         period_cmd.print_drift(console, drift_of(previous, result), limit=5)
-    stored = len(staged) + len(outcome.records)
+    stored = staged.count + len(outcome.records)
     console.print(f"Scan {result.scan.id} stored with {stored} evidence records in {safe(store.root)}.")
     if fmt is not None:
         write_output(render_pieces(result, fmt), output)

@@ -6,7 +6,7 @@ import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -48,6 +48,19 @@ CHUNK_BYTES = 1 << 20  # a document made in pieces is written a megabyte at a ti
 SYNC_AT_ONCE = 64  # from this many blobs in a batch, one file-system flush instead of one fsync each
 
 
+def _megabytes(chunks: Iterable[str]) -> Iterator[bytes]:
+    """Text in pieces as UTF-8 bytes about CHUNK_BYTES at a time (few writes, whatever the pieces)."""
+    batch: list[str] = []
+    held = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        held += len(chunk)
+        if held >= CHUNK_BYTES:
+            yield "".join(batch).encode("utf-8")
+            batch, held = [], 0
+    yield "".join(batch).encode("utf-8")
+
+
 class BlobStore:
     """`root/ab/abcdef…`: identical content is stored once; a blob is never rewritten.
 
@@ -83,25 +96,24 @@ class BlobStore:
 
     def put_chunks(self, chunks: Iterable[str]) -> str:
         """`put` for a document made in pieces (UTF-8 text): each written as it comes while the digest is
-        computed, so the whole is never held in memory; durable and named at the next flush, as `put`'s."""
-        hasher, batch, held = hashlib.sha256(), [], 0
+        computed, so the whole is never held in memory; durable and named at the next flush, as `put`'s. A
+        document that cannot be made or written leaves no temporary file."""
+        hasher = hashlib.sha256()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".chunks.")
-            with os.fdopen(fd, "wb") as handle:
-                for chunk in chunks:
-                    batch.append(chunk)
-                    held += len(chunk)
-                    if held >= CHUNK_BYTES:
-                        data = "".join(batch).encode("utf-8")
-                        hasher.update(data)
-                        handle.write(data)
-                        batch, held = [], 0
-                data = "".join(batch).encode("utf-8")
-                hasher.update(data)
-                handle.write(data)
         except OSError as exc:
             raise StorageError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for data in _megabytes(chunks):
+                    hasher.update(data)
+                    handle.write(data)
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise StorageError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
+            raise
         digest = hasher.hexdigest()
         with self._lock:
             if digest in self._pending or self.path(digest).exists():

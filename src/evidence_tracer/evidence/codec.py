@@ -57,10 +57,6 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
 
 
-def encode_scan(result: ScanResult) -> bytes:
-    return "".join(encode_scan_chunks(result)).encode("utf-8")
-
-
 def encode_scan_chunks(result: ScanResult) -> Iterator[str]:
     """The stored scan's text in pieces, a finding a line, each finding encoded as it is made."""
     findings = sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
