@@ -7,6 +7,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from evidence_tracer.errors import WorkspaceLocked
 from evidence_tracer.evidence.history import GENESIS
 from evidence_tracer.evidence.index import evidence_row
 from evidence_tracer.evidence.items import api_item
@@ -121,3 +124,72 @@ def test_a_torn_last_line_from_a_killed_append_is_dropped_not_trusted(tmp_path: 
     result, records = scan(datetime(2026, 11, 4, tzinfo=UTC))
     reopened.save_scan(result, records)
     assert reopened.verify() == [] and log.read_bytes().endswith(b"\n")
+
+
+def test_a_writer_committing_while_another_store_opens_is_not_taken_for_forgery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening compares the index with the history without the lock: a scan another writer commits between
+    the two reads is in the index and not in the history read first; it is proved by the history read again."""
+    _store_with_two_scans(tmp_path)
+    original = EvidenceStore.roll_forward
+    writes: list[str] = []
+
+    def roll_forward_then_another_writer_commits(self: EvidenceStore) -> object:
+        entries = original(self)
+        if not writes:
+            result, records = scan(datetime(2026, 11, 3, tzinfo=UTC))
+            writes.append(result.scan.id)
+            EvidenceStore(tmp_path).save_scan(result, records)
+        return entries
+
+    monkeypatch.setattr(EvidenceStore, "roll_forward", roll_forward_then_another_writer_commits)
+    opened = EvidenceStore(tmp_path)
+    assert writes and opened.index_problem is None
+    assert opened.load_scan().scan.id == writes[0]
+
+
+def test_a_forged_row_is_still_found_when_the_history_is_read_again(tmp_path: Path) -> None:
+    store, _ = _store_with_two_scans(tmp_path)
+    real = store.load_scan().scan.id
+    db = sqlite3.connect(store.index_path)
+    db.executescript("DROP TRIGGER scans_append_only_d;")
+    db.execute("DELETE FROM scans WHERE id = ?", (real,))
+    db.commit()
+    db.close()
+    problems = EvidenceStore(tmp_path).cache_problems
+    assert problems == [], "a row lost from the index is put back from the history on open"
+    db = sqlite3.connect(store.index_path)
+    db.execute(
+        "INSERT INTO scans SELECT 'forged-' || id, started_at, finished_at, account_id, regions, tool_version,"
+        " result_sha256, findings, stored_at, inventory_sha256 FROM scans WHERE id = ?",
+        (real,),
+    )
+    db.commit()
+    db.close()
+    reopened = EvidenceStore(tmp_path)
+    assert reopened.cache_problems == [
+        f"scans row forged-{real} is in the index but not in the history (forged or edited)"
+    ]
+
+
+def test_verify_reads_the_history_and_the_index_as_one_writer_leaves_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verify compares the whole history with the index file: no other writer commits between the two reads."""
+    store, _ = _store_with_two_scans(tmp_path)
+    original = type(store.history).read
+    refused: list[str] = []
+
+    def read_then_another_writer_tries(self: object, full: bool = False) -> object:
+        entries = original(self, full=full)  # type: ignore[arg-type]
+        if full:
+            result, records = scan(datetime(2026, 11, 3, tzinfo=UTC))
+            try:
+                EvidenceStore(tmp_path, lock_timeout=0.2).save_scan(result, records)
+            except WorkspaceLocked:
+                refused.append(result.scan.id)
+        return entries
+
+    monkeypatch.setattr(type(store.history), "read", read_then_another_writer_tries)
+    assert store.verify() == [] and refused

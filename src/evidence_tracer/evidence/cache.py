@@ -22,6 +22,7 @@ from evidence_tracer.evidence.index import (
     set_aside,
     table_rows,
 )
+from evidence_tracer.evidence.integrity import expected_rows, index_problems
 from evidence_tracer.evidence.lock import workspace_lock
 
 
@@ -76,6 +77,21 @@ class IndexCache:
             with workspace_lock(self.root, self.lock_timeout):
                 self._insert(self._lacking(entries))
         return entries
+
+    def unproved_rows(self, entries: list[Entry]) -> list[str]:
+        """The index's rows the history does not prove, judged without the lock against `entries` (the history
+        roll_forward read and put into the index). Another writer may commit after that read: its rows are in
+        the index and not in `entries`, so the history is read again (it is appended before the index is
+        written, and never rewritten) and only rows it still lacks are forged. A row of `entries` the index has
+        lost, or one that differs from the history, is a problem whoever else is writing."""
+        disk = self.disk_rows()
+        expected = expected_rows(entries)
+        if set(disk) - set(expected):
+            later, problems = self.history.read()
+            if not problems:
+                newer = expected_rows(later)
+                expected = {key: row for key, row in newer.items() if key in expected or key in disk}
+        return index_problems(expected, disk)
 
     def _lacking(self, entries: list[Entry]) -> list[Entry]:
         """The entries whose rows the index does not hold."""

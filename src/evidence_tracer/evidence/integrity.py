@@ -4,10 +4,12 @@ Pure comparisons; the store gathers what they compare (store.verify)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from evidence_tracer.evidence.blobs import Blobs
 from evidence_tracer.evidence.history import Entry
+from evidence_tracer.evidence.lock import workspace_lock
 
 if TYPE_CHECKING:
     from evidence_tracer.evidence.store import EvidenceStore
@@ -67,14 +69,18 @@ def verify_store(store: EvidenceStore) -> list[str]:
     index against the history (forged, edited or missing rows, dropped triggers). History the index lacks (a
     run killed between the two writes) is put back first: that is recovery of what was recorded, not a problem."""
     store.roll_forward()
-    entries, problems = store.history.read(full=True)
+    # The history and the index are read as one writer leaves them: another writer's commit falls between
+    # the two reads otherwise, and its rows would look forged (or missing).
+    with nullcontext() if store.read_only else workspace_lock(store.root, store.lock_timeout):
+        entries, problems = store.history.read(full=True)
+        actual = store.disk_rows() if store.index_corrupt is None else {}
     if store.index_missing:
         problems.append(f"the index {store.index_path} was missing: run `tracer evidence verify --rebuild-index`")
     expected = expected_rows(entries)
     if store.index_corrupt is not None:
         problems.append(f"{store.index_corrupt}: run `tracer evidence verify --rebuild-index`")
     else:
-        problems += index_problems(expected, store.disk_rows())
+        problems += index_problems(expected, actual)
     if store.triggers_removed:
         problems.append(f"the index's append-only triggers had been removed: {', '.join(store.triggers_removed)}")
     return problems + store.history.outside_problems() + blob_problems(expected, store.blob_store)

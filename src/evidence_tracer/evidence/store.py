@@ -36,7 +36,7 @@ from evidence_tracer.evidence.index import (
     item_of,
     scan_row,
 )
-from evidence_tracer.evidence.integrity import expected_rows, index_problems, unreferenced, verify_store
+from evidence_tracer.evidence.integrity import expected_rows, unreferenced, verify_store
 from evidence_tracer.evidence.items import (
     MAX_EVIDENCE_BYTES,
     EvidenceItem,
@@ -119,7 +119,7 @@ class EvidenceStore(IndexCache):
         if entries is not None:
             # No view trusts the cache: an index row the history does not prove (inserted, edited, dropped)
             # makes every read come from the history, and every write wait for a rebuild.
-            self.cache_problems = index_problems(expected_rows(entries), self.disk_rows())
+            self.cache_problems = self.unproved_rows(entries)
             if self.cache_problems:
                 self._memory = in_memory((e.table, e.row) for e in entries)
 
