@@ -136,17 +136,28 @@ def _key_value(node: dict[Any, Any]) -> tuple[str, str] | None:
 
 def _redact(value: Any, by_key: bool) -> tuple[Any, int]:
     count = 0
+    # A document repeats its strings (an inventory snapshot: 140,000 strings, 12,000 distinct, at 16x): each
+    # distinct one is judged once. `_scrub_text` is a function of the text alone, so this changes no output.
+    scrubbed: dict[str, tuple[str, int]] = {}
+
+    def scrub(text: str) -> str:
+        nonlocal count
+        found = scrubbed.get(text)
+        if found is None:
+            found = scrubbed[text] = _scrub_text(text)
+        count += found[1]
+        return found[0]
 
     def walk(node: Any, by_key: bool = by_key) -> Any:
         nonlocal count
         if isinstance(node, dict):
-            pair = _key_value(node)
+            pair = _key_value(node) if "Value" in node or "value" in node else None
             if pair is not None and _is_secret_key(pair[0]) and node[pair[1]] not in (None, ""):
                 count += 1  # {"Key": "db_password", "Value": …}: judged by its key, wherever it is
                 return {**{k: walk(v) for k, v in node.items() if k != pair[1]}, pair[1]: MARK}
             out = {}
             for raw_key, child in node.items():
-                key = walk(raw_key) if isinstance(raw_key, str) else raw_key  # a token as a tag key goes too
+                key = scrub(raw_key) if isinstance(raw_key, str) else raw_key  # a token as a tag key goes too
                 if raw_key == "_map" and isinstance(child, dict):
                     out[key] = walk(child, True)  # a snapshot's mapping: its keys are data, judged by name
                 elif by_key and _is_secret_key(str(key)) and isinstance(child, str | bytes | dict | list) and child:
@@ -155,15 +166,17 @@ def _redact(value: Any, by_key: bool) -> tuple[Any, int]:
                 elif by_key and _SECRET_TREE.match(str(key)) and isinstance(child, dict | list) and child:
                     out[key] = _scrub_all(child)
                     count += 1
-                else:
+                elif isinstance(child, str):  # the leaves, most of a document, without a call each
+                    out[key] = scrub(child)
+                elif isinstance(child, dict | list):
                     out[key] = walk(child, by_key and raw_key != "_map")
+                else:
+                    out[key] = child
             return out
         if isinstance(node, list):
-            return [walk(v) for v in node]
+            return [scrub(v) if isinstance(v, str) else walk(v) if isinstance(v, dict | list) else v for v in node]
         if isinstance(node, str):
-            text, n = _scrub_text(node)
-            count += n
-            return text
+            return scrub(node)
         return node
 
     return walk(value), count
