@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from evidence_tracer.errors import WorkspaceLocked
-from evidence_tracer.evidence.history import GENESIS
+from evidence_tracer.errors import StorageError, WorkspaceLocked
+from evidence_tracer.evidence import history
+from evidence_tracer.evidence.history import GENESIS, History
 from evidence_tracer.evidence.index import evidence_row
 from evidence_tracer.evidence.items import api_item
 from evidence_tracer.evidence.store import EvidenceStore
@@ -193,3 +195,50 @@ def test_verify_reads_the_history_and_the_index_as_one_writer_leaves_them(
 
     monkeypatch.setattr(type(store.history), "read", read_then_another_writer_tries)
     assert store.verify() == [] and refused
+
+
+@pytest.mark.parametrize("tail_bytes", [7, 1 << 16])
+def test_an_append_reads_the_history_from_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tail_bytes: int
+) -> None:
+    """The entry to chain after is the last line, found from the end in steps of TAIL_BYTES (a step shorter than
+    a line included), with a torn line after it cut first."""
+    _, heads = _store_with_two_scans(tmp_path)
+    monkeypatch.setattr(history, "TAIL_BYTES", tail_bytes)
+    log = tmp_path / ".tracer" / "log.jsonl"
+    with log.open("ab") as out:
+        out.write(b'{"seq": 7, "prev": "')
+    chain = History(log)
+    assert chain.append([("evidence", {"id": "a"}), ("evidence", {"id": "b"})]) == 2
+    entries, problems = chain.read()
+    assert problems == [] and [e.seq for e in entries] == list(range(1, 9)) and entries[6].prev == heads[-1]
+    assert chain.append([]) == 0 and len(chain.read()[0]) == 8
+
+
+def test_an_append_stopped_midway_takes_back_what_it_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are written as they are made, in batches: a row that cannot be made after some were written leaves
+    the history as it was, and the error is the caller's."""
+    _store_with_two_scans(tmp_path)
+    monkeypatch.setattr(history, "APPEND_BATCH", 3)
+    log = tmp_path / ".tracer" / "log.jsonl"
+    before = log.read_bytes()
+
+    def rows() -> Iterator[tuple[str, dict[str, object]]]:
+        for n in range(10):
+            yield "evidence", {"id": f"r{n}"}
+        raise RuntimeError("a row could not be made")
+
+    with pytest.raises(RuntimeError, match="could not be made"):
+        History(log).append(rows())
+    assert log.read_bytes() == before
+
+
+def test_an_append_after_a_line_that_is_no_entry_writes_nothing(tmp_path: Path) -> None:
+    _store_with_two_scans(tmp_path)
+    log = tmp_path / ".tracer" / "log.jsonl"
+    with log.open("ab") as out:
+        out.write(b"not an entry\n")
+    before = log.read_bytes()
+    with pytest.raises(StorageError, match="is not a history entry; nothing was written"):
+        History(log).append([("evidence", {"id": "a"})])
+    assert log.read_bytes() == before

@@ -207,3 +207,21 @@ def test_a_symlink_records_the_real_path_and_text_evidence_is_redacted(tmp_path:
     item = EvidenceStore(tmp_path / "ws").add_manual(resolve_target("GOV-02"), link, "minutes", "jane@acme.io")
     assert item.filename == f"minutes.txt (symlink to {real})"
     assert b"Winter2026" not in EvidenceStore(tmp_path / "ws").content(item) and item.redactions == 1
+
+
+def test_a_record_stored_before_is_not_written_twice(tmp_path: Path) -> None:
+    """`tracer changes` stores a record that a later commit may hand over again: the history and the index name
+    it once, and the scan's other records and its row are still stored."""
+    store = EvidenceStore(tmp_path)
+    result, records = scan()
+    store.save_records(records[:2])
+    store.save_records(records[:2])
+    store.save_scan(result, records)
+    entries, problems = store.history.read()
+    assert problems == [] and store.verify() == []
+    ids = [e.row["id"] for e in entries if e.table == "evidence"]
+    assert sorted(ids) == sorted(r.record_id for r in records) and len(ids) == len(set(ids))
+    assert [e.table for e in entries][-1] == "scans" and store.load_scan().scan.id == result.scan.id
+    with pytest.raises(EvidenceError, match="already stored"):
+        store.save_scan(result, records)
+    assert len(store.history.read()[0]) == len(entries)

@@ -73,8 +73,11 @@ class IndexCache:
             return None
         if not entries:
             return entries
-        if self._lacking(entries):  # looked at without the lock; taken again under it (another writer may be done)
-            with workspace_lock(self.root, self.lock_timeout):
+        if self._lacking(entries):  # looked at without the lock; read again under it: another writer may have
+            with workspace_lock(self.root, self.lock_timeout):  # been midway, or may be done (and its rows in)
+                entries, problems = self.history.read()
+                if problems:
+                    return None
                 self._insert(self._lacking(entries))
         return entries
 

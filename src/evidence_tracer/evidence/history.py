@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from typing import Any
 from evidence_tracer.errors import StorageError
 
 GENESIS = "0" * 64
+APPEND_BATCH = 1000  # entries written at a time
+TAIL_BYTES = 1 << 16  # read from the end at a time, to find the last entry
 
 
 def _canonical(value: Any) -> bytes:
@@ -68,16 +71,18 @@ def encode_entry(e: Entry) -> bytes:
     return _canonical({"seq": e.seq, "prev": e.prev, "table": e.table, "row": e.row, "hash": e.hash})
 
 
-def chained(last: Entry | None, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
-    """The entries `rows` become when appended after `last`."""
+def iter_chained(last: Entry | None, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[Entry]:
+    """The entries `rows` become when appended after `last`, one at a time."""
     seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
-    added: list[Entry] = []
     for table, row in rows:
         seq += 1
         entry = Entry(seq, prev, table, dict(row), entry_hash(seq, prev, table, row))
-        added.append(entry)
+        yield entry
         prev = entry.hash
-    return added
+
+
+def chained(last: Entry | None, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
+    return list(iter_chained(last, rows))
 
 
 class Chain:
@@ -93,7 +98,9 @@ class Chain:
     def start(self) -> None:
         """Begin an empty history (nothing to do where appending creates it)."""
 
-    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
+    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+        """Append rows after the last entry (the caller holds the workspace lock), durable before it returns;
+        returns how many entries were written."""
         raise NotImplementedError
 
     def outside_problems(self) -> list[str]:
@@ -162,31 +169,55 @@ class History(Chain):
                     break
         return entries, chain_problems(entries) + problems
 
-    def _drop_torn_tail(self) -> None:
-        """Cut a last line a killed writer left without its newline (it was never acknowledged)."""
+    def _last_line(self) -> bytes | None:
+        """The last complete line, read from the end (a history of a year is not read to append to it); a last
+        line a killed writer left without its newline (never acknowledged) is cut first."""
         if not self.path.exists():
-            return
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            with self.path.open("r+b") as handle:
-                handle.truncate(data.rfind(b"\n") + 1)
+            return None
+        with self.path.open("r+b") as handle:
+            end = handle.seek(0, os.SEEK_END)
+            tail, start = b"", end
+            while start > 0 and tail.count(b"\n") < 2:
+                start = max(0, start - TAIL_BYTES)
+                handle.seek(start)
+                tail = handle.read(end - start)
+            if tail and not tail.endswith(b"\n"):
+                cut = tail.rfind(b"\n") + 1
+                handle.truncate(start + cut)
+                tail = tail[:cut]
+        lines = tail.splitlines()
+        return lines[-1] if lines else None
 
-    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
-        """Append rows (the caller holds the workspace lock); durable before it returns."""
-        entries, _ = self.read()
-        added = chained(entries[-1] if entries else None, rows)
-        if not added:
-            return added
-        self._drop_torn_tail()
-        payload = b"".join(encode_entry(e) + b"\n" for e in added)
+    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+        """Append rows, streamed (a scan's tens of thousands are never held as text at once); durable before it
+        returns. Anything that stops it midway — a full disk, an error making a row — takes back what it wrote,
+        so an error always means "not kept"."""
+        last = self._last_line()
+        try:
+            after = parse_entry(last) if last else None
+        except (ValueError, KeyError, TypeError):
+            raise StorageError(
+                f"the last line of {self.path} is not a history entry; nothing was written (run `tracer evidence "
+                "verify`)"
+            ) from None
+        entries = iter_chained(after, rows)
+        first = next(entries, None)
+        if first is None:
+            return 0
         size = self.path.stat().st_size if self.path.exists() else 0
+        written = 0
         try:
             with self.path.open("ab") as out:
-                out.write(payload)
+                lines = (encode_entry(e) + b"\n" for e in itertools.chain((first,), entries))
+                while batch := list(itertools.islice(lines, APPEND_BATCH)):
+                    out.write(b"".join(batch))
+                    written += len(batch)
                 out.flush()
                 os.fsync(out.fileno())
-        except OSError as exc:  # a full disk: what was half-written is taken back, so the error means "not kept"
-            with contextlib.suppress(OSError):  # else the torn last line is cut by the next append
+        except BaseException as exc:  # else the torn last line is cut by the next append
+            with contextlib.suppress(OSError):
                 os.truncate(self.path, size)
-            raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
-        return added
+            if isinstance(exc, OSError):
+                raise StorageError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            raise
+        return written

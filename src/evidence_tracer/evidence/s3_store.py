@@ -203,15 +203,15 @@ class S3History(Chain):
                 self._heads[n] = (head, length)
                 self._remember(json.dumps({"batch": n, "head": head, "length": length}).encode())
 
-    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Entry]:
-        wanted = list(rows)
+    def append(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
+        wanted = list(rows)  # one S3 object per batch, and perhaps a retry: held (the cache holds them anyway)
         for _ in range(MAX_ATTEMPTS):
             entries, problems = self.read()
             if problems:
                 raise StorageError(f"the S3 history does not prove itself ({problems[0]}); nothing was written")
             added = chained(entries[-1] if entries else None, wanted)
             if not added:
-                return added
+                return 0
             self._lock_heads()
             n = self.last_batch() + 1
             body = _batch_body(n, added)
@@ -219,7 +219,7 @@ class S3History(Chain):
                 self._batches.append((n, added))
                 self._remember(body)
                 self._lock_heads()
-                return added
+                return len(added)
         raise StorageError(
             f"{self.bucket.location.url}: {MAX_ATTEMPTS} other writers claimed the next history batch first; "
             "nothing was written (try again)"

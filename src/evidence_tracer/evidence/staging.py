@@ -11,9 +11,11 @@ themselves are not kept, only their items.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import Any
 
+from evidence_tracer.evidence.index import evidence_row
 from evidence_tracer.evidence.items import EvidenceItem, api_item
 from evidence_tracer.models import ApiRecord
 
@@ -46,3 +48,10 @@ class StagedRecords:
         """The staged items as records of scan `scan_id`, in the order they were handed over."""
         with self._lock:
             return [replace(item, scan_id=scan_id) for item in self._items]
+
+    def rows(self, scan_id: str) -> Iterator[dict[str, Any]]:
+        """The index rows of `items(scan_id)`, made one at a time: the store goes over them more than once and
+        holds none of them."""
+        with self._lock:
+            staged = list(self._items)
+        return ({**evidence_row(item), "scan_id": scan_id} for item in staged)

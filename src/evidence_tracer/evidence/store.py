@@ -17,7 +17,7 @@ import json
 import mimetypes
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -138,25 +138,37 @@ class EvidenceStore(IndexCache):
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _commit(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
-        """History first (durable), then the index in one transaction: the caller holds the lock. A scan id
-        stored before is refused; an evidence record stored before is not written twice."""
+    def _commit(self, evidence: Callable[[], Iterable[dict[str, Any]]], scan: dict[str, Any] | None = None) -> None:
+        """History first (durable), then the index in one transaction: the caller holds the lock. `evidence`
+        makes the evidence rows afresh each time it is called, so that a scan's tens of thousands are never all
+        held. A scan id stored before is refused; an evidence record stored before is not written twice."""
         with self._db() as db:
-            for table, row in rows:
-                if table == "scans" and db.execute("SELECT 1 FROM scans WHERE id = ?", (row["id"],)).fetchone():
-                    raise EvidenceError(f"scan {row['id']} is already stored; scans are never overwritten")
-            known = {r["id"] for r in db.execute("SELECT id FROM evidence")}
-        rows = [(t, r) for t, r in rows if t != "evidence" or r["id"] not in known]
-        self.blob_store.flush()  # the content is kept before the history names it
-        self.history.append(rows)
+            if scan is not None and db.execute("SELECT 1 FROM scans WHERE id = ?", (scan["id"],)).fetchone():
+                raise EvidenceError(f"scan {scan['id']} is already stored; scans are never overwritten")
+            stored: set[str] = set()  # this commit's records the index holds already (looked up one by one)
+
+            def first_pass() -> Iterator[tuple[str, dict[str, Any]]]:
+                for row in evidence():
+                    if db.execute("SELECT 1 FROM evidence WHERE id = ?", (row["id"],)).fetchone():
+                        stored.add(str(row["id"]))
+                    else:
+                        yield "evidence", row
+                if scan is not None:
+                    yield "scans", scan
+
+            self.blob_store.flush()  # the content is kept before the history names it
+            self.history.append(first_pass())
         if self.remote is not None:  # other writers' batches may have landed first: the index takes them all
             self._roll_forward_locked()
             return
         with self._db() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
-                for table, row in rows:
-                    insert_row(db, table, row)
+                for row in evidence():
+                    if row["id"] not in stored:
+                        insert_row(db, "evidence", row)
+                if scan is not None:
+                    insert_row(db, "scans", scan)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -180,14 +192,19 @@ class EvidenceStore(IndexCache):
         scan = result.scan
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
-            items = staged.items(scan.id) if staged is not None else []
-            items += [api_item(r, scan.id, self.blob_store.put) for r in records]
+            late = [api_item(r, scan.id, self.blob_store.put) for r in records]
             digest = self.blob_store.put_chunks(codec.encode_scan_chunks(result))
             snapshot_digest = (
                 self.blob_store.put_chunks(redacted_snapshot_chunks(snapshot)) if snapshot is not None else None
             )
             row = scan_row(result, digest, snapshot_digest, datetime.now(UTC))
-            self._commit([*(("evidence", evidence_row(i)) for i in items), ("scans", row)])
+
+            def evidence() -> Iterator[dict[str, Any]]:
+                if staged is not None:
+                    yield from staged.rows(scan.id)
+                yield from (evidence_row(i) for i in late)
+
+            self._commit(evidence, row)
 
     def save_records(self, records: Iterable[ApiRecord]) -> list[EvidenceItem]:
         """Store API records made outside a scan (the change population of `tracer changes`), redacted and
@@ -195,7 +212,7 @@ class EvidenceStore(IndexCache):
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
             items = [api_item(r, None, self.blob_store.put) for r in records]
-            self._commit([("evidence", evidence_row(i)) for i in items])
+            self._commit(lambda: (evidence_row(i) for i in items))
         return items
 
     def add_manual(
@@ -234,7 +251,7 @@ class EvidenceStore(IndexCache):
                 redactions=redactions + described,
                 effective=effective,
             )
-            self._commit([("evidence", evidence_row(item))])
+            self._commit(lambda: [evidence_row(item)])
         return item
 
     # --- reading -------------------------------------------------------------------------------
