@@ -6,7 +6,7 @@ import hashlib
 import json
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
@@ -23,7 +23,7 @@ class Kind(StrEnum):
     MANUAL = "manual"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a scan holds one per record until it is stored
 class EvidenceItem:
     id: str
     kind: Kind
@@ -72,7 +72,7 @@ class EvidenceItem:
         return f"uploaded by {self.author}: {self.filename}"
 
     def metadata(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if v is not None}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
         data["kind"] = self.kind.value
         data["collected_at"] = iso(self.collected_at)
         if self.effective is not None:

@@ -15,7 +15,7 @@ from evidence_tracer.inventory.base import Dataset, Observed
 # --- IAM -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccessKeySlot:
     slot: int
     active: bool
@@ -23,7 +23,7 @@ class AccessKeySlot:
     last_used: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CredentialReportRow:
     user: str
     arn: str
@@ -38,7 +38,7 @@ class CredentialReportRow:
         return self.user == "<root_account>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PasswordPolicy:
     minimum_length: int
     require_symbols: bool
@@ -52,7 +52,7 @@ class PasswordPolicy:
 # --- S3 --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicAccessBlock:
     block_public_acls: bool
     ignore_public_acls: bool
@@ -75,7 +75,7 @@ class PublicAccessBlock:
         return tuple(name for name, on in names.items() if not on)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Bucket:
     name: str
     arn: str
@@ -93,7 +93,7 @@ class Bucket:
 # --- regional services ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trail:
     name: str
     arn: str
@@ -107,7 +107,7 @@ class Trail:
     s3_bucket: Observed[str | None]  # where the trail delivers its log files
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThreatFinding:
     """A GuardDuty finding of high or critical severity that nobody has archived."""
 
@@ -119,14 +119,14 @@ class ThreatFinding:
     updated_at: datetime | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Detector:
     detector_id: str
     status: str
     open_findings: Observed[tuple[ThreatFinding, ...]]  # high and critical, not archived
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IngressRule:
     protocol: str  # "-1" means all traffic
     from_port: int | None
@@ -135,7 +135,7 @@ class IngressRule:
     ipv6_ranges: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecurityGroup:
     group_id: str
     name: str
@@ -150,7 +150,7 @@ class SecurityGroup:
         return self.name == "default"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BucketLogging:
     """Server access logging of a bucket CloudTrail delivers to: the target bucket, or None when off."""
 
@@ -178,7 +178,7 @@ SECURITY_GROUPS: Dataset[tuple[SecurityGroup, ...]] = Dataset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     """An IAM user, group or role with what grants it permissions. Policy documents are canonical JSON."""
 
@@ -191,21 +191,21 @@ class Principal:
     role: Observed[RoleFacts | None]  # a role's trust policy and use; None for users and groups
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleFacts:
     trust: str  # the trust policy (AssumeRolePolicyDocument), canonical JSON
     last_used: datetime | None  # RoleLastUsed.LastUsedDate; None: never used (in AWS's tracking window)
     created: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ManagedPolicy:
     arn: str
     name: str
     document: str  # the default version
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Authorization:
     principals: tuple[Principal, ...]
     policies: tuple[ManagedPolicy, ...]  # customer-managed; AWS-managed ones are known by ARN
@@ -214,7 +214,7 @@ class Authorization:
 AUTHORIZATION: Dataset[Authorization] = Dataset("iam.authorization", "iam", "GetAccountAuthorizationDetails")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdentityCenterUser:
     user_id: str
     user_name: str
@@ -222,7 +222,7 @@ class IdentityCenterUser:
     emails: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountAssignment:
     """Who (a user or group) holds which permission set in which account."""
 
@@ -232,7 +232,7 @@ class AccountAssignment:
     principal_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdentityCenter:
     """An IAM Identity Center instance: its people, permission sets and assignments to this account."""
 

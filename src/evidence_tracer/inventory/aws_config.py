@@ -25,7 +25,7 @@ RECONSTRUCTED = "reconstructed"  # the part attribute naming the moment a recons
 GONE = frozenset({"ResourceDeleted", "ResourceNotRecorded", "ResourceDeletedNotRecorded"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfigType:
     """One Config resource type and the dataset it rebuilds; `tags` is where the describe API keeps tags."""
 
@@ -44,7 +44,7 @@ CONFIG_TYPES: dict[str, ConfigType] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfigItem:
     """One configuration item: a resource's recorded state from `captured` on."""
 
@@ -107,7 +107,7 @@ def as_resource(item: ConfigItem) -> Resource:
     return Resource(id=item.arn, data=freeze(data), sources=(item.record,) if item.record else ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegionHistory:
     """What one region's Config answered for one resource type: the item in force at the moment for each
     resource it knows (None: Config had no item by then), or why it could not be read."""

@@ -30,7 +30,7 @@ FILTER_REFUSED = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Detail:
     """A call made once per item: `operation(param=item[item_field], **params)`, its answer kept under `name`
     (only `result_key` of it when given). Error codes in `absent` mean "not configured" (value None)."""
@@ -45,7 +45,7 @@ class Detail:
     permission: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Membership:
     """One property of the listed items answered by the listing itself, filtered: one paged
     `operation(**spec.params, **params)` names every item that has it (EBS snapshots restorable by "all"),

@@ -21,7 +21,7 @@ NOT_COLLECTED = "NotCollected"
 ORGANIZATION_ACCOUNTS = "organization_accounts"  # a part attribute: the Organization's accounts, comma-separated
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Failure:
     """A read that did not happen: the reason a check must say `error`."""
 
@@ -66,7 +66,7 @@ class Failure:
         return f"could not read {self.service}:{self.operation} in {self.region}: {self.code} ({self.message})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observed(Generic[T]):
     value: T | None = None
     failure: Failure | None = None
@@ -106,7 +106,7 @@ def freeze(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resource:
     """A resource described by a declarative collector: the API's own item (redacted, JSON-shaped),
     plus the answers of its per-item detail calls, each observed on its own."""

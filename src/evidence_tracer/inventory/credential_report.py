@@ -44,7 +44,7 @@ def parse_credential_report(content: str) -> tuple[CredentialReportRow, ...]:
     return tuple(rows)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccessRow:
     user: str
     console: bool

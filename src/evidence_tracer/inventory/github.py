@@ -9,20 +9,20 @@ from dataclasses import dataclass
 from evidence_tracer.inventory.base import Dataset, Observed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GitHubOrg:
     login: str
     two_factor_required: bool | None  # None: GitHub shows it only to organisation owners
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GitHubMember:
     login: str
     role: str  # admin | member
     email: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BranchRules:
     """The effective protection of a default branch: classic branch protection and rulesets together."""
 
@@ -35,20 +35,20 @@ class BranchRules:
     deletion_blocked: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GitHubEnvironment:
     name: str
     required_reviewers: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeployKey:
     id: int
     title: str
     read_only: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GitHubRepo:
     full_name: str
     default_branch: str
@@ -62,7 +62,7 @@ class GitHubRepo:
     dependabot_alerts: Observed[bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RepoEntry:
     """A repository in scope, read on its own: one that cannot be read is an error for it alone."""
 

@@ -10,7 +10,7 @@ from evidence_tracer.inventory.base import Dataset, Observed
 ACTIVE_STATUSES = ("ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT", "RECOVERY")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdpUser:
     id: str
     login: str
@@ -23,7 +23,7 @@ class IdpUser:
         return self.status in ACTIVE_STATUSES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdpApp:
     name: str
     label: str
