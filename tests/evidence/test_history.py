@@ -12,7 +12,7 @@ import pytest
 
 from evidence_tracer.errors import StorageError, WorkspaceLocked
 from evidence_tracer.evidence import history
-from evidence_tracer.evidence.history import GENESIS, History
+from evidence_tracer.evidence.history import GENESIS, History, chained, chained_lines, encode_entry, parse_entry
 from evidence_tracer.evidence.index import evidence_row
 from evidence_tracer.evidence.items import api_item
 from evidence_tracer.evidence.store import EvidenceStore
@@ -242,3 +242,13 @@ def test_an_append_after_a_line_that_is_no_entry_writes_nothing(tmp_path: Path) 
     with pytest.raises(StorageError, match="is not a history entry; nothing was written"):
         History(log).append([("evidence", {"id": "a"})])
     assert log.read_bytes() == before
+
+
+def test_the_lines_appended_are_the_encoded_entries() -> None:
+    """The appender serialises each row once; its lines are exactly `encode_entry` of the chained entries
+    (non-ASCII and nested rows included), so what verify recomputes is what was written."""
+    last = chained(None, [("evidence", {"id": "a"})])[0]
+    rows = [("evidence", {"id": "b", "note": "Zoë ✓ \u2028", "n": 1}), ("scans", {"id": "s", "x": {"z": [1, None]}})]
+    lines = list(chained_lines(last, rows))
+    assert lines == [encode_entry(e) + b"\n" for e in chained(last, rows)]
+    assert [parse_entry(line) for line in lines] == chained(last, rows)

@@ -85,6 +85,17 @@ def chained(last: Entry | None, rows: Iterable[tuple[str, Mapping[str, Any]]]) -
     return list(iter_chained(last, rows))
 
 
+def chained_lines(last: Entry | None, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterator[bytes]:
+    """`encode_entry` of each entry of `iter_chained`, each row serialised once: "hash" sorts first of an
+    entry's keys, so its line is the hashed body with the hash put in front."""
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    for table, row in rows:
+        seq += 1
+        body = _canonical({"seq": seq, "prev": prev, "table": table, "row": row})
+        prev = hashlib.sha256(prev.encode() + body).hexdigest()
+        yield b'{"hash":"' + prev.encode() + b'",' + body[1:] + b"\n"
+
+
 class Chain:
     """What every history answers, wherever it is kept: its entries (read), its head and pins."""
 
@@ -200,16 +211,16 @@ class History(Chain):
                 f"the last line of {self.path} is not a history entry; nothing was written (run `tracer evidence "
                 "verify`)"
             ) from None
-        entries = iter_chained(after, rows)
-        first = next(entries, None)
+        lines = chained_lines(after, rows)
+        first = next(lines, None)
         if first is None:
             return 0
         size = self.path.stat().st_size if self.path.exists() else 0
         written = 0
         try:
             with self.path.open("ab") as out:
-                lines = (encode_entry(e) + b"\n" for e in itertools.chain((first,), entries))
-                while batch := list(itertools.islice(lines, APPEND_BATCH)):
+                pending = itertools.chain((first,), lines)
+                while batch := list(itertools.islice(pending, APPEND_BATCH)):
                     out.write(b"".join(batch))
                     written += len(batch)
                 out.flush()
