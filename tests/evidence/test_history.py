@@ -248,7 +248,10 @@ def test_the_lines_appended_are_the_encoded_entries() -> None:
     """The appender serialises each row once; its lines are exactly `encode_entry` of the chained entries
     (non-ASCII and nested rows included), so what verify recomputes is what was written."""
     last = chained(None, [("evidence", {"id": "a"})])[0]
-    rows = [("evidence", {"id": "b", "note": "Zoë ✓ \u2028", "n": 1}), ("scans", {"id": "s", "x": {"z": [1, None]}})]
+    rows: list[tuple[str, dict[str, object]]] = [
+        ("evidence", {"id": "b", "note": "Zoë ✓ \u2028", "n": 1}),
+        ("scans", {"id": "s", "x": {"z": [1, None]}}),
+    ]
     lines = list(chained_lines(last, rows))
     assert lines == [encode_entry(e) + b"\n" for e in chained(last, rows)]
     assert [parse_entry(line) for line in lines] == chained(last, rows)
