@@ -3,6 +3,9 @@ source has its "denied -> error" test over all of its needs, and nothing else ke
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -111,3 +114,18 @@ def test_no_source_is_named_outside_its_plug_in() -> None:
             assert cls not in text, (path, cls)
     for path in (SRC / "cli").rglob("*.py"):
         assert 'source == "' not in path.read_text(), path  # `permissions` asks the registry, not an if-chain
+
+
+def test_the_registry_loads_no_source_that_is_not_built() -> None:
+    """Every command reads the registry (its allow-list, its permissions documents): a source's HTTP client and
+    key signing load only when tracer.yaml enables it and a command builds it."""
+    probe = (
+        "import json, sys\n"
+        "from evidence_tracer.sources.registry import plugins\n"
+        "[(p.operations(), p.permissions(None)) for p in plugins()]\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    loaded = set(json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout))
+    assert not {m for m in loaded if m.split(".")[0] in ("httpx", "cryptography")}
+    built = {f"evidence_tracer.sources.{name}.source" for name in ("github", "okta", "google")}
+    assert not loaded & built

@@ -22,7 +22,8 @@ from evidence_tracer.inventory import Inventory
 from evidence_tracer.inventory.identity import USERS
 from evidence_tracer.models import Finding, Status
 from evidence_tracer.sources.base import Scope
-from evidence_tracer.sources.google.source import PATHS, GoogleSettings, GoogleSource
+from evidence_tracer.sources.google.operations import PATHS
+from evidence_tracer.sources.google.source import GoogleSettings, GoogleSource
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 ADMIN = "alice.founder@acme.example"
@@ -179,6 +180,6 @@ def test_the_fake_users_match_the_directory_discovery_document() -> None:
     for n, user in enumerate((FakeGoogleUser(ADMIN, admin=True), FakeGoogleUser("x@acme.example", suspended=True))):
         _check(user_body(user, n), schemas["User"], schemas, "User")
     assert discovery["resources"]["users"]["methods"]["list"]["path"] == "admin/directory/v1/users"
-    from evidence_tracer.sources.google.source import SCOPES
+    from evidence_tracer.sources.google.operations import SCOPES
 
     assert set(SCOPES) <= set(discovery["resources"]["users"]["methods"]["list"]["scopes"])

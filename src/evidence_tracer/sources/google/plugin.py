@@ -6,7 +6,7 @@ from evidence_tracer.config import WorkspaceConfig
 from evidence_tracer.errors import ConfigError
 from evidence_tracer.sources.base import EvidenceSource
 from evidence_tracer.sources.credentials import check_endpoint
-from evidence_tracer.sources.google.source import OPERATIONS, GoogleSettings, GoogleSource, token_permissions
+from evidence_tracer.sources.google.operations import OPERATIONS, token_permissions
 from evidence_tracer.sources.registry import BuildOptions, SourcePlugin
 
 
@@ -15,6 +15,8 @@ def _build(config: WorkspaceConfig, options: BuildOptions) -> EvidenceSource:
     if not google.admin_email:
         raise ConfigError("tracer.yaml: sources.google.admin_email is required when Google Workspace is enabled")
     check_endpoint("sources.google.api_url", google.api_url, (".googleapis.com",))
+    from evidence_tracer.sources.google.source import GoogleSettings, GoogleSource  # its HTTP client: only to run
+
     return GoogleSource(
         GoogleSettings(
             google.admin_email, google.credentials_file, google.customer, google.api_url, google.timeout_seconds

@@ -22,12 +22,9 @@ from evidence_tracer.inventory import GLOBAL, Failure, Observed, SourcePart
 from evidence_tracer.inventory.identity import ADMINS, USERS, IdpUser
 from evidence_tracer.sources.base import Collected, EvidenceSource, Operation, Progress, Scope
 from evidence_tracer.sources.credentials import check_endpoint
+from evidence_tracer.sources.google.operations import OPERATIONS, PATHS, SCOPES, SOURCE
 from evidence_tracer.sources.http import CallFailed, HttpReader
 
-SOURCE = "google"
-SCOPES = ("https://www.googleapis.com/auth/admin.directory.user.readonly",)
-OPERATIONS = (Operation(SOURCE, "directory", "ListUsers", SCOPES[0]),)
-PATHS = {"directory:ListUsers": "/admin/directory/v1/users"}
 SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 
 
@@ -190,29 +187,3 @@ class GoogleSource(EvidenceSource):
                 return users, tuple(sources)
             params = {**params, "pageToken": token}
         raise CallFailed(Failure(SOURCE, "directory:ListUsers", GLOBAL, "TooManyPages", "more than 200 pages"))
-
-
-def token_permissions() -> str:
-    return "\n".join(
-        [
-            "# Google Workspace access for Evidence Tracer",
-            "",
-            "Generated from the source's declared operations (`tracer permissions --source google`).",
-            "",
-            "1. Create a service account (no roles in the Cloud project are needed) and a JSON key for it.",
-            "2. In the Admin console > Security > API controls > Domain-wide delegation, add its client id with "
-            "only this scope:",
-            "",
-            *(f"   - `{s}`" for s in SCOPES),
-            "",
-            "3. Set `sources.google.admin_email` to an administrator it may act as (a read-only admin role that can "
-            "read users is enough) and `credentials_file` (or GOOGLE_APPLICATION_CREDENTIALS) to the key.",
-            "",
-            "The only POST is the OAuth token exchange at the key's `token_uri`; every data call is a GET:",
-            "",
-            "| Operation | Path | Scope |",
-            "|---|---|---|",
-            *(f"| {o.key} | `GET {PATHS[o.key]}` | {o.permission} |" for o in OPERATIONS),
-            "",
-        ]
-    )

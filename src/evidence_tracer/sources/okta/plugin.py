@@ -7,7 +7,6 @@ from evidence_tracer.errors import ConfigError
 from evidence_tracer.sources.base import EvidenceSource
 from evidence_tracer.sources.credentials import check_endpoint, check_token_env
 from evidence_tracer.sources.okta.operations import operations, token_permissions
-from evidence_tracer.sources.okta.source import OktaSettings, OktaSource
 from evidence_tracer.sources.registry import BuildOptions, SourcePlugin
 
 OKTA_HOSTS = (".okta.com", ".oktapreview.com", ".okta-emea.com", ".okta-gov.com", ".okta.mil")
@@ -19,6 +18,8 @@ def _build(config: WorkspaceConfig, options: BuildOptions) -> EvidenceSource:
         raise ConfigError("tracer.yaml: sources.okta.org_url is required when Okta is enabled")
     check_endpoint("sources.okta.org_url", okta.org_url, OKTA_HOSTS, okta.token_hosts)
     check_token_env("sources.okta.token_env", okta.token_env, ("OKTA",))
+    from evidence_tracer.sources.okta.source import OktaSettings, OktaSource  # its HTTP client: only to run
+
     return OktaSource(OktaSettings(okta.org_url, okta.token_env, okta.timeout_seconds))
 
 
