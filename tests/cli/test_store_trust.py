@@ -4,14 +4,16 @@ first as the attacker would do it, then shown to hold."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
-from evidence_tracer.evidence.blobs import BlobStore
+from evidence_tracer.evidence.blobs import STALE_SECONDS, BlobStore
 from evidence_tracer.evidence.signing import TRUSTED_SIGNERS, VERIFY_COMMAND
 from tests.cli.conftest import run_cli as _cli
 
@@ -233,3 +235,16 @@ def test_no_seeded_secret_reaches_the_demo_workspace_or_its_package(demo_workspa
         for name in zf.namelist():
             data = zf.read(name)
             assert not any(secret.encode() in data for secret in SEEDED_SECRETS), name
+
+
+def test_verify_notes_what_a_killed_scan_left_and_stays_intact(
+    copy_demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blobs = copy_demo / ".tracer" / "blobs"
+    left = blobs / ".0123456789ab.killed"
+    left.write_bytes(b'{"staged": "by a scan killed with -9"}')
+    day_ago = time.time() - STALE_SECONDS - 60
+    os.utime(left, (day_ago, day_ago))
+    code, out, _ = _cli(capsys, "evidence", "verify", "-w", str(copy_demo))
+    flat = out.replace("\n", " ")
+    assert code == 0 and "1 temporary files a killed run left" in flat and "Evidence store intact" in flat

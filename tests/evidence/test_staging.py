@@ -3,9 +3,12 @@ invisible (nothing named, nothing in the history) until then."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from pathlib import Path
 
+from evidence_tracer.evidence.blobs import STALE_SECONDS
 from evidence_tracer.evidence.items import Kind
 from evidence_tracer.evidence.store import EvidenceStore
 from tests.evidence.samples import scan
@@ -72,3 +75,28 @@ def test_a_discarded_staging_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert staged.count == 0
     store.save_scan(scan()[0], [])  # the next commit names none of it
     assert store.items(kind=Kind.API) == [] and store.unreferenced() == [] and store.verify() == []
+
+
+def test_what_a_killed_scan_staged_is_swept_a_day_on_and_a_running_one_is_left(tmp_path: Path) -> None:
+    """A scan killed with -9 cannot discard: its temporary files stay. verify notes them; the first scan stored a
+    day later removes them, and leaves alone what a scan still running stages now."""
+    store = EvidenceStore(tmp_path)
+    _, records = scan(n_records=5)
+    killed = store.staging()
+    killed(records[:3])  # ... and the process died
+    day_ago = time.time() - STALE_SECONDS - 60
+    for path in tmp_path.rglob(".*"):
+        if path.is_file() and path.parent.name == "blobs":
+            os.utime(path, (day_ago, day_ago))
+    reopened = EvidenceStore(tmp_path)
+    assert len(reopened.leftovers()) == 3 and reopened.verify() == []
+    running = reopened.staging()
+    running(records[3:])
+    result, _ = scan()
+    EvidenceStore(tmp_path).save_scan(result, [])
+    assert reopened.leftovers() == []
+    left = [p for p in tmp_path.rglob(".*") if p.is_file() and p.parent.name == "blobs"]
+    assert len(left) == 2, "the running scan's staged records are not touched"
+    reopened.save_scan(scan()[0], [], staged=running)
+    assert {i.id for i in reopened.items(kind=Kind.API)} == {r.record_id for r in records[3:]}
+    assert reopened.verify() == []

@@ -178,6 +178,12 @@ def _verify_store(console: Console, workspace: Path, rebuild_index: bool, expect
             f"[yellow]note[/]: unreferenced content {safe(name)} (from an interrupted run, or "
             "planted; nothing refers to it)"
         )
+    leftovers = store.leftovers()
+    if leftovers:
+        console.print(
+            f"[yellow]note[/]: {len(leftovers)} temporary files a killed run left (e.g. {safe(leftovers[0])}); "
+            "nothing refers to them, and the next scan removes them"
+        )
     console.print(f"History head: {store.history.pinned()} (keep it outside the workspace; verify --expect-head)")
     if expect_head is None:
         console.print(

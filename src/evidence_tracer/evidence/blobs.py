@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -46,6 +47,8 @@ class Blobs(Protocol):
 
 CHUNK_BYTES = 1 << 20  # a document made in pieces is written a megabyte at a time
 SYNC_AT_ONCE = 64  # from this many blobs in a batch, one file-system flush instead of one fsync each
+TEMPORARY_PREFIX = "."  # a blob before its flush: a file of the store's own folder, never under a digest's name
+STALE_SECONDS = 24 * 3600  # a temporary file this old belongs to no running writer: a killed one left it
 
 
 def _megabytes(chunks: Iterable[str]) -> Iterator[bytes]:
@@ -86,7 +89,7 @@ class BlobStore:
                 return digest
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{digest[:12]}.")
+                fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f"{TEMPORARY_PREFIX}{digest[:12]}.")
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
             except OSError as exc:
@@ -101,7 +104,7 @@ class BlobStore:
         hasher = hashlib.sha256()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".chunks.")
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=TEMPORARY_PREFIX + "chunks.")
         except OSError as exc:
             raise StorageError(f"cannot write to {self.root}: {exc.strerror or exc}") from None
         try:
@@ -136,7 +139,7 @@ class BlobStore:
                 data = str(clean).encode("utf-8")
                 return self.put(data), len(data), count
         hasher, size = hashlib.sha256(), 0
-        with tempfile.NamedTemporaryFile(dir=self.root, delete=False) as tmp:
+        with tempfile.NamedTemporaryFile(dir=self.root, prefix=TEMPORARY_PREFIX + "file.", delete=False) as tmp:
             try:
                 with path.open("rb") as source:
                     for chunk in iter(lambda: source.read(1 << 20), b""):
@@ -206,6 +209,25 @@ class BlobStore:
             dropped = [self._pending.pop(d) for d in digests if d in self._pending]
         for tmp in dropped:
             tmp.unlink(missing_ok=True)
+
+    def stale(self, now: float, age: float = STALE_SECONDS) -> list[Path]:
+        """Temporary files a killed writer left (kill -9, a lost machine): older than `age` seconds, so that no
+        running scan's staged records are among them (a scan stages for minutes, never a day)."""
+        found = []
+        for path in self.root.glob(TEMPORARY_PREFIX + "*"):
+            with contextlib.suppress(OSError):
+                if path.is_file() and now - path.stat().st_mtime > age:
+                    found.append(path)
+        return sorted(found)
+
+    def sweep(self, now: float) -> int:
+        """Remove `stale` temporary files; returns how many went."""
+        gone = 0
+        for path in self.stale(now):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                gone += 1
+        return gone
 
     def unnamed(self, named: set[str]) -> list[str]:
         """Blobs whose digest is not in `named` (paths relative to the store's folder)."""

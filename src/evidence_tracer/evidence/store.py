@@ -192,6 +192,7 @@ class EvidenceStore(IndexCache):
         scan = result.scan
         self._refuse_if_read_only()
         with workspace_lock(self.root, self.lock_timeout):
+            self.local_blobs.sweep(datetime.now(UTC).timestamp())  # what a killed scan staged, a day on
             late = [api_item(r, scan.id, self.blob_store.put) for r in records]
             digest = self.blob_store.put_chunks(codec.encode_scan_chunks(result))
             snapshot_digest = (
@@ -341,6 +342,12 @@ class EvidenceStore(IndexCache):
     def verify(self) -> list[str]:
         """What is wrong with the store, judged from the files alone (evidence/integrity.py). Empty: intact."""
         return verify_store(self)
+
+    def leftovers(self) -> list[str]:
+        """Temporary files a killed writer left a day or more ago (the next scan removes them); nothing names
+        them, so they are no part of the record."""
+        now = datetime.now(UTC).timestamp()
+        return [str(p.relative_to(self.root)) for p in self.local_blobs.stale(now)]
 
     def unreferenced(self) -> list[str]:
         """Blobs no history entry names: the content of a run killed before it committed, or a planted file.
