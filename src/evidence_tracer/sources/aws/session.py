@@ -61,7 +61,10 @@ class AwsContext:
         credentials: Mapping[str, str] | None = None,
         simulated: str = "",
         models: AwsContext | None = None,
+        connections: int = 20,
     ) -> None:
+        """`connections`: each client's pool of HTTP connections, as many as the threads that may call one client
+        at once (a thread beyond the pool opens a connection of its own for each call, and closes it)."""
         core = botocore.session.Session()
         keys = operation_keys() if allowed is None else frozenset(allowed)
         shared = models.loader if models is not None else None
@@ -85,7 +88,7 @@ class AwsContext:
             retries={"mode": "adaptive", "max_attempts": self.timeouts.max_attempts},
             connect_timeout=self.timeouts.connect_seconds,
             read_timeout=self.timeouts.read_seconds,
-            max_pool_connections=20,
+            max_pool_connections=connections,
         )
         if _uses_custom_endpoint():
             self.session.events.register("before-sign.s3-control", _strip_account_host_prefix)

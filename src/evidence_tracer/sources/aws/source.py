@@ -227,9 +227,16 @@ class AwsSource(EvidenceSource):
     def operations(self) -> tuple[Operation, ...]:
         return aws_operations()
 
+    @property
+    def connections(self) -> int:
+        """Connections a client keeps: every thread of an account's collection may be calling the same one."""
+        return self.settings.workers + self.settings.resource_workers
+
     def context(self) -> AwsContext:
         if self._context is None:
-            self._context = AwsContext(profile=self.settings.profile, timeouts=self.settings.timeouts)
+            self._context = AwsContext(
+                profile=self.settings.profile, timeouts=self.settings.timeouts, connections=self.connections
+            )
         return self._context
 
     def assume(self, ctx: AwsContext, rec: Recorder, account: str, partition: str) -> AwsContext:
@@ -247,6 +254,7 @@ class AwsSource(EvidenceSource):
             },
             simulated=ctx.simulated,
             models=ctx,  # one copy of botocore's service models for every account, not one per account
+            connections=self.connections,
         )
 
     def _member(
