@@ -288,6 +288,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--latency-ms", type=int, default=0, help="delay each request by this much (a proxy)")
     parser.add_argument("--workers", type=int, default=8, help="sources.aws.workers for the scan")
+    parser.add_argument(
+        "--resource-workers", type=int, default=0, help="sources.aws.resource_workers (0: the configured default)"
+    )
     parser.add_argument("--top", type=int, default=12, help="operations to list per size")
     parser.add_argument("--repeat", type=int, default=3, help="scans of each seeded size (the median is printed)")
     args = parser.parse_args()
@@ -309,7 +312,8 @@ def report(scale: int, args: argparse.Namespace) -> None:
         runs = []
         for _ in range(max(args.repeat, 1)):
             with tempfile.TemporaryDirectory() as tmp:
-                runs.append(scan(endpoint, Path(tmp), args.workers))
+                extra = f", resource_workers: {args.resource_workers}" if args.resource_workers else ""
+                runs.append(scan(endpoint, Path(tmp), args.workers, "organization: never" + extra))
         if proxy:
             proxy.close()
     run = sorted(runs, key=lambda r: r.seconds / max(r.server_cpu, 0.01))[len(runs) // 2]  # the median ratio
@@ -318,7 +322,8 @@ def report(scale: int, args: argparse.Namespace) -> None:
     print(
         f"== {scale}x: {n['users']} users, {n['buckets']} buckets, {n['groups']} security groups, "
         f"{n['rds'] * 3} databases, {n['tables'] * 3} tables, {n['volumes'] * 3} volumes over {len(REGIONS)} "
-        f"regions (seeded in {seeded:.0f} s); latency {args.latency_ms} ms/request, {args.workers} workers"
+        f"regions (seeded in {seeded:.0f} s); latency {args.latency_ms} ms/request, {args.workers} workers, "
+        f"{args.resource_workers or 'default'} resource workers"
     )
     for i, r in enumerate(runs, start=1):
         print(
