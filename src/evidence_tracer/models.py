@@ -66,6 +66,10 @@ class ScanResult:
     def count(self, status: Status) -> int:
         return sum(1 for f in self.findings if f.status is status)
 
+    def ordered(self) -> list[Finding]:
+        """The findings in the one order every written form of a scan uses: by check, account, place, resource."""
+        return sorted(self.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
+
 
 @dataclass(frozen=True)
 class ApiRecord:

@@ -40,6 +40,14 @@ def test_a_scan_reads_back_exactly_in_the_stores_own_format() -> None:
     )
 
 
+def test_the_stored_scan_and_the_json_report_list_findings_in_one_order() -> None:
+    result, _ = scan()
+    shuffled = replace(result, findings=tuple(reversed(result.findings)))
+    stored = [(f["check_id"], f["location"], f["resource_id"]) for f in json.loads(encode_scan(shuffled))["findings"]]
+    reported = [(f["check_id"], f["region"], f["resource_id"]) for f in json_report.to_dict(shuffled)["findings"]]
+    assert len(stored) > 1 and stored == reported == [(f.check_id, f.location, f.resource_id) for f in result.ordered()]
+
+
 def test_criteria_and_severity_come_from_todays_catalog() -> None:
     result, _ = scan()
     decoded = codec.decode_scan(encode_scan(_stale(result)), catalog_labels)

@@ -59,8 +59,7 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 def encode_scan_chunks(result: ScanResult) -> Iterator[str]:
     """The stored scan's text in pieces, a finding a line, each finding encoded as it is made."""
-    findings = sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
-    body = {"format": FORMAT, "scan": _scan(result.scan), "findings": map(_finding, findings)}
+    body = {"format": FORMAT, "scan": _scan(result.scan), "findings": map(_finding, result.ordered())}
     return iter_by_line(body, sort_keys=True)
 
 

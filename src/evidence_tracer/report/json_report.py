@@ -49,12 +49,8 @@ def _document(result: ScanResult, findings: Iterable[dict[str, Any]]) -> dict[st
     return {"schema_version": SCHEMA_VERSION, "scan": scan_to_dict(result.scan), "findings": findings}
 
 
-def _ordered(result: ScanResult) -> list[Finding]:
-    return sorted(result.findings, key=lambda f: (f.check_id, f.account, f.location, f.resource_id))
-
-
 def to_dict(result: ScanResult) -> dict[str, Any]:
-    return _document(result, [finding_to_dict(f) for f in _ordered(result)])
+    return _document(result, [finding_to_dict(f) for f in result.ordered()])
 
 
 def render(result: ScanResult) -> str:
@@ -63,7 +59,7 @@ def render(result: ScanResult) -> str:
 
 def render_pieces(result: ScanResult) -> Iterator[str]:
     """The report's text in pieces, a finding a line, each finding's dict made and encoded in turn."""
-    return iter_by_line(_document(result, map(finding_to_dict, _ordered(result))))
+    return iter_by_line(_document(result, map(finding_to_dict, result.ordered())))
 
 
 def _parse_time(value: str) -> datetime:
