@@ -43,3 +43,11 @@ def test_an_assumed_role_shares_the_callers_service_models(aws: None) -> None:
     loader = ctx.session._session.get_component("data_loader")
     assert member.session._session.get_component("data_loader") is loader
     assert member.session.get_credentials().access_key != ctx.session.get_credentials().access_key
+
+
+def test_each_client_keeps_a_connection_for_every_thread_of_an_accounts_collection(aws: None) -> None:
+    source = AwsSource(AwsSettings(workers=3, resource_workers=5))
+    ctx = source.context()
+    member = source.assume(ctx, Recorder(DEMO_ACCOUNT), "210987654321", "aws")
+    for context in (ctx, member):
+        assert context.client("s3").meta.config.max_pool_connections == 3 + 5
