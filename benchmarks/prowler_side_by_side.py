@@ -13,49 +13,29 @@ Prowler to run, it says how to install one and exits (status 2). Figures are pri
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.cli.conftest import fake_aws_env
 
-from benchmarks.scan_benchmark import REGIONS, cached_bytecode, moto_server, scan, seed, warm
+from benchmarks.scan_benchmark import REGIONS, Timed, cached_bytecode, moto_server, run_timed, scan, seed, warm
 
 INSTALL = "install Prowler in its own environment (python -m venv P && P/bin/pip install prowler) and pass --prowler"
 
 
-@dataclass(frozen=True)
-class Timing:
-    wall: float
-    cpu: float  # the tool's own CPU (its child process)
-    server_cpu: float  # this process's CPU meanwhile: moto answering it
-    status: int
-
-
-def run_prowler(prowler: str, endpoint: str, out: Path) -> Timing:
+def run_prowler(prowler: str, endpoint: str, out: Path) -> Timed:
     command = [prowler, "aws", "--compliance", "soc2_aws", "--no-banner", "--output-directory", str(out)]
-    command += ["--region", *REGIONS]
-    started, cpu0, child0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(command, env=fake_aws_env(endpoint), capture_output=True, text=True, check=False)
-    wall, server_cpu = time.perf_counter() - started, time.process_time() - cpu0
-    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timed = run_timed([*command, "--region", *REGIONS], fake_aws_env(endpoint))
     if not any(out.rglob("*.csv")) and not any(out.rglob("*.json*")):
-        raise SystemExit(f"prowler wrote no output (exit {done.returncode}):\n{done.stderr[-2000:]}")
-    cpu = child.ru_utime + child.ru_stime - child0.ru_utime - child0.ru_stime
-    return Timing(wall, cpu, server_cpu, done.returncode)
+        raise SystemExit(f"prowler wrote no output (exit {timed.done.returncode}):\n{timed.done.stderr[-2000:]}")
+    return timed
 
 
-def line(name: str, t: Timing) -> str:
-    return (
-        f"   {name:<8} wall {t.wall:7.1f} s · own CPU {t.cpu:6.1f} s · moto's CPU {t.server_cpu:6.1f} s"
-        f" · exit {t.status}"
-    )
+def line(name: str, seconds: float, cpu: float, server_cpu: float, status: int) -> str:
+    return f"   {name:<8} wall {seconds:7.1f} s · own CPU {cpu:6.1f} s · moto's CPU {server_cpu:6.1f} s · exit {status}"
 
 
 def main() -> None:
@@ -76,8 +56,8 @@ def main() -> None:
                 ours = scan(endpoint, workspace, 8)
                 theirs = run_prowler(args.prowler, endpoint, Path(tmp) / "prowler")
             print(f"== {scale}x: {n['users']} users, {n['buckets']} buckets, {n['groups']} security groups")
-            print(line("tracer", Timing(ours.seconds, ours.scan_cpu, ours.server_cpu, 0)))
-            print(line("prowler", theirs))
+            print(line("tracer", ours.seconds, ours.scan_cpu, ours.server_cpu, ours.status))
+            print(line("prowler", theirs.seconds, theirs.cpu, theirs.server_cpu, theirs.done.returncode))
             print(f"   prowler / tracer: {theirs.cpu / max(ours.scan_cpu, 0.01):.1f}x the CPU")
 
 

@@ -169,6 +169,26 @@ class Run:
     scan_cpu: float  # its CPU seconds (user + system)
     server_cpu: float  # this process's CPU seconds meanwhile: moto's server (and the proxy) answering it
     calls: Counter[str]
+    status: int  # its exit status (1: it found failing checks)
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A child process run to its end, and what it cost: its wall time, its own CPU (user + system), and this
+    process's CPU meanwhile (moto's server answering it)."""
+
+    done: subprocess.CompletedProcess[str]
+    seconds: float
+    cpu: float
+    server_cpu: float
+
+
+def run_timed(command: list[str], env: dict[str, str]) -> Timed:
+    started, cpu0, child0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    seconds, server_cpu = time.perf_counter() - started, time.process_time() - cpu0
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Timed(done, seconds, child.ru_utime + child.ru_stime - child0.ru_utime - child0.ru_stime, server_cpu)
 
 
 def scan(endpoint: str, workspace: Path, workers: int, config: str = "organization: never") -> Run:
@@ -182,8 +202,7 @@ def scan(endpoint: str, workspace: Path, workers: int, config: str = "organizati
         "finally:\n    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
         "    print('MAXRSS', hwm[0], file=sys.stderr)\n"
     )
-    started, cpu0, child0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(
+    timed = run_timed(
         [
             sys.executable,
             "-c",
@@ -197,14 +216,9 @@ def scan(endpoint: str, workspace: Path, workers: int, config: str = "organizati
             str(workspace / "scan.json"),
             *(a for r in REGIONS for a in ("-r", r)),
         ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        env,
     )
-    elapsed, server_cpu = time.perf_counter() - started, time.process_time() - cpu0
-    child = resource.getrusage(resource.RUSAGE_CHILDREN)
-    scan_cpu = child.ru_utime + child.ru_stime - child0.ru_utime - child0.ru_stime
+    out = timed.done
     if out.returncode not in (0, 1):
         raise SystemExit(out.stderr[-2000:])
     rss_kb = int(next(line.split()[1] for line in out.stderr.splitlines() if line.startswith("MAXRSS")))
@@ -212,7 +226,7 @@ def scan(endpoint: str, workspace: Path, workers: int, config: str = "organizati
 
     store = EvidenceStore(workspace)
     calls = Counter(f"{i.service}:{i.operation}" for i in store.items(scan_id=store.scans()[-1].id))
-    return Run(elapsed, rss_kb, scan_cpu, server_cpu, calls)
+    return Run(timed.seconds, rss_kb, timed.cpu, timed.server_cpu, calls, out.returncode)
 
 
 def per_resource_type(calls: Counter[str], n: dict[str, int], regions: int = len(REGIONS)) -> list[str]:
